@@ -1,0 +1,69 @@
+// Layer rules: each folder may import only what may run where its code runs.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+
+const NODE_BUILTINS = [
+  'node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'url',
+  'stream', 'stream/*', 'worker_threads', 'events', 'util', 'zlib', 'readline', 'buffer', 'process',
+];
+const ELECTRON = ['electron', 'electron/*', '@electron/*'];
+
+const restrict = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
+});
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.bench/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    files: ['src-main/shared/**'],
+    rules: restrict(
+      [...NODE_BUILTINS, ...ELECTRON, '**/core/**', '**/app/**', '**/server/**', '**/cli/**', '**/preload/**', '**/src-renderer/**'],
+      'src-main/shared holds the contract and DTOs only: no Node, Electron, DOM or other layers.',
+    ),
+  },
+  {
+    files: ['src-main/core/**', 'src-main/server/**', 'src-main/cli/**'],
+    rules: restrict(
+      [...ELECTRON, '**/app/**', '**/preload/**', '**/src-renderer/**'],
+      'core, server and cli are plain Node: never import Electron or the app/preload/renderer layers.',
+    ),
+  },
+  {
+    files: ['src-main/core/**'],
+    rules: restrict(
+      [...ELECTRON, '**/app/**', '**/preload/**', '**/src-renderer/**', '**/server/**', '**/cli/**'],
+      'core is the product in plain Node: it must not depend on Electron, the bridge or the CLI.',
+    ),
+  },
+  {
+    files: ['src-main/preload/**'],
+    rules: restrict(
+      [...NODE_BUILTINS, '**/core/**', '**/server/**', '**/cli/**', '**/app/**', '**/src-renderer/**'],
+      'the preload only forwards contract methods and events: import electron and shared only.',
+    ),
+  },
+  {
+    files: ['src-renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: restrict(
+      [...NODE_BUILTINS, ...ELECTRON, '**/core/**', '**/server/**', '**/cli/**', '**/app/**', '**/preload/**'],
+      'the renderer talks to the main side only through the contract in src-main/shared.',
+    ),
+  },
+);

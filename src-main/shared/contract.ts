@@ -1,0 +1,137 @@
+/**
+ * The one IPC contract. Every method and event the renderer may use is declared here once;
+ * the preload, the Electron handlers, the HTTP bridge and the renderer client derive their
+ * channel names and types from this object, and the main side validates inputs with these schemas.
+ */
+import { z } from 'zod';
+import type {
+  AppInfo,
+  ImportFailure,
+  ImportJobDto,
+  ImportProgress,
+  LibraryInfo,
+  PickFolderResult,
+  VideoDto,
+  VideoPage,
+} from './dto.ts';
+import { VIDEO_STATUSES } from './dto.ts';
+import type { CallResult } from './errors.ts';
+
+/** A method: a schema for its input and a phantom type for its output. */
+export interface MethodSpec<I extends z.ZodType, O> {
+  readonly input: I;
+  /** Never set at run time: carries the output type only. */
+  readonly output?: O;
+}
+
+function method<I extends z.ZodType>(input: I) {
+  return { returns: <O>(): MethodSpec<I, O> => ({ input }) };
+}
+
+/** An event: a phantom payload type; events flow main → renderer only. */
+export interface EventSpec<P> {
+  readonly payload?: P;
+}
+
+function event<P>(): EventSpec<P> {
+  return {};
+}
+
+const nonEmptyPath = z.string().trim().min(1, 'a path is required').max(4096);
+const id = z.number().int().positive();
+const noInput = z.object({}).strict();
+
+export const contract = {
+  methods: {
+    'app.info': method(noInput).returns<AppInfo>(),
+    'library.current': method(noInput).returns<LibraryInfo | null>(),
+    'library.open': method(
+      z.object({ path: nonEmptyPath, create: z.boolean().default(false) }).strict(),
+    ).returns<LibraryInfo>(),
+    'import.start': method(z.object({ folder: nonEmptyPath }).strict()).returns<ImportJobDto>(),
+    'import.cancel': method(z.object({ jobId: id }).strict()).returns<ImportJobDto>(),
+    'import.jobs': method(
+      z.object({ limit: z.number().int().min(1).max(500).default(20) }).strict(),
+    ).returns<ImportJobDto[]>(),
+    'import.failures': method(z.object({ jobId: id }).strict()).returns<ImportFailure[]>(),
+    'videos.list': method(
+      z
+        .object({
+          offset: z.number().int().min(0).default(0),
+          limit: z.number().int().min(1).max(1000).default(200),
+          /** A label, or null for the videos without one; omitted = all. */
+          label: z.string().max(1024).nullable().optional(),
+          status: z.enum(VIDEO_STATUSES).optional(),
+          search: z.string().max(1024).optional(),
+        })
+        .strict(),
+    ).returns<VideoPage>(),
+    'videos.get': method(z.object({ id }).strict()).returns<VideoDto>(),
+    'dialog.pickFolder': method(
+      z.object({ title: z.string().max(200).optional() }).strict(),
+    ).returns<PickFolderResult>(),
+  },
+  events: {
+    'import.progress': event<ImportProgress>(),
+    'import.finished': event<ImportJobDto>(),
+    'library.changed': event<LibraryInfo>(),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract['methods'];
+export type EventName = keyof Contract['events'];
+
+type MethodOf<M extends MethodName> = Contract['methods'][M];
+/** What a caller passes (defaults may be omitted). */
+export type MethodInput<M extends MethodName> = z.input<MethodOf<M>['input']>;
+/** What a handler receives after validation (defaults filled in). */
+export type ParsedInput<M extends MethodName> = z.output<MethodOf<M>['input']>;
+export type MethodOutput<M extends MethodName> =
+  MethodOf<M> extends MethodSpec<z.ZodType, infer O> ? O : never;
+export type EventPayload<E extends EventName> =
+  Contract['events'][E] extends EventSpec<infer P> ? P : never;
+
+export const METHOD_NAMES = Object.keys(contract.methods) as MethodName[];
+export const EVENT_NAMES = Object.keys(contract.events) as EventName[];
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.hasOwn(contract.methods, value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(contract.events, value);
+}
+
+/** Electron IPC channel of a method (ipcMain.handle / ipcRenderer.invoke). */
+export const methodChannel = (name: MethodName): string => `pretext:call:${name}`;
+/** Electron IPC channel of an event (webContents.send / ipcRenderer.on). */
+export const eventChannel = (name: EventName): string => `pretext:event:${name}`;
+
+/** HTTP bridge routes, derived from the same names. */
+export const BRIDGE = {
+  callPath: (name: MethodName): string => `/api/call/${name}`,
+  eventsPath: '/api/events',
+  mediaPath: (kind: MediaKind, videoId: number): string => `/media/${kind}/${videoId}`,
+  tokenParam: 'token',
+  tokenHeader: 'x-pretext-token',
+} as const;
+
+/** The API as the renderer sees it, whatever the transport. */
+export interface PretextApi {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** The raw surface the preload exposes on `window.pretext`; the renderer wraps it into PretextApi. */
+export interface PreloadBridge {
+  invoke(method: MethodName, input: unknown): Promise<CallResult<unknown>>;
+  subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
+}
+
+export type MediaKind = 'thumbnail' | 'video';
+
+/** Custom protocol the Electron shell registers for thumbnails and videos of the open library. */
+export const MEDIA_SCHEME = 'pretext-media';
+export const mediaProtocolUrl = (kind: MediaKind, videoId: number): string =>
+  `${MEDIA_SCHEME}://${kind}/${videoId}`;
