@@ -109,8 +109,10 @@ export const methodChannel = (name: MethodName): string => `pretext:call:${name}
 export const eventChannel = (name: EventName): string => `pretext:event:${name}`;
 
 /** HTTP bridge routes, derived from the same names. */
+const CALL_PREFIX = '/api/call/';
 export const BRIDGE = {
-  callPath: (name: MethodName): string => `/api/call/${name}`,
+  callPrefix: CALL_PREFIX,
+  callPath: (name: MethodName): string => `${CALL_PREFIX}${name}`,
   eventsPath: '/api/events',
   mediaPath: (kind: MediaKind, videoId: number): string => `/media/${kind}/${videoId}`,
   tokenParam: 'token',

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createHandlers } from '../../core/api/handlers.ts';
+import { startBridge } from '../../server/server.ts';
+import { CliError, createSession, requireLibrary, type CommandContext } from '../context.ts';
+
+const PACKAGE_ROOT = resolve(import.meta.dirname, '../../..');
+export const RENDERER_DIR = resolve(PACKAGE_ROOT, 'out/renderer');
+
+function parsePort(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0–65535, got "${text}".`);
+  return port;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Serves the app over HTTP on loopback until interrupted. */
+export async function runServe(context: CommandContext): Promise<number> {
+  const port = parsePort(context.options.port);
+  const host = context.options.host ?? '127.0.0.1';
+  if (!existsSync(resolve(RENDERER_DIR, 'index.html'))) {
+    throw new CliError(`The UI is not built (${RENDERER_DIR} is missing). Run "npm run build" first.`, 1);
+  }
+  const session = createSession();
+  session.library.open(requireLibrary(context), context.options.create ?? false);
+  const bridge = await startBridge({
+    handlers: createHandlers(session.library),
+    events: session.events,
+    mediaFile: (kind, id) => session.library.mediaFile(kind, id),
+    staticDir: RENDERER_DIR,
+    host,
+    port,
+  });
+  if (!LOOPBACK.has(host)) {
+    console.error(
+      `warning: serving on ${host}: anyone who can reach this address and has the URL's token can read ` +
+        'and change this library. Prefer an SSH tunnel to 127.0.0.1.',
+    );
+  }
+  if (context.json) console.log(JSON.stringify({ url: bridge.openUrl, port: bridge.port }));
+  else console.log(`Pretext Studio is serving ${session.library.current()?.path}\nOpen ${bridge.openUrl}`);
+
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await bridge.close();
+  await session.library.close();
+  return 0;
+}

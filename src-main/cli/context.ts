@@ -1,0 +1,63 @@
+import { EventHub } from '../core/api/events.ts';
+import { createHandlers } from '../core/api/handlers.ts';
+import { LibraryService } from '../core/library/service.ts';
+import { callerFor, type Caller } from './client.ts';
+
+export interface CommandContext {
+  args: string[];
+  options: {
+    library?: string | undefined;
+    port?: string | undefined;
+    host?: string | undefined;
+    create?: boolean | undefined;
+    label?: string | undefined;
+    status?: string | undefined;
+    videos?: string | undefined;
+  };
+  json: boolean;
+}
+
+/** A usage or input problem of the command line itself; exit code 2 by convention. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+export function requireLibrary(context: CommandContext): string {
+  if (!context.options.library) throw new CliError('--library FILE is required.');
+  return context.options.library;
+}
+
+export interface Session {
+  events: EventHub;
+  library: LibraryService;
+  call: Caller;
+}
+
+/** Wires the plain-Node service the CLI commands drive (the same one the app and bridge use). */
+export function createSession(): Session {
+  const events = new EventHub();
+  const library = new LibraryService({ events });
+  return { events, library, call: callerFor(createHandlers(library)) };
+}
+
+/** Ctrl-C cancels the running job gracefully the first time and exits the second time. */
+export function onInterrupt(cancel: () => void): () => void {
+  let interrupted = false;
+  const handler = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\nCancelling… (press Ctrl-C again to quit at once)\n');
+    cancel();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

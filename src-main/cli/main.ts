@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { ApiError } from '../shared/errors.ts';
+import { runDemo } from './commands/demo.ts';
+import { runImportCommand } from './commands/import.ts';
+import { runList } from './commands/list.ts';
+import { runServe } from './commands/serve.ts';
+import { CliError, type CommandContext } from './context.ts';
+
+const USAGE = `Usage: pretext <command> [options]
+
+Commands:
+  import DIR --library FILE [--json]     import a folder of videos (the library is created if missing)
+  list --library FILE [--json]           list the videos of a library
+       [--label NAME] [--status ready|failed|missing|duplicate]
+  serve --library FILE [--port N]        serve the app to a browser on 127.0.0.1
+        [--host ADDRESS] [--create]
+  demo --library FILE [--json]           generate a small labelled demo library with ffmpeg and import it
+
+Options:
+  --json       print machine-readable JSON on stdout
+  -h, --help   show this help`;
+
+const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
+  import: runImportCommand,
+  list: runList,
+  serve: runServe,
+  demo: runDemo,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      library: { type: 'string', short: 'l' },
+      json: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      create: { type: 'boolean', default: false },
+      label: { type: 'string' },
+      status: { type: 'string' },
+      videos: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  if (!run) throw new CliError(`Unknown command "${command}".\n\n${USAGE}`, 2);
+  return run({ args, options: values, json: values.json });
+}
+
+function report(error: unknown, json: boolean): number {
+  const exitCode = error instanceof CliError ? error.exitCode : 1;
+  const data =
+    error instanceof ApiError
+      ? error.toData()
+      : { code: error instanceof CliError ? 'INVALID_INPUT' : 'INTERNAL', message: (error as Error).message };
+  if (json) console.log(JSON.stringify({ error: data }));
+  console.error(`error: ${data.message}`);
+  return exitCode;
+}
+
+// `pretext list | head` closes stdout early; that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const argv = process.argv.slice(2);
+main(argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = report(error, argv.includes('--json'));
+  },
+);

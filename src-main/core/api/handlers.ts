@@ -1,0 +1,35 @@
+import { ApiError } from '../../shared/errors.ts';
+import type { LibraryService } from '../library/service.ts';
+import { mediaToolsStatus } from '../media/tools.ts';
+import { APP_VERSION } from '../version.ts';
+import type { Handlers } from './dispatch.ts';
+
+/** What only a shell can do (native dialogs); absent in the browser bridge. */
+export interface ShellCapabilities {
+  pickFolder?: (title: string | undefined) => Promise<string | null>;
+}
+
+/** The one implementation of every contract method, shared by Electron IPC, the bridge and tests. */
+export function createHandlers(library: LibraryService, shell: ShellCapabilities = {}): Handlers {
+  return {
+    'app.info': async () => ({
+      version: APP_VERSION,
+      platform: `${process.platform}-${process.arch}`,
+      mediaTools: await mediaToolsStatus(),
+    }),
+    'library.current': async () => library.current(),
+    'library.open': async ({ path, create }) => library.open(path, create),
+    'import.start': async ({ folder }) => library.startImport(folder),
+    'import.cancel': async ({ jobId }) => library.cancelImport(jobId),
+    'import.jobs': async ({ limit }) => library.jobs(limit),
+    'import.failures': async ({ jobId }) => library.failures(jobId),
+    'videos.list': async (filter) => library.videos(filter),
+    'videos.get': async ({ id }) => library.video(id),
+    'dialog.pickFolder': async ({ title }) => {
+      if (!shell.pickFolder) {
+        throw new ApiError('UNSUPPORTED', 'Folder dialogs exist only in the desktop app; type the folder path.');
+      }
+      return { path: await shell.pickFolder(title) };
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type Database from 'better-sqlite3';
+import { ApiError } from '../../../shared/errors.ts';
+import { migration0001 } from './0001-initial.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+/** Every schema version in order; a new version is one new file appended here. */
+export const MIGRATIONS: readonly Migration[] = [migration0001];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the database up to `target` (default: latest). Each migration runs in its own transaction
+ * together with its user_version bump, so a failure leaves the database at the previous version.
+ */
+export function migrate(db: Database.Database, target = LATEST_SCHEMA_VERSION): void {
+  const current = schemaVersion(db);
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new ApiError(
+      'DB_TOO_NEW',
+      `This library was written by a newer Pretext Studio (schema ${current}; this version knows up to ` +
+        `${LATEST_SCHEMA_VERSION}). Update the app to open it; the file was not changed.`,
+    );
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current || migration.version > target) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { openMemoryDatabase } from './connection.ts';
+import {
+  findVideosByHash,
+  insertVideo,
+  labelCounts,
+  listVideos,
+  markMissing,
+  presentPathsUnder,
+  statusCounts,
+  type VideoRecord,
+} from './videos.ts';
+
+function record(path: string, overrides: Partial<VideoRecord> = {}): VideoRecord {
+  return {
+    path,
+    root: '/lib',
+    sizeBytes: 100,
+    mtimeMs: 1,
+    contentHash: `h:${path}`,
+    media: {
+      durationS: 2,
+      fps: 25,
+      frameCount: 50,
+      frameCountExact: true,
+      width: 320,
+      height: 240,
+      codec: 'h264',
+      container: 'mp4',
+    },
+    label: null,
+    status: 'ready',
+    error: null,
+    duplicateOf: null,
+    thumbnail: null,
+    ...overrides,
+  };
+}
+
+describe('videos repository', () => {
+  it('filters by label (including unlabelled), status and search, with paging', () => {
+    const db = openMemoryDatabase();
+    insertVideo(db, record('/lib/Run/a.mp4', { label: 'Run' }));
+    insertVideo(db, record('/lib/Run/b_100%.mp4', { label: 'Run' }));
+    insertVideo(db, record('/lib/Jump/c.mp4', { label: 'Jump' }));
+    insertVideo(db, record('/lib/d.mp4'));
+    insertVideo(db, record('/lib/bad.mp4', { status: 'failed', error: 'corrupt', media: null }));
+
+    expect(listVideos(db, { offset: 0, limit: 10 }).total).toBe(5);
+    expect(listVideos(db, { offset: 0, limit: 10, label: 'Run' }).items.map((v) => v.fileName)).toEqual([
+      'a.mp4',
+      'b_100%.mp4',
+    ]);
+    expect(listVideos(db, { offset: 0, limit: 10, label: null }).total).toBe(2);
+    expect(listVideos(db, { offset: 0, limit: 10, status: 'failed' }).items[0]?.error).toBe('corrupt');
+    // LIKE wildcards in the search text are literal.
+    expect(listVideos(db, { offset: 0, limit: 10, search: '100%' }).total).toBe(1);
+    expect(listVideos(db, { offset: 0, limit: 10, search: '_' }).total).toBe(1);
+    const page = listVideos(db, { offset: 2, limit: 2 });
+    expect(page.items).toHaveLength(2);
+    expect(page.offset).toBe(2);
+  });
+
+  it('counts statuses and labels of ready videos', () => {
+    const db = openMemoryDatabase();
+    insertVideo(db, record('/lib/Run/a.mp4', { label: 'Run' }));
+    insertVideo(db, record('/lib/Run/x.mp4', { label: 'Run', status: 'failed', media: null }));
+    insertVideo(db, record('/lib/d.mp4'));
+    expect(statusCounts(db)).toEqual({ ready: 2, failed: 1, missing: 0, duplicate: 0, total: 3 });
+    expect(labelCounts(db)).toEqual([
+      { label: 'Run', count: 1 },
+      { label: null, count: 1 },
+    ]);
+  });
+
+  it('finds present paths under a folder without matching sibling prefixes', () => {
+    const db = openMemoryDatabase();
+    insertVideo(db, record('/lib/a.mp4'));
+    insertVideo(db, record('/library2/b.mp4'));
+    insertVideo(db, record('/lib/sub/c.mp4'));
+    markMissing(db, '/lib/sub/c.mp4');
+    expect(presentPathsUnder(db, '/lib', '/')).toEqual(['/lib/a.mp4']);
+  });
+
+  it('lists videos sharing a content hash oldest first', () => {
+    const db = openMemoryDatabase();
+    const first = insertVideo(db, record('/lib/a.mp4', { contentHash: 'same' }));
+    const second = insertVideo(db, record('/lib/b.mp4', { contentHash: 'same', status: 'duplicate', duplicateOf: first }));
+    expect(findVideosByHash(db, 'same').map((v) => v.id)).toEqual([first, second]);
+  });
+});

@@ -1,0 +1,288 @@
+import type { LabelCount, StatusCounts, VideoDto, VideoPage, VideoStatus } from '../../shared/dto.ts';
+import { VIDEO_STATUSES } from '../../shared/dto.ts';
+import type { ReadableDB, WritableDB } from './connection.ts';
+
+interface VideoRow {
+  id: number;
+  path: string;
+  root: string;
+  size_bytes: number;
+  mtime_ms: number;
+  content_hash: string | null;
+  duration_s: number | null;
+  fps: number | null;
+  frame_count: number | null;
+  frame_count_exact: number;
+  width: number | null;
+  height: number | null;
+  codec: string | null;
+  container: string | null;
+  label: string | null;
+  status: VideoStatus;
+  error: string | null;
+  duplicate_of: number | null;
+  thumbnail: string | null;
+  imported_at: string;
+  updated_at: string;
+}
+
+/** Stream facts of a decodable video; null for files that failed before probing. */
+export interface VideoMedia {
+  durationS: number;
+  fps: number;
+  frameCount: number;
+  frameCountExact: boolean;
+  width: number;
+  height: number;
+  codec: string;
+  container: string;
+}
+
+/** Everything the importer writes for one file. */
+export interface VideoRecord {
+  path: string;
+  root: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  contentHash: string | null;
+  media: VideoMedia | null;
+  label: string | null;
+  status: VideoStatus;
+  error: string | null;
+  duplicateOf: number | null;
+  thumbnail: string | null;
+}
+
+/** The stored facts the incremental re-scan compares against. */
+export interface StoredVideo {
+  id: number;
+  path: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  contentHash: string | null;
+  status: VideoStatus;
+  thumbnail: string | null;
+  media: VideoMedia | null;
+}
+
+function baseName(filePath: string): string {
+  return filePath.split(/[\\/]/).pop() ?? filePath;
+}
+
+function toDto(row: VideoRow): VideoDto {
+  return {
+    id: row.id,
+    path: row.path,
+    fileName: baseName(row.path),
+    sizeBytes: row.size_bytes,
+    durationS: row.duration_s,
+    fps: row.fps,
+    frameCount: row.frame_count,
+    width: row.width,
+    height: row.height,
+    codec: row.codec,
+    label: row.label,
+    status: row.status,
+    error: row.error,
+    duplicateOfId: row.duplicate_of,
+    hasThumbnail: row.thumbnail !== null,
+    importedAt: row.imported_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toStored(row: VideoRow): StoredVideo {
+  return {
+    id: row.id,
+    path: row.path,
+    sizeBytes: row.size_bytes,
+    mtimeMs: row.mtime_ms,
+    contentHash: row.content_hash,
+    status: row.status,
+    thumbnail: row.thumbnail,
+    media: mediaOf(row),
+  };
+}
+
+function mediaOf(row: VideoRow): VideoMedia | null {
+  if (row.duration_s === null || row.fps === null || row.frame_count === null) return null;
+  if (row.width === null || row.height === null) return null;
+  return {
+    durationS: row.duration_s,
+    fps: row.fps,
+    frameCount: row.frame_count,
+    frameCountExact: row.frame_count_exact === 1,
+    width: row.width,
+    height: row.height,
+    codec: row.codec ?? 'unknown',
+    container: row.container ?? 'unknown',
+  };
+}
+
+function recordParams(record: VideoRecord, now: string) {
+  const media = record.media;
+  return {
+    path: record.path,
+    root: record.root,
+    size_bytes: record.sizeBytes,
+    mtime_ms: Math.trunc(record.mtimeMs),
+    content_hash: record.contentHash,
+    duration_s: media?.durationS ?? null,
+    fps: media?.fps ?? null,
+    frame_count: media?.frameCount ?? null,
+    frame_count_exact: media?.frameCountExact ? 1 : 0,
+    width: media?.width ?? null,
+    height: media?.height ?? null,
+    codec: media?.codec ?? null,
+    container: media?.container ?? null,
+    label: record.label,
+    status: record.status,
+    error: record.error,
+    duplicate_of: record.duplicateOf,
+    thumbnail: record.thumbnail,
+    now,
+  };
+}
+
+export function insertVideo(db: WritableDB, record: VideoRecord, now = new Date().toISOString()): number {
+  const result = db
+    .prepare(
+      `INSERT INTO videos (path, root, size_bytes, mtime_ms, content_hash, duration_s, fps, frame_count,
+         frame_count_exact, width, height, codec, container, label, status, error, duplicate_of, thumbnail,
+         imported_at, updated_at)
+       VALUES (@path, @root, @size_bytes, @mtime_ms, @content_hash, @duration_s, @fps, @frame_count,
+         @frame_count_exact, @width, @height, @codec, @container, @label, @status, @error, @duplicate_of,
+         @thumbnail, @now, @now)`,
+    )
+    .run(recordParams(record, now));
+  return Number(result.lastInsertRowid);
+}
+
+/** Replaces every stored fact of a video, keeping its id (so later features and runs stay linked). */
+export function replaceVideo(
+  db: WritableDB,
+  id: number,
+  record: VideoRecord,
+  now = new Date().toISOString(),
+): void {
+  db.prepare(
+    `UPDATE videos SET path = @path, root = @root, size_bytes = @size_bytes, mtime_ms = @mtime_ms,
+       content_hash = @content_hash, duration_s = @duration_s, fps = @fps, frame_count = @frame_count,
+       frame_count_exact = @frame_count_exact, width = @width, height = @height, codec = @codec,
+       container = @container, label = @label, status = @status, error = @error,
+       duplicate_of = @duplicate_of, thumbnail = @thumbnail, updated_at = @now
+     WHERE id = @id`,
+  ).run({ ...recordParams(record, now), id });
+}
+
+export function findVideoByPath(db: ReadableDB, path: string): StoredVideo | undefined {
+  const row = db.prepare('SELECT * FROM videos WHERE path = ?').get(path) as VideoRow | undefined;
+  return row && toStored(row);
+}
+
+/** Videos with this content, oldest first (the first is the original of any duplicates). */
+export function findVideosByHash(db: ReadableDB, contentHash: string): StoredVideo[] {
+  const rows = db
+    .prepare('SELECT * FROM videos WHERE content_hash = ? ORDER BY id')
+    .all(contentHash) as VideoRow[];
+  return rows.map(toStored);
+}
+
+export function getVideo(db: ReadableDB, id: number): VideoDto | undefined {
+  const row = db.prepare('SELECT * FROM videos WHERE id = ?').get(id) as VideoRow | undefined;
+  return row && toDto(row);
+}
+
+/** The thumbnail file name of a video, for the media route. */
+export function getVideoFiles(
+  db: ReadableDB,
+  id: number,
+): { path: string; thumbnail: string | null; status: VideoStatus } | undefined {
+  return db.prepare('SELECT path, thumbnail, status FROM videos WHERE id = ?').get(id) as
+    | { path: string; thumbnail: string | null; status: VideoStatus }
+    | undefined;
+}
+
+/** Paths of the videos stored under a folder that are not yet marked missing. */
+export function presentPathsUnder(db: ReadableDB, folder: string, separator: string): string[] {
+  const prefix = folder.endsWith(separator) ? folder : folder + separator;
+  const rows = db
+    .prepare(`SELECT path FROM videos WHERE status != 'missing' AND substr(path, 1, length(?)) = ?`)
+    .all(prefix, prefix) as { path: string }[];
+  return rows.map((row) => row.path);
+}
+
+export function markMissing(db: WritableDB, path: string, now = new Date().toISOString()): void {
+  db.prepare(
+    `UPDATE videos SET status = 'missing', error = 'file not found at the last import', updated_at = ?
+     WHERE path = ?`,
+  ).run(now, path);
+}
+
+export interface VideoFilter {
+  offset: number;
+  limit: number;
+  /** A label; null = unlabelled; undefined = all. */
+  label?: string | null | undefined;
+  status?: VideoStatus | undefined;
+  search?: string | undefined;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+export function listVideos(db: ReadableDB, filter: VideoFilter): VideoPage {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.label === null) where.push('label IS NULL');
+  else if (filter.label !== undefined) {
+    where.push('label = @label');
+    params.label = filter.label;
+  }
+  if (filter.status) {
+    where.push('status = @status');
+    params.status = filter.status;
+  }
+  const search = filter.search?.trim();
+  if (search) {
+    where.push(`path LIKE @search ESCAPE '\\'`);
+    params.search = `%${escapeLike(search)}%`;
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const { total } = db.prepare(`SELECT count(*) AS total FROM videos ${clause}`).get(params) as {
+    total: number;
+  };
+  const rows = db
+    .prepare(
+      `SELECT * FROM videos ${clause}
+       ORDER BY label IS NULL, label COLLATE NOCASE, path COLLATE NOCASE, id
+       LIMIT @limit OFFSET @offset`,
+    )
+    .all({ ...params, limit: filter.limit, offset: filter.offset }) as VideoRow[];
+  return { total, offset: filter.offset, items: rows.map(toDto) };
+}
+
+export function statusCounts(db: ReadableDB): StatusCounts {
+  const rows = db.prepare('SELECT status, count(*) AS n FROM videos GROUP BY status').all() as {
+    status: VideoStatus;
+    n: number;
+  }[];
+  const counts = Object.fromEntries(VIDEO_STATUSES.map((status) => [status, 0])) as StatusCounts;
+  counts.total = 0;
+  for (const row of rows) {
+    counts[row.status] = row.n;
+    counts.total += row.n;
+  }
+  return counts;
+}
+
+/** Label counts over the videos that can be used (ready). */
+export function labelCounts(db: ReadableDB): LabelCount[] {
+  return db
+    .prepare(
+      `SELECT label, count(*) AS count FROM videos WHERE status = 'ready'
+       GROUP BY label ORDER BY label IS NULL, label COLLATE NOCASE`,
+    )
+    .all() as LabelCount[];
+}

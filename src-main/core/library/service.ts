@@ -1,0 +1,185 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import type {
+  ImportFailure,
+  ImportJobDto,
+  LibraryInfo,
+  VideoDto,
+  VideoPage,
+} from '../../shared/dto.ts';
+import { ApiError } from '../../shared/errors.ts';
+import type { EventHub } from '../api/events.ts';
+import { openLibraryDatabase, type WritableDB } from '../db/connection.ts';
+import { closeInterruptedJobs, createJob, getJob, importRoots, listFailures, listJobs } from '../db/jobs.ts';
+import { schemaVersion } from '../db/migrations/index.ts';
+import { getVideo, getVideoFiles, labelCounts, listVideos, statusCounts, type VideoFilter } from '../db/videos.ts';
+import { getMediaTools, type MediaTools } from '../media/tools.ts';
+import { runImport } from './importer.ts';
+
+export interface LibraryServiceOptions {
+  events: EventHub;
+  /** Resolves ffmpeg/ffprobe when an import starts (injected so tests can pin the tools). */
+  resolveTools?: () => Promise<MediaTools>;
+  importConcurrency?: number;
+}
+
+interface RunningImport {
+  controller: AbortController;
+  done: Promise<ImportJobDto>;
+}
+
+/** Files that belong to a library: its database and a cache folder beside it. */
+export function cacheDirFor(libraryFile: string): string {
+  return `${libraryFile}.cache`;
+}
+
+/**
+ * The open library and its jobs. One library is open at a time; the shells (Electron, bridge, CLI)
+ * all drive this same object through the contract handlers.
+ */
+export class LibraryService {
+  private db: WritableDB | null = null;
+  private file: string | null = null;
+  private readonly imports = new Map<number, RunningImport>();
+
+  constructor(private readonly options: LibraryServiceOptions) {}
+
+  get isOpen(): boolean {
+    return this.db !== null;
+  }
+
+  open(path: string, create: boolean): LibraryInfo {
+    if (this.imports.size > 0) {
+      throw new ApiError('BUSY', 'An import is running; cancel it or wait before switching libraries.');
+    }
+    const file = resolve(path);
+    const db = openLibraryDatabase(file, { create });
+    closeInterruptedJobs(db);
+    this.db?.close();
+    this.db = db;
+    this.file = file;
+    mkdirSync(this.thumbnailDir(), { recursive: true });
+    const info = this.info();
+    this.options.events.emit('library.changed', info);
+    return info;
+  }
+
+  current(): LibraryInfo | null {
+    return this.db ? this.info() : null;
+  }
+
+  info(): LibraryInfo {
+    const db = this.requireDb();
+    return {
+      path: this.file as string,
+      schemaVersion: schemaVersion(db),
+      counts: statusCounts(db),
+      labels: labelCounts(db),
+      roots: importRoots(db),
+    };
+  }
+
+  thumbnailDir(): string {
+    if (!this.file) throw new ApiError('NO_LIBRARY', 'No library is open.');
+    return resolve(cacheDirFor(this.file), 'thumbnails');
+  }
+
+  async startImport(folder: string): Promise<ImportJobDto> {
+    const db = this.requireDb();
+    const root = resolve(folder);
+    let isFolder = false;
+    try {
+      isFolder = statSync(root).isDirectory();
+    } catch {
+      throw new ApiError('NOT_FOUND', `Folder not found: ${root}`);
+    }
+    if (!isFolder) throw new ApiError('INVALID_INPUT', `Not a folder: ${root}`);
+    if (this.imports.size > 0) {
+      throw new ApiError('BUSY', 'An import is already running; wait for it or cancel it first.');
+    }
+    const tools = await (this.options.resolveTools ?? getMediaTools)();
+    const job = createJob(db, root);
+    const controller = new AbortController();
+    const { events } = this.options;
+    const done = runImport(
+      {
+        db,
+        tools,
+        thumbnailDir: this.thumbnailDir(),
+        concurrency: this.options.importConcurrency ?? Math.max(2, Math.min(8, cpus().length)),
+      },
+      job,
+      { signal: controller.signal, onProgress: (progress) => events.emit('import.progress', progress) },
+    ).then((finished) => {
+      this.imports.delete(job.id);
+      events.emit('import.finished', finished);
+      if (this.db === db) events.emit('library.changed', this.info());
+      return finished;
+    });
+    this.imports.set(job.id, { controller, done });
+    return job;
+  }
+
+  cancelImport(jobId: number): ImportJobDto {
+    const job = getJob(this.requireDb(), jobId);
+    if (!job) throw new ApiError('NOT_FOUND', `No import job ${jobId}.`);
+    this.imports.get(jobId)?.controller.abort();
+    return job;
+  }
+
+  /** Resolves when the job ends (immediately for a finished job). */
+  async waitForImport(jobId: number): Promise<ImportJobDto> {
+    const running = this.imports.get(jobId);
+    if (running) return running.done;
+    const job = getJob(this.requireDb(), jobId);
+    if (!job) throw new ApiError('NOT_FOUND', `No import job ${jobId}.`);
+    return job;
+  }
+
+  jobs(limit: number): ImportJobDto[] {
+    return listJobs(this.requireDb(), limit);
+  }
+
+  failures(jobId: number): ImportFailure[] {
+    const db = this.requireDb();
+    if (!getJob(db, jobId)) throw new ApiError('NOT_FOUND', `No import job ${jobId}.`);
+    return listFailures(db, jobId);
+  }
+
+  videos(filter: VideoFilter): VideoPage {
+    return listVideos(this.requireDb(), filter);
+  }
+
+  video(id: number): VideoDto {
+    const video = getVideo(this.requireDb(), id);
+    if (!video) throw new ApiError('NOT_FOUND', `No video ${id} in this library.`);
+    return video;
+  }
+
+  /**
+   * The file behind a media request, or null. Only videos the library knows are served, so a
+   * request can never name an arbitrary path.
+   */
+  mediaFile(kind: 'thumbnail' | 'video', videoId: number): string | null {
+    if (!this.db) return null;
+    const files = getVideoFiles(this.db, videoId);
+    if (!files) return null;
+    if (kind === 'video') return files.status === 'ready' || files.status === 'duplicate' ? files.path : null;
+    return files.thumbnail ? resolve(this.thumbnailDir(), files.thumbnail) : null;
+  }
+
+  /** Cancels running imports, waits for them to record their state, and closes the database. */
+  async close(): Promise<void> {
+    for (const running of this.imports.values()) running.controller.abort();
+    await Promise.all([...this.imports.values()].map((running) => running.done));
+    this.db?.close();
+    this.db = null;
+    this.file = null;
+  }
+
+  private requireDb(): WritableDB {
+    if (!this.db) throw new ApiError('NO_LIBRARY', 'No library is open. Open or create one first.');
+    return this.db;
+  }
+}

@@ -1,0 +1,147 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BRIDGE } from '../shared/contract.ts';
+import { EventHub } from '../core/api/events.ts';
+import { createHandlers } from '../core/api/handlers.ts';
+import { insertVideo } from '../core/db/videos.ts';
+import { LibraryService } from '../core/library/service.ts';
+import { startBridge, type Bridge } from './server.ts';
+
+let dir: string;
+let bridge: Bridge;
+let events: EventHub;
+let library: LibraryService;
+const TOKEN = 'test-token-0123456789';
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pretext-bridge-'));
+  const staticDir = join(dir, 'renderer');
+  mkdirSync(join(staticDir, 'assets'), { recursive: true });
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>app</title>');
+  writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(dir, 'secret.txt'), 'do not serve');
+  events = new EventHub();
+  library = new LibraryService({ events });
+  library.open(join(dir, 'lib.pretext'), true);
+  bridge = await startBridge({
+    handlers: createHandlers(library),
+    events,
+    mediaFile: (kind, id) => library.mediaFile(kind, id),
+    staticDir,
+    token: TOKEN,
+  });
+});
+
+afterEach(async () => {
+  await bridge.close();
+  await library.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Raw HTTP so that paths like /../ reach the server unnormalised. */
+function raw(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: bridge.port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+const auth = { [BRIDGE.tokenHeader]: TOKEN };
+
+function call(method: string, input: unknown, headers: Record<string, string> = auth) {
+  return raw(BRIDGE.callPrefix + method, { 'content-type': 'application/json', ...headers }, 'POST', JSON.stringify(input));
+}
+
+describe('bridge', () => {
+  it('refuses requests without the token (401) and accepts header, query or cookie', async () => {
+    expect((await raw('/')).status).toBe(401);
+    expect((await call('library.current', {}, {})).status).toBe(401);
+    expect((await raw(`/assets/app.js?${BRIDGE.tokenParam}=wrong`)).status).toBe(401);
+    const page = await raw(`/?${BRIDGE.tokenParam}=${TOKEN}`);
+    expect(page.status).toBe(200);
+    const cookie = String(page.headers['set-cookie']).split(';')[0] as string;
+    expect((await raw('/assets/app.js', { cookie })).status).toBe(200);
+    expect((await call('library.current', {})).status).toBe(200);
+  });
+
+  it('refuses other origins even with the token', async () => {
+    const response = await call('library.current', {}, { ...auth, origin: 'http://evil.example' });
+    expect(response.status).toBe(401);
+    const same = await call('library.current', {}, { ...auth, origin: bridge.url });
+    expect(same.status).toBe(200);
+  });
+
+  it('runs contract methods and answers bad input with typed errors', async () => {
+    const ok = JSON.parse((await call('library.current', {})).body.toString());
+    expect(ok).toMatchObject({ ok: true, value: { counts: { total: 0 } } });
+    const bad = await call('videos.list', { limit: -5 });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body.toString()).error.code).toBe('INVALID_INPUT');
+    const unknown = await call('fs.readFile', { path: '/etc/passwd' });
+    expect(JSON.parse(unknown.body.toString()).error.code).toBe('UNKNOWN_METHOD');
+    const notJson = await raw(BRIDGE.callPrefix + 'library.current', auth, 'POST', '{oops');
+    expect(JSON.parse(notJson.body.toString()).error.code).toBe('INVALID_INPUT');
+    const missing = await call('import.start', { folder: join(dir, 'nope') });
+    expect(JSON.parse(missing.body.toString()).error).toMatchObject({ code: 'NOT_FOUND' });
+    const dialog = await call('dialog.pickFolder', {});
+    expect(JSON.parse(dialog.body.toString()).error.code).toBe('UNSUPPORTED');
+  });
+
+  it('never serves files outside the renderer folder', async () => {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt']) {
+      const response = await raw(path, auth);
+      expect(response.body.toString()).not.toContain('do not serve');
+    }
+  });
+
+  it('serves only media the library knows, with Range support', async () => {
+    const videoPath = join(dir, 'clip.mp4');
+    writeFileSync(videoPath, Buffer.from('0123456789'));
+    const db = (library as unknown as { db: Parameters<typeof insertVideo>[0] }).db;
+    const id = insertVideo(db, {
+      path: videoPath, root: dir, sizeBytes: 10, mtimeMs: 1, contentHash: 's256:ab', media: null,
+      label: null, status: 'ready', error: null, duplicateOf: null, thumbnail: null,
+    });
+    const partial = await raw(BRIDGE.mediaPath('video', id), { ...auth, range: 'bytes=2-5' });
+    expect(partial.status).toBe(206);
+    expect(partial.body.toString()).toBe('2345');
+    expect(partial.headers['content-range']).toBe('bytes 2-5/10');
+    expect((await raw(BRIDGE.mediaPath('video', id), { ...auth, range: 'bytes=50-' })).status).toBe(416);
+    expect((await raw(BRIDGE.mediaPath('thumbnail', id), auth)).status).toBe(404);
+    expect((await raw(BRIDGE.mediaPath('video', id + 1), auth)).status).toBe(404);
+    expect((await raw('/media/video/..%2f..%2fsecret.txt', auth)).status).toBe(404);
+    expect((await raw(`/media/file/${id}`, auth)).status).toBe(404);
+  });
+
+  it('streams contract events as server-sent events', async () => {
+    const received = await new Promise<string>((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port: bridge.port, path: `${BRIDGE.eventsPath}?${BRIDGE.tokenParam}=${TOKEN}` },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+            if (text.includes(': connected')) events.emit('library.changed', library.info());
+            if (text.includes('event: library.changed')) {
+              req.destroy();
+              resolve(text);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    const data = received.split('\n').find((line) => line.startsWith('data: '));
+    expect(JSON.parse((data as string).slice(6))).toMatchObject({ path: join(dir, 'lib.pretext') });
+  });
+});
