@@ -23,7 +23,9 @@ function applyPragmas(db: Database.Database): void {
 export function openLibraryDatabase(file: string, options: OpenOptions = {}): WritableDB {
   let db: Database.Database;
   try {
-    db = new Database(file, { fileMustExist: !options.create });
+    // The Electron app passes a better-sqlite3 build for its own ABI (see scripts/electron-native.js).
+    const nativeBinding = process.env.PRETEXT_SQLITE_BINDING;
+    db = new Database(file, { fileMustExist: !options.create, ...(nativeBinding ? { nativeBinding } : {}) });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/unable to open|does not exist|SQLITE_CANTOPEN/i.test(message)) {

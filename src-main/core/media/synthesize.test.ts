@@ -1,0 +1,120 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../shared/errors.ts';
+import { fileArg } from './input.ts';
+import { probeVideo } from './probe.ts';
+import { runTool } from './run.ts';
+import { frameRateArg, MOTION_DIRECTIONS, synthesizeVideo, videoEncoders, type MotionDirection } from './synthesize.ts';
+import { resolveTestToolsets, toolsetLabel } from './testing.ts';
+import type { MediaTools } from './tools.ts';
+
+const toolsets = await resolveTestToolsets();
+const labelled = toolsets.map((tools) => [toolsetLabel(tools), tools] as [string, MediaTools]);
+const WIDTH = 160;
+const HEIGHT = 120;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'pretext-synth-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Every frame of a small video as 8-bit grey planes, decoded by ffmpeg independently of the encoder settings. */
+async function greyFrames(tools: MediaTools, videoPath: string): Promise<Buffer[]> {
+  const result = await runTool(tools.ffmpeg, ['-nostdin', '-v', 'error', '-i', fileArg(videoPath), '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1']);
+  expect(result.code).toBe(0);
+  const frameBytes = WIDTH * HEIGHT;
+  return Array.from({ length: result.stdout.length / frameBytes }, (_, index) =>
+    result.stdout.subarray(index * frameBytes, (index + 1) * frameBytes),
+  );
+}
+
+/** Centre of the bright pixels: where the box is. */
+function brightCentroid(frame: Buffer): { x: number; y: number } {
+  let sumX = 0;
+  let sumY = 0;
+  let count = 0;
+  frame.forEach((value, index) => {
+    if (value < 128) return;
+    sumX += index % WIDTH;
+    sumY += Math.floor(index / WIDTH);
+    count += 1;
+  });
+  expect(count).toBeGreaterThan(50);
+  return { x: sumX / count, y: sumY / count };
+}
+
+const EXPECTED_MOTION: Record<MotionDirection, { x: number; y: number }> = {
+  right: { x: 1, y: 0 },
+  left: { x: -1, y: 0 },
+  down: { x: 0, y: 1 },
+  up: { x: 0, y: -1 },
+};
+
+describe.each(labelled)('synthesizeVideo with %s', (_label, tools) => {
+  const out = (name: string): string => path.join(dir, tools.ffmpegVersion, name);
+
+  it('writes a clip with the requested size, frame rate and length', async () => {
+    const target = out('testsrc.mp4');
+    await synthesizeVideo(tools, target, { seconds: 2, width: 176, height: 144, fps: 15, pattern: 'testsrc', codec: 'mpeg4' });
+    const probe = await probeVideo(tools, target);
+    expect(probe).toMatchObject({ width: 176, height: 144, fps: 15, frameCount: 30, codec: 'mpeg4', container: 'mp4' });
+    expect(probe.durationS).toBeCloseTo(2, 1);
+    expect((await readdir(path.dirname(target))).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('defaults to H.264 when this ffmpeg has libx264, and writes other patterns and containers', async () => {
+    const hasX264 = (await videoEncoders(tools.ffmpeg)).has('libx264');
+    await synthesizeVideo(tools, out('mandelbrot.mp4'), { seconds: 1, width: 96, height: 64, fps: 12, pattern: 'mandelbrot' });
+    expect(await probeVideo(tools, out('mandelbrot.mp4'))).toMatchObject({ codec: hasX264 ? 'h264' : 'mpeg4', frameCount: 12 });
+    await synthesizeVideo(tools, out('life.avi'), { seconds: 1, width: 64, height: 48, fps: 10, pattern: 'life', codec: 'mpeg4', seed: 3 });
+    expect(await probeVideo(tools, out('life.avi'))).toMatchObject({ container: 'avi', width: 64, height: 48, fps: 10 });
+  });
+
+  it.each(MOTION_DIRECTIONS.map((direction) => [direction]))('moves the box %s', async (direction) => {
+    const target = out(`box-${direction}.mp4`);
+    await synthesizeVideo(tools, target, { seconds: 2, width: WIDTH, height: HEIGHT, fps: 10, pattern: 'moving-box', direction, seed: 7 });
+    const frames = await greyFrames(tools, target);
+    expect(frames).toHaveLength(20);
+    const start = brightCentroid(frames[0] as Buffer);
+    const end = brightCentroid(frames[frames.length - 1] as Buffer);
+    const expected = EXPECTED_MOTION[direction];
+    const travel = { x: end.x - start.x, y: end.y - start.y };
+    // Most of the free room along the axis, no drift across it.
+    const room = expected.x !== 0 ? WIDTH : HEIGHT;
+    expect((expected.x !== 0 ? travel.x * expected.x : travel.y * expected.y) / room).toBeGreaterThan(0.4);
+    expect(Math.abs(expected.x !== 0 ? travel.y : travel.x)).toBeLessThan(2);
+  });
+});
+
+describe('synthesizeVideo seeds and specs', () => {
+  const tools = toolsets[0] as MediaTools;
+  const spec = { seconds: 1, width: 64, height: 48, fps: 10, pattern: 'moving-box', codec: 'mpeg4' } as const;
+
+  it('gives the same bytes for the same seed and different ones for another seed', async () => {
+    await synthesizeVideo(tools, path.join(dir, 'seed1-a.mp4'), { ...spec, seed: 1 });
+    await synthesizeVideo(tools, path.join(dir, 'seed1-b.mp4'), { ...spec, seed: 1 });
+    await synthesizeVideo(tools, path.join(dir, 'seed2.mp4'), { ...spec, seed: 2 });
+    const [a, b, other] = await Promise.all(['seed1-a.mp4', 'seed1-b.mp4', 'seed2.mp4'].map((name) => readFile(path.join(dir, name))));
+    expect(a?.equals(b as Buffer)).toBe(true);
+    expect(a?.equals(other as Buffer)).toBe(false);
+  });
+
+  it('rejects impossible specs and unknown containers before running ffmpeg', async () => {
+    await expect(synthesizeVideo(tools, path.join(dir, 'odd.mp4'), { ...spec, width: 63 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('width must be an even integer'),
+    });
+    await expect(synthesizeVideo(tools, path.join(dir, 'clip.gif'), spec)).rejects.toBeInstanceOf(ApiError);
+  });
+
+  it('expresses frame rates as lavfi rationals', () => {
+    expect(frameRateArg(25)).toBe('25');
+    expect(frameRateArg(30000 / 1001)).toBe('30000/1001');
+    expect(frameRateArg(12.5)).toBe('12500/1000');
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * Generates short videos with ffmpeg's built-in (lavfi) sources: the demo library and tests need
+ * many videos with known content and no downloads. Works with old (2018) and current ffmpeg builds.
+ */
+import path from 'node:path';
+import { ApiError } from '../../shared/errors.ts';
+import { writeAtomically } from './atomic.ts';
+import { fileArg } from './input.ts';
+import { firstMeaningfulLine } from './probe.ts';
+import { runTool } from './run.ts';
+import type { MediaTools } from './tools.ts';
+
+export const SYNTH_PATTERNS = ['testsrc', 'mandelbrot', 'moving-box', 'life'] as const;
+export type SynthPattern = (typeof SYNTH_PATTERNS)[number];
+export const MOTION_DIRECTIONS = ['left', 'right', 'up', 'down'] as const;
+export type MotionDirection = (typeof MOTION_DIRECTIONS)[number];
+export type SynthCodec = 'h264' | 'mpeg4';
+
+export interface SynthSpec {
+  seconds: number;
+  /** Even numbers: yuv420p halves the chroma planes. */
+  width: number;
+  height: number;
+  fps: number;
+  pattern: SynthPattern;
+  /** moving-box only: where the box travels (default 'right'). */
+  direction?: MotionDirection;
+  /** Default: h264 when this ffmpeg has libx264 (playable in the app), else mpeg4. */
+  codec?: SynthCodec;
+  /** Varies what is incidental to the pattern (colours, sizes, positions); same seed, same video. */
+  seed?: number;
+}
+
+export interface SynthOptions {
+  signal?: AbortSignal;
+  /** MP4/MOV only: put the index (moov atom) before the data, as streaming-friendly files do. Default true. */
+  faststart?: boolean;
+}
+
+const CONTAINERS: Record<string, string> = {
+  '.mp4': 'mp4',
+  '.m4v': 'mp4',
+  '.mov': 'mov',
+  '.mkv': 'matroska',
+  '.avi': 'avi',
+};
+const SYNTH_TIMEOUT_MS = 5 * 60_000;
+
+/** mulberry32: a tiny deterministic generator, so a seed always yields the same video. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function between(random: () => number, low: number, high: number): number {
+  return Math.round(low + random() * (high - low));
+}
+
+function hexColor(random: () => number, low: number, high: number): string {
+  return `0x${[0, 1, 2].map(() => between(random, low, high).toString(16).padStart(2, '0')).join('')}`;
+}
+
+function validateSpec(spec: SynthSpec): void {
+  const problems: string[] = [];
+  if (!(spec.seconds > 0 && spec.seconds <= 3600)) problems.push('seconds must be in (0, 3600]');
+  for (const side of ['width', 'height'] as const) {
+    const value = spec[side];
+    if (!Number.isInteger(value) || value < 16 || value > 4096 || value % 2 !== 0) {
+      problems.push(`${side} must be an even integer from 16 to 4096`);
+    }
+  }
+  if (!(spec.fps > 0 && spec.fps <= 240)) problems.push('fps must be in (0, 240]');
+  if (!SYNTH_PATTERNS.includes(spec.pattern)) {
+    problems.push(`pattern must be one of ${SYNTH_PATTERNS.join(', ')}`);
+  }
+  if (spec.direction !== undefined && !MOTION_DIRECTIONS.includes(spec.direction)) {
+    problems.push(`direction must be one of ${MOTION_DIRECTIONS.join(', ')}`);
+  }
+  if (problems.length > 0) throw new ApiError('INVALID_INPUT', `Bad video spec: ${problems.join('; ')}`);
+}
+
+/** lavfi wants a rational rate; NTSC-style rates (29.97…) become their exact N*1000/1001 form. */
+export function frameRateArg(fps: number): string {
+  if (Number.isInteger(fps)) return String(fps);
+  const ntscBase = Math.round((fps * 1001) / 1000);
+  if (Math.abs((ntscBase * 1000) / 1001 - fps) < 1e-3) return `${ntscBase * 1000}/1001`;
+  return `${Math.round(fps * 1000)}/1000`;
+}
+
+/**
+ * A bright box on a dark background, moving in a straight line for the whole clip. Only the
+ * direction is systematic; size, colours, lane and travel vary with the seed, so clips of one
+ * direction differ from each other in everything else.
+ */
+function movingBoxGraph(spec: SynthSpec, size: string, rate: string, random: () => number): string {
+  const { width, height, seconds } = spec;
+  const direction = spec.direction ?? 'right';
+  const box = 2 * Math.round((Math.min(width, height) * (0.15 + 0.1 * random())) / 2);
+  const horizontal = direction === 'left' || direction === 'right';
+  const room = (horizontal ? width : height) - box;
+  const lane = between(random, 0, (horizontal ? height : width) - box);
+  const near = between(random, 0, room * 0.15);
+  const far = room - between(random, 0, room * 0.15);
+  const [from, to] = direction === 'right' || direction === 'down' ? [near, far] : [far, near];
+  const along = `${from}+(${to - from})*t/${seconds}`;
+  const [x, y] = horizontal ? [along, String(lane)] : [String(lane), along];
+  const background = `color=c=${hexColor(random, 0, 60)}:s=${size}:r=${rate}:d=${seconds}`;
+  const foreground = `color=c=${hexColor(random, 190, 255)}:s=${box}x${box}:r=${rate}:d=${seconds}`;
+  // overlay evaluates x/y per frame with t on every ffmpeg version; drawbox only learnt t later.
+  return `${background}[bg];${foreground}[box];[bg][box]overlay=x='${x}':y='${y}':shortest=1`;
+}
+
+export function lavfiGraph(spec: SynthSpec): string {
+  const seed = (spec.seed ?? 0) >>> 0;
+  const random = seededRandom(seed);
+  const size = `${spec.width}x${spec.height}`;
+  const rate = frameRateArg(spec.fps);
+  switch (spec.pattern) {
+    case 'testsrc':
+      return `testsrc2=s=${size}:r=${rate},hue=h=${between(random, 0, 359)}`;
+    case 'mandelbrot': {
+      // Zooms towards the default point of interest, from a seeded scale and offset.
+      const startScale = (1.5 + 2 * random()).toFixed(3);
+      const startX = (-0.743643887 + 0.01 * (random() - 0.5)).toFixed(9);
+      return `mandelbrot=s=${size}:r=${rate}:maxiter=256:start_x=${startX}:start_scale=${startScale}:end_scale=0.3`;
+    }
+    case 'life': {
+      const ratio = (0.1 + 0.2 * random()).toFixed(3);
+      return `life=s=${size}:r=${rate}:seed=${seed}:ratio=${ratio}:mold=10:life_color=white:death_color=0x303030`;
+    }
+    case 'moving-box':
+      return movingBoxGraph(spec, size, rate, random);
+  }
+}
+
+const encoderCache = new Map<string, Promise<ReadonlySet<string>>>();
+
+/** Names of the video encoders an ffmpeg binary has; asked once per binary and cached. */
+export function videoEncoders(ffmpeg: string): Promise<ReadonlySet<string>> {
+  let encoders = encoderCache.get(ffmpeg);
+  if (!encoders) {
+    encoders = runTool(ffmpeg, ['-hide_banner', '-encoders'], { timeoutMs: 10_000 }).then((result) => {
+      const listing = result.stdout.toString('utf8');
+      return new Set([...listing.matchAll(/^ V\S*\s+(\S+)/gm)].map((match) => match[1] ?? ''));
+    });
+    encoders.catch(() => encoderCache.delete(ffmpeg));
+    encoderCache.set(ffmpeg, encoders);
+  }
+  return encoders;
+}
+
+async function chooseCodec(tools: MediaTools, requested: SynthCodec | undefined): Promise<SynthCodec> {
+  const hasX264 = (await videoEncoders(tools.ffmpeg)).has('libx264');
+  if (requested === 'h264' && !hasX264) {
+    const message = `This ffmpeg (${tools.ffmpeg}) has no H.264 encoder (libx264); use codec "mpeg4".`;
+    throw new ApiError('UNSUPPORTED', message);
+  }
+  return requested ?? (hasX264 ? 'h264' : 'mpeg4');
+}
+
+const CODEC_ARGS: Record<SynthCodec, string[]> = {
+  h264: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20'],
+  mpeg4: ['-c:v', 'mpeg4', '-q:v', '5'],
+};
+
+function containerFor(outPath: string): string {
+  const container = CONTAINERS[path.extname(outPath).toLowerCase()];
+  if (!container) {
+    const extensions = Object.keys(CONTAINERS).join(', ');
+    throw new ApiError('INVALID_INPUT', `Cannot write ${outPath}: the file name must end in ${extensions}`);
+  }
+  return container;
+}
+
+/** Writes the video atomically to `outPath` (container from its extension); no audio track. */
+export async function synthesizeVideo(
+  tools: MediaTools,
+  outPath: string,
+  spec: SynthSpec,
+  options: SynthOptions = {},
+): Promise<void> {
+  validateSpec(spec);
+  const container = containerFor(outPath);
+  const codec = await chooseCodec(tools, spec.codec);
+  const frames = Math.max(1, Math.round(spec.seconds * spec.fps));
+  const faststart = options.faststart !== false && (container === 'mp4' || container === 'mov');
+  await writeAtomically(outPath, async (tempPath) => {
+    const args = [
+      '-nostdin', '-v', 'error', '-y',
+      '-f', 'lavfi', '-i', lavfiGraph(spec),
+      '-frames:v', String(frames), '-an', '-pix_fmt', 'yuv420p', ...CODEC_ARGS[codec],
+      // bitexact leaves the encoder's version out, so one seed gives the same bytes on every run.
+      '-fflags', '+bitexact', '-flags:v', '+bitexact',
+      ...(faststart ? ['-movflags', '+faststart'] : []),
+      '-f', container, fileArg(tempPath),
+    ];
+    const result = await runTool(tools.ffmpeg, args, { signal: options.signal, timeoutMs: SYNTH_TIMEOUT_MS });
+    if (result.code !== 0) {
+      const line = firstMeaningfulLine(result.stderr, fileArg(tempPath)) ?? `exit code ${result.code}`;
+      throw new Error(`ffmpeg could not generate the ${spec.pattern} video: ${line}`);
+    }
+  });
+}
