@@ -59,7 +59,7 @@ test('imports a folder, shows thumbnails, labels and failures, and re-imports in
   // Thumbnails really load through the media route.
   const thumbnail = ready.first().locator('img');
   await expect(thumbnail).toHaveJSProperty('complete', true);
-  expect(await thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  expect(await thumbnail.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
 
   await page.getByTestId('label-filter').selectOption({ label: /Kinetics/ });
   await expect(page.getByTestId('video-card')).toHaveCount(2);
