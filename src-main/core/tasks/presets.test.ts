@@ -1,0 +1,95 @@
+// Tests of src-main/shared/tasks.ts (kept here: this folder owns the task layer).
+import { describe, expect, it } from 'vitest';
+import {
+  PRESET_NAMES,
+  TASK_CONFIG_SCHEMAS,
+  TASK_IDS,
+  TASK_PRESETS,
+  taskConfigSchema,
+} from '../../shared/tasks.ts';
+
+const messagesOf = (result: { success: boolean; error?: { issues: { message: string }[] } }) =>
+  result.error?.issues.map((issue) => issue.message) ?? [];
+
+describe('task presets', () => {
+  it('every preset is valid for its own schema and for the union', () => {
+    for (const task of TASK_IDS) {
+      for (const preset of PRESET_NAMES) {
+        const config = TASK_PRESETS[task][preset];
+        expect(TASK_CONFIG_SCHEMAS[task].parse(config)).toEqual(config);
+        expect(taskConfigSchema.parse(config).task).toBe(task);
+      }
+    }
+  });
+
+  it('paper presets carry the values of PAPERS.md', () => {
+    expect(TASK_PRESETS['order-verification'].paper).toMatchObject({
+      candidateFrames: 5,
+      tupleFrames: 3,
+      negativeRatio: 0.75,
+      cropSize: 227,
+    });
+    expect(TASK_PRESETS['sequence-sorting'].paper).toMatchObject({
+      tupleFrames: 4,
+      patchSize: 80,
+      jitter: 5,
+      channelSplit: true,
+      flip: true,
+    });
+    expect(TASK_PRESETS['odd-one-out'].paper).toMatchObject({ subsequences: 6, framesPerSubsequence: 6 });
+    expect(TASK_PRESETS['clip-order'].paper).toMatchObject({
+      clips: 3,
+      clipLength: 16,
+      interval: 8,
+      frameSize: { width: 171, height: 128 },
+      cropSize: 112,
+      mode: 'train',
+    });
+  });
+
+  it('tiny presets keep every mechanism with small crops', () => {
+    const { paper, tiny } = TASK_PRESETS['sequence-sorting'];
+    expect([tiny.tupleFrames, tiny.channelSplit, tiny.flip]).toEqual([paper.tupleFrames, true, true]);
+    expect(tiny.jitter).toBeGreaterThan(0);
+    expect(TASK_PRESETS['order-verification'].tiny.negativeRatio).toBe(0.75);
+    expect(TASK_PRESETS['clip-order'].tiny.interval).toBeGreaterThan(0);
+    for (const task of TASK_IDS) {
+      const tiny: Record<string, unknown> = TASK_PRESETS[task].tiny;
+      const side = tiny['cropSize'] ?? tiny['patchSize'];
+      expect(side).toBeGreaterThanOrEqual(32);
+      expect(side).toBeLessThanOrEqual(64);
+    }
+  });
+});
+
+describe('task config schemas', () => {
+  it('explains a window too small for its frames', () => {
+    const result = taskConfigSchema.safeParse({ ...TASK_PRESETS['order-verification'].paper, windowFrames: 60 });
+    expect(messagesOf(result)).toEqual([
+      'windowFrames must be at least 4 × minGap + 1, so 5 frames minGap apart fit',
+    ]);
+    expect(result.error?.issues[0]?.path).toEqual(['windowFrames']);
+  });
+
+  it('explains a crop larger than the frame', () => {
+    const result = taskConfigSchema.safeParse({ ...TASK_PRESETS['clip-order'].paper, cropSize: 129 });
+    expect(messagesOf(result)).toEqual(['cropSize must fit inside frameSize']);
+  });
+
+  it('explains out-of-range and fractional numbers, bad enums and unknown keys', () => {
+    const sorting = TASK_PRESETS['sequence-sorting'].paper;
+    expect(messagesOf(taskConfigSchema.safeParse({ ...sorting, jitter: 2.5 }))).toEqual(['jitter must be a whole number']);
+    expect(messagesOf(taskConfigSchema.safeParse({ ...sorting, motionTopFraction: 0 }))).toEqual([
+      'motionTopFraction must be above 0',
+    ]);
+    const oddOneOut = TASK_PRESETS['odd-one-out'].paper;
+    expect(messagesOf(taskConfigSchema.safeParse({ ...oddOneOut, subsequences: 2 }))).toEqual([
+      'subsequences must be at least 3',
+    ]);
+    expect(messagesOf(taskConfigSchema.safeParse({ ...oddOneOut, fusion: 'max' }))).toEqual([
+      'fusion must be one of: concat, sum-of-differences',
+    ]);
+    expect(taskConfigSchema.safeParse({ ...oddOneOut, extra: 1 }).success).toBe(false);
+    expect(taskConfigSchema.safeParse({ ...sorting, tupleFrames: 5 }).success).toBe(false);
+  });
+});
