@@ -17,6 +17,9 @@ import type {
 import { VIDEO_STATUSES } from './dto.ts';
 import type { CallResult } from './errors.ts';
 
+// Routes and schemes live in a zod-free module so the renderer bundle stays small.
+export { BRIDGE, MEDIA_SCHEME, mediaProtocolUrl, type MediaKind } from './routes.ts';
+
 /** A method: a schema for its input and a phantom type for its output. */
 export interface MethodSpec<I extends z.ZodType, O> {
   readonly input: I;
@@ -108,17 +111,6 @@ export const methodChannel = (name: MethodName): string => `pretext:call:${name}
 /** Electron IPC channel of an event (webContents.send / ipcRenderer.on). */
 export const eventChannel = (name: EventName): string => `pretext:event:${name}`;
 
-/** HTTP bridge routes, derived from the same names. */
-const CALL_PREFIX = '/api/call/';
-export const BRIDGE = {
-  callPrefix: CALL_PREFIX,
-  callPath: (name: MethodName): string => `${CALL_PREFIX}${name}`,
-  eventsPath: '/api/events',
-  mediaPath: (kind: MediaKind, videoId: number): string => `/media/${kind}/${videoId}`,
-  tokenParam: 'token',
-  tokenHeader: 'x-pretext-token',
-} as const;
-
 /** The API as the renderer sees it, whatever the transport. */
 export interface PretextApi {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
@@ -130,10 +122,3 @@ export interface PreloadBridge {
   invoke(method: MethodName, input: unknown): Promise<CallResult<unknown>>;
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
 }
-
-export type MediaKind = 'thumbnail' | 'video';
-
-/** Custom protocol the Electron shell registers for thumbnails and videos of the open library. */
-export const MEDIA_SCHEME = 'pretext-media';
-export const mediaProtocolUrl = (kind: MediaKind, videoId: number): string =>
-  `${MEDIA_SCHEME}://${kind}/${videoId}`;

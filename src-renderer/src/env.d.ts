@@ -1,0 +1,9 @@
+/// <reference types="svelte" />
+import type { PreloadBridge } from '../../src-main/shared/contract.ts';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent when the UI is served by the HTTP bridge. */
+    pretext?: PreloadBridge;
+  }
+}

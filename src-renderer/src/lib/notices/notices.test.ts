@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../../src-main/shared/errors.ts';
+import { Notices } from './notices.svelte.ts';
+
+describe('Notices', () => {
+  it('shows the message and code of any error', () => {
+    const notices = new Notices();
+    notices.report(new ApiError('BUSY', 'An import is already running.'), 'Start import');
+    notices.report(new Error('boom'), 'Load videos');
+    notices.report('plain string', 'Other');
+    expect(notices.items.map((n) => [n.context, n.code, n.message])).toEqual([
+      ['Start import', 'BUSY', 'An import is already running.'],
+      ['Load videos', 'INTERNAL', 'boom'],
+      ['Other', 'INTERNAL', 'plain string'],
+    ]);
+  });
+
+  it('folds repeats, keeps the last few, dismisses and resolves by action', () => {
+    const notices = new Notices();
+    const busy = new ApiError('BUSY', 'busy');
+    notices.report(busy, 'Start import');
+    notices.report(busy, 'Start import');
+    expect(notices.items).toHaveLength(1);
+    expect(notices.items[0]?.repeats).toBe(2);
+    for (let i = 0; i < 10; i++) notices.report(new Error(`e${i}`), 'Load videos');
+    expect(notices.items).toHaveLength(5);
+    expect(notices.items.at(-1)?.message).toBe('e9');
+    notices.resolve('Load videos');
+    expect(notices.items).toHaveLength(0);
+    notices.report(busy, 'Start import');
+    notices.dismiss(notices.items[0]!.id);
+    expect(notices.items).toHaveLength(0);
+  });
+});

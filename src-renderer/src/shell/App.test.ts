@@ -1,0 +1,147 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import type { Shell } from '../lib/api/create-api.ts';
+import { FakeApi, makeVideos, settle } from '../lib/testing/fake-api.ts';
+import App from './App.svelte';
+import { AppState } from './app-state.svelte.ts';
+
+let cleanup: (() => void) | null = null;
+
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+  document.body.innerHTML = '';
+});
+
+async function render(api: FakeApi, shell: Shell = 'browser') {
+  const app = new AppState({ api, shell, mediaUrl: (kind, id) => `media://${kind}/${id}` });
+  const target = document.createElement('div');
+  document.body.append(target);
+  const component = mount(App, { target, props: { app } });
+  cleanup = () => void unmount(component);
+  await update();
+  const q = (id: string) => target.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const all = (id: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
+  return { app, target, q, all };
+}
+
+async function update(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await settle();
+    flushSync();
+  }
+}
+
+function type(input: HTMLElement | null, value: string): void {
+  const el = input as HTMLInputElement;
+  el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+function choose(select: HTMLElement | null, value: string): void {
+  const el = select as HTMLSelectElement;
+  el.value = value;
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+describe('App', () => {
+  it('opens a library from the form and shows an error for a missing one', async () => {
+    const api = new FakeApi({
+      knownLibraries: ['/lib'],
+      videos: makeVideos(500, (id) => (id % 50 === 0 ? { status: 'failed', error: 'broken file' } : {})),
+    });
+    const { q, all } = await render(api);
+    expect(q('library-header')).toBeNull();
+    expect(q('import-start')).toBeNull();
+
+    type(q('library-path-input'), '/missing');
+    q('library-open-button')!.click();
+    await update();
+    expect(q('error-banner')?.textContent).toContain('No library at /missing');
+
+    type(q('library-path-input'), '/lib');
+    q('library-open-button')!.click();
+    await update();
+    expect(q('error-banner')).toBeNull();
+    expect(q('library-header')?.textContent).toContain('/lib');
+    expect(q('library-counts')?.textContent).toContain('500 videos');
+    expect(q('library-counts')?.textContent).toContain('10 failed');
+
+    // Virtualised: a handful of cards, not 500.
+    const cards = all('video-card');
+    expect(cards.length).toBeGreaterThan(0);
+    expect(cards.length).toBeLessThan(50);
+    expect(cards[0]?.dataset).toMatchObject({ videoId: '1', status: 'ready', label: 'Class1' });
+    expect(cards[0]?.querySelector('img')?.getAttribute('src')).toBe('media://thumbnail/1');
+    expect(q('video-grid')).not.toBeNull();
+
+    cards[0]!.click();
+    await update();
+    expect(q('video-details')?.textContent).toContain('/videos/Class1/v_1.avi');
+    expect(q('video-details')?.querySelector('video')?.getAttribute('src')).toBe('media://video/1');
+
+    choose(q('status-filter'), 'failed');
+    await update();
+    const failed = all('video-card');
+    expect(failed.length).toBeGreaterThan(0); // 10 match; the 1-column jsdom viewport shows 7
+    expect(failed[0]?.dataset.videoId).toBe('50');
+    expect(failed.every((c) => c.dataset.status === 'failed')).toBe(true);
+    expect(failed[0]?.textContent).toContain('broken file');
+
+    choose(q('label-filter'), 'Class2');
+    await update();
+    expect(api.callsOf('videos.list').at(-1)).toMatchObject({ label: 'Class2', status: 'failed' });
+    expect(all('video-card').every((c) => c.dataset.label === 'Class2')).toBe(true);
+  });
+
+  it('runs an import with progress, summary and failures', async () => {
+    const api = new FakeApi({
+      openPath: '/lib',
+      failures: { 1: [{ path: '/videos/bad.avi', reason: 'moov atom not found' }] },
+    });
+    const { q, all } = await render(api);
+    expect(q('import-pick-folder')).toBeNull(); // browser shell
+
+    type(q('import-folder-input'), '/videos');
+    q('import-start')!.click();
+    await update();
+    expect(q('import-progress')).not.toBeNull();
+    api.emit('import.progress', {
+      jobId: 1,
+      phase: 'importing',
+      counts: { found: 4, processed: 1, imported: 1, updated: 0, unchanged: 0, moved: 0, duplicates: 0, failed: 0, missing: 0 },
+      currentFile: '/videos/a.avi',
+      etaSeconds: 80,
+    });
+    await update();
+    const progress = q('import-progress')!;
+    expect(progress.textContent).toContain('1 / 4');
+    expect(progress.textContent).toContain('1 min 20 s');
+    expect(progress.textContent).toContain('/videos/a.avi');
+    expect(progress.querySelector('progress')?.getAttribute('max')).toBe('4');
+    expect(q('import-cancel')).not.toBeNull();
+
+    api.emit('import.finished', {
+      id: 1, root: '/videos', status: 'completed', startedAt: '2025-01-01T00:00:00Z', finishedAt: '2025-01-01T00:01:00Z', error: null,
+      found: 4, processed: 4, imported: 2, updated: 0, unchanged: 1, moved: 0, duplicates: 0, failed: 1, missing: 0,
+    });
+    await update();
+    expect(q('import-progress')).toBeNull();
+    const summary = q('import-summary')!;
+    expect(summary.querySelector('[data-count="imported"]')?.textContent).toContain('2');
+    expect(summary.querySelector('[data-count="failed"]')?.textContent).toContain('1');
+    const failures = all('failure-item');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.textContent).toContain('/videos/bad.avi');
+    expect(failures[0]?.textContent).toContain('moov atom not found');
+  });
+
+  it('offers the native folder picker in Electron', async () => {
+    const api = new FakeApi({ openPath: '/lib', pickedFolder: '/picked/videos' });
+    const { q } = await render(api, 'electron');
+    q('import-pick-folder')!.click();
+    await update();
+    expect((q('import-folder-input') as HTMLInputElement).value).toBe('/picked/videos');
+  });
+});

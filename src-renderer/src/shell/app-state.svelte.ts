@@ -1,0 +1,65 @@
+import type { AppInfo } from '../../../src-main/shared/dto.ts';
+import type { ApiTransport } from '../lib/api/create-api.ts';
+import { ImportState } from '../import/import-state.svelte.ts';
+import { LibraryState } from '../library/library-state.svelte.ts';
+import { Notices } from '../lib/notices/notices.svelte.ts';
+import type { ScreenId } from './screens.ts';
+
+/** Wires the feature states to one transport; the only place that knows them all. */
+export class AppState {
+  readonly transport: ApiTransport;
+  readonly notices: Notices;
+  readonly library: LibraryState;
+  readonly importer: ImportState;
+  screen = $state<ScreenId>('library');
+  appInfo = $state<AppInfo | null>(null);
+  /** The library the import panel was loaded for. */
+  #importerLibrary: string | null = null;
+
+  constructor(transport: ApiTransport, notices: Notices = new Notices()) {
+    this.transport = transport;
+    this.notices = notices;
+    this.library = new LibraryState(transport.api, notices);
+    this.importer = new ImportState(transport.api, notices, {
+      onFinished: () => void this.library.reload(),
+    });
+  }
+
+  /** Loads what the first screen needs and subscribes to events; returns the teardown. */
+  start(): () => void {
+    void this.#loadAppInfo();
+    void this.library.start().then(() => {
+      if (this.library.info) void this.#startImporter(this.library.info.path);
+    });
+    // A library opened elsewhere (CLI, another window): the import panel follows it.
+    const off = this.transport.api.on('library.changed', (info) => {
+      if (info.path !== this.#importerLibrary) void this.#startImporter(info.path);
+    });
+    return () => {
+      off();
+      this.library.dispose();
+      this.importer.dispose();
+    };
+  }
+
+  /** Opens or creates a library; the import panel (which needs one) then loads its jobs. */
+  async openLibrary(path: string, create: boolean): Promise<boolean> {
+    const opened = await this.library.open(path, create);
+    if (opened && this.library.info) await this.#startImporter(this.library.info.path);
+    return opened;
+  }
+
+  async #startImporter(libraryPath: string): Promise<void> {
+    if (this.#importerLibrary !== null && this.#importerLibrary !== libraryPath) this.importer.reset();
+    this.#importerLibrary = libraryPath;
+    await this.importer.start();
+  }
+
+  async #loadAppInfo(): Promise<void> {
+    try {
+      this.appInfo = await this.transport.api.call('app.info', {});
+    } catch (error) {
+      this.notices.report(error, 'Read app info');
+    }
+  }
+}
