@@ -183,6 +183,21 @@ describe('runImport', () => {
     expect(listFailures(f.db, job.id)[0]?.reason).toMatch(/^unreadable: EACCES/);
   });
 
+  it('stops the whole job with a clear message when the library cannot store its data', async () => {
+    const f = fixture('storage');
+    for (const name of ['short_1s.mp4', 'ava_spatiotemporal_demo.mp4', 'test_clip.mp4']) {
+      await copySharedClip(name, join(f.root, 'X'));
+    }
+    writeFileSync(f.thumbnails, 'a file where the thumbnail folder should be');
+    const job = await f.run();
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/^Import stopped: the library could not store its data \(.*\)\. .*Videos imported so far are kept\.$/);
+    // Not blamed on the videos: no failed rows, no per-file failures.
+    expect(f.videos()).toEqual([]);
+    expect(listFailures(f.db, job.id)).toEqual([]);
+    expect(f.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
   it('fails the job with a clear error when the folder does not exist', async () => {
     const f = fixture('nofolder');
     rmSync(f.root, { recursive: true });

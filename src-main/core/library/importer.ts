@@ -50,6 +50,27 @@ const COUNTER_OF: Record<Outcome, Outcome> = {
   missing: 'missing',
 };
 
+/**
+ * Failures of the library's own storage (disk full, read-only disk, cache folder unusable, database
+ * errors) stop the whole job: every following file would fail the same way. File read problems
+ * arrive as MediaErrors and stay per file.
+ */
+function isStorageError(error: unknown): boolean {
+  if (isMediaError(error)) return false;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && (/^E[A-Z]+$/.test(code) || code.startsWith('SQLITE_'));
+}
+
+function storageFailureMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  const hint =
+    code === 'ENOSPC' || code === 'SQLITE_FULL'
+      ? 'The disk is full: free some space and import again.'
+      : 'Check that the library folder is writable and import again.';
+  return `Import stopped: the library could not store its data (${message}). ${hint} Videos imported so far are kept.`;
+}
+
 function unchanged(stored: StoredVideo, file: FoundFile): boolean {
   return stored.status !== 'missing' && stored.sizeBytes === file.sizeBytes && stored.mtimeMs === file.mtimeMs;
 }
@@ -136,7 +157,12 @@ export async function runImport(
     if (isAbortError(error) || options.signal?.aborted) {
       finishJob(db, job.id, 'cancelled');
     } else {
-      finishJob(db, job.id, 'failed', error instanceof Error ? error.message : String(error));
+      const message = isStorageError(error)
+        ? storageFailureMessage(error)
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      finishJob(db, job.id, 'failed', message);
     }
   }
   return getJob(db, job.id) as ImportJobDto;
@@ -222,6 +248,7 @@ async function importFile(
     return stored ? 'updated' : 'imported';
   } catch (error) {
     if (isAbortError(error) || signal?.aborted) return null;
+    if (isStorageError(error)) throw error;
     const reason = isMediaError(error)
       ? error.reason
       : `import error: ${error instanceof Error ? error.message : String(error)}`;

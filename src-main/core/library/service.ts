@@ -111,7 +111,13 @@ export class LibraryService {
       },
       job,
       { signal: controller.signal, onProgress: (progress) => events.emit('import.progress', progress) },
-    ).then((finished) => {
+    )
+      .catch((error: unknown): ImportJobDto => {
+        // Even recording the failure failed (e.g. the database's disk is full): report it without the db.
+        const message = error instanceof Error ? error.message : String(error);
+        return { ...job, status: 'failed', finishedAt: new Date().toISOString(), error: `Import failed: ${message}` };
+      })
+      .then((finished) => {
       this.imports.delete(job.id);
       events.emit('import.finished', finished);
       if (this.db === db) events.emit('library.changed', this.info());

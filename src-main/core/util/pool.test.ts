@@ -35,6 +35,17 @@ describe('forEachBounded', () => {
     expect(started).toEqual([1, 2]);
   });
 
+  it('stops taking items after a failure, lets started ones finish, then throws the first error', async () => {
+    const finished: number[] = [];
+    const run = forEachBounded([1, 2, 3, 4, 5, 6], 2, async (item) => {
+      if (item === 1) throw new Error('boom');
+      await tick();
+      finished.push(item);
+    });
+    await expect(run).rejects.toThrow('boom');
+    expect(finished).toEqual([2]);
+  });
+
   it('handles an empty list', async () => {
     await expect(forEachBounded([], 4, async () => {})).resolves.toBeUndefined();
   });
