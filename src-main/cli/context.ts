@@ -13,6 +13,10 @@ export interface CommandContext {
     label?: string | undefined;
     status?: string | undefined;
     videos?: string | undefined;
+    task?: string | undefined;
+    preset?: string | undefined;
+    seed?: string | undefined;
+    video?: string | undefined;
   };
   json: boolean;
 }

@@ -3,6 +3,7 @@ import { ApiError } from '../shared/errors.ts';
 import { runDemo } from './commands/demo.ts';
 import { runImportCommand } from './commands/import.ts';
 import { runList } from './commands/list.ts';
+import { runSample } from './commands/sample.ts';
 import { runServe } from './commands/serve.ts';
 import { CliError, type CommandContext } from './context.ts';
 
@@ -15,6 +16,8 @@ Commands:
   serve --library FILE [--port N]        serve the app to a browser on 127.0.0.1
         [--host ADDRESS] [--create]
   demo --library FILE [--json]           generate a small labelled demo library with ffmpeg and import it
+  sample --task TASK --library FILE      print one sampled training tuple (frame indices, crops, label)
+         [--preset tiny|paper] [--video ID] [--seed N] [--json]
 
 Options:
   --json       print machine-readable JSON on stdout
@@ -25,6 +28,7 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   list: runList,
   serve: runServe,
   demo: runDemo,
+  sample: runSample,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -40,6 +44,10 @@ async function main(argv: string[]): Promise<number> {
       label: { type: 'string' },
       status: { type: 'string' },
       videos: { type: 'string' },
+      task: { type: 'string' },
+      preset: { type: 'string' },
+      seed: { type: 'string' },
+      video: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

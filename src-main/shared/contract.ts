@@ -11,10 +11,13 @@ import type {
   ImportProgress,
   LibraryInfo,
   PickFolderResult,
+  TaskInfo,
+  TuplePreview,
   VideoDto,
   VideoPage,
 } from './dto.ts';
 import { VIDEO_STATUSES } from './dto.ts';
+import { taskConfigSchema } from './tasks.ts';
 import type { CallResult } from './errors.ts';
 
 // Routes and schemes live in a zod-free module so the renderer bundle stays small.
@@ -70,6 +73,17 @@ export const contract = {
         .strict(),
     ).returns<VideoPage>(),
     'videos.get': method(z.object({ id }).strict()).returns<VideoDto>(),
+    'tasks.list': method(noInput).returns<TaskInfo[]>(),
+    'tasks.sample': method(
+      z
+        .object({
+          config: taskConfigSchema,
+          /** A video of the library; omitted = a random usable one (seeded). */
+          videoId: id.optional(),
+          seed: z.number().int().min(0).max(2 ** 31 - 1),
+        })
+        .strict(),
+    ).returns<TuplePreview>(),
     'dialog.pickFolder': method(
       z.object({ title: z.string().max(200).optional() }).strict(),
     ).returns<PickFolderResult>(),

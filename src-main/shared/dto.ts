@@ -1,4 +1,5 @@
 /** Data that crosses the IPC boundary. Plain JSON: no Dates, Maps or class instances. */
+import type { PresetName, TaskConfig, TaskId, TupleDetails } from './tasks.ts';
 
 export const VIDEO_STATUSES = ['ready', 'failed', 'missing', 'duplicate'] as const;
 export type VideoStatus = (typeof VIDEO_STATUSES)[number];
@@ -112,4 +113,56 @@ export interface AppInfo {
 export interface PickFolderResult {
   /** null when the user cancelled the dialog. */
   path: string | null;
+}
+
+/** A pretext task as the UI lists it: what it is, and its two presets. */
+export interface TaskInfo {
+  id: TaskId;
+  title: string;
+  /** The paper it follows, e.g. "Shuffle & Learn, Misra et al. ECCV 2016". */
+  paper: string;
+  /** What the network predicts, in one sentence. */
+  summary: string;
+  presets: Record<PresetName, TaskConfig>;
+}
+
+/** One frame of a sampled tuple as the network sees it (cropped, resized, flipped, channel-split). */
+export interface PreviewFrame {
+  /** Index in the decoded frame grid. */
+  frame: number;
+  crop: { x: number; y: number; w: number; h: number };
+  flip: boolean;
+  channel: 0 | 1 | 2 | null;
+  /** The augmented pixels as a PNG data URL. */
+  image: string;
+}
+
+/** A sampled tuple for the Task preview screen, elements in the order the network receives them. */
+export interface TuplePreview<T extends TaskId = TaskId> {
+  task: T;
+  seed: number;
+  video: {
+    id: number;
+    fileName: string;
+    label: string | null;
+    /** The decoded frame grid the indices refer to. */
+    frameCount: number;
+    fps: number;
+    width: number;
+    height: number;
+  };
+  elements: { frames: PreviewFrame[] }[];
+  /** The class the network must predict, and how many there are. */
+  label: number;
+  classCount: number;
+  /** Human-readable truth, e.g. "negative (b, a, d): the middle frame comes from before b". */
+  explanation: string;
+  detail: TupleDetails[T];
+  /** Per-frame motion of the video (the sampler's motion-aware input); null when not computed. */
+  motion: number[] | null;
+  /** First and last frame the tuple uses, to mark on the motion curve. */
+  window: { start: number; end: number };
+  /** Ready videos that can / cannot host a tuple of this config (too short). */
+  usableVideos: number;
+  skippedVideos: number;
 }

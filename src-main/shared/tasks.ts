@@ -9,6 +9,12 @@
  */
 import { z } from 'zod';
 
+/**
+ * Videos are decoded at one fixed rate so that a gap of n frames means the same time in every video;
+ * 25 fps is UCF101's rate, on which the papers' frame gaps were chosen.
+ */
+export const SAMPLING_FPS = 25;
+
 export const TASK_IDS = ['order-verification', 'sequence-sorting', 'odd-one-out', 'clip-order'] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
@@ -277,3 +283,28 @@ export const TASK_PRESETS: {
     },
   },
 };
+
+export type OrderVerificationKind = 'positive' | 'negative-before' | 'negative-after';
+
+/** Structured truth per task, for the preview UI and for checks. */
+export interface TupleDetails {
+  'order-verification': {
+    /** positive (b, c, d), negative-before (b, a, d) or negative-after (b, e, d). */
+    kind: OrderVerificationKind;
+    /** Frames a, b, c, d, e in time order. */
+    candidates: number[];
+  };
+  'sequence-sorting': {
+    /** order[i] = time rank (0 = earliest) of the frame shown at position i. */
+    order: number[];
+  };
+  'odd-one-out': {
+    oddIndex: number;
+    /** oddOrder[i] = time rank of the frame shown at position i of the odd subsequence. */
+    oddOrder: number[];
+  };
+  'clip-order': {
+    /** order[i] = time rank of the clip shown at position i; the label is this order's rank. */
+    order: number[];
+  };
+}

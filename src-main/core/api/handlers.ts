@@ -1,6 +1,7 @@
 import { ApiError } from '../../shared/errors.ts';
 import type { LibraryService } from '../library/service.ts';
 import { mediaToolsStatus } from '../media/tools.ts';
+import { listTasks } from '../tasks/catalog.ts';
 import { APP_VERSION } from '../version.ts';
 import type { Handlers } from './dispatch.ts';
 
@@ -25,6 +26,8 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
     'import.failures': async ({ jobId }) => library.failures(jobId),
     'videos.list': async (filter) => library.videos(filter),
     'videos.get': async ({ id }) => library.video(id),
+    'tasks.list': async () => listTasks(),
+    'tasks.sample': async (request) => library.previewTuple(request),
     'dialog.pickFolder': async ({ title }) => {
       if (!shell.pickFolder) {
         throw new ApiError('UNSUPPORTED', 'Folder dialogs exist only in the desktop app; type the folder path.');

@@ -286,3 +286,30 @@ export function labelCounts(db: ReadableDB): LabelCount[] {
     )
     .all() as LabelCount[];
 }
+
+/** A ready video as the samplers and the frame source need it. */
+export interface SamplingVideo {
+  id: number;
+  path: string;
+  fileName: string;
+  label: string | null;
+  contentHash: string | null;
+  durationS: number;
+}
+
+export function readyVideos(db: ReadableDB): SamplingVideo[] {
+  const rows = db
+    .prepare(
+      `SELECT id, path, label, content_hash, duration_s FROM videos
+       WHERE status = 'ready' AND duration_s IS NOT NULL ORDER BY id`,
+    )
+    .all() as { id: number; path: string; label: string | null; content_hash: string | null; duration_s: number }[];
+  return rows.map((row) => ({
+    id: row.id,
+    path: row.path,
+    fileName: baseName(row.path),
+    label: row.label,
+    contentHash: row.content_hash,
+    durationS: row.duration_s,
+  }));
+}

@@ -1,6 +1,8 @@
 /**
- * Decodes the main video stream of a file into raw frames of one exact size and rate, streamed from
- * ffmpeg's stdout to a consumer (the frame cache writes RGB to a file, motion scores read grey frames).
+ * Decodes the main video stream of a file into raw frames of one exact size and rate on ffmpeg's
+ * stdout (`-f rawvideo pipe:1`). Stdout is either a file ffmpeg writes itself (the frame cache: no
+ * frame byte passes through Node, which keeps the event loop free for training) or a pipe whose chunks
+ * a consumer streams (motion scores read grey frames). Nothing holds the whole video in memory.
  *
  * Policy for videos that break part way (the file changed after import, or a disk went bad): the
  * decode fails as a whole with a MediaError naming the frame it stopped at; the readable frames are
@@ -10,10 +12,12 @@
  * as a player would.
  */
 import { spawn } from 'node:child_process';
+import type { FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { MediaError } from '../media/errors.ts';
 import { fileArg } from '../media/input.ts';
 import { endCheckTime } from '../media/inspect.ts';
-import { firstMeaningfulLine, probeVideo, type VideoProbe } from '../media/probe.ts';
+import { firstMeaningfulLine, probeVideo } from '../media/probe.ts';
 import { abortError, throwIfAborted } from '../media/run.ts';
 import { frameRateArg } from '../media/synthesize.ts';
 import type { MediaTools } from '../media/tools.ts';
@@ -22,7 +26,7 @@ import type { MediaTools } from '../media/tools.ts';
 export type FrameRate = number | 'native';
 export type PixelFormat = 'rgb24' | 'gray';
 
-export const BYTES_PER_PIXEL: Readonly<Record<PixelFormat, number>> = { rgb24: 3, gray: 1 };
+const BYTES_PER_PIXEL: Readonly<Record<PixelFormat, number>> = { rgb24: 3, gray: 1 };
 
 export interface RawDecodeSpec {
   width: number;
@@ -38,8 +42,18 @@ export interface RawDecodeResult {
   fps: number;
 }
 
+/** What a decode is checked against: the library's import probe, or a probe at decode time. */
+export interface StreamFacts {
+  durationS: number;
+  /** The file's own rate, used for 'native' grids. */
+  fps: number;
+}
+
 /** Takes every stdout chunk in order and resolves once it has used them all. */
 export type ChunkConsumer = (chunks: AsyncIterable<Buffer>) => Promise<void>;
+
+/** Where the frames go: an empty file opened for writing, or a consumer of the stdout pipe. */
+export type FrameSink = { file: FileHandle } | { consume: ChunkConsumer };
 
 const MAX_SIDE = 8192;
 const MAX_FPS = 240;
@@ -83,15 +97,23 @@ interface DecoderExit {
   stderr: string;
 }
 
-/** Spawns ffmpeg, feeds its stdout to `consume` and waits until the process is gone. */
-async function runDecoder(
-  ffmpeg: string,
-  args: string[],
-  consume: ChunkConsumer,
-  signal: AbortSignal,
-): Promise<DecoderExit> {
+/** The chunks of a stream, counted as they pass. */
+function counting(stream: Readable): { chunks: AsyncIterable<Buffer>; bytes: () => number } {
+  let bytes = 0;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      yield chunk;
+    }
+  }
+  return { chunks: chunks(), bytes: () => bytes };
+}
+
+/** Spawns ffmpeg with stdout going to `sink` and waits until the process is gone. */
+async function runDecoder(ffmpeg: string, args: string[], sink: FrameSink, signal: AbortSignal): Promise<DecoderExit> {
   throwIfAborted(signal, 'ffmpeg');
-  const child = spawn(ffmpeg, args, { shell: false, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout = 'file' in sink ? sink.file.fd : 'pipe';
+  const child = spawn(ffmpeg, args, { shell: false, windowsHide: true, stdio: ['ignore', stdout, 'pipe'] });
   const exited = new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve(code));
@@ -101,20 +123,19 @@ async function runDecoder(
   signal.addEventListener('abort', kill, { once: true });
 
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
   });
-  let bytes = 0;
-  async function* counted(): AsyncGenerator<Buffer> {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      yield chunk;
-    }
-  }
   try {
-    await consume(counted());
+    let pipedBytes = (): number => 0;
+    if ('consume' in sink) {
+      const piped = counting(child.stdout as Readable);
+      pipedBytes = piped.bytes;
+      await sink.consume(piped.chunks);
+    }
     const code = await exited;
     throwIfAborted(signal, 'ffmpeg');
+    const bytes = 'file' in sink ? (await sink.file.stat()).size : pipedBytes();
     return { bytes, code, stderr };
   } catch (error) {
     kill();
@@ -131,39 +152,40 @@ function lastMeaningfulLine(stderr: string, filePath: string): string | null {
 }
 
 /** Throws the MediaError for a decode that ended early, failed, or produced a partial frame. */
-function assertComplete(exit: DecoderExit, frameBytes: number, fps: number, probe: VideoProbe, filePath: string): number {
+function assertComplete(exit: DecoderExit, frameBytes: number, fps: number, facts: StreamFacts, filePath: string): number {
   const frameCount = Math.floor(exit.bytes / frameBytes);
   const decodedS = frameCount / fps;
   const failed = exit.code !== 0 || exit.bytes % frameBytes !== 0 || frameCount === 0;
-  if (!failed && decodedS >= endCheckTime(probe.durationS)) return frameCount;
+  if (!failed && decodedS >= endCheckTime(facts.durationS)) return frameCount;
   const why =
     lastMeaningfulLine(exit.stderr, filePath) ??
     (exit.code !== 0 ? `ffmpeg exited with code ${exit.code}` : 'the stream ended early');
-  const reached = `${decodedS.toFixed(1)} s of ${probe.durationS.toFixed(1)} s`;
+  const reached = `${decodedS.toFixed(1)} s of ${facts.durationS.toFixed(1)} s`;
   throw new MediaError(`decode failed after ${frameCount} frames (${reached}): ${why}`, { filePath });
 }
 
 /**
- * Decodes `filePath` to raw frames of `spec`, handing stdout to `consume`. ffprobe runs alongside
- * (for the native rate and the duration the decode must reach); a video the probe rejects fails with
- * the probe's MediaError. Rejects with an AbortError when `signal` aborts; ffmpeg is killed first.
+ * Decodes `filePath` to raw frames of `spec` into `sink`, checked against `facts` (the native rate and
+ * the duration the decode must reach). Without facts, ffprobe runs alongside the decode to find them,
+ * and a video the probe rejects fails with the probe's MediaError. Rejects with an AbortError when
+ * `signal` aborts; ffmpeg is killed first.
  */
 export async function decodeRaw(
   tools: MediaTools,
   filePath: string,
   spec: RawDecodeSpec,
-  consume: ChunkConsumer,
-  { signal }: { signal?: AbortSignal } = {},
+  sink: FrameSink,
+  { signal, facts }: { signal?: AbortSignal; facts?: StreamFacts | undefined } = {},
 ): Promise<RawDecodeResult> {
   validateRawSpec(spec);
   const stopBoth = new AbortController();
   const linked = signal ? AbortSignal.any([signal, stopBoth.signal]) : stopBoth.signal;
-  const probing = probeVideo(tools, filePath, { signal: linked });
-  const decoding = runDecoder(tools.ffmpeg, decodeArgs(filePath, spec), consume, linked);
+  const probing: Promise<StreamFacts> = facts ? Promise.resolve(facts) : probeVideo(tools, filePath, { signal: linked });
+  const decoding = runDecoder(tools.ffmpeg, decodeArgs(filePath, spec), sink, linked);
   try {
-    const [probe, exit] = await Promise.all([probing, decoding]);
-    const fps = spec.fps === 'native' ? probe.fps : spec.fps;
-    return { frameCount: assertComplete(exit, frameBytesOf(spec), fps, probe, filePath), fps };
+    const [known, exit] = await Promise.all([probing, decoding]);
+    const fps = spec.fps === 'native' ? known.fps : spec.fps;
+    return { frameCount: assertComplete(exit, frameBytesOf(spec), fps, known, filePath), fps };
   } catch (error) {
     // The first failure wins; the other run is stopped and awaited, so no ffmpeg outlives the call.
     stopBoth.abort();

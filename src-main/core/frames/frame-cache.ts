@@ -54,8 +54,11 @@ export type Produce = (tempPath: string, signal: AbortSignal) => Promise<void>;
 interface Entry {
   key: string;
   bytes: number;
+  /** In-process use order, exact. */
   lastUse: number;
   readers: number;
+  /** When the file's mtime last recorded a use (Date.now()). */
+  touchedAt: number;
 }
 
 interface Waiter {
@@ -73,6 +76,8 @@ const KEY_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 /** Temp files this old belong to a process that died; a live decode rewrites its file constantly. */
 const STALE_TEMP_MS = 10 * 60_000;
 const DEFAULT_DECODE_CONCURRENCY = 2;
+/** The mtime only orders entries for the next process, so it need not follow every read. */
+const TOUCH_INTERVAL_MS = 60_000;
 
 export class FrameCache {
   readonly folder: string;
@@ -82,6 +87,8 @@ export class FrameCache {
   private readonly productions = new Map<string, Production>();
   /** Deletions in flight, so a new production of the same key never races its old file's removal. */
   private readonly removals = new Map<string, Promise<void>>();
+  /** Work nobody waits for (productions, deletions, last-use times), for `flush`. */
+  private readonly chores = new Set<Promise<void>>();
   private readonly counters = { hits: 0, misses: 0, joined: 0, evictions: 0 };
   private totalBytes = 0;
   private clock = 0;
@@ -108,6 +115,11 @@ export class FrameCache {
     if (production) this.counters.joined++;
     else production = this.startProduction(key, produce);
     return this.waitFor(key, production, signal);
+  }
+
+  /** Waits for the productions, deletions and last-use updates in flight (before shutdown, and in tests). */
+  async flush(): Promise<void> {
+    await Promise.all(this.chores);
   }
 
   stats(): CacheStats {
@@ -141,7 +153,7 @@ export class FrameCache {
       }
     }
     found.sort((a, b) => a.mtimeMs - b.mtimeMs);
-    for (const { key, bytes } of found) this.admit(key, bytes);
+    for (const { key, bytes, mtimeMs } of found) this.admit(key, bytes, mtimeMs);
     this.evict();
   }
 
@@ -149,7 +161,7 @@ export class FrameCache {
     this.counters.misses++;
     const production: Production = { waiters: new Set(), controller: new AbortController() };
     this.productions.set(key, production);
-    void this.produce(key, produce, production);
+    this.chore(this.produce(key, produce, production));
     return production;
   }
 
@@ -162,7 +174,7 @@ export class FrameCache {
         await writeAtomically(target, (tempPath) => produce(tempPath, signal));
       }, signal);
       const { size } = await stat(target);
-      const entry = this.admit(key, size);
+      const entry = this.admit(key, size, Date.now());
       this.settle(key, production, (waiter) => waiter.resolve(this.lease(entry, true)));
       this.evict();
     } catch (error) {
@@ -203,8 +215,8 @@ export class FrameCache {
   }
 
   /** Records an entry (or its new size, when a late production replaced the file). */
-  private admit(key: string, bytes: number): Entry {
-    const entry = this.entries.get(key) ?? { key, bytes: 0, lastUse: 0, readers: 0 };
+  private admit(key: string, bytes: number, touchedAt: number): Entry {
+    const entry = this.entries.get(key) ?? { key, bytes: 0, lastUse: 0, readers: 0, touchedAt };
     this.totalBytes += bytes - entry.bytes;
     entry.bytes = bytes;
     entry.lastUse = ++this.clock;
@@ -216,9 +228,11 @@ export class FrameCache {
     entry.readers++;
     entry.lastUse = ++this.clock;
     const entryPath = this.entryPath(entry.key);
-    const now = new Date();
-    // Persists the use for the next process's LRU order; a failure only makes that order less exact.
-    utimes(entryPath, now, now).catch(() => undefined);
+    if (Date.now() - entry.touchedAt > TOUCH_INTERVAL_MS) {
+      // Persists the use for the next process's LRU order; a failure only makes that order less exact.
+      entry.touchedAt = Date.now();
+      this.chore(utimes(entryPath, new Date(), new Date()));
+    }
     let released = false;
     return {
       path: entryPath,
@@ -250,12 +264,17 @@ export class FrameCache {
     if (this.entries.get(entry.key) !== entry) return;
     this.entries.delete(entry.key);
     this.totalBytes -= entry.bytes;
-    const removal = rm(this.entryPath(entry.key), { force: true })
-      // Another process may hold it open on Windows; it will be found and evicted again later.
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.removals.get(entry.key) === removal) this.removals.delete(entry.key);
-      });
+    // Another process may hold it open on Windows; it will be found and evicted again later.
+    const removal = this.chore(rm(this.entryPath(entry.key), { force: true })).finally(() => {
+      if (this.removals.get(entry.key) === removal) this.removals.delete(entry.key);
+    });
     this.removals.set(entry.key, removal);
+  }
+
+  /** Runs work in the background, ignoring its failure (productions report theirs to their waiters). */
+  private chore(work: Promise<void>): Promise<void> {
+    const tracked = work.catch(() => undefined).finally(() => this.chores.delete(tracked));
+    this.chores.add(tracked);
+    return tracked;
   }
 }

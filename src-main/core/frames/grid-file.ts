@@ -1,20 +1,21 @@
 /**
- * The file format of one cached frame grid: a 64-byte header, then every frame as packed RGB24 rows,
- * frame after frame. Frame n of a W×H grid starts at byte 64 + n·W·H·3, so any frame or clip is one
- * positional read.
+ * The file format of one cached frame grid: every frame as packed RGB24 rows, frame after frame, then
+ * a 64-byte trailer. Frame n of a W×H grid starts at byte n·W·H·3, so any frame or clip is one
+ * positional read. The facts go last because ffmpeg writes the frames into the file itself, from byte
+ * 0, and the frame count is known only at the end; a file cut short has no valid trailer.
  *
- * Header (little-endian): "PTXFRAME" · u32 format version · u32 width · u32 height · u32 channels (3)
+ * Trailer (little-endian): "PTXFRAME" · u32 format version · u32 width · u32 height · u32 channels (3)
  * · u32 frame count · u32 reserved · f64 fps · zero padding.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { DecodedGrid } from './frame-source.ts';
 
 export const GRID_FORMAT_VERSION = 1;
-export const GRID_HEADER_BYTES = 64;
+export const GRID_TRAILER_BYTES = 64;
 const MAGIC = 'PTXFRAME';
 const CHANNELS = 3;
 
-export interface GridHeader {
+export interface GridFacts {
   width: number;
   height: number;
   fps: number;
@@ -29,47 +30,46 @@ export class GridFileError extends Error {
   }
 }
 
-export function encodeGridHeader(header: GridHeader): Buffer {
-  const bytes = Buffer.alloc(GRID_HEADER_BYTES);
+export function encodeGridTrailer(facts: GridFacts): Buffer {
+  const bytes = Buffer.alloc(GRID_TRAILER_BYTES);
   bytes.write(MAGIC, 0, 'latin1');
   bytes.writeUInt32LE(GRID_FORMAT_VERSION, 8);
-  bytes.writeUInt32LE(header.width, 12);
-  bytes.writeUInt32LE(header.height, 16);
+  bytes.writeUInt32LE(facts.width, 12);
+  bytes.writeUInt32LE(facts.height, 16);
   bytes.writeUInt32LE(CHANNELS, 20);
-  bytes.writeUInt32LE(header.frameCount, 24);
-  bytes.writeDoubleLE(header.fps, 32);
+  bytes.writeUInt32LE(facts.frameCount, 24);
+  bytes.writeDoubleLE(facts.fps, 32);
   return bytes;
 }
 
-/** The header, checked against the file's size so that a short or padded file is refused. */
-export function parseGridHeader(bytes: Buffer, fileBytes: number, filePath: string): GridHeader {
-  if (bytes.length < GRID_HEADER_BYTES || bytes.toString('latin1', 0, 8) !== MAGIC) {
-    throw new GridFileError(filePath, 'bad header');
+/** The trailer, checked against the file's size so that a short or padded file is refused. */
+export function parseGridTrailer(bytes: Buffer, fileBytes: number, filePath: string): GridFacts {
+  if (bytes.length < GRID_TRAILER_BYTES || bytes.toString('latin1', 0, 8) !== MAGIC) {
+    throw new GridFileError(filePath, 'no trailer');
   }
   const version = bytes.readUInt32LE(8);
   if (version !== GRID_FORMAT_VERSION) throw new GridFileError(filePath, `format version ${version}`);
-  const header = {
+  const facts = {
     width: bytes.readUInt32LE(12),
     height: bytes.readUInt32LE(16),
     frameCount: bytes.readUInt32LE(24),
     fps: bytes.readDoubleLE(32),
   };
-  const expected = GRID_HEADER_BYTES + header.frameCount * header.width * header.height * CHANNELS;
+  const expected = facts.frameCount * frameBytesOf(facts) + GRID_TRAILER_BYTES;
   if (bytes.readUInt32LE(20) !== CHANNELS || fileBytes !== expected) {
     throw new GridFileError(filePath, `${fileBytes} bytes, expected ${expected}`);
   }
-  return header;
+  return facts;
 }
 
-/** Fills in the header of a file whose frames were written after GRID_HEADER_BYTES. */
-export async function writeGridHeader(filePath: string, header: GridHeader): Promise<void> {
-  const handle = await open(filePath, 'r+');
-  try {
-    const bytes = encodeGridHeader(header);
-    await handle.write(bytes, 0, bytes.length, 0);
-  } finally {
-    await handle.close();
-  }
+function frameBytesOf(facts: GridFacts): number {
+  return facts.width * facts.height * CHANNELS;
+}
+
+/** Appends the trailer to a file that holds exactly `facts.frameCount` frames. */
+export async function writeGridTrailer(handle: FileHandle, facts: GridFacts): Promise<void> {
+  const bytes = encodeGridTrailer(facts);
+  await handle.write(bytes, 0, bytes.length, facts.frameCount * frameBytesOf(facts));
 }
 
 /** Opens a grid file for reading; `onClose` runs once when the grid is closed. */
@@ -77,9 +77,10 @@ export async function openGridFile(filePath: string, videoId: number, onClose: (
   const handle = await open(filePath, 'r');
   try {
     const { size } = await handle.stat();
-    const bytes = Buffer.alloc(GRID_HEADER_BYTES);
-    await readFully(handle, bytes, 0, Math.min(size, GRID_HEADER_BYTES), 0);
-    return new FileGrid(handle, videoId, parseGridHeader(bytes, size, filePath), onClose);
+    const bytes = Buffer.alloc(GRID_TRAILER_BYTES);
+    const length = Math.min(size, GRID_TRAILER_BYTES);
+    await readFully(handle, bytes, 0, length, size - length);
+    return new FileGrid(handle, videoId, parseGridTrailer(bytes, size, filePath), onClose);
   } catch (error) {
     await handle.close();
     throw error;
@@ -124,11 +125,11 @@ class FileGrid implements DecodedGrid {
   constructor(
     private readonly handle: FileHandle,
     readonly id: number,
-    header: GridHeader,
+    facts: GridFacts,
     private readonly onClose: () => void,
   ) {
-    ({ width: this.width, height: this.height, fps: this.fps, frameCount: this.frameCount } = header);
-    this.frameBytes = header.width * header.height * CHANNELS;
+    ({ width: this.width, height: this.height, fps: this.fps, frameCount: this.frameCount } = facts);
+    this.frameBytes = frameBytesOf(facts);
   }
 
   async readFrames(indices: readonly number[]): Promise<Uint8Array> {
@@ -143,7 +144,7 @@ class FileGrid implements DecodedGrid {
           pixels,
           run.at * this.frameBytes,
           run.length * this.frameBytes,
-          GRID_HEADER_BYTES + run.firstFrame * this.frameBytes,
+          run.firstFrame * this.frameBytes,
         ),
       ),
     );

@@ -14,7 +14,10 @@ import { openLibraryDatabase, type WritableDB } from '../db/connection.ts';
 import { closeInterruptedJobs, createJob, getJob, importRoots, listFailures, listJobs } from '../db/jobs.ts';
 import { schemaVersion } from '../db/migrations/index.ts';
 import { getVideo, getVideoFiles, labelCounts, listVideos, statusCounts, type VideoFilter } from '../db/videos.ts';
+import { FrameCache } from '../frames/frame-cache.ts';
+import { createFfmpegFrameSource, type FrameSource } from '../frames/frame-source.ts';
 import { getMediaTools, type MediaTools } from '../media/tools.ts';
+import { previewTuple, type PreviewRequest } from '../preview/tuple-preview.ts';
 import { runImport } from './importer.ts';
 
 export interface LibraryServiceOptions {
@@ -22,6 +25,16 @@ export interface LibraryServiceOptions {
   /** Resolves ffmpeg/ffprobe when an import starts (injected so tests can pin the tools). */
   resolveTools?: () => Promise<MediaTools>;
   importConcurrency?: number;
+  /** Disk the decoded-frame cache may use (default 2 GiB, or PRETEXT_FRAME_CACHE_MB). */
+  frameCacheBytes?: number;
+}
+
+const DEFAULT_FRAME_CACHE_BYTES = 2 * 1024 ** 3;
+
+function frameCacheBytes(options: LibraryServiceOptions): number {
+  if (options.frameCacheBytes !== undefined) return options.frameCacheBytes;
+  const megabytes = Number(process.env.PRETEXT_FRAME_CACHE_MB);
+  return Number.isFinite(megabytes) && megabytes > 0 ? megabytes * 1024 ** 2 : DEFAULT_FRAME_CACHE_BYTES;
 }
 
 interface RunningImport {
@@ -42,6 +55,7 @@ export class LibraryService {
   private db: WritableDB | null = null;
   private file: string | null = null;
   private readonly imports = new Map<number, RunningImport>();
+  private frameSource: FrameSource | null = null;
 
   constructor(private readonly options: LibraryServiceOptions) {}
 
@@ -59,6 +73,7 @@ export class LibraryService {
     this.db?.close();
     this.db = db;
     this.file = file;
+    this.frameSource = null;
     mkdirSync(this.thumbnailDir(), { recursive: true });
     const info = this.info();
     this.options.events.emit('library.changed', info);
@@ -163,6 +178,24 @@ export class LibraryService {
     return video;
   }
 
+  /** A sampled tuple rendered as the network sees it (Task preview). */
+  async previewTuple(request: PreviewRequest) {
+    const db = this.requireDb();
+    const tools = await (this.options.resolveTools ?? getMediaTools)();
+    return previewTuple({ db, tools, frames: this.frames(tools) }, request);
+  }
+
+  /** The decoded-frame source of the open library, its cache beside the library file. */
+  private frames(tools: MediaTools): FrameSource {
+    if (!this.frameSource) {
+      const cache = new FrameCache(resolve(cacheDirFor(this.file as string), 'frames'), {
+        maxBytes: frameCacheBytes(this.options),
+      });
+      this.frameSource = createFfmpegFrameSource(tools, cache);
+    }
+    return this.frameSource;
+  }
+
   /**
    * The file behind a media request, or null. Only videos the library knows are served, so a
    * request can never name an arbitrary path.
@@ -182,6 +215,7 @@ export class LibraryService {
     this.db?.close();
     this.db = null;
     this.file = null;
+    this.frameSource = null;
   }
 
   private requireDb(): WritableDB {

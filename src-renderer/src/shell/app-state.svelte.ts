@@ -3,6 +3,7 @@ import type { ApiTransport } from '../lib/api/create-api.ts';
 import { ImportState } from '../import/import-state.svelte.ts';
 import { LibraryState } from '../library/library-state.svelte.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
+import { PreviewState } from '../preview/preview-state.svelte.ts';
 import type { ScreenId } from './screens.ts';
 
 /** Wires the feature states to one transport; the only place that knows them all. */
@@ -11,6 +12,7 @@ export class AppState {
   readonly notices: Notices;
   readonly library: LibraryState;
   readonly importer: ImportState;
+  readonly preview: PreviewState;
   screen = $state<ScreenId>('library');
   appInfo = $state<AppInfo | null>(null);
   /** The library the import panel was loaded for. */
@@ -23,6 +25,7 @@ export class AppState {
     this.importer = new ImportState(transport.api, notices, {
       onFinished: () => void this.library.reload(),
     });
+    this.preview = new PreviewState(transport.api, notices);
   }
 
   /** Loads what the first screen needs and subscribes to events; returns the teardown. */
@@ -39,6 +42,7 @@ export class AppState {
       off();
       this.library.dispose();
       this.importer.dispose();
+      this.preview.dispose();
     };
   }
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ApiError } from '../../../shared/errors.ts';
 import { migration0001 } from './0001-initial.ts';
+import { migration0002 } from './0002-motion.ts';
 
 export interface Migration {
   version: number;
@@ -9,7 +10,7 @@ export interface Migration {
 }
 
 /** Every schema version in order; a new version is one new file appended here. */
-export const MIGRATIONS: readonly Migration[] = [migration0001];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -35,30 +35,8 @@ export interface TupleElement {
   frames: FrameView[];
 }
 
-export type OrderVerificationKind = 'positive' | 'negative-before' | 'negative-after';
-
-/** Structured truth per task, for the preview UI and for checks. */
-export interface TupleDetails {
-  'order-verification': {
-    /** positive (b, c, d), negative-before (b, a, d) or negative-after (b, e, d). */
-    kind: OrderVerificationKind;
-    /** Frames a, b, c, d, e in time order. */
-    candidates: number[];
-  };
-  'sequence-sorting': {
-    /** order[i] = time rank (0 = earliest) of the frame shown at position i. */
-    order: number[];
-  };
-  'odd-one-out': {
-    oddIndex: number;
-    /** oddOrder[i] = time rank of the frame shown at position i of the odd subsequence. */
-    oddOrder: number[];
-  };
-  'clip-order': {
-    /** order[i] = time rank of the clip shown at position i; the label is this order's rank. */
-    order: number[];
-  };
-}
+export type { OrderVerificationKind, TupleDetails } from '../../../shared/tasks.ts';
+import type { TupleDetails } from '../../../shared/tasks.ts';
 
 export interface Tuple<T extends TaskId = TaskId> {
   task: T;

@@ -17,10 +17,22 @@ import type {
   ImportJobDto,
   LabelCount,
   LibraryInfo,
+  PreviewFrame,
+  TaskInfo,
+  TuplePreview,
   VideoDto,
 } from '../../../../src-main/shared/dto.ts';
 import { VIDEO_STATUSES } from '../../../../src-main/shared/dto.ts';
 import { ApiError } from '../../../../src-main/shared/errors.ts';
+// Test-only: the real presets and schemas (zod) are fine here, the app bundle never imports this file.
+import {
+  TASK_IDS,
+  TASK_PRESETS,
+  spacedFramesNeeded,
+  taskConfigSchema,
+  type TaskConfig,
+  type TaskId,
+} from '../../../../src-main/shared/tasks.ts';
 
 export type FakeHandler<M extends MethodName> = (
   input: MethodInput<M>,
@@ -99,6 +111,160 @@ export function libraryInfo(path: string, videos: readonly VideoDto[], roots: st
     .map(([label, count]) => ({ label, count }))
     .sort((a, b) => (a.label ?? '\uffff').localeCompare(b.label ?? '\uffff'));
   return { path, schemaVersion: 1, counts, labels: labelCounts, roots };
+}
+
+/** A valid 1×1 PNG: every fake preview frame shows it. */
+export const FAKE_PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+const TASK_TEXT: Record<TaskId, Pick<TaskInfo, 'title' | 'paper' | 'summary'>> = {
+  'order-verification': {
+    title: 'Order verification',
+    paper: 'Shuffle & Learn, Misra et al. ECCV 2016',
+    summary: 'Is a 3-frame tuple in the right order?',
+  },
+  'sequence-sorting': {
+    title: 'Sequence sorting',
+    paper: 'OPN, Lee et al. ICCV 2017',
+    summary: 'Which of 12 orders are 4 shuffled frames in?',
+  },
+  'odd-one-out': {
+    title: 'Odd-one-out',
+    paper: 'O3N, Fernando et al. CVPR 2017',
+    summary: 'Which subsequence is out of order?',
+  },
+  'clip-order': {
+    title: 'Clip order prediction',
+    paper: 'VCOP, Xu et al. CVPR 2019',
+    summary: 'In which of 6 orders are 3 shuffled clips?',
+  },
+};
+
+/** What `tasks.list` answers: the four tasks with copies of the real presets. */
+export function fakeTasks(): TaskInfo[] {
+  return TASK_IDS.map((id) => ({
+    id,
+    ...TASK_TEXT[id],
+    presets: structuredClone({ paper: TASK_PRESETS[id].paper, tiny: TASK_PRESETS[id].tiny }) as TaskInfo['presets'],
+  }));
+}
+
+/** Frames a video needs to host a tuple of `config` (the real samplers' rule). */
+export function fakeFramesNeeded(config: TaskConfig): number {
+  switch (config.task) {
+    case 'order-verification':
+      return spacedFramesNeeded(5, config.minGap);
+    case 'sequence-sorting':
+      return spacedFramesNeeded(4, config.minGap);
+    case 'odd-one-out':
+      return spacedFramesNeeded(config.framesPerSubsequence, config.frameStride);
+    case 'clip-order':
+      return config.clips * config.clipLength + (config.clips - 1) * config.interval;
+  }
+}
+
+/** The identity order rotated by `shift`: deterministic stand-in for a random permutation. */
+const rotated = (n: number, shift: number): number[] => Array.from({ length: n }, (_, i) => (i + shift) % n);
+
+/** A deterministic preview of `config` on `video`: real shapes, fake pixels (1×1 PNGs). */
+export function fakePreview(config: TaskConfig, video: VideoDto, seed: number, usable: number, skipped: number): TuplePreview {
+  const frameCount = video.frameCount ?? 0;
+  const span = fakeFramesNeeded(config);
+  const start = seed % Math.max(1, frameCount - span + 1);
+  const size = 'cropSize' in config ? config.cropSize : config.patchSize;
+  const frame = (index: number, extra: Partial<PreviewFrame> = {}): PreviewFrame => ({
+    frame: index,
+    crop: { x: 0, y: 0, w: size, h: size },
+    flip: false,
+    channel: null,
+    image: FAKE_PNG,
+    ...extra,
+  });
+  const base = {
+    seed,
+    video: {
+      id: video.id,
+      fileName: video.fileName,
+      label: video.label,
+      frameCount,
+      fps: video.fps ?? 25,
+      width: config.frameSize.width,
+      height: config.frameSize.height,
+    },
+    motion: Array.from({ length: frameCount }, (_, i) => Math.round(Math.abs(Math.sin(i / 7)) * 100) / 100),
+    window: { start, end: start + span - 1 },
+    usableVideos: usable,
+    skippedVideos: skipped,
+  };
+  switch (config.task) {
+    case 'order-verification': {
+      const candidates = Array.from({ length: 5 }, (_, i) => start + i * config.minGap);
+      const kind = (['positive', 'negative-before', 'negative-after'] as const)[seed % 3]!;
+      const shows = { positive: [1, 2, 3], 'negative-before': [1, 0, 3], 'negative-after': [1, 4, 3] }[kind];
+      return {
+        ...base,
+        task: config.task,
+        elements: shows.map((c) => ({ frames: [frame(candidates[c]!)] })),
+        label: kind === 'positive' ? 1 : 0,
+        classCount: 2,
+        explanation: `${kind === 'positive' ? 'Correct' : 'Wrong'} order (fake).`,
+        detail: { kind, candidates },
+      };
+    }
+    case 'sequence-sorting': {
+      const order = rotated(4, seed % 4);
+      return {
+        ...base,
+        task: config.task,
+        elements: order.map((rank, i) => ({
+          frames: [
+            frame(start + rank * config.minGap, {
+              flip: config.flip && seed % 2 === 1,
+              channel: config.channelSplit ? ((i % 3) as 0 | 1 | 2) : null,
+            }),
+          ],
+        })),
+        label: seed % 12,
+        classCount: 12,
+        explanation: `Frames shown in time order ${order.map((r) => r + 1).join('-')} (fake).`,
+        detail: { order },
+      };
+    }
+    case 'odd-one-out': {
+      const oddIndex = seed % config.subsequences;
+      const oddOrder = rotated(config.framesPerSubsequence, 1);
+      return {
+        ...base,
+        task: config.task,
+        elements: Array.from({ length: config.subsequences }, (_, index) => {
+          const ranks = index === oddIndex ? oddOrder : rotated(config.framesPerSubsequence, 0);
+          return { frames: ranks.map((rank) => frame(start + rank * config.frameStride)) };
+        }),
+        label: oddIndex,
+        classCount: config.subsequences,
+        explanation: `Subsequence ${oddIndex + 1} is the odd one (fake).`,
+        detail: { oddIndex, oddOrder },
+      };
+    }
+    case 'clip-order': {
+      const order = rotated(config.clips, seed % config.clips);
+      let classCount = 1;
+      for (let k = 2; k <= config.clips; k++) classCount *= k;
+      return {
+        ...base,
+        task: config.task,
+        elements: order.map((rank) => ({
+          frames: Array.from({ length: config.clipLength }, (_, i) =>
+            frame(start + rank * (config.clipLength + config.interval) + i),
+          ),
+        })),
+        label: seed % classCount,
+        classCount,
+        explanation: `Clips shown in time order ${order.map((r) => r + 1).join('-')} (fake).`,
+        detail: { order },
+      };
+    }
+  }
 }
 
 export interface Deferred<T> {
@@ -259,6 +425,42 @@ export class FakeApi implements PretextApi {
       'import.jobs': ({ limit = 20 }) => this.jobs.slice(0, limit),
       'import.failures': ({ jobId }) => this.failures[jobId] ?? [],
       'dialog.pickFolder': () => ({ path: this.pickedFolder }),
+      'tasks.list': () => fakeTasks(),
+      'tasks.sample': ({ config: raw, videoId, seed }) => {
+        // Like the dispatcher: the schema's issues, paths from the input's root.
+        const parsed = taskConfigSchema.safeParse(raw);
+        if (!parsed.success) {
+          const issues = parsed.error.issues.map((issue) => ({
+            path: ['config', ...issue.path.map(String)].join('.'),
+            message: issue.message,
+          }));
+          const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+          throw new ApiError('INVALID_INPUT', `Invalid input for tasks.sample: ${summary}`, issues);
+        }
+        const config = parsed.data;
+        this.info();
+        const needed = fakeFramesNeeded(config);
+        const ready = this.videos.filter((v) => v.status === 'ready');
+        const usable = ready.filter((v) => (v.frameCount ?? 0) >= needed);
+        const skipped = ready.length - usable.length;
+        let video: VideoDto | undefined;
+        if (videoId !== undefined) {
+          video = this.videos.find((v) => v.id === videoId);
+          if (!video) throw new ApiError('NOT_FOUND', `No video ${videoId}`);
+          if ((video.frameCount ?? 0) < needed) {
+            throw new ApiError(
+              'INVALID_INPUT',
+              `${video.fileName} is too short: a tuple needs ${needed} frames, it has ${video.frameCount ?? 0}.`,
+            );
+          }
+        } else {
+          video = usable[seed % Math.max(1, usable.length)];
+          if (!video) {
+            throw new ApiError('NOT_FOUND', `No ready video is long enough: a tuple needs ${needed} frames.`);
+          }
+        }
+        return fakePreview(config, video, seed, usable.length, skipped);
+      },
     };
   }
 }

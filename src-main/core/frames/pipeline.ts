@@ -1,0 +1,225 @@
+/**
+ * Training batches: the task's sampler picks an epoch of tuples (seeded), the frame source reads their
+ * frames, and every FrameView is rendered (crop → resize → mirror → channel split) into one
+ * Float32Array per batch, prepared ahead of the consumer in a bounded queue.
+ *
+ * Layout of `inputs`: [tuples, elements, frames, height, width, 3], row-major, channels last (as tfjs
+ * expects), RGB scaled to [0, 1] without mean subtraction. `elements` are the tuple's branches in the
+ * order the network receives them (S&L 3 frames, OPN 4 frames, O3N N + 1 subsequences, VCOP clips);
+ * `frames` is 1 for S&L and OPN. `labels[t]` is tuple t's class.
+ *
+ * Determinism: the tuples come from `sampleEpoch` with a fork of the seed named after the epoch, every
+ * tuple is written at its own offset, and batches are yielded in index order, so the bytes depend only
+ * on the inputs, never on decode timing or concurrency.
+ */
+import type { TaskConfig } from '../../shared/tasks.ts';
+import type { MotionRecord } from '../db/motion.ts';
+import { MediaError } from '../media/errors.ts';
+import { throwIfAborted } from '../media/run.ts';
+import type { Size } from '../tasks/crops.ts';
+import type { CellMotion } from '../tasks/motion.ts';
+import { createRng } from '../tasks/rng.ts';
+import { sampleEpoch, type EpochReport } from '../tasks/samplers/dataset.ts';
+import type { Tuple, VideoMeta } from '../tasks/samplers/types.ts';
+import { forEachBounded } from '../util/pool.ts';
+import { renderView, writeUnitFloats } from './augment.ts';
+import type { FrameRate } from './decode.ts';
+import type { FrameSource, GridSpec, VideoRef } from './frame-source.ts';
+
+/** A video ready for sampling: its grid's facts and its motion at the pipeline's rate. */
+export interface PipelineVideo {
+  ref: VideoRef;
+  meta: VideoMeta;
+  motion: Float32Array | null;
+  cells: CellMotion | null;
+}
+
+export interface BatchPipelineOptions<C extends TaskConfig> {
+  source: FrameSource;
+  /** Visited in id order, whatever order they come in. */
+  videos: readonly PipelineVideo[];
+  config: C;
+  /** The rate the grids are decoded at: the one the motion scores were computed at. */
+  rate: FrameRate;
+  seed: number | string;
+  /** Each epoch draws different tuples from the same seed. Default 0. */
+  epoch?: number;
+  /** Tuples in the epoch. */
+  tupleCount: number;
+  batchSize: number;
+  /** Batches prepared while the consumer works on one. Default 2. */
+  prefetch?: number;
+  /** Tuples of one batch read at once (decodes are bounded by the frame cache). Default 4. */
+  readConcurrency?: number;
+  signal?: AbortSignal;
+}
+
+export type BatchShape = readonly [tuples: number, elements: number, frames: number, height: number, width: number, channels: 3];
+
+export interface Batch<C extends TaskConfig = TaskConfig> {
+  index: number;
+  /** See the module comment for the layout. */
+  inputs: Float32Array;
+  shape: BatchShape;
+  labels: Int32Array;
+  classCount: number;
+  /** What each position of the batch shows, for previews and checks. */
+  tuples: readonly Tuple<C['task']>[];
+}
+
+export interface BatchPipeline<C extends TaskConfig = TaskConfig> extends AsyncIterable<Batch<C>> {
+  /** Which videos could host a tuple, and which were skipped as too short (tell the user). */
+  report: EpochReport;
+  tupleCount: number;
+  batchCount: number;
+}
+
+const CHANNELS = 3;
+
+/** A pipeline video from its stored motion: the motion decode counted the frames the grid will have. */
+export function pipelineVideo(ref: VideoRef, motion: MotionRecord, frameSize: Size): PipelineVideo {
+  return {
+    ref,
+    meta: { id: ref.id, frameCount: motion.frameCount, width: frameSize.width, height: frameSize.height, fps: motion.fps },
+    motion: motion.scores,
+    cells: motion.cells,
+  };
+}
+
+function assertCount(name: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be a whole number ≥ ${min}, got ${value}`);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+/** The batch's shape; every tuple of a task config has the same one. */
+function batchShape(tuples: readonly Tuple[]): BatchShape {
+  const first = tuples[0] as Tuple;
+  const frames = first.elements[0]?.frames.length ?? 0;
+  const uniform = tuples.every(
+    (tuple) =>
+      tuple.elements.length === first.elements.length &&
+      tuple.elements.every((element) => element.frames.length === frames) &&
+      tuple.outputSize.width === first.outputSize.width &&
+      tuple.outputSize.height === first.outputSize.height,
+  );
+  if (!uniform) throw new Error('the tuples of a batch differ in shape');
+  return [tuples.length, first.elements.length, frames, first.outputSize.height, first.outputSize.width, CHANNELS];
+}
+
+/** Reads one tuple's frames and writes its rendered views at `offset`, in presentation order. */
+async function writeTuple(
+  tuple: Tuple,
+  video: PipelineVideo,
+  source: FrameSource,
+  spec: GridSpec,
+  target: Float32Array,
+  offset: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const grid = await source.openGrid(video.ref, spec, { signal });
+  try {
+    if (grid.frameCount !== video.meta.frameCount) {
+      const reason = `decoded ${grid.frameCount} frames, but its motion scores cover ${video.meta.frameCount}`;
+      throw new MediaError(reason, { filePath: video.ref.path });
+    }
+    const views = tuple.elements.flatMap((element) => element.frames);
+    const frames = [...new Set(views.map((view) => view.frame))].sort((a, b) => a - b);
+    const pixels = await grid.readFrames(frames);
+    const frameBytes = grid.width * grid.height * CHANNELS;
+    const positionOf = new Map(frames.map((frame, i) => [frame, i]));
+    let at = offset;
+    for (const view of views) {
+      const position = positionOf.get(view.frame) as number;
+      const frameRgb = pixels.subarray(position * frameBytes, (position + 1) * frameBytes);
+      const rendered = renderView(frameRgb, grid, view, tuple.outputSize);
+      writeUnitFloats(rendered, target, at);
+      at += rendered.length;
+    }
+  } finally {
+    await grid.close();
+  }
+}
+
+/** Results of make(0 … count − 1) in order, with up to `ahead` more in preparation behind the awaited one. */
+async function* inOrderAhead<T>(
+  count: number,
+  ahead: number,
+  make: (index: number, signal: AbortSignal) => Promise<T>,
+  outer: AbortSignal | undefined,
+): AsyncGenerator<T> {
+  const stop = new AbortController();
+  const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
+  const started: Promise<T>[] = [];
+  let next = 0;
+  const fill = (): void => {
+    while (next < count && started.length < ahead) {
+      const result = make(next++, signal);
+      result.catch(() => undefined); // awaited in turn; a failure ahead must not go unhandled meanwhile
+      started.push(result);
+    }
+  };
+  try {
+    fill();
+    while (started.length > 0) {
+      const current = started.shift() as Promise<T>;
+      fill();
+      const result = await current;
+      throwIfAborted(outer, 'preparing batches');
+      yield result;
+    }
+  } finally {
+    // Reached on completion, failure, abort and a consumer's `break`: stop the rest and let it settle,
+    // so every grid is closed and no decode outlives the loop.
+    stop.abort();
+    await Promise.allSettled(started);
+  }
+}
+
+/** An epoch of batches for `config`; iterate it with `for await`. */
+export function createBatchPipeline<C extends TaskConfig>(options: BatchPipelineOptions<C>): BatchPipeline<C> {
+  const { source, config, rate, seed, epoch = 0, tupleCount, batchSize, prefetch = 2, readConcurrency = 4 } = options;
+  assertCount('batchSize', batchSize, 1);
+  assertCount('prefetch', prefetch, 1);
+  assertCount('readConcurrency', readConcurrency, 1);
+  const videos = [...options.videos].sort((a, b) => a.meta.id - b.meta.id);
+  const byId = new Map(videos.map((video) => [video.meta.id, video]));
+  const motionById = new Map(videos.flatMap((video) => (video.motion ? [[video.meta.id, video.motion] as const] : [])));
+  const cellsById = new Map(videos.flatMap((video) => (video.cells ? [[video.meta.id, video.cells] as const] : [])));
+  const rng = createRng(seed).fork(`epoch:${epoch}`);
+  const { tuples, report } = sampleEpoch(
+    videos.map((video) => video.meta),
+    motionById,
+    rng,
+    config,
+    tupleCount,
+    { batchSize, cellsById },
+  );
+  const batches = chunks(tuples, batchSize);
+  const spec: GridSpec = { ...config.frameSize, fps: rate };
+
+  const assemble = async (index: number, signal: AbortSignal): Promise<Batch<C>> => {
+    const batchTuples = batches[index] as Tuple<C['task']>[];
+    const shape = batchShape(batchTuples);
+    const inputs = new Float32Array(shape.reduce((product, side) => product * side, 1));
+    const tupleFloats = inputs.length / batchTuples.length;
+    await forEachBounded(
+      batchTuples,
+      readConcurrency,
+      (tuple, t) => writeTuple(tuple, byId.get(tuple.videoId) as PipelineVideo, source, spec, inputs, t * tupleFloats, signal),
+      signal,
+    );
+    throwIfAborted(signal, 'preparing batches');
+    const labels = Int32Array.from(batchTuples, (tuple) => tuple.label);
+    return { index, inputs, shape, labels, classCount: (batchTuples[0] as Tuple).classCount, tuples: batchTuples };
+  };
+
+  return {
+    report,
+    tupleCount: tuples.length,
+    batchCount: batches.length,
+    [Symbol.asyncIterator]: () => inOrderAhead(batches.length, prefetch, assemble, options.signal),
+  };
+}

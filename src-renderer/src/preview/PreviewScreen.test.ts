@@ -1,0 +1,135 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import { FakeApi, FAKE_PNG, makeVideos, settle } from '../lib/testing/fake-api.ts';
+import App from '../shell/App.svelte';
+import { AppState } from '../shell/app-state.svelte.ts';
+
+let cleanup: (() => void) | null = null;
+
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+  document.body.innerHTML = '';
+});
+
+async function update(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await settle();
+    flushSync();
+  }
+}
+
+async function render(api: FakeApi) {
+  const app = new AppState({ api, shell: 'browser', mediaUrl: (kind, id) => `media://${kind}/${id}` });
+  const target = document.createElement('div');
+  document.body.append(target);
+  const component = mount(App, { target, props: { app } });
+  cleanup = () => void unmount(component);
+  await update();
+  const q = (id: string) => target.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const all = (id: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
+  const click = async (el: Element | null) => {
+    (el as HTMLElement).click();
+    await update();
+  };
+  const change = async (el: Element | null, value: string) => {
+    const input = el as HTMLInputElement | HTMLSelectElement;
+    input.value = value;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    await update();
+  };
+  return { app, target, q, all, click, change };
+}
+
+const EXPECTED = {
+  'order-verification': { elements: 3, frames: 3, classes: 2 },
+  'sequence-sorting': { elements: 4, frames: 4, classes: 12 },
+  'odd-one-out': { elements: 4, frames: 12, classes: 4 },
+  'clip-order': { elements: 3, frames: 12, classes: 6 },
+} as const;
+
+describe('Task preview screen', () => {
+  it('asks for a library first', async () => {
+    const { q, click, app } = await render(new FakeApi());
+    await click(q('preview-tab'));
+    expect(q('preview-no-library')).not.toBeNull();
+    await click(q('preview-no-library')!.querySelector('button'));
+    expect(app.screen).toBe('library');
+  });
+
+  it.each(Object.entries(EXPECTED))('%s: shows a tuple, its label and the truth on demand', async (task, expected) => {
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(5) });
+    const { q, all, click } = await render(api);
+    await click(q('preview-tab'));
+    expect(q('preview-tab')?.getAttribute('aria-selected')).toBe('true');
+    const options = all('task-option');
+    expect(options.map((o) => o.dataset.task)).toEqual(Object.keys(EXPECTED));
+    expect(options[0]?.textContent).toContain('Shuffle & Learn');
+
+    await click(options.find((o) => o.dataset.task === task)!);
+    await click(q('preset-tiny'));
+    expect(q('preset-tiny')?.getAttribute('aria-pressed')).toBe('true');
+    await click(q('preview-sample'));
+    expect(api.callsOf('tasks.sample').at(-1)).toMatchObject({ seed: 1, config: { task } });
+
+    const elements = all('preview-element');
+    expect(elements).toHaveLength(expected.elements);
+    expect(elements.map((e) => e.dataset.index)).toEqual(elements.map((_, i) => String(i)));
+    const frames = all('preview-frame') as HTMLImageElement[];
+    expect(frames).toHaveLength(expected.frames);
+    expect(frames.every((img) => img.getAttribute('src') === FAKE_PNG && img.dataset.frame !== undefined)).toBe(true);
+    expect(frames[0]?.classList.contains('pixelated')).toBe(true);
+    expect(q('preview-label')?.textContent).toMatch(new RegExp(`class \\d+ of ${expected.classes}`));
+    expect(q('motion-curve')?.querySelector('polyline')?.getAttribute('points')).toBeTruthy();
+    expect(all('motion-tick').length).toBeGreaterThan(0);
+    expect(q('preview-video-counts')?.textContent).toContain('5 usable videos');
+    expect(q('preview-truth')).toBeNull();
+    if (task === 'clip-order') expect(all('clip-player')).toHaveLength(3);
+
+    await click(q('preview-reveal'));
+    expect(q('preview-truth')?.textContent).toContain('(fake)');
+    expect(q('preview-reveal')?.getAttribute('aria-pressed')).toBe('true');
+    if (task === 'odd-one-out') expect(elements.filter((e) => e.classList.contains('odd'))).toHaveLength(1);
+    if (task === 'sequence-sorting' || task === 'clip-order') {
+      expect(all('preview-element-truth').map((b) => b.textContent)).toHaveLength(expected.elements);
+      expect(all('preview-ordered-frame')).toHaveLength(expected.elements);
+    }
+  });
+
+  it('edits parameters, shows schema errors on the field and in the banner, and picks a video', async () => {
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(5) });
+    const { q, all, click, change } = await render(api);
+    await click(q('preview-tab'));
+    await click(all('task-option').find((o) => o.dataset.task === 'order-verification')!);
+    expect((q('param-task') as HTMLInputElement).readOnly).toBe(true);
+    expect((q('param-frameSize.width') as HTMLInputElement).value).toBe('340');
+    await click(q('preset-tiny'));
+    expect((q('param-frameSize.width') as HTMLInputElement).value).toBe('64');
+
+    await change(q('param-cropSize'), '500');
+    expect(q('error-banner')?.textContent).toContain('cropSize must fit inside frameSize');
+    expect(q('param-cropSize')?.getAttribute('aria-invalid')).toBe('true');
+    expect(q('preview-error')?.textContent).toContain('cropSize');
+    expect(q('preset-modified')?.textContent).toContain('1 changed');
+
+    await click(q('preset-reset'));
+    expect((q('param-cropSize') as HTMLInputElement).value).toBe('40');
+    expect(q('error-banner')).toBeNull();
+    expect(q('param-cropSize')?.getAttribute('aria-invalid')).toBeNull();
+
+    await change(q('param-frameSize.height'), '');
+    expect(q('param-frameSize.height')?.getAttribute('aria-invalid')).toBe('true');
+
+    await change(q('preview-seed'), '77');
+    expect(api.callsOf('tasks.sample').at(-1)?.seed).toBe(77);
+    expect(q('preview-view')?.dataset.seed).toBe('77');
+
+    const select = q('preview-video-select') as HTMLSelectElement;
+    expect([...select.options].map((o) => o.value)).toEqual(['', '1', '2', '3', '4', '5']);
+    await change(select, '4');
+    expect(api.callsOf('tasks.sample').at(-1)?.videoId).toBe(4);
+    expect(q('preview-view')?.textContent).toContain('v_4.avi');
+    expect(q('preview-keep-video')).toBeNull();
+  });
+});

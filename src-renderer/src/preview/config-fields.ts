@@ -1,0 +1,208 @@
+/**
+ * A task config as a generic form: fields from the config object's keys and value types, immutable
+ * edits by dotted path ("frameSize.width"), what differs from the preset, and the schema's
+ * INVALID_INPUT issues mapped back onto fields. Pure; zod-free (the schemas stay in the main bundle).
+ */
+import type { ClipOrderMode, OddOneOutFusion, TaskConfig } from '../../../src-main/shared/tasks.ts';
+import { toApiError } from '../lib/api/result.ts';
+
+/** A leaf value of a config, or a nested object of them (`frameSize`). */
+export type ConfigValue = number | boolean | string | { readonly [key: string]: ConfigValue };
+export type ConfigObject = { readonly [key: string]: ConfigValue };
+
+const FUSIONS = ['concat', 'sum-of-differences'] as const satisfies readonly OddOneOutFusion[];
+const MODES = ['train', 'eval'] as const satisfies readonly ClipOrderMode[];
+// Compile-time: the lists above name every value of the shared types.
+type Missing<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
+const fusionsComplete: Missing<OddOneOutFusion, (typeof FUSIONS)[number]> = true;
+const modesComplete: Missing<ClipOrderMode, (typeof MODES)[number]> = true;
+void fusionsComplete;
+void modesComplete;
+
+/** The choices of the enum-valued keys (the shared tasks module holds them next to zod). */
+export const ENUM_CHOICES: Readonly<Record<string, readonly string[]>> = { fusion: FUSIONS, mode: MODES };
+
+/** Keys the schema fixes to one value: shown, not editable. */
+export const FIXED_KEYS: ReadonlySet<string> = new Set(['task', 'candidateFrames', 'tupleFrames']);
+
+/** One line of help per known key; unknown keys get none. */
+export const FIELD_HINTS: Readonly<Record<string, string>> = {
+  candidateFrames: 'Frames a < b < c < d < e drawn from the window (fixed by the paper).',
+  tupleFrames: 'Frames the network sees per tuple (fixed by the paper).',
+  windowFrames: 'Length of the high-motion window the frames are drawn from, in frames.',
+  minGap: 'Fewest frames between two sampled frames.',
+  motionTopFraction: 'Share of the most moving windows tuples are drawn from (1 = any that moves).',
+  negativeRatio: 'Probability that a tuple is a wrong order.',
+  frameSize: 'Size frames are decoded (resized) to; crops are cut from this grid.',
+  cropSize: 'Square crop the network sees, in pixels of the decoded frame.',
+  patchSize: 'Square motion-aware patch the network sees, in pixels of the decoded frame.',
+  jitter: 'Each frame’s crop moves by up to ± this many pixels.',
+  channelSplit: 'Each frame keeps one random RGB channel, copied to all three.',
+  flip: 'Mirror the whole tuple horizontally with probability ½.',
+  subsequences: 'N + 1 subsequences per question; also the number of classes.',
+  framesPerSubsequence: 'Frames in each subsequence.',
+  frameStride: 'Frames between consecutive frames of a subsequence.',
+  fusion: 'How subsequence features are combined before the classifier.',
+  clips: 'Clips per tuple; clips! orders, one class each.',
+  clipLength: 'Frames per clip.',
+  interval: 'Frames skipped between one clip and the next.',
+  mode: 'Random crops (train) or centred crops (eval).',
+};
+
+export type FieldKind = 'number' | 'boolean' | 'enum' | 'text' | 'fixed';
+
+export interface LeafField {
+  kind: FieldKind;
+  /** Dotted path from the config's root, e.g. "frameSize.width"; also the testid suffix. */
+  path: string;
+  key: string;
+  label: string;
+  value: number | boolean | string;
+  /** For `enum`: the values to offer (the current one included). */
+  options?: readonly string[];
+  /** For `number`: 1 when the preset's value is whole, "any" otherwise. */
+  step?: 1 | 'any';
+  hint?: string;
+}
+
+export interface GroupField {
+  kind: 'group';
+  path: string;
+  key: string;
+  label: string;
+  fields: FormField[];
+  hint?: string;
+}
+
+export type FormField = LeafField | GroupField;
+
+/** "motionTopFraction" → "Motion top fraction". */
+export function humanize(key: string): string {
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function isObject(value: unknown): value is ConfigObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The form for `config`: one field per key, in the config's key order; nested objects become groups.
+ * `preset` (the same task's preset) decides number steps: a whole preset value means whole numbers.
+ */
+export function configFields(config: TaskConfig | ConfigObject, preset?: TaskConfig | ConfigObject): FormField[] {
+  return fieldsOf(config as ConfigObject, isObject(preset) ? (preset as ConfigObject) : undefined, '');
+}
+
+function fieldsOf(object: ConfigObject, preset: ConfigObject | undefined, prefix: string): FormField[] {
+  return Object.entries(object).map(([key, value]): FormField => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const label = humanize(key);
+    const hint = FIELD_HINTS[key];
+    const base = { path, key, label, ...(hint ? { hint } : {}) };
+    const presetValue = preset?.[key];
+    if (isObject(value)) {
+      return { ...base, kind: 'group', fields: fieldsOf(value, isObject(presetValue) ? presetValue : undefined, path) };
+    }
+    if (!prefix && FIXED_KEYS.has(key)) return { ...base, kind: 'fixed', value };
+    if (typeof value === 'boolean') return { ...base, kind: 'boolean', value };
+    if (typeof value === 'number') {
+      const reference = typeof presetValue === 'number' ? presetValue : value;
+      return { ...base, kind: 'number', value, step: Number.isInteger(reference) ? 1 : 'any' };
+    }
+    const choices = ENUM_CHOICES[key];
+    if (choices) {
+      const options = choices.includes(value) ? choices : [...choices, value];
+      return { ...base, kind: 'enum', value, options };
+    }
+    return { ...base, kind: 'text', value };
+  });
+}
+
+/** The value at a dotted path, or undefined. */
+export function valueAt(config: TaskConfig | ConfigObject, path: string): ConfigValue | undefined {
+  let current: ConfigValue | undefined = config as ConfigObject;
+  for (const key of path.split('.')) {
+    if (!isObject(current) || !Object.hasOwn(current, key)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+/**
+ * A copy of `config` with `path` set to `value`; the objects along the path are copied, the rest
+ * shared. Only existing keys can be set (the form edits a preset's keys, it never adds one).
+ */
+export function withValue<C extends TaskConfig | ConfigObject>(config: C, path: string, value: number | boolean | string): C {
+  const keys = path.split('.');
+  const set = (object: ConfigObject, depth: number): ConfigObject => {
+    const key = keys[depth] as string;
+    if (!Object.hasOwn(object, key)) throw new RangeError(`The config has no field "${path}".`);
+    const current = object[key] as ConfigValue;
+    if (depth === keys.length - 1) {
+      if (isObject(current)) throw new RangeError(`"${path}" is a group, not a value.`);
+      return { ...object, [key]: value };
+    }
+    if (!isObject(current)) throw new RangeError(`The config has no field "${path}".`);
+    return { ...object, [key]: set(current, depth + 1) };
+  };
+  return set(config as ConfigObject, 0) as C;
+}
+
+/** Dotted paths of the leaves that differ between two configs (keys of either). */
+export function changedPaths(reference: TaskConfig | ConfigObject, config: TaskConfig | ConfigObject): string[] {
+  const out: string[] = [];
+  const walk = (a: ConfigValue | undefined, b: ConfigValue | undefined, path: string) => {
+    if (isObject(a) && isObject(b)) {
+      for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+        walk(a[key], b[key], path ? `${path}.${key}` : key);
+      }
+    } else if (!Object.is(a, b)) {
+      out.push(path);
+    }
+  };
+  walk(reference as ConfigObject, config as ConfigObject, '');
+  return out;
+}
+
+/** A number typed in a field: null when empty or not a number. */
+export function parseNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** Issues of an INVALID_INPUT error as the dispatcher sends them: `{ path: "config.cropSize", message }`. */
+interface Issue {
+  path: string;
+  message: string;
+}
+
+function isIssue(value: unknown): value is Issue {
+  return isObject(value) && typeof value.path === 'string' && typeof value.message === 'string';
+}
+
+/**
+ * The config fields an INVALID_INPUT error blames, by dotted path below `config`, with the schema's
+ * message; empty for any other error. Several issues on one field are joined.
+ */
+export function fieldErrorsFrom(error: unknown, prefix = 'config'): Record<string, string> {
+  const apiError = toApiError(error);
+  if (apiError.code !== 'INVALID_INPUT' || !Array.isArray(apiError.details)) return {};
+  const out: Record<string, string> = {};
+  for (const issue of apiError.details) {
+    if (!isIssue(issue) || !issue.path.startsWith(`${prefix}.`)) continue;
+    const path = issue.path.slice(prefix.length + 1);
+    out[path] = out[path] ? `${out[path]}; ${issue.message}` : issue.message;
+  }
+  return out;
+}
+
+/** The side of the square images the network sees for `config` (crop or patch size); null if unknown. */
+export function outputPx(config: TaskConfig | null): number | null {
+  if (!config) return null;
+  if ('cropSize' in config) return config.cropSize;
+  if ('patchSize' in config) return config.patchSize;
+  return null;
+}

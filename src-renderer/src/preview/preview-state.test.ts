@@ -1,0 +1,304 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { TuplePreview } from '../../../src-main/shared/dto.ts';
+import { ApiError } from '../../../src-main/shared/errors.ts';
+import { TASK_PRESETS } from '../../../src-main/shared/tasks.ts';
+import { Notices } from '../lib/notices/notices.svelte.ts';
+import { FakeApi, deferred, makeVideo, makeVideos, settle } from '../lib/testing/fake-api.ts';
+import {
+  MAX_SEED,
+  PreviewState,
+  SAMPLE_CONTEXT,
+  TASKS_CONTEXT,
+  nextSeed,
+  normalizeSeed,
+  type PreviewStateOptions,
+} from './preview-state.svelte.ts';
+
+const LIB = '/lib';
+
+function setup(options: PreviewStateOptions = {}, api = new FakeApi({ openPath: LIB, videos: makeVideos(6) })) {
+  const notices = new Notices();
+  const preview = new PreviewState(api, notices, { searchDebounceMs: 50, ...options });
+  return { api, notices, preview };
+}
+
+async function started(options: PreviewStateOptions = {}, api?: FakeApi) {
+  const ctx = setup(options, api);
+  await ctx.preview.activate(LIB);
+  return ctx;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('seeds', () => {
+  it('normalizes typed seeds into the contract range and wraps the next one', () => {
+    expect(normalizeSeed(12.7)).toBe(12);
+    expect(normalizeSeed(-3)).toBe(0);
+    expect(normalizeSeed(2 ** 40)).toBe(MAX_SEED);
+    expect(normalizeSeed(Number.NaN)).toBeNull();
+    expect(nextSeed(4)).toBe(5);
+    expect(nextSeed(MAX_SEED)).toBe(0);
+  });
+});
+
+describe('PreviewState tasks and presets', () => {
+  it('loads the tasks and the ready videos once activated', async () => {
+    const api = new FakeApi({
+      openPath: LIB,
+      videos: makeVideos(4, (id) => (id === 2 ? { status: 'failed' } : {})),
+    });
+    const { preview } = await started({}, api);
+    expect(preview.tasksLoaded).toBe(true);
+    expect(preview.tasks.map((t) => t.id)).toEqual(['order-verification', 'sequence-sorting', 'odd-one-out', 'clip-order']);
+    expect(api.callsOf('videos.list')).toEqual([{ status: 'ready', limit: 500 }]);
+    expect(preview.videos.map((v) => v.id)).toEqual([1, 3, 4]);
+    expect(preview.videoTotal).toBe(3);
+    expect(preview.taskId).toBeNull();
+    expect(api.callsOf('tasks.sample')).toEqual([]);
+
+    await preview.activate(LIB);
+    expect(api.callsOf('tasks.list')).toHaveLength(1);
+    expect(api.callsOf('videos.list')).toHaveLength(2);
+  });
+
+  it('picking a task copies the preset and samples it', async () => {
+    const { api, preview } = await started();
+    await preview.selectTask('clip-order');
+    expect(preview.taskId).toBe('clip-order');
+    expect(preview.preset).toBe('paper');
+    expect(preview.config).toEqual(TASK_PRESETS['clip-order'].paper);
+    // A copy: editing it leaves the preset as listed.
+    expect(preview.config).not.toBe(preview.presetConfig);
+    expect(api.callsOf('tasks.sample')).toEqual([{ config: TASK_PRESETS['clip-order'].paper, seed: 0 }]);
+    expect(preview.preview?.task).toBe('clip-order');
+    expect(preview.preview?.elements).toHaveLength(3);
+    expect(preview.shown).toEqual({ config: preview.config, seed: 0, videoId: null });
+    expect(preview.outdated).toBe(false);
+    expect(preview.fields.map((f) => f.path)).toEqual(Object.keys(TASK_PRESETS['clip-order'].paper));
+
+    await preview.selectPreset('tiny');
+    expect(preview.config).toEqual(TASK_PRESETS['clip-order'].tiny);
+    expect(preview.preview?.elements[0]?.frames).toHaveLength(4);
+
+    // Another task starts from the same preset name, with the reveal hidden again.
+    preview.toggleReveal();
+    await preview.selectTask('odd-one-out');
+    expect(preview.config).toEqual(TASK_PRESETS['odd-one-out'].tiny);
+    expect(preview.revealed).toBe(false);
+    expect(preview.preview?.task).toBe('odd-one-out');
+  });
+
+  it('edits a parameter (nested ones too), tracks what differs from the preset, and resets', async () => {
+    const { api, preview } = await started({ preset: 'tiny' });
+    await preview.selectTask('order-verification');
+    const generation = preview.formGeneration;
+    await preview.setParam('cropSize', 32);
+    await preview.setParam('frameSize.width', 80);
+    expect(preview.config).toMatchObject({ cropSize: 32, frameSize: { width: 80, height: 48 } });
+    expect(preview.modified).toEqual(['frameSize.width', 'cropSize']);
+    expect(api.callsOf('tasks.sample').at(-1)?.config).toMatchObject({ cropSize: 32, frameSize: { width: 80 } });
+    // The listed preset is untouched.
+    expect(preview.presetConfig).toEqual(TASK_PRESETS['order-verification'].tiny);
+
+    await preview.resetConfig();
+    expect(preview.config).toEqual(TASK_PRESETS['order-verification'].tiny);
+    expect(preview.modified).toEqual([]);
+    expect(preview.formGeneration).toBeGreaterThan(generation);
+  });
+
+  it('reports the schema error of a bad parameter on the field and in the notices', async () => {
+    const { notices, preview } = await started({ preset: 'tiny' });
+    await preview.selectTask('order-verification');
+    const shownBefore = preview.preview;
+    await preview.setParam('cropSize', 500);
+    expect(notices.items).toHaveLength(1);
+    expect(notices.items[0]).toMatchObject({ context: SAMPLE_CONTEXT, code: 'INVALID_INPUT' });
+    expect(notices.items[0]?.message).toContain('cropSize');
+    expect(preview.fieldErrors).toEqual({ cropSize: 'cropSize must fit inside frameSize' });
+    expect(preview.sampleError).toContain('cropSize');
+    // The older preview stays, marked as not matching the form.
+    expect(preview.preview).toBe(shownBefore);
+    expect(preview.outdated).toBe(true);
+
+    await preview.setParam('cropSize', 40);
+    expect(preview.fieldErrors).toEqual({});
+    expect(preview.sampleError).toBeNull();
+    expect(notices.items).toEqual([]);
+    expect(preview.outdated).toBe(false);
+  });
+
+  it('keeps a typed non-number as a field error without sampling', async () => {
+    const { api, preview } = await started();
+    await preview.selectTask('sequence-sorting');
+    const calls = api.callsOf('tasks.sample').length;
+    preview.setFieldError('jitter', 'Jitter must be a number');
+    expect(preview.fieldErrors).toEqual({ jitter: 'Jitter must be a number' });
+    expect(api.callsOf('tasks.sample')).toHaveLength(calls);
+    await preview.setParam('jitter', 3);
+    expect(preview.fieldErrors).toEqual({});
+  });
+
+  it('reports a failing tasks.list and can retry', async () => {
+    const api = new FakeApi({ openPath: LIB });
+    api.failNext('tasks.list', new ApiError('INTERNAL', 'boom'));
+    const { notices, preview } = await started({}, api);
+    expect(preview.tasksLoaded).toBe(false);
+    expect(notices.items[0]).toMatchObject({ context: TASKS_CONTEXT, message: 'boom' });
+    await preview.loadTasks();
+    expect(preview.tasksLoaded).toBe(true);
+    expect(notices.items).toEqual([]);
+  });
+});
+
+describe('PreviewState seeds and videos', () => {
+  it('samples again with the next seed, a typed seed, or a random one', async () => {
+    const { api, preview } = await started({ initialSeed: 41, random: () => 0.5 });
+    await preview.selectTask('sequence-sorting');
+    expect(api.callsOf('tasks.sample').at(-1)?.seed).toBe(41);
+    await preview.sampleAgain();
+    expect(preview.seed).toBe(42);
+    expect(preview.preview?.seed).toBe(42);
+
+    expect(preview.setSeed(7.9)).toBe(true);
+    await settle();
+    expect(preview.seed).toBe(7);
+    expect(api.callsOf('tasks.sample').at(-1)?.seed).toBe(7);
+    const calls = api.callsOf('tasks.sample').length;
+    expect(preview.setSeed(Number.NaN)).toBe(false);
+    expect(preview.setSeed(7)).toBe(true); // unchanged: no new request
+    expect(api.callsOf('tasks.sample')).toHaveLength(calls);
+
+    await preview.randomSeed();
+    expect(preview.seed).toBe(2 ** 30);
+    expect(api.callsOf('tasks.sample').at(-1)?.seed).toBe(2 ** 30);
+  });
+
+  it('samples from a chosen video, a library selection, or the one the seed picked', async () => {
+    const { api, preview } = await started();
+    await preview.selectTask('order-verification');
+    expect(api.callsOf('tasks.sample').at(-1)).not.toHaveProperty('videoId');
+    const picked = preview.preview!.video.id;
+
+    await preview.setVideo(3);
+    expect(api.callsOf('tasks.sample').at(-1)?.videoId).toBe(3);
+    expect(preview.preview?.video.id).toBe(3);
+
+    // A library selection hidden by the picker's filter stays listed while chosen.
+    preview.videos = preview.videos.filter((v) => v.id !== 5);
+    await preview.useVideo(makeVideo(5));
+    expect(preview.videoId).toBe(5);
+    expect(preview.videoOptions[0]).toMatchObject({ id: 5, fileName: 'v_5.avi' });
+
+    await preview.setVideo(null);
+    expect(api.callsOf('tasks.sample').at(-1)).not.toHaveProperty('videoId');
+    expect(preview.preview?.video.id).toBe(picked);
+    await preview.keepShownVideo();
+    expect(preview.videoId).toBe(picked);
+  });
+
+  it('reports NOT_FOUND and a too-short video', async () => {
+    const api = new FakeApi({ openPath: LIB, videos: [makeVideo(1), makeVideo(2, { frameCount: 20 })] });
+    const { notices, preview } = await started({}, api);
+    await preview.selectTask('clip-order'); // paper: 64 frames
+    expect(preview.preview?.usableVideos).toBe(1);
+    expect(preview.preview?.skippedVideos).toBe(1);
+
+    await preview.setVideo(2);
+    expect(preview.sampleError).toMatch(/too short/);
+    expect(notices.items.at(-1)).toMatchObject({ context: SAMPLE_CONTEXT, code: 'INVALID_INPUT' });
+    expect(preview.fieldErrors).toEqual({});
+
+    await preview.setVideo(99);
+    expect(notices.items.at(-1)).toMatchObject({ code: 'NOT_FOUND', message: 'No video 99' });
+    expect(preview.sampleError).toBe('No video 99');
+  });
+
+  it('filters the video list after a debounce, dropping older answers', async () => {
+    vi.useFakeTimers();
+    const { api, preview } = setup({}, new FakeApi({ openPath: LIB, videos: makeVideos(30) }));
+    await preview.activate(LIB);
+    preview.setVideoSearch('v_1');
+    preview.setVideoSearch(' v_12 ');
+    expect(api.callsOf('videos.list')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(60);
+    expect(api.callsOf('videos.list').at(-1)).toEqual({ status: 'ready', limit: 500, search: 'v_12' });
+    expect(preview.videos.map((v) => v.id)).toEqual([12]);
+  });
+
+  it('forgets the video and the preview when another library is shown', async () => {
+    const { preview } = await started();
+    await preview.selectTask('odd-one-out');
+    await preview.setVideo(2);
+    await preview.activate('/other');
+    expect(preview.videoId).toBeNull();
+    expect(preview.preview).toBeNull();
+    expect(preview.taskId).toBe('odd-one-out'); // the task and config stay
+    expect(preview.config).not.toBeNull();
+  });
+});
+
+describe('PreviewState stale responses', () => {
+  it('shows only the answer to the latest request', async () => {
+    const { api, preview } = await started();
+    const pending: Array<ReturnType<typeof deferred<TuplePreview>>> = [];
+    const real = api.handlers['tasks.sample'];
+    api.override('tasks.sample', (input) => {
+      const d = deferred<TuplePreview>();
+      pending.push(d);
+      return d.promise.then(() => real(input));
+    });
+    const first = preview.selectTask('sequence-sorting');
+    const second = preview.sampleAgain();
+    expect(pending).toHaveLength(2);
+    expect(preview.sampling).toBe(true);
+
+    pending[1]!.resolve(null as never);
+    await second;
+    expect(preview.preview?.seed).toBe(1);
+    expect(preview.sampling).toBe(false);
+
+    pending[0]!.resolve(null as never);
+    await first;
+    expect(preview.preview?.seed).toBe(1);
+    expect(preview.shown?.seed).toBe(1);
+  });
+
+  it('ignores a late failure of an older request', async () => {
+    const { api, notices, preview } = await started();
+    const gates: Array<ReturnType<typeof deferred<void>>> = [];
+    const real = api.handlers['tasks.sample'];
+    api.override('tasks.sample', async (input) => {
+      const gate = deferred<void>();
+      gates.push(gate);
+      await gate.promise;
+      if (input.seed === 0) throw new ApiError('INTERNAL', 'late failure');
+      return real(input);
+    });
+    const first = preview.selectTask('clip-order');
+    const second = preview.sampleAgain();
+    gates[1]!.resolve();
+    await second;
+    gates[0]!.resolve();
+    await first;
+    expect(notices.items).toEqual([]);
+    expect(preview.sampleError).toBeNull();
+    expect(preview.preview?.seed).toBe(1);
+  });
+
+  it('drops a preview that answers after the task changed', async () => {
+    const { api, preview } = await started();
+    const gate = deferred<void>();
+    const real = api.handlers['tasks.sample'];
+    api.override('tasks.sample', async (input) => {
+      if (input.config.task === 'clip-order') await gate.promise;
+      return real(input);
+    });
+    const slow = preview.selectTask('clip-order');
+    await preview.selectTask('order-verification');
+    gate.resolve();
+    await slow;
+    expect(preview.preview?.task).toBe('order-verification');
+  });
+});
