@@ -295,15 +295,23 @@ export interface SamplingVideo {
   label: string | null;
   contentHash: string | null;
   durationS: number;
+  fps: number;
 }
 
 export function readyVideos(db: ReadableDB): SamplingVideo[] {
   const rows = db
     .prepare(
-      `SELECT id, path, label, content_hash, duration_s FROM videos
-       WHERE status = 'ready' AND duration_s IS NOT NULL ORDER BY id`,
+      `SELECT id, path, label, content_hash, duration_s, fps FROM videos
+       WHERE status = 'ready' AND duration_s IS NOT NULL AND fps IS NOT NULL ORDER BY id`,
     )
-    .all() as { id: number; path: string; label: string | null; content_hash: string | null; duration_s: number }[];
+    .all() as {
+    id: number;
+    path: string;
+    label: string | null;
+    content_hash: string | null;
+    duration_s: number;
+    fps: number;
+  }[];
   return rows.map((row) => ({
     id: row.id,
     path: row.path,
@@ -311,5 +319,6 @@ export function readyVideos(db: ReadableDB): SamplingVideo[] {
     label: row.label,
     contentHash: row.content_hash,
     durationS: row.duration_s,
+    fps: row.fps,
   }));
 }
