@@ -4,7 +4,8 @@ import { SAMPLING_FPS, type TaskConfig } from '../../shared/tasks.ts';
 import type { WritableDB } from '../db/connection.ts';
 import { readyVideos, type SamplingVideo } from '../db/videos.ts';
 import { renderView } from '../frames/augment.ts';
-import type { FrameSource, VideoRef } from '../frames/frame-source.ts';
+import type { FrameSource } from '../frames/frame-source.ts';
+import { libraryVideoRef } from '../frames/library-video.ts';
 import { ensureMotion } from '../frames/motion-scores.ts';
 import type { MediaTools } from '../media/tools.ts';
 import { createRng } from '../tasks/rng.ts';
@@ -27,11 +28,6 @@ export interface PreviewRequest {
 /** Videos picked at random are tried at most this often before giving up (each try decodes motion). */
 const MAX_ATTEMPTS = 5;
 
-/** The frame source's view of a library video: its stored facts spare an ffprobe per decode. */
-function videoRef(video: SamplingVideo): VideoRef {
-  return { id: video.id, path: video.path, contentHash: video.contentHash, media: { durationS: video.durationS, fps: video.fps } };
-}
-
 /** Frames at the sampling rate, estimated from the probed duration (exact counts need a decode). */
 function estimatedFrames(video: SamplingVideo): number {
   return Math.floor(video.durationS * SAMPLING_FPS);
@@ -48,7 +44,7 @@ function candidates(videos: SamplingVideo[], request: PreviewRequest, needed: nu
 }
 
 async function renderTuple(context: PreviewContext, video: SamplingVideo, tuple: Tuple, config: TaskConfig) {
-  const grid = await context.frames.openGrid(videoRef(video), { ...config.frameSize, fps: SAMPLING_FPS });
+  const grid = await context.frames.openGrid(libraryVideoRef(video), { ...config.frameSize, fps: SAMPLING_FPS });
   try {
     const frameBytes = grid.width * grid.height * 3;
     const elements: { frames: PreviewFrame[] }[] = [];
@@ -88,7 +84,7 @@ export async function previewTuple(context: PreviewContext, request: PreviewRequ
   }
   let shortest = { have: 0, video: tries[0] as SamplingVideo };
   for (const video of tries) {
-    const motion = await ensureMotion(context.db, context.tools, videoRef(video), SAMPLING_FPS);
+    const motion = await ensureMotion(context.db, context.tools, libraryVideoRef(video), SAMPLING_FPS);
     const meta = {
       id: video.id,
       frameCount: motion.frameCount,
