@@ -1,5 +1,6 @@
 /** Data that crosses the IPC boundary. Plain JSON: no Dates, Maps or class instances. */
 import type { PresetName, TaskConfig, TaskId, TupleDetails } from './tasks.ts';
+import type { Backbone, TrainConfig } from './training.ts';
 
 export const VIDEO_STATUSES = ['ready', 'failed', 'missing', 'duplicate'] as const;
 export type VideoStatus = (typeof VIDEO_STATUSES)[number];
@@ -165,4 +166,52 @@ export interface TuplePreview<T extends TaskId = TaskId> {
   /** Ready videos that can / cannot host a tuple of this config (too short). */
   usableVideos: number;
   skippedVideos: number;
+}
+
+export const RUN_STATUSES = ['running', 'completed', 'cancelled', 'failed', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface RunDto {
+  id: number;
+  task: TaskId;
+  backbone: Backbone;
+  /** The whole config the run was started with: enough to repeat it. */
+  config: TrainConfig;
+  seed: number;
+  /** The compute backend the run used last, e.g. "wasm". */
+  backend: string | null;
+  status: RunStatus;
+  /** Steps done (at the last record). */
+  step: number;
+  totalSteps: number;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+  bestValidationAccuracy: number | null;
+  /** The step a resume would continue from; null before the first checkpoint. */
+  lastCheckpointStep: number | null;
+}
+
+export type MetricSplit = 'train' | 'validation';
+
+export interface MetricPoint {
+  split: MetricSplit;
+  step: number;
+  loss: number;
+  /** Pretext accuracy in [0, 1]. */
+  accuracy: number;
+  stepsPerSecond: number | null;
+}
+
+export interface CheckpointDto {
+  step: number;
+  validationAccuracy: number | null;
+  isBest: boolean;
+  createdAt: string;
+}
+
+export interface RunDetail {
+  run: RunDto;
+  metrics: MetricPoint[];
+  checkpoints: CheckpointDto[];
 }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { trainPreset } from '../../shared/training.ts';
+import { openMemoryDatabase } from './connection.ts';
+import {
+  closeInterruptedRuns,
+  createRun,
+  getRun,
+  listCheckpoints,
+  recordCheckpoint,
+  recordMetrics,
+  rewindToLastCheckpoint,
+  runDetail,
+  setRunStatus,
+} from './runs.ts';
+
+const train = (step: number, accuracy = 0.5) => ({ split: 'train' as const, step, loss: 1, accuracy, stepsPerSecond: 2 });
+
+describe('runs repository', () => {
+  it('stores the whole config so a run can be repeated', () => {
+    const db = openMemoryDatabase();
+    const config = trainPreset('clip-order', 'r3d', 'tiny');
+    const run = createRun(db, config);
+    expect(run).toMatchObject({ task: 'clip-order', backbone: 'r3d', status: 'running', step: 0, totalSteps: config.steps });
+    expect(run.config).toEqual(config);
+  });
+
+  it('tracks progress, the best checkpoint and the resume point', () => {
+    const db = openMemoryDatabase();
+    const run = createRun(db, trainPreset('odd-one-out', 'alexnet', 'tiny'));
+    recordMetrics(db, run.id, [train(1), train(2)]);
+    recordCheckpoint(db, run.id, { step: 2, folder: 'a', validationAccuracy: 0.6 });
+    recordMetrics(db, run.id, [train(3), train(4)]);
+    recordCheckpoint(db, run.id, { step: 4, folder: 'b', validationAccuracy: 0.4 });
+    recordMetrics(db, run.id, [train(5)]);
+    expect(getRun(db, run.id)).toMatchObject({ step: 5, bestValidationAccuracy: 0.6, lastCheckpointStep: 4 });
+    expect(listCheckpoints(db, run.id).map((c) => [c.step, c.isBest])).toEqual([[2, true], [4, false]]);
+
+    setRunStatus(db, run.id, 'failed', { error: 'killed' });
+    expect(rewindToLastCheckpoint(db, run.id)).toBe(4);
+    expect(getRun(db, run.id)).toMatchObject({ status: 'running', step: 4, error: null });
+    // Step 5 runs again after the resume: no duplicate, no gap.
+    recordMetrics(db, run.id, [train(5)]);
+    expect(runDetail(db, run.id)?.metrics.map((m) => m.step)).toEqual([1, 2, 3, 4, 5]);
+    expect(() => recordMetrics(db, run.id, [train(5)])).toThrow(/UNIQUE|PRIMARY/);
+  });
+
+  it('marks runs left running as interrupted', () => {
+    const db = openMemoryDatabase();
+    const run = createRun(db, trainPreset('sequence-sorting', 'alexnet', 'tiny'));
+    expect(closeInterruptedRuns(db)).toBe(1);
+    expect(getRun(db, run.id)?.status).toBe('interrupted');
+  });
+});

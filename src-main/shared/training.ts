@@ -1,0 +1,92 @@
+/**
+ * What a training run is: the pretext task's sampling config, the backbone, the optimiser and the
+ * schedule. Validated on the main side; stored as JSON with every run so any run can be repeated.
+ */
+import { z } from 'zod';
+import { TASK_PRESETS, taskConfigSchema, type PresetName, type TaskId } from './tasks.ts';
+
+export const BACKBONES = ['alexnet', 'c3d', 'r3d', 'r2plus1d'] as const;
+export type Backbone = (typeof BACKBONES)[number];
+
+/** 2D encoders see frames (S&L, OPN, O3N); 3D encoders see clips (VCOP). */
+export const BACKBONES_FOR_TASK: Readonly<Record<TaskId, readonly Backbone[]>> = {
+  'order-verification': ['alexnet'],
+  'sequence-sorting': ['alexnet'],
+  'odd-one-out': ['alexnet'],
+  'clip-order': ['c3d', 'r3d', 'r2plus1d'],
+};
+
+export const BACKEND_CHOICES = ['auto', 'gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+const whole = (name: string, min: number, max: number) =>
+  z.number().int(`${name} must be a whole number`).min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`);
+
+export const trainConfigSchema = z
+  .object({
+    task: taskConfigSchema,
+    backbone: z.enum(BACKBONES),
+    /** Channel multiplier of the encoder: 1 = the paper's widths. */
+    width: z.number().min(1 / 64, 'width must be at least 1/64').max(4, 'width must be at most 4'),
+    steps: whole('steps', 1, 10_000_000),
+    batchSize: whole('batchSize', 1, 1024),
+    learningRate: z.number().positive('learningRate must be positive').max(10),
+    momentum: z.number().min(0).max(0.999),
+    weightDecay: z.number().min(0).max(0.1),
+    seed: whole('seed', 0, 2 ** 31 - 1),
+    /** Share of videos held out to measure pretext accuracy on tuples from unseen videos. */
+    validationFraction: z.number().min(0).max(0.5),
+    /** Tuples drawn from the held-out videos at each evaluation (a fixed, seeded set). */
+    validationTuples: whole('validationTuples', 1, 100_000),
+    evaluateEvery: whole('evaluateEvery', 1, 10_000_000),
+    checkpointEvery: whole('checkpointEvery', 1, 10_000_000),
+    backend: z.enum(BACKEND_CHOICES),
+  })
+  .strict()
+  .refine((config) => BACKBONES_FOR_TASK[config.task.task].includes(config.backbone), {
+    error: 'this backbone does not fit the task: alexnet for frame tasks, c3d / r3d / r2plus1d for clip order',
+    path: ['backbone'],
+  });
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+
+type Schedule = Omit<TrainConfig, 'task' | 'backbone'>;
+
+/** The papers' optimiser settings (VCOP reference: SGD 1e-3, momentum 0.9, wd 5e-4, batch 8, seed 632). */
+const PAPER_SCHEDULE: Schedule = {
+  width: 1,
+  steps: 100_000,
+  batchSize: 8,
+  learningRate: 1e-3,
+  momentum: 0.9,
+  weightDecay: 5e-4,
+  seed: 632,
+  validationFraction: 0.1,
+  validationTuples: 512,
+  evaluateEvery: 1000,
+  checkpointEvery: 1000,
+  backend: 'auto',
+};
+
+/** Minutes on two CPU cores: narrow encoders, small inputs, a few hundred steps. */
+const TINY_SCHEDULE: Schedule = {
+  width: 1 / 16,
+  steps: 300,
+  batchSize: 16,
+  learningRate: 0.01,
+  momentum: 0.9,
+  weightDecay: 5e-4,
+  seed: 632,
+  validationFraction: 0.2,
+  validationTuples: 64,
+  evaluateEvery: 50,
+  checkpointEvery: 50,
+  backend: 'auto',
+};
+
+/** A complete run config for a task, backbone and preset; callers may edit the copy. */
+export function trainPreset(task: TaskId, backbone: Backbone, preset: PresetName): TrainConfig {
+  const schedule = preset === 'paper' ? PAPER_SCHEDULE : TINY_SCHEDULE;
+  // JSON round trip: a deep copy without DOM/Node globals (this module runs everywhere).
+  return JSON.parse(JSON.stringify({ ...schedule, task: TASK_PRESETS[task][preset], backbone })) as TrainConfig;
+}
