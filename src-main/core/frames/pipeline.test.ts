@@ -111,6 +111,14 @@ describe('batch pipeline behaviour', () => {
     expect(otherEpoch[0]?.inputs).not.toEqual(first[0]?.inputs);
   });
 
+  it('starts at a later batch with exactly the batches it would have yielded there', async () => {
+    const all = await collect(createBatchPipeline(options(config, {})));
+    expect(all.length).toBeGreaterThan(1);
+    const resumed = await collect(createBatchPipeline(options(config, { firstBatch: 1 })));
+    expect(resumed.map((batch) => batch.index)).toEqual(all.slice(1).map((batch) => batch.index));
+    expect(resumed.map((batch) => batch.inputs)).toEqual(all.slice(1).map((batch) => batch.inputs));
+  });
+
   it('stops on abort, and on a consumer’s break, with every grid closed', async () => {
     const source = memoryFrameSource(FRAME_COUNTS, () => 2);
     const controller = new AbortController();

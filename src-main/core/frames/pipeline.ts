@@ -47,6 +47,8 @@ export interface BatchPipelineOptions<C extends TaskConfig> {
   /** Tuples in the epoch. */
   tupleCount: number;
   batchSize: number;
+  /** Start at this batch of the epoch (a resumed run skips what it already trained on). Default 0. */
+  firstBatch?: number;
   /** Batches prepared while the consumer works on one. Default 2. */
   prefetch?: number;
   /** Tuples of one batch read at once (decodes are bounded by the frame cache). Default 4. */
@@ -143,8 +145,9 @@ async function writeTuple(
   }
 }
 
-/** Results of make(0 … count − 1) in order, with up to `ahead` more in preparation behind the awaited one. */
+/** Results of make(first … count − 1) in order, with up to `ahead` more in preparation behind the awaited one. */
 async function* inOrderAhead<T>(
+  first: number,
   count: number,
   ahead: number,
   make: (index: number, signal: AbortSignal) => Promise<T>,
@@ -153,7 +156,7 @@ async function* inOrderAhead<T>(
   const stop = new AbortController();
   const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
   const started: Promise<T>[] = [];
-  let next = 0;
+  let next = first;
   const fill = (): void => {
     while (next < count && started.length < ahead) {
       const result = make(next++, signal);
@@ -181,7 +184,9 @@ async function* inOrderAhead<T>(
 /** An epoch of batches for `config`; iterate it with `for await`. */
 export function createBatchPipeline<C extends TaskConfig>(options: BatchPipelineOptions<C>): BatchPipeline<C> {
   const { source, config, rate, seed, epoch = 0, tupleCount, batchSize, prefetch = 2, readConcurrency = 4 } = options;
+  const firstBatch = options.firstBatch ?? 0;
   assertCount('batchSize', batchSize, 1);
+  assertCount('firstBatch', firstBatch, 0);
   assertCount('prefetch', prefetch, 1);
   assertCount('readConcurrency', readConcurrency, 1);
   const videos = [...options.videos].sort((a, b) => a.meta.id - b.meta.id);
@@ -220,6 +225,6 @@ export function createBatchPipeline<C extends TaskConfig>(options: BatchPipeline
     report,
     tupleCount: tuples.length,
     batchCount: batches.length,
-    [Symbol.asyncIterator]: () => inOrderAhead(batches.length, prefetch, assemble, options.signal),
+    [Symbol.asyncIterator]: () => inOrderAhead(firstBatch, batches.length, prefetch, assemble, options.signal),
   };
 }
