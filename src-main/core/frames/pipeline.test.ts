@@ -18,22 +18,12 @@ import { FrameCache } from './frame-cache.ts';
 import { createFfmpegFrameSource } from './frame-source.ts';
 import { ensureMotion } from './motion-scores.ts';
 import { createBatchPipeline, pipelineVideo, type Batch, type BatchPipelineOptions, type PipelineVideo } from './pipeline.ts';
-import { memoryFrameSource, patternFrame } from './test-support.ts';
+import { memoryFrameSource, memoryPipelineVideos, patternFrame } from './test-support.ts';
 
 /** Frame counts of the in-memory library: video 3 is too short for every tiny preset. */
 const FRAME_COUNTS = new Map([[1, 60], [2, 90], [3, 4]]);
 
-function memoryVideos(config: TaskConfig): PipelineVideo[] {
-  return [...FRAME_COUNTS].map(([id, frameCount]) => {
-    const cells: CellMotion = { rows: 4, cols: 4, frameCount, values: new Float32Array(frameCount * 16).fill(1) };
-    return {
-      ref: { id, path: `/videos/${id}.mp4` },
-      meta: { id, frameCount, ...config.frameSize, fps: 25 },
-      motion: movingSegment(frameCount, 10, frameCount - 5),
-      cells,
-    };
-  });
-}
+const memoryVideos = (config: TaskConfig) => memoryPipelineVideos(FRAME_COUNTS, config.frameSize);
 
 function options<C extends TaskConfig>(config: C, overrides: Partial<BatchPipelineOptions<C>> = {}): BatchPipelineOptions<C> {
   return {

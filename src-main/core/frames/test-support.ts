@@ -1,5 +1,9 @@
-/** Helpers shared by the tests of this folder (not a test file itself). */
+/** Helpers shared by the tests of frame consumers (not a test file itself). */
+import type { Size } from '../tasks/crops.ts';
+import type { CellMotion } from '../tasks/motion.ts';
+import { movingSegment } from '../tasks/test-support.ts';
 import type { DecodedGrid, FrameSource, GridSpec, VideoRef } from './frame-source.ts';
+import type { PipelineVideo } from './pipeline.ts';
 
 /** A distinct, reproducible byte for every (video, frame, x, y, channel). */
 export function patternByte(videoId: number, frame: number, x: number, y: number, channel: number): number {
@@ -57,4 +61,17 @@ export function memoryFrameSource(frameCounts: ReadonlyMap<number, number>, dela
       };
     },
   };
+}
+
+/** Pipeline videos for `memoryFrameSource`: motion in all but the first 10 and last 5 frames. */
+export function memoryPipelineVideos(frameCounts: ReadonlyMap<number, number>, frameSize: Size): PipelineVideo[] {
+  return [...frameCounts].map(([id, frameCount]) => {
+    const cells: CellMotion = { rows: 4, cols: 4, frameCount, values: new Float32Array(frameCount * 16).fill(1) };
+    return {
+      ref: { id, path: `/videos/${id}.mp4` },
+      meta: { id, frameCount, ...frameSize, fps: 25 },
+      motion: movingSegment(frameCount, 10, frameCount - 5),
+      cells,
+    };
+  });
 }

@@ -1,0 +1,135 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MetricPoint } from '../../shared/dto.ts';
+import { trainPreset, type TrainConfig } from '../../shared/training.ts';
+import type { Batch } from '../frames/pipeline.ts';
+import { memoryFrameSource, memoryPipelineVideos } from '../frames/test-support.ts';
+import { train, type TrainableModel, type TrainingOptions } from './engine.ts';
+
+/**
+ * A stand-in network whose state folds in every batch it trains on, so two runs end in the same
+ * state only if they saw the same batches in the same order. The tfjs models have their own tests.
+ */
+class FoldingModel implements TrainableModel {
+  readonly backend = 'test';
+  state = 0;
+  evaluations = 0;
+
+  async trainStep(batch: Batch) {
+    let sum = 0;
+    for (let i = 0; i < batch.inputs.length; i += 97) sum += batch.inputs[i] as number;
+    this.state = (this.state * 31 + sum + batch.labels.reduce((a, b) => a + b, 0)) % 1e9;
+    return { loss: this.state % 7, accuracy: (this.state % 10) / 10 };
+  }
+
+  async evaluate(batch: Batch) {
+    this.evaluations++;
+    return { loss: 1, accuracy: batch.labels[0] === 0 ? 1 : 0 };
+  }
+
+  async save(folder: string) {
+    writeFileSync(join(folder, 'state.json'), JSON.stringify({ state: this.state }));
+  }
+
+  async load(folder: string) {
+    this.state = (JSON.parse(readFileSync(join(folder, 'state.json'), 'utf8')) as { state: number }).state;
+  }
+
+  dispose() {}
+}
+
+const FRAMES = new Map([[1, 60], [2, 90], [3, 80], [4, 70]]);
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pretext-engine-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function config(overrides: Partial<TrainConfig> = {}): TrainConfig {
+  return { ...trainPreset('sequence-sorting', 'alexnet', 'tiny'), steps: 12, batchSize: 2, evaluateEvery: 4, checkpointEvery: 4, validationTuples: 4, ...overrides };
+}
+
+function setup(model: TrainableModel, overrides: Partial<TrainingOptions> = {}) {
+  const metrics: MetricPoint[] = [];
+  const checkpoints: { step: number; folder: string; validationAccuracy: number | null }[] = [];
+  const videos = memoryPipelineVideos(FRAMES, config().task.frameSize);
+  const options: TrainingOptions = {
+    config: config(),
+    startStep: 0,
+    train: videos.slice(0, 3),
+    validation: videos.slice(3),
+    source: memoryFrameSource(FRAMES),
+    model,
+    checkpointFolder: (step) => join(dir, `step-${step}`),
+    callbacks: { onMetrics: (points) => metrics.push(...points), onCheckpoint: (c) => checkpoints.push(c) },
+    stepsPerEpoch: 5,
+    ...overrides,
+  };
+  return { options, metrics, checkpoints };
+}
+
+describe('train', () => {
+  it('trains every step, evaluates and checkpoints on schedule', async () => {
+    const model = new FoldingModel();
+    const { options, metrics, checkpoints } = setup(model);
+    expect(await train(options)).toEqual({ step: 12, cancelled: false });
+    expect(metrics.filter((m) => m.split === 'train').map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(metrics.filter((m) => m.split === 'validation').map((m) => m.step)).toEqual([4, 8, 12]);
+    expect(checkpoints.map((c) => c.step)).toEqual([4, 8, 12]);
+    expect(checkpoints.every((c) => c.validationAccuracy !== null)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['step-12', 'step-4', 'step-8']);
+    expect(JSON.parse(readFileSync(join(dir, 'step-8', 'checkpoint.json'), 'utf8'))).toMatchObject({ step: 8 });
+  });
+
+  it('resumes from a checkpoint with exactly the batches an uninterrupted run sees', async () => {
+    const whole = new FoldingModel();
+    const reference = setup(whole);
+    await train(reference.options);
+
+    const controller = new AbortController();
+    const first = new FoldingModel();
+    const interrupted = setup(first, {
+      signal: controller.signal,
+      callbacks: {
+        onMetrics: (points) => {
+          if (points.some((p) => p.split === 'train' && p.step === 6)) controller.abort();
+        },
+        onCheckpoint: () => {},
+      },
+    });
+    const stopped = await train(interrupted.options);
+    expect(stopped.cancelled).toBe(true);
+    // Cancelling checkpoints the step reached, so nothing done is lost.
+    expect(existsSync(join(dir, `step-${stopped.step}`))).toBe(true);
+
+    const second = new FoldingModel();
+    await second.load(join(dir, `step-${stopped.step}`));
+    const resumed = setup(second, { startStep: stopped.step });
+    await train(resumed.options);
+    expect(second.state).toBe(whole.state);
+    const trainSteps = resumed.metrics.filter((m) => m.split === 'train').map((m) => m.step);
+    expect(trainSteps[0]).toBe(stopped.step + 1);
+    expect(trainSteps.at(-1)).toBe(12);
+  });
+
+  it('leaves no half checkpoint when saving fails', async () => {
+    const model = new FoldingModel();
+    model.save = async () => {
+      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    };
+    const { options } = setup(model);
+    await expect(train(options)).rejects.toThrow(/no space left/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('says why when no video is long enough', async () => {
+    const { options } = setup(new FoldingModel(), {
+      train: memoryPipelineVideos(new Map([[9, 3]]), config().task.frameSize),
+      source: memoryFrameSource(new Map([[9, 3]])),
+    });
+    await expect(train(options)).rejects.toThrow(/No video can host a tuple/);
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * The training loop: batches from the pipeline, one optimiser step each, a fixed validation set
+ * evaluated on schedule, atomic checkpoints, and resume from any checkpoint step with the very batches
+ * an uninterrupted run would have seen. Plain functions of a config, callbacks and an AbortSignal; the
+ * model is behind `TrainableModel`, so this file knows nothing of tensors.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { MetricPoint } from '../../shared/dto.ts';
+import { SAMPLING_FPS } from '../../shared/tasks.ts';
+import type { TrainConfig } from '../../shared/training.ts';
+import type { FrameSource } from '../frames/frame-source.ts';
+import { createBatchPipeline, type Batch, type PipelineVideo } from '../frames/pipeline.ts';
+import { isAbortError } from '../media/run.ts';
+
+export interface StepResult {
+  /** Mean loss over the batch. */
+  loss: number;
+  /** Share of the batch classified right. */
+  accuracy: number;
+}
+
+/** What the engine needs of a network; the tfjs implementation lives in core/models. */
+export interface TrainableModel {
+  /** The compute backend in use, e.g. "wasm". */
+  readonly backend: string;
+  trainStep(batch: Batch): Promise<StepResult>;
+  evaluate(batch: Batch): Promise<StepResult>;
+  /** Writes every weight and optimiser slot into `folder` (which exists and is empty). */
+  save(folder: string): Promise<void>;
+  load(folder: string): Promise<void>;
+  dispose(): void;
+}
+
+export type TrainingPhase = 'training' | 'evaluating' | 'checkpointing';
+
+export interface TrainingProgressInfo {
+  step: number;
+  totalSteps: number;
+  phase: TrainingPhase;
+  stepsPerSecond: number | null;
+  etaSeconds: number | null;
+  /** Share of the last steps' time spent waiting for data (goal < 10 %). */
+  dataWaitShare: number | null;
+}
+
+export interface TrainingCallbacks {
+  onMetrics(points: MetricPoint[]): void;
+  onCheckpoint(checkpoint: { step: number; folder: string; validationAccuracy: number | null }): void;
+  onProgress?(progress: TrainingProgressInfo): void;
+}
+
+export interface TrainingOptions {
+  config: TrainConfig;
+  /** Steps already done (0, or the step of the checkpoint loaded into `model`). */
+  startStep: number;
+  train: readonly PipelineVideo[];
+  validation: readonly PipelineVideo[];
+  source: FrameSource;
+  model: TrainableModel;
+  /** Where the checkpoint of a step goes. */
+  checkpointFolder: (step: number) => string;
+  callbacks: TrainingCallbacks;
+  signal?: AbortSignal;
+  /** Steps per sampled epoch; resume depends on it, so it is part of the run (default 50). */
+  stepsPerEpoch?: number;
+}
+
+export interface TrainingOutcome {
+  step: number;
+  cancelled: boolean;
+}
+
+export const DEFAULT_STEPS_PER_EPOCH = 50;
+
+/** Seconds per step, smoothed, so the ETA does not jump with each batch. */
+class Throughput {
+  private secondsPerStep: number | null = null;
+  private waitShare: number | null = null;
+
+  record(stepSeconds: number, waitSeconds: number): void {
+    const blend = (old: number | null, sample: number) => (old === null ? sample : old * 0.9 + sample * 0.1);
+    this.secondsPerStep = blend(this.secondsPerStep, stepSeconds);
+    this.waitShare = blend(this.waitShare, stepSeconds > 0 ? waitSeconds / stepSeconds : 0);
+  }
+
+  info(step: number, totalSteps: number, phase: TrainingPhase): TrainingProgressInfo {
+    const perStep = this.secondsPerStep;
+    return {
+      step,
+      totalSteps,
+      phase,
+      stepsPerSecond: perStep ? 1 / perStep : null,
+      etaSeconds: perStep ? Math.round(perStep * (totalSteps - step)) : null,
+      dataWaitShare: this.waitShare,
+    };
+  }
+}
+
+async function evaluate(options: TrainingOptions, step: number): Promise<MetricPoint | null> {
+  const { config, validation, source, model, signal } = options;
+  if (validation.length === 0) return null;
+  // The same seeded tuples every time, so validation curves compare like with like.
+  const pipeline = createBatchPipeline({
+    source,
+    videos: validation,
+    config: config.task,
+    rate: SAMPLING_FPS,
+    seed: `${config.seed}:validation`,
+    tupleCount: config.validationTuples,
+    batchSize: config.batchSize,
+    ...(signal ? { signal } : {}),
+  });
+  let loss = 0;
+  let correct = 0;
+  let count = 0;
+  for await (const batch of pipeline) {
+    const result = await model.evaluate(batch);
+    loss += result.loss * batch.labels.length;
+    correct += result.accuracy * batch.labels.length;
+    count += batch.labels.length;
+  }
+  if (count === 0) return null;
+  return { split: 'validation', step, loss: loss / count, accuracy: correct / count, stepsPerSecond: null };
+}
+
+/** Saves into a temporary folder and renames it into place: a kill mid-write leaves no half checkpoint. */
+async function saveCheckpoint(options: TrainingOptions, step: number, validationAccuracy: number | null): Promise<void> {
+  const folder = options.checkpointFolder(step);
+  const temp = `${folder}.tmp-${randomBytes(4).toString('hex')}`;
+  await mkdir(temp, { recursive: true });
+  try {
+    await options.model.save(temp);
+    await writeFile(`${temp}/checkpoint.json`, JSON.stringify({ step, validationAccuracy, config: options.config }));
+    await rm(folder, { recursive: true, force: true });
+    await mkdir(dirname(folder), { recursive: true });
+    await rename(temp, folder);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+  options.callbacks.onCheckpoint({ step, folder, validationAccuracy });
+}
+
+/**
+ * Trains from `startStep` to `config.steps`. Cancelling (the signal) saves a checkpoint at the step
+ * reached, so nothing done is lost, and returns `{ cancelled: true }`.
+ */
+export async function train(options: TrainingOptions): Promise<TrainingOutcome> {
+  const { config, model, callbacks, signal } = options;
+  const stepsPerEpoch = options.stepsPerEpoch ?? DEFAULT_STEPS_PER_EPOCH;
+  const throughput = new Throughput();
+  let step = options.startStep;
+  let lastCheckpoint = options.startStep;
+  let lastValidation: MetricPoint | null = null;
+  const progress = (phase: TrainingPhase) => callbacks.onProgress?.(throughput.info(step, config.steps, phase));
+
+  const checkpoint = async () => {
+    progress('checkpointing');
+    await saveCheckpoint(options, step, lastValidation?.step === step ? lastValidation.accuracy : null);
+    lastCheckpoint = step;
+  };
+
+  try {
+    while (step < config.steps) {
+      const epoch = Math.floor(step / stepsPerEpoch);
+      const pipeline = createBatchPipeline({
+        source: options.source,
+        videos: options.train,
+        config: config.task,
+        rate: SAMPLING_FPS,
+        seed: config.seed,
+        epoch,
+        tupleCount: stepsPerEpoch * config.batchSize,
+        batchSize: config.batchSize,
+        firstBatch: step % stepsPerEpoch,
+        ...(signal ? { signal } : {}),
+      });
+      if (pipeline.batchCount === 0) {
+        throw new Error(
+          `No video can host a tuple of this task (${pipeline.report.skippedVideos} too short: the task needs ` +
+            `${pipeline.report.framesNeeded} frames).`,
+        );
+      }
+      let waitStarted = performance.now();
+      for await (const batch of pipeline) {
+        const trainStarted = performance.now();
+        const result = await model.trainStep(batch);
+        const finished = performance.now();
+        step++;
+        throughput.record((finished - waitStarted) / 1000, (trainStarted - waitStarted) / 1000);
+        const info = throughput.info(step, config.steps, 'training');
+        callbacks.onMetrics([{ split: 'train', step, ...result, stepsPerSecond: info.stepsPerSecond }]);
+        callbacks.onProgress?.(info);
+        if (step % config.evaluateEvery === 0 || step === config.steps) {
+          progress('evaluating');
+          lastValidation = await evaluate(options, step);
+          if (lastValidation) callbacks.onMetrics([lastValidation]);
+        }
+        if (step % config.checkpointEvery === 0 || step === config.steps) await checkpoint();
+        if (step >= config.steps) break;
+        waitStarted = performance.now();
+      }
+    }
+    return { step, cancelled: false };
+  } catch (error) {
+    if (!(isAbortError(error) || signal?.aborted)) throw error;
+    if (step > lastCheckpoint) await checkpoint();
+    return { step, cancelled: true };
+  }
+}
