@@ -8,7 +8,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rolldownOptions: { input: { index: resolve(root, 'src-main/app/main.ts') } },
+      rolldownOptions: {
+        input: {
+          index: resolve(root, 'src-main/app/main.ts'),
+          // Training runs in a worker thread; worker-host.ts loads this file next to the main bundle.
+          'training-worker': resolve(root, 'src-main/core/training/worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -19,7 +19,7 @@ if (existsSync(binding) && existsSync(stamp) && readFileSync(stamp, 'utf8') === 
 const source = join(root, 'node_modules/better-sqlite3');
 const work = join(outDir, 'better-sqlite3');
 rmSync(work, { recursive: true, force: true });
-cpSync(source, work, { recursive: true, filter: (path) => !path.includes(`${source}/build`) });
+cpSync(source, work, { recursive: true, filter: (path) => !path.startsWith(join(source, 'build')) });
 
 console.log(`Preparing better-sqlite3 for Electron ${electronVersion}…`);
 const prebuilt = spawnSync(

@@ -1,81 +1,280 @@
-import { app, BrowserWindow, dialog, session, shell } from 'electron';
-import { join } from 'node:path';
+// The Electron main process: wiring only. Policy lives in security.ts, the menu in menu.ts, the
+// recovery flow in library-opening.ts, the product in src-main/core.
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  Menu,
+  session,
+  shell,
+  type MessageBoxOptions,
+  type OpenDialogOptions,
+  type SaveDialogOptions,
+} from 'electron';
+import { extname, join } from 'node:path';
+import type { LibraryInfo } from '../shared/dto.ts';
+import type { ApiErrorData } from '../shared/errors.ts';
+import { toApiError } from '../core/api/dispatch.ts';
 import { EventHub } from '../core/api/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
 import { LibraryService } from '../core/library/service.ts';
+import { APP_VERSION } from '../core/version.ts';
+import { hardenSession, hardenWebContents, ipcSenderFrame } from './harden.ts';
 import { registerIpc } from './ipc.ts';
-import { handleMediaProtocol, registerMediaScheme } from './protocol.ts';
+import {
+  openWithRecovery,
+  type LibraryOpener,
+  type LibraryPurpose,
+  type LibraryTarget,
+  type RecoveryChoice,
+} from './library-opening.ts';
+import { menuTemplate, type MenuActions } from './menu.ts';
+import { handleAppSchemes, registerAppSchemes } from './protocol.ts';
+import { jsonFileStore, RecentLibraries } from './recent-libraries.ts';
+import { appPage, isTrustedSender, mainWindowOptions } from './security.ts';
 
-registerMediaScheme();
+const PRODUCT_NAME = 'Pretext Studio';
+const LIBRARY_FILTERS = [{ name: 'Pretext library', extensions: ['pretext'] }];
+/** How long quitting waits for running jobs to record their state. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
+// Same user-data folder for `npm start` and the installed app; tests pass a temporary one.
+app.setName(PRODUCT_NAME);
+app.setPath('userData', process.env.PRETEXT_USER_DATA ?? join(app.getPath('appData'), PRODUCT_NAME));
+
+const isDev = !app.isPackaged;
+// Only a development build may load its UI from the Vite dev server.
+const page = appPage(isDev ? process.env.ELECTRON_RENDERER_URL : undefined);
 const events = new EventHub();
 const library = new LibraryService({ events });
+const recent = new RecentLibraries(jsonFileStore(join(app.getPath('userData'), 'recent-libraries.json')));
 let mainWindow: BrowserWindow | null = null;
+/** Set once the start-up library question is settled; macOS 'activate' must not open a window before. */
+let started = false;
 
-function rendererEntry(window: BrowserWindow): Promise<void> {
-  const devServer = process.env.ELECTRON_RENDERER_URL;
-  return devServer
-    ? window.loadURL(devServer)
-    : window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+function openWindow(): BrowserWindow | undefined {
+  return mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined;
+}
+
+async function showMessage(options: MessageBoxOptions): Promise<number> {
+  const parent = openWindow();
+  const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+  return response;
+}
+
+async function showOpenDialog(options: OpenDialogOptions): Promise<string | null> {
+  const parent = openWindow();
+  const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+async function showSaveDialog(options: SaveDialogOptions): Promise<string | null> {
+  const parent = openWindow();
+  const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+  return result.canceled || !result.filePath ? null : result.filePath;
+}
+
+function pickFolder(title: string): Promise<string | null> {
+  return showOpenDialog({ title, properties: ['openDirectory', 'createDirectory'] });
+}
+
+async function pickLibrary(purpose: LibraryPurpose): Promise<string | null> {
+  if (purpose === 'open') {
+    return showOpenDialog({ title: 'Open a Pretext library', properties: ['openFile'], filters: LIBRARY_FILTERS });
+  }
+  const path = await showSaveDialog({
+    title: 'Create a Pretext library',
+    defaultPath: join(app.getPath('documents'), 'library.pretext'),
+    filters: LIBRARY_FILTERS,
+    properties: ['createDirectory', 'showOverwriteConfirmation'],
+  });
+  return path && extname(path) === '' ? `${path}.pretext` : path;
+}
+
+async function askAfterFailure(path: string, error: ApiErrorData): Promise<RecoveryChoice> {
+  const choices: Array<[RecoveryChoice, string]> = [
+    ['open-other', 'Open Another Library…'],
+    ['create-new', 'Create New Library…'],
+    ['give-up', library.isOpen ? 'Keep the Current Library' : 'Continue Without a Library'],
+    ['quit', 'Quit'],
+  ];
+  const response = await showMessage({
+    type: 'error',
+    title: 'Cannot open library',
+    message: `Pretext Studio cannot open ${path}`,
+    detail: error.message,
+    buttons: choices.map(([, label]) => label),
+    defaultId: 0,
+    cancelId: 2,
+    noLink: true,
+  });
+  return choices[response]?.[0] ?? 'give-up';
+}
+
+function showError(title: string, error: unknown): void {
+  void showMessage({ type: 'error', title, message: title, detail: toApiError(error).message });
+}
+
+const opener: LibraryOpener = {
+  open: ({ path, create }) => library.open(path, create),
+  askAfterFailure,
+  pickLibrary,
+};
+
+async function openFromShell(target: LibraryTarget): Promise<void> {
+  if ((await openWithRecovery(target, opener)) === 'quit') app.quit();
+}
+
+/** PRETEXT_LIBRARY, else the last library used, else the default one in the user-data folder. */
+function startupTarget(): LibraryTarget {
+  if (process.env.PRETEXT_LIBRARY) return { path: process.env.PRETEXT_LIBRARY, create: true };
+  const last = recentLibraries()[0];
+  if (last) return { path: last, create: false };
+  return { path: join(app.getPath('userData'), 'library.pretext'), create: true };
+}
+
+function recentLibraries(): string[] {
+  try {
+    return recent.list();
+  } catch (error) {
+    console.warn(`Could not read the recent libraries: ${(error as Error).message}`);
+    return [];
+  }
+}
+
+function rememberLibrary(info: LibraryInfo): void {
+  try {
+    recent.add(info.path);
+  } catch (error) {
+    console.warn(`Could not save the recent libraries: ${(error as Error).message}`);
+  }
+  refreshMenu();
+}
+
+/** Runs a menu action; whatever fails is shown, never an unhandled rejection. */
+function inBackground(title: string, task: () => Promise<unknown>): void {
+  task().catch((error: unknown) => showError(title, error));
+}
+
+const menuActions: MenuActions = {
+  openLibrary: () =>
+    inBackground('Cannot open the library', async () => {
+      const path = await pickLibrary('open');
+      if (path) await openFromShell({ path, create: false });
+    }),
+  newLibrary: () =>
+    inBackground('Cannot create the library', async () => {
+      const path = await pickLibrary('create');
+      if (path) await openFromShell({ path, create: true });
+    }),
+  openRecent: (path) => inBackground('Cannot open the library', () => openFromShell({ path, create: false })),
+  clearRecent: () => {
+    try {
+      recent.clear();
+    } catch (error) {
+      showError('Cannot clear the recent libraries', error);
+    }
+    refreshMenu();
+  },
+  // The window follows the job through the import.progress / import.finished events.
+  importFolder: () =>
+    inBackground('Cannot import', async () => {
+      const folder = await pickFolder('Choose a folder of videos to import');
+      if (folder) await library.startImport(folder);
+    }),
+  showAbout: () =>
+    inBackground('About', () =>
+      showMessage({
+        type: 'info',
+        title: `About ${PRODUCT_NAME}`,
+        message: `${PRODUCT_NAME} ${APP_VERSION}`,
+        detail: [
+          'Self-supervised video representations with pretext tasks.',
+          '',
+          `Electron ${process.versions.electron} · Chromium ${process.versions.chrome} · Node ${process.versions.node}`,
+          `${process.platform}-${process.arch}`,
+        ].join('\n'),
+      }),
+    ),
+};
+
+function refreshMenu(): void {
+  const template = menuTemplate(menuActions, { recent: recentLibraries(), isDev, platform: process.platform });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
 function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    title: 'Pretext Studio',
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
+  const window = new BrowserWindow(mainWindowOptions(join(import.meta.dirname, '../preload/index.cjs'), isDev));
   window.once('ready-to-show', () => window.show());
-  // No navigation away from the app and no new windows; external links open in the browser.
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
   });
-  void rendererEntry(window);
+  window.loadURL(page.entryUrl).catch((error: unknown) => showError('Cannot load the Pretext Studio window', error));
   return window;
 }
 
-void app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  handleMediaProtocol((kind, id) => library.mediaFile(kind, id));
-  const handlers = createHandlers(library, {
-    pickFolder: async (title) => {
-      const options = { title: title ?? 'Choose a folder of videos', properties: ['openDirectory' as const] };
-      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
-  });
+async function start(): Promise<void> {
+  hardenSession(session.defaultSession, page);
+  handleAppSchemes(join(import.meta.dirname, '../renderer'), (kind, id) => library.mediaFile(kind, id));
   registerIpc(
-    handlers,
+    createHandlers(library, { pickFolder: (title) => pickFolder(title ?? 'Choose a folder of videos') }),
     events,
-    (event) => event.senderFrame?.url !== undefined && mainWindow?.webContents === event.sender,
-    () => mainWindow?.webContents ?? null,
+    (event) => isTrustedSender(ipcSenderFrame(event, openWindow()?.webContents ?? null), page),
+    () => openWindow()?.webContents ?? null,
   );
-  library.open(process.env.PRETEXT_LIBRARY ?? join(app.getPath('userData'), 'library.pretext'), true);
-  mainWindow = createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  // Every library opened (from the menu, the window or at start-up) joins the recent list.
+  events.subscribe((name, payload) => {
+    if (name === 'library.changed') rememberLibrary(payload as LibraryInfo);
   });
-});
+  refreshMenu();
+  if ((await openWithRecovery(startupTarget(), opener)) === 'quit') {
+    app.quit();
+    return;
+  }
+  mainWindow = createWindow();
+  started = true;
+}
 
-let quitting = false;
-app.on('before-quit', (event) => {
-  if (quitting) return;
-  // Let running jobs record their state before the database closes.
-  event.preventDefault();
-  quitting = true;
-  void library.close().finally(() => app.quit());
-});
+function stopJobs(): Promise<void> {
+  const grace = new Promise<void>((done) => setTimeout(done, SHUTDOWN_GRACE_MS).unref());
+  return Promise.race([library.close(), grace]);
+}
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+registerAppSchemes();
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  // Another window already has this user-data folder (and its library); it is brought forward.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const window = openWindow();
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+  app.on('web-contents-created', (_event, contents) =>
+    hardenWebContents(contents, page, (url) => void shell.openExternal(url)),
+  );
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      dialog.showErrorBox('Pretext Studio could not start', toApiError(error).message);
+      app.exit(1);
+    });
+  app.on('activate', () => {
+    if (started && !openWindow()) mainWindow = createWindow();
+  });
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    // Let running jobs record their state before the database closes.
+    event.preventDefault();
+    quitting = true;
+    void stopJobs().finally(() => app.quit());
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}

@@ -1,30 +1,24 @@
-import { net, protocol } from 'electron';
-import { pathToFileURL } from 'node:url';
-import { MEDIA_SCHEME } from '../shared/contract.ts';
+import { protocol } from 'electron';
+import { MEDIA_SCHEME, type MediaKind } from '../shared/routes.ts';
+import { respondWithAppFile, respondWithMedia } from './protocol-responses.ts';
+import { APP_SCHEME } from './security.ts';
 
-/** Must run before app 'ready': the media scheme streams like http (Range) and is otherwise inert. */
-export function registerMediaScheme(): void {
+/**
+ * Must run before app 'ready'. Both schemes are standard (real origins) and secure; the media
+ * scheme streams. Neither is CORS-enabled nor bypasses the CSP, so no other origin can read them.
+ */
+export function registerAppSchemes(): void {
   protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
     { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
   ]);
 }
 
-/**
- * Serves `pretext-media://<thumbnail|video>/<id>` from files the library knows; any other path,
- * traversal attempt or unknown id is a 404.
- */
-export function handleMediaProtocol(mediaFile: (kind: 'thumbnail' | 'video', id: number) => string | null): void {
-  protocol.handle(MEDIA_SCHEME, (request) => {
-    const url = new URL(request.url);
-    const kind = url.hostname;
-    const segments = url.pathname.split('/').filter(Boolean);
-    const id = Number(segments[0]);
-    if ((kind !== 'thumbnail' && kind !== 'video') || segments.length !== 1 || !Number.isSafeInteger(id) || id <= 0) {
-      return new Response('Not found', { status: 404 });
-    }
-    const file = mediaFile(kind, id);
-    if (!file) return new Response('Not found', { status: 404 });
-    // net.fetch of a file URL streams and honours Range headers.
-    return net.fetch(pathToFileURL(file).toString(), { headers: request.headers });
-  });
+/** Serves the built renderer on the app scheme and the open library's media on the media scheme. */
+export function handleAppSchemes(
+  rendererDir: string,
+  mediaFile: (kind: MediaKind, id: number) => string | null,
+): void {
+  protocol.handle(APP_SCHEME, (request) => respondWithAppFile(request, rendererDir));
+  protocol.handle(MEDIA_SCHEME, (request) => respondWithMedia(request, mediaFile));
 }

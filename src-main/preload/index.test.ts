@@ -16,6 +16,7 @@ beforeEach(async () => {
   exposed.clear();
   invoke.mockClear();
   on.mockClear();
+  removeListener.mockClear();
   await import('./index.ts');
 });
 
@@ -43,5 +44,20 @@ describe('preload', () => {
     forward({ sender: 'secret' }, { value: 1 });
     expect(listener).toHaveBeenCalledWith({ value: 1 });
     expect(() => bridge.subscribe('evil' as never, listener)).toThrow(/Unknown event/);
+  });
+
+  it('unsubscribes exactly the listener it added', () => {
+    const bridge = exposed.get('pretext') as PreloadBridge;
+    const unsubscribe = bridge.subscribe('import.progress', vi.fn());
+    const [channel, forward] = on.mock.calls[0] as [string, unknown];
+    unsubscribe();
+    expect(removeListener).toHaveBeenCalledExactlyOnceWith(channel, forward);
+  });
+
+  it('never exposes ipcRenderer or its methods to the page', () => {
+    const bridge = exposed.get('pretext') as Record<string, unknown>;
+    for (const value of Object.values(bridge)) {
+      expect([invoke, on, removeListener]).not.toContain(value);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ beforeEach(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>app</title>');
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(dir, 'secret.txt'), 'do not serve');
+  symlinkSync(join(dir, 'secret.txt'), join(staticDir, 'assets', 'linked.js'));
   events = new EventHub();
   library = new LibraryService({ events });
   library.open(join(dir, 'lib.pretext'), true);
@@ -73,11 +74,47 @@ describe('bridge', () => {
     expect((await call('library.current', {})).status).toBe(200);
   });
 
+  it('sets a token cookie that is HttpOnly, never sent cross-site and named for this server only', async () => {
+    const page = await raw(`/?${BRIDGE.tokenParam}=${TOKEN}`);
+    const attributes = String(page.headers['set-cookie']).split(';').map((part) => part.trim());
+    expect(attributes[0]).toBe(`pretext_token_${bridge.port}=${TOKEN}`);
+    expect(attributes.slice(1).sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict']);
+    // Cookies ignore ports: another server's cookie must not open this one.
+    expect((await raw('/assets/app.js', { cookie: `pretext_token_1=${TOKEN}` })).status).toBe(401);
+  });
+
+  it('answers only requests addressed to a loopback name (DNS rebinding)', async () => {
+    for (const host of ['rebind.example', `rebind.example:${bridge.port}`, `192.168.1.5:${bridge.port}`]) {
+      const response = await raw('/', { ...auth, host });
+      expect(response.status, host).toBe(403);
+      expect(response.body.toString()).not.toContain('<title>');
+    }
+    // Any port: an SSH tunnel may forward another local port to this one.
+    for (const host of [`127.0.0.1:${bridge.port}`, `localhost:${bridge.port}`, `[::1]:${bridge.port}`, 'localhost:9000']) {
+      expect((await raw('/', { ...auth, host })).status, host).toBe(200);
+    }
+  });
+
+  it('refuses framing and sniffing on every response', async () => {
+    for (const response of [await raw('/', auth), await raw('/'), await call('library.current', {})]) {
+      expect(response.headers['content-security-policy']).toBe("frame-ancestors 'none'");
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
   it('refuses other origins even with the token', async () => {
     const response = await call('library.current', {}, { ...auth, origin: 'http://evil.example' });
     expect(response.status).toBe(401);
     const same = await call('library.current', {}, { ...auth, origin: bridge.url });
     expect(same.status).toBe(200);
+    // Another local server (another port) is another origin.
+    const otherPort = await call('library.current', {}, { ...auth, origin: `http://127.0.0.1:${bridge.port + 1}` });
+    expect(otherPort.status).toBe(401);
+    expect((await call('library.current', {}, { ...auth, origin: 'null' })).status).toBe(401);
+    // Through a tunnel or by name, the page's origin is the Host it was opened with.
+    const tunnelled = { ...auth, host: 'localhost:9000', origin: 'http://localhost:9000' };
+    expect((await call('library.current', {}, tunnelled)).status).toBe(200);
   });
 
   it('runs contract methods and answers bad input with typed errors', async () => {
@@ -97,7 +134,9 @@ describe('bridge', () => {
   });
 
   it('never serves files outside the renderer folder', async () => {
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt']) {
+    const outside = ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt'];
+    // assets/linked.js is a symbolic link to ../../secret.txt.
+    for (const path of [...outside, '/assets/linked.js']) {
       const response = await raw(path, auth);
       expect(response.body.toString()).not.toContain('do not serve');
     }

@@ -34,7 +34,13 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-const COOKIE = 'pretext_token';
+/** Names a browser may use for this machine; any other Host on a loopback server is DNS rebinding. */
+const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTNAMES.has(host.toLowerCase());
+}
+
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_INPUT: 400,
   UNAUTHORIZED: 401,
@@ -50,6 +56,9 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
+  // The page's own policy is its meta tag; framing can only be refused by a header.
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
 };
 
 function sameToken(given: string | undefined, token: string): boolean {
@@ -59,13 +68,23 @@ function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieToken(request: IncomingMessage): string | undefined {
+function cookieToken(request: IncomingMessage, cookieName: string): string | undefined {
   const header = request.headers.cookie ?? '';
   for (const part of header.split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return value.join('=');
+    if (name === cookieName) return value.join('=');
   }
   return undefined;
+}
+
+/** The hostname of a Host header (`name:port`, `[v6]:port`), lower-cased; null when malformed. */
+function hostnameOf(hostHeader: string | undefined): string | null {
+  if (!hostHeader) return null;
+  try {
+    return new URL(`http://${hostHeader}`).hostname;
+  } catch {
+    return null;
+  }
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -100,6 +119,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const sseClients = new Set<ServerResponse>();
   let origin = '';
+  // Cookies ignore ports: one name per server, so two `pretext serve` on one machine never mix tokens.
+  let cookieName = '';
 
   const unsubscribe = options.events.subscribe((name, payload) => {
     const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
@@ -111,14 +132,25 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     return (
       sameToken(typeof header === 'string' ? header : undefined, token) ||
       sameToken(url.searchParams.get(BRIDGE.tokenParam) ?? undefined, token) ||
-      sameToken(cookieToken(request), token)
+      sameToken(cookieToken(request, cookieName), token)
     );
   }
 
-  /** Browsers send Origin on cross-site requests; only our own page may call or subscribe. */
+  /**
+   * On loopback, only requests addressed to this machine by name are answered: a page whose DNS
+   * name was rebound to 127.0.0.1 still sends its own name as Host. The port is not pinned so an
+   * SSH tunnel may use another local port. Exposed with --host, any name goes (the token guards).
+   */
+  function hostAllowed(request: IncomingMessage): boolean {
+    if (!isLoopbackHost(host)) return true;
+    const hostname = hostnameOf(request.headers.host);
+    return hostname !== null && isLoopbackHost(hostname);
+  }
+
+  /** Browsers send Origin on cross-origin requests (and on same-origin POSTs); only our own page may call. */
   function foreignOrigin(request: IncomingMessage): boolean {
     const requestOrigin = request.headers.origin;
-    return requestOrigin !== undefined && requestOrigin !== origin;
+    return requestOrigin !== undefined && requestOrigin !== `http://${request.headers.host ?? ''}`;
   }
 
   async function serveStatic(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -146,7 +178,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       }
     }
     // The token arrives once in the URL; a cookie carries it for the page's own assets and media.
-    const cookie = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    // SameSite=Strict: never sent with a request that another site's page starts.
+    const cookie = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     await sendFile(request, response, file, { 'set-cookie': cookie, 'cache-control': 'no-cache' });
   }
 
@@ -195,6 +228,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     const url = new URL(request.url ?? '/', origin);
+    if (!hostAllowed(request)) {
+      sendJson(response, 403, {
+        ok: false,
+        error: { code: 'UNAUTHORIZED', message: 'This server answers only to localhost and 127.0.0.1 (DNS rebinding?).' },
+      });
+      return;
+    }
     if (foreignOrigin(request)) {
       sendError(response, 'UNAUTHORIZED', 'Requests from other origins are refused.');
       return;
@@ -231,6 +271,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   origin = `http://${urlHost}:${port}`;
+  cookieName = `pretext_token_${port}`;
   return {
     url: origin,
     openUrl: `${origin}/?${BRIDGE.tokenParam}=${token}`,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createHandlers } from '../../core/api/handlers.ts';
-import { startBridge } from '../../server/server.ts';
+import { isLoopbackHost, startBridge } from '../../server/server.ts';
 import { CliError, createSession, requireLibrary, type CommandContext } from '../context.ts';
 
 const PACKAGE_ROOT = resolve(import.meta.dirname, '../../..');
@@ -13,8 +13,6 @@ function parsePort(text: string | undefined): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0–65535, got "${text}".`);
   return port;
 }
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** Serves the app over HTTP on loopback until interrupted. */
 export async function runServe(context: CommandContext): Promise<number> {
@@ -33,7 +31,7 @@ export async function runServe(context: CommandContext): Promise<number> {
     host,
     port,
   });
-  if (!LOOPBACK.has(host)) {
+  if (!isLoopbackHost(host)) {
     console.error(
       `warning: serving on ${host}: anyone who can reach this address and has the URL's token can read ` +
         'and change this library. Prefer an SSH tunnel to 127.0.0.1.',
