@@ -17,6 +17,10 @@ export interface CommandContext {
     preset?: string | undefined;
     seed?: string | undefined;
     video?: string | undefined;
+    backbone?: string | undefined;
+    steps?: string | undefined;
+    backend?: string | undefined;
+    resume?: string | undefined;
   };
   json: boolean;
 }

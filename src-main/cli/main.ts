@@ -5,6 +5,7 @@ import { runImportCommand } from './commands/import.ts';
 import { runList } from './commands/list.ts';
 import { runSample } from './commands/sample.ts';
 import { runServe } from './commands/serve.ts';
+import { runRuns, runTrain } from './commands/train.ts';
 import { CliError, type CommandContext } from './context.ts';
 
 const USAGE = `Usage: pretext <command> [options]
@@ -18,6 +19,11 @@ Commands:
   demo --library FILE [--json]           generate a small labelled demo library with ffmpeg and import it
   sample --task TASK --library FILE      print one sampled training tuple (frame indices, crops, label)
          [--preset tiny|paper] [--video ID] [--seed N] [--json]
+  train --task TASK --library FILE       train a pretext task (Ctrl-C cancels with a checkpoint)
+        [--backbone alexnet|c3d|r3d|r2plus1d] [--preset tiny|paper] [--steps N] [--seed N]
+        [--backend auto|gpu|node|webgpu|wasm|cpu] [--json]
+  train --resume RUN --library FILE      resume a cancelled, failed or interrupted run from its last checkpoint
+  runs --library FILE [--json]           list training runs
 
 Options:
   --json       print machine-readable JSON on stdout
@@ -29,6 +35,8 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   serve: runServe,
   demo: runDemo,
   sample: runSample,
+  train: runTrain,
+  runs: runRuns,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -48,6 +56,10 @@ async function main(argv: string[]): Promise<number> {
       preset: { type: 'string' },
       seed: { type: 'string' },
       video: { type: 'string' },
+      backbone: { type: 'string' },
+      steps: { type: 'string' },
+      backend: { type: 'string' },
+      resume: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -6,18 +6,24 @@
 import { z } from 'zod';
 import type {
   AppInfo,
+  BackendReport,
   ImportFailure,
   ImportJobDto,
   ImportProgress,
   LibraryInfo,
   PickFolderResult,
+  RunDetail,
+  RunDto,
   TaskInfo,
+  TrainingMetrics,
+  TrainingProgress,
   TuplePreview,
   VideoDto,
   VideoPage,
 } from './dto.ts';
 import { VIDEO_STATUSES } from './dto.ts';
-import { taskConfigSchema } from './tasks.ts';
+import { PRESET_NAMES, TASK_IDS, taskConfigSchema } from './tasks.ts';
+import { BACKBONES, trainConfigSchema, type TrainConfig } from './training.ts';
 import type { CallResult } from './errors.ts';
 
 // Routes and schemes live in a zod-free module so the renderer bundle stays small.
@@ -84,6 +90,15 @@ export const contract = {
         })
         .strict(),
     ).returns<TuplePreview>(),
+    'training.backends': method(noInput).returns<BackendReport>(),
+    'training.preset': method(
+      z.object({ task: z.enum(TASK_IDS), backbone: z.enum(BACKBONES), preset: z.enum(PRESET_NAMES) }).strict(),
+    ).returns<TrainConfig>(),
+    'training.start': method(z.object({ config: trainConfigSchema }).strict()).returns<RunDto>(),
+    'training.cancel': method(z.object({ runId: id }).strict()).returns<RunDto>(),
+    'training.resume': method(z.object({ runId: id }).strict()).returns<RunDto>(),
+    'training.runs': method(noInput).returns<RunDto[]>(),
+    'training.run': method(z.object({ runId: id }).strict()).returns<RunDetail>(),
     'dialog.pickFolder': method(
       z.object({ title: z.string().max(200).optional() }).strict(),
     ).returns<PickFolderResult>(),
@@ -92,6 +107,9 @@ export const contract = {
     'import.progress': event<ImportProgress>(),
     'import.finished': event<ImportJobDto>(),
     'library.changed': event<LibraryInfo>(),
+    'training.progress': event<TrainingProgress>(),
+    'training.metrics': event<TrainingMetrics>(),
+    'training.finished': event<RunDto>(),
   },
 } as const;
 

@@ -215,3 +215,29 @@ export interface RunDetail {
   metrics: MetricPoint[];
   checkpoints: CheckpointDto[];
 }
+
+/** The compute backend training would use here, and why each faster one is not available. */
+export interface BackendReport {
+  /** The backend 'auto' picks, e.g. "wasm". */
+  selected: string;
+  backends: { name: string; available: boolean; note: string }[];
+}
+
+export interface TrainingProgress {
+  runId: number;
+  phase: 'preparing' | 'training' | 'evaluating' | 'checkpointing';
+  step: number;
+  totalSteps: number;
+  stepsPerSecond: number | null;
+  etaSeconds: number | null;
+  /** Share of step time spent waiting for data. */
+  dataWaitShare: number | null;
+  backend: string | null;
+  /** What is happening, e.g. "computing motion 3 / 120". */
+  message: string | null;
+}
+
+export interface TrainingMetrics {
+  runId: number;
+  points: MetricPoint[];
+}

@@ -1,18 +1,6 @@
 import { PRESET_NAMES, TASK_IDS, TASK_PRESETS, type PresetName, type TaskId } from '../../shared/tasks.ts';
-import { CliError, createSession, requireLibrary, type CommandContext } from '../context.ts';
-
-function parseChoice<T extends string>(value: string | undefined, choices: readonly T[], flag: string, fallback?: T): T {
-  if (value === undefined && fallback !== undefined) return fallback;
-  if (value !== undefined && (choices as readonly string[]).includes(value)) return value as T;
-  throw new CliError(`${flag} must be one of ${choices.join(', ')}${value === undefined ? '' : `, got "${value}"`}.`);
-}
-
-function parseInteger(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) throw new CliError(`${flag} must be a whole number ≥ 0, got "${value}".`);
-  return number;
-}
+import { createSession, requireLibrary, type CommandContext } from '../context.ts';
+import { parseChoice, parseInteger } from '../parse.ts';
 
 /** Prints one sampled tuple (frame indices, crops, label) so samplers can be inspected from a shell. */
 export async function runSample(context: CommandContext): Promise<number> {

@@ -1,4 +1,6 @@
 import { ApiError } from '../../shared/errors.ts';
+import { BACKBONES_FOR_TASK, trainPreset } from '../../shared/training.ts';
+import { backendReport } from '../compute/backend.ts';
 import type { LibraryService } from '../library/service.ts';
 import { mediaToolsStatus } from '../media/tools.ts';
 import { listTasks } from '../tasks/catalog.ts';
@@ -28,6 +30,18 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
     'videos.get': async ({ id }) => library.video(id),
     'tasks.list': async () => listTasks(),
     'tasks.sample': async (request) => library.previewTuple(request),
+    'training.backends': async () => backendReport(),
+    'training.preset': async ({ task, backbone, preset }) => {
+      if (!BACKBONES_FOR_TASK[task].includes(backbone)) {
+        throw new ApiError('INVALID_INPUT', `${backbone} does not fit ${task}: use ${BACKBONES_FOR_TASK[task].join(' or ')}.`);
+      }
+      return trainPreset(task, backbone, preset);
+    },
+    'training.start': async ({ config }) => library.training.start(config),
+    'training.cancel': async ({ runId }) => library.training.cancel(runId),
+    'training.resume': async ({ runId }) => library.training.resume(runId),
+    'training.runs': async () => library.training.runs(),
+    'training.run': async ({ runId }) => library.training.run(runId),
     'dialog.pickFolder': async ({ title }) => {
       if (!shell.pickFolder) {
         throw new ApiError('UNSUPPORTED', 'Folder dialogs exist only in the desktop app; type the folder path.');

@@ -1,6 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type {
   ImportFailure,
   ImportJobDto,
@@ -13,11 +14,13 @@ import type { EventHub } from '../api/events.ts';
 import { openLibraryDatabase, type WritableDB } from '../db/connection.ts';
 import { closeInterruptedJobs, createJob, getJob, importRoots, listFailures, listJobs } from '../db/jobs.ts';
 import { schemaVersion } from '../db/migrations/index.ts';
+import { closeInterruptedRuns } from '../db/runs.ts';
 import { getVideo, getVideoFiles, labelCounts, listVideos, statusCounts, type VideoFilter } from '../db/videos.ts';
 import { FrameCache } from '../frames/frame-cache.ts';
 import { createFfmpegFrameSource, type FrameSource } from '../frames/frame-source.ts';
 import { getMediaTools, type MediaTools } from '../media/tools.ts';
 import { previewTuple, type PreviewRequest } from '../preview/tuple-preview.ts';
+import { TrainingService } from '../training/service.ts';
 import { runImport } from './importer.ts';
 
 export interface LibraryServiceOptions {
@@ -27,6 +30,8 @@ export interface LibraryServiceOptions {
   importConcurrency?: number;
   /** Disk the decoded-frame cache may use (default 2 GiB, or PRETEXT_FRAME_CACHE_MB). */
   frameCacheBytes?: number;
+  /** Starts the training worker thread (injected by tests). */
+  spawnTrainingWorker?: () => Worker;
 }
 
 const DEFAULT_FRAME_CACHE_BYTES = 2 * 1024 ** 3;
@@ -56,20 +61,25 @@ export class LibraryService {
   private file: string | null = null;
   private readonly imports = new Map<number, RunningImport>();
   private frameSource: FrameSource | null = null;
+  /** Training runs of this library, in a worker thread. */
+  readonly training: TrainingService;
 
-  constructor(private readonly options: LibraryServiceOptions) {}
+  constructor(private readonly options: LibraryServiceOptions) {
+    this.training = new TrainingService(this, options.events, options.spawnTrainingWorker);
+  }
 
   get isOpen(): boolean {
     return this.db !== null;
   }
 
   open(path: string, create: boolean): LibraryInfo {
-    if (this.imports.size > 0) {
-      throw new ApiError('BUSY', 'An import is running; cancel it or wait before switching libraries.');
+    if (this.imports.size > 0 || this.training.isBusy) {
+      throw new ApiError('BUSY', 'A job is running; cancel it or wait before switching libraries.');
     }
     const file = resolve(path);
     const db = openLibraryDatabase(file, { create });
     closeInterruptedJobs(db);
+    closeInterruptedRuns(db);
     this.db?.close();
     this.db = db;
     this.file = file;
@@ -113,7 +123,7 @@ export class LibraryService {
     if (this.imports.size > 0) {
       throw new ApiError('BUSY', 'An import is already running; wait for it or cancel it first.');
     }
-    const tools = await (this.options.resolveTools ?? getMediaTools)();
+    const tools = await this.resolveTools();
     const job = createJob(db, root);
     const controller = new AbortController();
     const { events } = this.options;
@@ -178,10 +188,25 @@ export class LibraryService {
     return video;
   }
 
+  /** The open library's database and cache folder, for the services built on the library. */
+  requireOpen(): { db: WritableDB; file: string; cacheDir: string } {
+    const db = this.requireDb();
+    const file = this.file as string;
+    return { db, file, cacheDir: resolve(cacheDirFor(file)) };
+  }
+
+  resolveTools(): Promise<MediaTools> {
+    return (this.options.resolveTools ?? getMediaTools)();
+  }
+
+  get frameCacheBytes(): number {
+    return frameCacheBytes(this.options);
+  }
+
   /** A sampled tuple rendered as the network sees it (Task preview). */
   async previewTuple(request: PreviewRequest) {
     const db = this.requireDb();
-    const tools = await (this.options.resolveTools ?? getMediaTools)();
+    const tools = await this.resolveTools();
     return previewTuple({ db, tools, frames: this.frames(tools) }, request);
   }
 
@@ -208,8 +233,9 @@ export class LibraryService {
     return files.thumbnail ? resolve(this.thumbnailDir(), files.thumbnail) : null;
   }
 
-  /** Cancels running imports, waits for them to record their state, and closes the database. */
+  /** Cancels running jobs, waits for them to record their state (training checkpoints), and closes the database. */
   async close(): Promise<void> {
+    await this.training.close();
     for (const running of this.imports.values()) running.controller.abort();
     await Promise.all([...this.imports.values()].map((running) => running.done));
     this.db?.close();

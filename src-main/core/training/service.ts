@@ -1,0 +1,212 @@
+import { join, relative, resolve } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import type { RunDetail, RunDto, TrainingProgress } from '../../shared/dto.ts';
+import { ApiError } from '../../shared/errors.ts';
+import type { TrainConfig } from '../../shared/training.ts';
+import type { EventHub } from '../api/events.ts';
+import type { WritableDB } from '../db/connection.ts';
+import {
+  createRun,
+  getRun,
+  listCheckpoints,
+  listRuns,
+  recordCheckpoint,
+  recordMetrics,
+  rewindToLastCheckpoint,
+  runDetail,
+  setRunStatus,
+} from '../db/runs.ts';
+import type { LibraryService } from '../library/service.ts';
+import type { FromWorker } from './protocol.ts';
+import { prepareTrainingVideos } from './videos.ts';
+import { spawnTrainingWorker } from './worker-host.ts';
+
+interface ActiveRun {
+  runId: number;
+  controller: AbortController;
+  worker: Worker | null;
+  done: Promise<RunDto>;
+}
+
+const RESUMABLE = new Set<RunDto['status']>(['cancelled', 'failed', 'interrupted']);
+
+/**
+ * Starts, cancels and resumes training runs of the open library. The engine runs in a worker thread;
+ * this side is the only writer of run records, so the library stays consistent whatever the worker does.
+ */
+export class TrainingService {
+  private active: ActiveRun | null = null;
+
+  constructor(
+    private readonly library: LibraryService,
+    private readonly events: EventHub,
+    private readonly spawnWorker: () => Worker = spawnTrainingWorker,
+  ) {}
+
+  get isBusy(): boolean {
+    return this.active !== null;
+  }
+
+  start(config: TrainConfig): RunDto {
+    this.assertIdle();
+    const { db } = this.library.requireOpen();
+    const run = createRun(db, config);
+    this.launch(run, 0);
+    return getRun(db, run.id) as RunDto;
+  }
+
+  resume(runId: number): RunDto {
+    this.assertIdle();
+    const { db } = this.library.requireOpen();
+    const run = this.requireRun(db, runId);
+    if (!RESUMABLE.has(run.status)) {
+      throw new ApiError('INVALID_INPUT', `Run ${runId} is ${run.status}; only cancelled, failed or interrupted runs resume.`);
+    }
+    const step = rewindToLastCheckpoint(db, runId);
+    this.launch(run, step);
+    return getRun(db, runId) as RunDto;
+  }
+
+  cancel(runId: number): RunDto {
+    const { db } = this.library.requireOpen();
+    const run = this.requireRun(db, runId);
+    if (this.active?.runId === runId) {
+      this.active.controller.abort();
+      this.active.worker?.postMessage({ type: 'cancel' });
+    }
+    return run;
+  }
+
+  runs(): RunDto[] {
+    return listRuns(this.library.requireOpen().db);
+  }
+
+  run(runId: number): RunDetail {
+    const detail = runDetail(this.library.requireOpen().db, runId);
+    if (!detail) throw new ApiError('NOT_FOUND', `No training run ${runId}.`);
+    return detail;
+  }
+
+  /** Resolves when the run stops (for the CLI and tests). */
+  async wait(runId: number): Promise<RunDto> {
+    if (this.active?.runId === runId) return this.active.done;
+    return this.requireRun(this.library.requireOpen().db, runId);
+  }
+
+  /** Cancels a running job and waits for its checkpoint (app shutdown). */
+  async close(): Promise<void> {
+    const active = this.active;
+    if (!active) return;
+    this.cancel(active.runId);
+    await active.done;
+  }
+
+  private launch(run: RunDto, startStep: number): void {
+    const { db, cacheDir } = this.library.requireOpen();
+    const controller = new AbortController();
+    const active: ActiveRun = { runId: run.id, controller, worker: null, done: Promise.resolve(run) };
+    this.active = active;
+    active.done = this.execute(db, cacheDir, run, startStep, active)
+      .catch((error: unknown) => {
+        setRunStatus(db, run.id, 'failed', { error: error instanceof Error ? error.message : String(error) });
+      })
+      .then(() => {
+        this.active = null;
+        const finished = getRun(db, run.id) as RunDto;
+        this.events.emit('training.finished', finished);
+        return finished;
+      });
+  }
+
+  private progress(runId: number, fields: Partial<TrainingProgress> & Pick<TrainingProgress, 'phase' | 'step' | 'totalSteps'>): void {
+    this.events.emit('training.progress', {
+      runId,
+      stepsPerSecond: null,
+      etaSeconds: null,
+      dataWaitShare: null,
+      backend: null,
+      message: null,
+      ...fields,
+    });
+  }
+
+  private async execute(db: WritableDB, cacheDir: string, run: RunDto, startStep: number, active: ActiveRun): Promise<void> {
+    const { config } = run;
+    const totalSteps = config.steps;
+    const tools = await this.library.resolveTools();
+    const videos = await prepareTrainingVideos(db, tools, config.task, {
+      validationFraction: config.validationFraction,
+      seed: config.seed,
+      signal: active.controller.signal,
+      onProgress: (done, total) =>
+        this.progress(run.id, { phase: 'preparing', step: startStep, totalSteps, message: `computing motion ${done} / ${total}` }),
+    });
+    if (videos.train.length === 0) {
+      const why = videos.unusable.slice(0, 3).map((video) => `${video.fileName}: ${video.reason}`).join('; ');
+      throw new Error(`No video of the library can be used for this task${why ? ` (${why})` : ''}.`);
+    }
+    const runFolder = resolve(cacheDir, 'runs', String(run.id));
+    const resumeFrom = startStep > 0 ? listCheckpoints(db, run.id).find((checkpoint) => checkpoint.step === startStep) : undefined;
+    const worker = this.spawnWorker();
+    active.worker = worker;
+    let backend: string | null = null;
+    await new Promise<void>((settle, reject) => {
+      worker.on('message', (message: FromWorker) => {
+        switch (message.type) {
+          case 'backend':
+            backend = message.backend;
+            setRunStatus(db, run.id, 'running', { backend });
+            break;
+          case 'metrics':
+            recordMetrics(db, run.id, message.points);
+            this.events.emit('training.metrics', { runId: run.id, points: message.points });
+            break;
+          case 'checkpoint':
+            recordCheckpoint(db, run.id, {
+              step: message.step,
+              folder: relative(cacheDir, message.folder),
+              validationAccuracy: message.validationAccuracy,
+            });
+            break;
+          case 'progress':
+            this.progress(run.id, { ...message.info, backend });
+            break;
+          case 'done':
+            setRunStatus(db, run.id, message.outcome.cancelled ? 'cancelled' : 'completed');
+            settle();
+            break;
+          case 'failed':
+            reject(new Error(message.message));
+            break;
+        }
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the training worker stopped unexpectedly (exit code ${code})`)));
+      if (active.controller.signal.aborted) worker.postMessage({ type: 'cancel' });
+      worker.postMessage({
+        type: 'start',
+        start: {
+          config,
+          startStep,
+          resumeFrom: resumeFrom ? join(cacheDir, resumeFrom.folder) : null,
+          train: videos.train,
+          validation: videos.validation,
+          tools,
+          frameCacheFolder: resolve(cacheDir, 'frames'),
+          frameCacheBytes: this.library.frameCacheBytes,
+          checkpointRoot: runFolder,
+        },
+      });
+    }).finally(() => worker.terminate());
+  }
+
+  private assertIdle(): void {
+    if (this.active) throw new ApiError('BUSY', `Run ${this.active.runId} is training; cancel it or wait for it first.`);
+  }
+
+  private requireRun(db: WritableDB, runId: number): RunDto {
+    const run = getRun(db, runId);
+    if (!run) throw new ApiError('NOT_FOUND', `No training run ${runId}.`);
+    return run;
+  }
+}
