@@ -1,5 +1,6 @@
 import type { LabelCount, StatusCounts, VideoDto, VideoPage, VideoStatus } from '../../shared/dto.ts';
 import { VIDEO_STATUSES } from '../../shared/dto.ts';
+import type { VideoProbe } from '../media/probe.ts';
 import type { ReadableDB, WritableDB } from './connection.ts';
 
 interface VideoRow {
@@ -26,17 +27,8 @@ interface VideoRow {
   updated_at: string;
 }
 
-/** Stream facts of a decodable video; null for files that failed before probing. */
-export interface VideoMedia {
-  durationS: number;
-  fps: number;
-  frameCount: number;
-  frameCountExact: boolean;
-  width: number;
-  height: number;
-  codec: string;
-  container: string;
-}
+/** Stream facts of a decodable video, as the probe found them; null for files that failed before. */
+export type VideoMedia = VideoProbe;
 
 /** Everything the importer writes for one file. */
 export interface VideoRecord {
