@@ -74,6 +74,19 @@ export interface TrainingOutcome {
 
 export const DEFAULT_STEPS_PER_EPOCH = 50;
 
+/**
+ * A signal that follows `parent` until released. Each pipeline gets its own, so the run's signal does
+ * not collect one listener per epoch and evaluation for the whole run.
+ */
+function childSignal(parent: AbortSignal | undefined): { signal?: AbortSignal; release: () => void } {
+  if (!parent) return { release: () => {} };
+  const child = new AbortController();
+  const forward = () => child.abort(parent.reason);
+  if (parent.aborted) forward();
+  else parent.addEventListener('abort', forward, { once: true });
+  return { signal: child.signal, release: () => parent.removeEventListener('abort', forward) };
+}
+
 /** Seconds per step, smoothed, so the ETA does not jump with each batch. */
 class Throughput {
   private secondsPerStep: number | null = null;
@@ -99,8 +112,9 @@ class Throughput {
 }
 
 async function evaluate(options: TrainingOptions, step: number): Promise<MetricPoint | null> {
-  const { config, validation, source, model, signal } = options;
+  const { config, validation, source, model } = options;
   if (validation.length === 0) return null;
+  const { signal, release } = childSignal(options.signal);
   // The same seeded tuples every time, so validation curves compare like with like.
   const pipeline = createBatchPipeline({
     source,
@@ -115,11 +129,15 @@ async function evaluate(options: TrainingOptions, step: number): Promise<MetricP
   let loss = 0;
   let correct = 0;
   let count = 0;
-  for await (const batch of pipeline) {
-    const result = await model.evaluate(batch);
-    loss += result.loss * batch.labels.length;
-    correct += result.accuracy * batch.labels.length;
-    count += batch.labels.length;
+  try {
+    for await (const batch of pipeline) {
+      const result = await model.evaluate(batch);
+      loss += result.loss * batch.labels.length;
+      correct += result.accuracy * batch.labels.length;
+      count += batch.labels.length;
+    }
+  } finally {
+    release();
   }
   if (count === 0) return null;
   return { split: 'validation', step, loss: loss / count, accuracy: correct / count, stepsPerSecond: null };
@@ -165,6 +183,7 @@ export async function train(options: TrainingOptions): Promise<TrainingOutcome> 
   try {
     while (step < config.steps) {
       const epoch = Math.floor(step / stepsPerEpoch);
+      const epochSignal = childSignal(signal);
       const pipeline = createBatchPipeline({
         source: options.source,
         videos: options.train,
@@ -175,7 +194,7 @@ export async function train(options: TrainingOptions): Promise<TrainingOutcome> 
         tupleCount: stepsPerEpoch * config.batchSize,
         batchSize: config.batchSize,
         firstBatch: step % stepsPerEpoch,
-        ...(signal ? { signal } : {}),
+        ...(epochSignal.signal ? { signal: epochSignal.signal } : {}),
       });
       if (pipeline.batchCount === 0) {
         throw new Error(
@@ -184,23 +203,27 @@ export async function train(options: TrainingOptions): Promise<TrainingOutcome> 
         );
       }
       let waitStarted = performance.now();
-      for await (const batch of pipeline) {
-        const trainStarted = performance.now();
-        const result = await model.trainStep(batch);
-        const finished = performance.now();
-        step++;
-        throughput.record((finished - waitStarted) / 1000, (trainStarted - waitStarted) / 1000);
-        const info = throughput.info(step, config.steps, 'training');
-        callbacks.onMetrics([{ split: 'train', step, ...result, stepsPerSecond: info.stepsPerSecond }]);
-        callbacks.onProgress?.(info);
-        if (step % config.evaluateEvery === 0 || step === config.steps) {
-          progress('evaluating');
-          lastValidation = await evaluate(options, step);
-          if (lastValidation) callbacks.onMetrics([lastValidation]);
+      try {
+        for await (const batch of pipeline) {
+          const trainStarted = performance.now();
+          const result = await model.trainStep(batch);
+          const finished = performance.now();
+          step++;
+          throughput.record((finished - waitStarted) / 1000, (trainStarted - waitStarted) / 1000);
+          const info = throughput.info(step, config.steps, 'training');
+          callbacks.onMetrics([{ split: 'train', step, ...result, stepsPerSecond: info.stepsPerSecond }]);
+          callbacks.onProgress?.(info);
+          if (step % config.evaluateEvery === 0 || step === config.steps) {
+            progress('evaluating');
+            lastValidation = await evaluate(options, step);
+            if (lastValidation) callbacks.onMetrics([lastValidation]);
+          }
+          if (step % config.checkpointEvery === 0 || step === config.steps) await checkpoint();
+          if (step >= config.steps) break;
+          waitStarted = performance.now();
         }
-        if (step % config.checkpointEvery === 0 || step === config.steps) await checkpoint();
-        if (step >= config.steps) break;
-        waitStarted = performance.now();
+      } finally {
+        epochSignal.release();
       }
     }
     return { step, cancelled: false };

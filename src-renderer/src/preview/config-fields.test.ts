@@ -70,6 +70,30 @@ describe('configFields', () => {
   });
 });
 
+describe('configFields options', () => {
+  it('nests a task config, leaves out, reorders, relabels and adds hints', () => {
+    const task = TASK_PRESETS['order-verification'].tiny;
+    const config = { lr: 0.01, steps: 300, task, mode: 'x' };
+    const fields = configFields(config, config, {
+      taskPath: 'task',
+      omit: ['mode', 'task.negativeRatio'],
+      order: ['steps', 'missing'],
+      labels: { task: 'Task sampling', 'task.cropSize': 'Crop' },
+      hints: { steps: 'How long.' },
+    });
+    expect(fields.map((f) => f.path)).toEqual(['steps', 'lr', 'task']);
+    expect(fields[0]).toMatchObject({ hint: 'How long.', step: 1 });
+    const group = fields[2] as GroupField;
+    expect(group.label).toBe('Task sampling');
+    const kinds = Object.fromEntries(group.fields.map((f) => [f.path, f.kind]));
+    expect(kinds).toMatchObject({ 'task.task': 'fixed', 'task.candidateFrames': 'fixed', 'task.cropSize': 'number' });
+    expect(kinds['task.negativeRatio']).toBeUndefined();
+    expect(group.fields.find((f) => f.path === 'task.cropSize')).toMatchObject({ label: 'Crop', hint: expect.any(String) });
+    // Fixed keys count only at the task config's level.
+    expect(configFields({ task: 'free text' }, undefined, { taskPath: 'task' })[0]?.kind).toBe('text');
+  });
+});
+
 describe('withValue / changedPaths', () => {
   it('sets a value by path without touching the original', () => {
     const preset = TASK_PRESETS['clip-order'].tiny;

@@ -1,7 +1,9 @@
 /**
- * A task config as a generic form: fields from the config object's keys and value types, immutable
- * edits by dotted path ("frameSize.width"), what differs from the preset, and the schema's
- * INVALID_INPUT issues mapped back onto fields. Pure; zod-free (the schemas stay in the main bundle).
+ * A config as a generic form (a task config in Task preview, a training config with its task config
+ * nested under `task` in Train): fields from the config object's keys and value types, immutable
+ * edits by dotted path ("frameSize.width", "task.cropSize"), what differs from the preset, and the
+ * schema's INVALID_INPUT issues mapped back onto fields. Pure; zod-free (the schemas stay in the
+ * main bundle).
  */
 import type { ClipOrderMode, OddOneOutFusion, TaskConfig } from '../../../src-main/shared/tasks.ts';
 import { toApiError } from '../lib/api/result.ts';
@@ -86,36 +88,74 @@ function isObject(value: unknown): value is ConfigObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** How a config object becomes a form; every option defaults to the Task preview's form of a task config. */
+export interface FieldOptions {
+  /**
+   * Where the task config sits: "" when the config is one (preview), "task" inside a training config.
+   * Its FIXED_KEYS are shown read-only.
+   */
+  taskPath?: string;
+  /** Dotted paths left out of the form (edited by controls of their own). */
+  omit?: readonly string[];
+  /** Root keys to list first, in this order; the others follow in the config's order. */
+  order?: readonly string[];
+  /** Hints by dotted path or key, over FIELD_HINTS. */
+  hints?: Readonly<Record<string, string>>;
+  /** Labels by dotted path, over the humanized key. */
+  labels?: Readonly<Record<string, string>>;
+}
+
 /**
  * The form for `config`: one field per key, in the config's key order; nested objects become groups.
  * `preset` (the same task's preset) decides number steps: a whole preset value means whole numbers.
  */
-export function configFields(config: TaskConfig | ConfigObject, preset?: TaskConfig | ConfigObject): FormField[] {
-  return fieldsOf(config as ConfigObject, isObject(preset) ? (preset as ConfigObject) : undefined, '');
+export function configFields(
+  config: TaskConfig | ConfigObject,
+  preset?: TaskConfig | ConfigObject,
+  options: FieldOptions = {},
+): FormField[] {
+  const root = config as ConfigObject;
+  const order = options.order ?? [];
+  const keys = [...order.filter((key) => Object.hasOwn(root, key)), ...Object.keys(root).filter((key) => !order.includes(key))];
+  const ordered = Object.fromEntries(keys.map((key) => [key, root[key] as ConfigValue]));
+  return fieldsOf(ordered, isObject(preset) ? (preset as ConfigObject) : undefined, '', {
+    taskPath: options.taskPath ?? '',
+    omit: new Set(options.omit ?? []),
+    hints: { ...FIELD_HINTS, ...options.hints },
+    labels: options.labels ?? {},
+  });
 }
 
-function fieldsOf(object: ConfigObject, preset: ConfigObject | undefined, prefix: string): FormField[] {
-  return Object.entries(object).map(([key, value]): FormField => {
+interface Resolved {
+  taskPath: string;
+  omit: ReadonlySet<string>;
+  hints: Readonly<Record<string, string>>;
+  labels: Readonly<Record<string, string>>;
+}
+
+function fieldsOf(object: ConfigObject, preset: ConfigObject | undefined, prefix: string, options: Resolved): FormField[] {
+  return Object.entries(object).flatMap(([key, value]): FormField[] => {
     const path = prefix ? `${prefix}.${key}` : key;
-    const label = humanize(key);
-    const hint = FIELD_HINTS[key];
+    if (options.omit.has(path)) return [];
+    const label = options.labels[path] ?? humanize(key);
+    const hint = options.hints[path] ?? options.hints[key];
     const base = { path, key, label, ...(hint ? { hint } : {}) };
     const presetValue = preset?.[key];
     if (isObject(value)) {
-      return { ...base, kind: 'group', fields: fieldsOf(value, isObject(presetValue) ? presetValue : undefined, path) };
+      return [{ ...base, kind: 'group', fields: fieldsOf(value, isObject(presetValue) ? presetValue : undefined, path, options) }];
     }
-    if (!prefix && FIXED_KEYS.has(key)) return { ...base, kind: 'fixed', value };
-    if (typeof value === 'boolean') return { ...base, kind: 'boolean', value };
+    if (prefix === options.taskPath && FIXED_KEYS.has(key)) return [{ ...base, kind: 'fixed', value }];
+    if (typeof value === 'boolean') return [{ ...base, kind: 'boolean', value }];
     if (typeof value === 'number') {
       const reference = typeof presetValue === 'number' ? presetValue : value;
-      return { ...base, kind: 'number', value, step: Number.isInteger(reference) ? 1 : 'any' };
+      return [{ ...base, kind: 'number', value, step: Number.isInteger(reference) ? 1 : 'any' }];
     }
     const choices = ENUM_CHOICES[key];
     if (choices) {
-      const options = choices.includes(value) ? choices : [...choices, value];
-      return { ...base, kind: 'enum', value, options };
+      const offered = choices.includes(value) ? choices : [...choices, value];
+      return [{ ...base, kind: 'enum', value, options: offered }];
     }
-    return { ...base, kind: 'text', value };
+    return [{ ...base, kind: 'text', value }];
   });
 }
 

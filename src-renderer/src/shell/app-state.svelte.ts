@@ -4,6 +4,7 @@ import { ImportState } from '../import/import-state.svelte.ts';
 import { LibraryState } from '../library/library-state.svelte.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { PreviewState } from '../preview/preview-state.svelte.ts';
+import { TrainState } from '../train/train-state.svelte.ts';
 import type { ScreenId } from './screens.ts';
 
 /** Wires the feature states to one transport; the only place that knows them all. */
@@ -13,6 +14,7 @@ export class AppState {
   readonly library: LibraryState;
   readonly importer: ImportState;
   readonly preview: PreviewState;
+  readonly train: TrainState;
   screen = $state<ScreenId>('library');
   appInfo = $state<AppInfo | null>(null);
   /** The library the import panel was loaded for. */
@@ -26,11 +28,14 @@ export class AppState {
       onFinished: () => void this.library.reload(),
     });
     this.preview = new PreviewState(transport.api, notices);
+    this.train = new TrainState(transport.api, notices);
   }
 
   /** Loads what the first screen needs and subscribes to events; returns the teardown. */
   start(): () => void {
     void this.#loadAppInfo();
+    // From the start: a run keeps training (and reporting) while other screens are shown.
+    this.train.listen();
     void this.library.start().then(() => {
       if (this.library.info) void this.#startImporter(this.library.info.path);
     });
@@ -43,6 +48,7 @@ export class AppState {
       this.library.dispose();
       this.importer.dispose();
       this.preview.dispose();
+      this.train.dispose();
     };
   }
 

@@ -13,12 +13,20 @@ import type {
 } from '../../../../src-main/shared/contract.ts';
 import type {
   AppInfo,
+  BackendReport,
+  CheckpointDto,
   ImportFailure,
   ImportJobDto,
   LabelCount,
   LibraryInfo,
+  MetricPoint,
+  MetricSplit,
   PreviewFrame,
+  RunDetail,
+  RunDto,
+  RunStatus,
   TaskInfo,
+  TrainingProgress,
   TuplePreview,
   VideoDto,
 } from '../../../../src-main/shared/dto.ts';
@@ -33,6 +41,12 @@ import {
   type TaskConfig,
   type TaskId,
 } from '../../../../src-main/shared/tasks.ts';
+import {
+  BACKBONES_FOR_TASK,
+  trainConfigSchema,
+  trainPreset,
+  type TrainConfig,
+} from '../../../../src-main/shared/training.ts';
 
 export type FakeHandler<M extends MethodName> = (
   input: MethodInput<M>,
@@ -50,6 +64,12 @@ export interface FakeApiData {
   /** What the folder dialog answers. */
   pickedFolder?: string | null;
   appInfo?: AppInfo;
+  /** Training runs of the open library (any order; `training.runs` answers newest first). */
+  runs?: RunDto[];
+  /** Stored metric series and checkpoints per run id. */
+  runData?: Record<number, { metrics?: MetricPoint[]; checkpoints?: CheckpointDto[] }>;
+  /** What `training.backends` answers. */
+  backendReport?: BackendReport;
 }
 
 export function makeVideo(id: number, overrides: Partial<VideoDto> = {}): VideoDto {
@@ -111,6 +131,78 @@ export function libraryInfo(path: string, videos: readonly VideoDto[], roots: st
     .map(([label, count]) => ({ label, count }))
     .sort((a, b) => (a.label ?? '\uffff').localeCompare(b.label ?? '\uffff'));
   return { path, schemaVersion: 1, counts, labels: labelCounts, roots };
+}
+
+/** A run record: `sequence-sorting` / `alexnet` with the tiny preset unless overridden. */
+export function makeRun(id: number, overrides: Partial<RunDto> = {}): RunDto {
+  const config = overrides.config ?? trainPreset('sequence-sorting', 'alexnet', 'tiny');
+  return {
+    id,
+    task: config.task.task,
+    backbone: config.backbone,
+    config,
+    seed: config.seed,
+    backend: 'wasm',
+    status: 'completed',
+    step: config.steps,
+    totalSteps: config.steps,
+    error: null,
+    createdAt: fakeTime(id),
+    updatedAt: fakeTime(id),
+    bestValidationAccuracy: null,
+    lastCheckpointStep: null,
+    ...overrides,
+  };
+}
+
+/** A deterministic timestamp per id: 2025-01-01 00:<id> UTC. */
+function fakeTime(id: number): string {
+  return new Date(Date.UTC(2025, 0, 1, 0, id)).toISOString();
+}
+
+/** One metric point; loss and accuracy default to a curve that improves with the step. */
+export function metricPoint(split: MetricSplit, step: number, overrides: Partial<MetricPoint> = {}): MetricPoint {
+  return {
+    split,
+    step,
+    loss: 2.5 / (1 + step / 100),
+    accuracy: Math.min(1, step / 1000),
+    stepsPerSecond: split === 'train' ? 4 : null,
+    ...overrides,
+  };
+}
+
+/** The report of a machine without libtensorflow or a GPU (names as the backend gives them): wasm is the fastest that works. */
+export function fakeBackendReport(): BackendReport {
+  return {
+    selected: 'wasm',
+    backends: [
+      { name: 'tfjs-node-gpu', available: false, note: 'not installed (its libtensorflow download needs network at install time)' },
+      { name: 'tfjs-node', available: false, note: 'installed without its native binding (the libtensorflow download failed)' },
+      { name: 'webgpu', available: false, note: 'no adapter found (no GPU driver Dawn can use)' },
+      { name: 'wasm', available: true, note: 'XNNPACK with SIMD on one thread' },
+      { name: 'cpu', available: true, note: 'plain JavaScript: always works, the slowest' },
+    ],
+  };
+}
+
+const RESUMABLE: ReadonlySet<RunStatus> = new Set(['cancelled', 'failed', 'interrupted']);
+
+/** Inserts or replaces points (one per split and step), keeping step order. */
+function storePoints(stored: MetricPoint[], points: readonly MetricPoint[]): MetricPoint[] {
+  const byKey = new Map(stored.map((p) => [`${p.split}:${p.step}`, p]));
+  for (const point of points) byKey.set(`${point.split}:${point.step}`, point);
+  return [...byKey.values()].sort((a, b) => a.step - b.step || a.split.localeCompare(b.split));
+}
+
+/** The schema's issues as the dispatcher reports them: paths from the input's root. */
+function invalidInput(method: string, issues: readonly { path: PropertyKey[]; message: string }[], root: string): ApiError {
+  const mapped = issues.map((issue) => ({
+    path: [root, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  const summary = mapped.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return new ApiError('INVALID_INPUT', `Invalid input for ${method}: ${summary}`, mapped);
 }
 
 /** A valid 1×1 PNG: every fake preview frame shows it. */
@@ -297,6 +389,9 @@ export class FakeApi implements PretextApi {
   failures: Record<number, ImportFailure[]>;
   pickedFolder: string | null;
   appInfo: AppInfo;
+  runs: RunDto[];
+  readonly runData: Map<number, { metrics: MetricPoint[]; checkpoints: CheckpointDto[] }>;
+  backendReport: BackendReport;
   readonly calls: Array<{ method: MethodName; input: unknown }> = [];
   readonly handlers: FakeHandlers;
   readonly #listeners = new Map<EventName, Set<(payload: unknown) => void>>();
@@ -314,7 +409,84 @@ export class FakeApi implements PretextApi {
       platform: 'test',
       mediaTools: { ok: true, ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe', source: 'system', message: null },
     };
+    this.runs = data.runs ?? [];
+    this.runData = new Map(
+      this.runs.map((run) => [
+        run.id,
+        { metrics: [...(data.runData?.[run.id]?.metrics ?? [])], checkpoints: [...(data.runData?.[run.id]?.checkpoints ?? [])] },
+      ]),
+    );
+    this.backendReport = data.backendReport ?? fakeBackendReport();
     this.handlers = this.#defaultHandlers();
+  }
+
+  /** The stored run `runId`; throws NOT_FOUND like the backend. */
+  run(runId: number): RunDto {
+    const run = this.runs.find((r) => r.id === runId);
+    if (!run) throw new ApiError('NOT_FOUND', `No training run ${runId}.`);
+    return run;
+  }
+
+  #updateRun(runId: number, changes: Partial<RunDto>): RunDto {
+    const index = this.runs.findIndex((r) => r.id === runId);
+    const run = this.run(runId);
+    const updated: RunDto = { ...run, ...changes, updatedAt: fakeTime(runId + 1) };
+    this.runs[index] = updated;
+    return updated;
+  }
+
+  #data(runId: number): { metrics: MetricPoint[]; checkpoints: CheckpointDto[] } {
+    let data = this.runData.get(runId);
+    if (!data) this.runData.set(runId, (data = { metrics: [], checkpoints: [] }));
+    return data;
+  }
+
+  /** Emits `training.progress` for a run (defaults from its record) and records the step. */
+  emitProgress(runId: number, fields: Partial<Omit<TrainingProgress, 'runId'>> = {}): TrainingProgress {
+    const run = this.run(runId);
+    const progress: TrainingProgress = {
+      runId,
+      phase: 'training',
+      step: run.step,
+      totalSteps: run.totalSteps,
+      stepsPerSecond: null,
+      etaSeconds: null,
+      dataWaitShare: null,
+      backend: run.backend,
+      message: null,
+      ...fields,
+    };
+    if (progress.phase !== 'preparing') this.#updateRun(runId, { step: progress.step });
+    this.emit('training.progress', progress);
+    return progress;
+  }
+
+  /** Records points of a run (like the backend: one per split and step) and emits `training.metrics`. */
+  emitMetrics(runId: number, points: MetricPoint[]): void {
+    const data = this.#data(runId);
+    data.metrics = storePoints(data.metrics, points);
+    this.emit('training.metrics', { runId, points });
+  }
+
+  /** Records a checkpoint of a run; the best is the highest validation accuracy, the later on ties. */
+  addCheckpoint(runId: number, step: number, validationAccuracy: number | null = null): CheckpointDto {
+    const data = this.#data(runId);
+    const checkpoint: CheckpointDto = { step, validationAccuracy, isBest: false, createdAt: fakeTime(runId) };
+    const list = [...data.checkpoints.filter((c) => c.step !== step), checkpoint].sort((a, b) => a.step - b.step);
+    let best: CheckpointDto | null = null;
+    for (const c of list) {
+      if (c.validationAccuracy !== null && (best === null || c.validationAccuracy >= (best.validationAccuracy ?? 0))) best = c;
+    }
+    data.checkpoints = list.map((c) => ({ ...c, isBest: c === best }));
+    this.#updateRun(runId, { lastCheckpointStep: step, bestValidationAccuracy: best?.validationAccuracy ?? null });
+    return checkpoint;
+  }
+
+  /** Ends a run with `status` and emits `training.finished` (as the backend does after a cancel). */
+  finishRun(runId: number, status: Exclude<RunStatus, 'running'> = 'completed', error: string | null = null): RunDto {
+    const run = this.#updateRun(runId, { status, error });
+    this.emit('training.finished', run);
+    return run;
   }
 
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
@@ -429,14 +601,7 @@ export class FakeApi implements PretextApi {
       'tasks.sample': ({ config: raw, videoId, seed }) => {
         // Like the dispatcher: the schema's issues, paths from the input's root.
         const parsed = taskConfigSchema.safeParse(raw);
-        if (!parsed.success) {
-          const issues = parsed.error.issues.map((issue) => ({
-            path: ['config', ...issue.path.map(String)].join('.'),
-            message: issue.message,
-          }));
-          const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-          throw new ApiError('INVALID_INPUT', `Invalid input for tasks.sample: ${summary}`, issues);
-        }
+        if (!parsed.success) throw invalidInput('tasks.sample', parsed.error.issues, 'config');
         const config = parsed.data;
         this.info();
         const needed = fakeFramesNeeded(config);
@@ -460,6 +625,54 @@ export class FakeApi implements PretextApi {
           }
         }
         return fakePreview(config, video, seed, usable.length, skipped);
+      },
+      'training.backends': () => structuredClone(this.backendReport),
+      'training.preset': ({ task, backbone, preset }) => {
+        if (!BACKBONES_FOR_TASK[task].includes(backbone)) {
+          throw new ApiError('INVALID_INPUT', `${backbone} does not fit ${task}: use ${BACKBONES_FOR_TASK[task].join(' or ')}.`);
+        }
+        return trainPreset(task, backbone, preset);
+      },
+      'training.start': ({ config: raw }) => {
+        const parsed = trainConfigSchema.safeParse(raw);
+        if (!parsed.success) throw invalidInput('training.start', parsed.error.issues, 'config');
+        this.info();
+        const running = this.runs.find((r) => r.status === 'running');
+        if (running) throw new ApiError('BUSY', `Run ${running.id} is training; cancel it or wait for it first.`);
+        const config: TrainConfig = parsed.data;
+        const id = Math.max(0, ...this.runs.map((r) => r.id)) + 1;
+        const run = makeRun(id, { config, status: 'running', step: 0, backend: null });
+        this.runs.push(run);
+        this.runData.set(id, { metrics: [], checkpoints: [] });
+        return run;
+      },
+      'training.cancel': ({ runId }) => {
+        this.info();
+        // Like the backend: the run stops later and `training.finished` says so (see finishRun).
+        return this.run(runId);
+      },
+      'training.resume': ({ runId }) => {
+        this.info();
+        const run = this.run(runId);
+        const running = this.runs.find((r) => r.status === 'running');
+        if (running) throw new ApiError('BUSY', `Run ${running.id} is training; cancel it or wait for it first.`);
+        if (!RESUMABLE.has(run.status)) {
+          throw new ApiError('INVALID_INPUT', `Run ${runId} is ${run.status}; only cancelled, failed or interrupted runs resume.`);
+        }
+        const step = run.lastCheckpointStep ?? 0;
+        const data = this.#data(runId);
+        data.metrics = data.metrics.filter((p) => p.step <= step);
+        return this.#updateRun(runId, { status: 'running', step, error: null });
+      },
+      'training.runs': () => {
+        this.info();
+        return [...this.runs].sort((a, b) => b.id - a.id);
+      },
+      'training.run': ({ runId }): RunDetail => {
+        this.info();
+        const run = this.run(runId);
+        const data = this.#data(runId);
+        return structuredClone({ run, metrics: data.metrics, checkpoints: data.checkpoints });
       },
     };
   }

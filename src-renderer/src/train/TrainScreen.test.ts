@@ -1,0 +1,211 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import { ApiError } from '../../../src-main/shared/errors.ts';
+import { FakeApi, makeRun, metricPoint, settle } from '../lib/testing/fake-api.ts';
+import App from '../shell/App.svelte';
+import { AppState } from '../shell/app-state.svelte.ts';
+
+let cleanup: (() => void) | null = null;
+
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+  document.body.innerHTML = '';
+});
+
+async function update(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await settle();
+    flushSync();
+  }
+}
+
+async function render(api: FakeApi) {
+  const app = new AppState({ api, shell: 'browser', mediaUrl: (kind, id) => `media://${kind}/${id}` });
+  const target = document.createElement('div');
+  document.body.append(target);
+  const component = mount(App, { target, props: { app } });
+  cleanup = () => void unmount(component);
+  await update();
+  const q = (id: string) => target.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const all = (id: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
+  const click = async (el: Element | null) => {
+    expect(el).not.toBeNull();
+    (el as HTMLElement).click();
+    await update();
+  };
+  const change = async (el: Element | null, value: string) => {
+    expect(el).not.toBeNull();
+    const input = el as HTMLInputElement | HTMLSelectElement;
+    input.value = value;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    await update();
+  };
+  const runItem = (id: number) => target.querySelector<HTMLElement>(`[data-testid="run-item"][data-run-id="${id}"]`);
+  return { app, target, q, all, click, change, runItem };
+}
+
+const optionValues = (select: HTMLElement | null) => [...(select as HTMLSelectElement).options].map((o) => o.value);
+
+describe('Train screen', () => {
+  it('comes after Task preview and asks for a library first', async () => {
+    const { q, all, click, app } = await render(new FakeApi());
+    expect(all('train-tab')).toHaveLength(1);
+    const tabs = [...document.querySelectorAll('[role="tab"]')].map((t) => t.getAttribute('data-testid'));
+    expect(tabs.indexOf('train-tab')).toBe(tabs.indexOf('preview-tab') + 1);
+    await click(q('train-tab'));
+    expect(q('train-no-library')).not.toBeNull();
+    await click(q('train-no-library')!.querySelector('button'));
+    expect(app.screen).toBe('library');
+  });
+
+  it('builds a config from task, backbone, preset and backend, with the backend report', async () => {
+    const api = new FakeApi({ openPath: '/lib' });
+    const { q, click, change } = await render(api);
+    await click(q('train-tab'));
+    expect(optionValues(q('train-task'))).toEqual(['order-verification', 'sequence-sorting', 'odd-one-out', 'clip-order']);
+    expect(optionValues(q('train-backbone'))).toEqual(['alexnet']);
+    expect(q('train-preset-tiny')?.getAttribute('aria-pressed')).toBe('true');
+
+    await change(q('train-task'), 'clip-order');
+    expect(optionValues(q('train-backbone'))).toEqual(['c3d', 'r3d', 'r2plus1d']);
+    expect((q('train-backbone') as HTMLSelectElement).value).toBe('c3d');
+    expect((q('train-param-task.task') as HTMLInputElement).readOnly).toBe(true);
+    expect((q('train-param-task.task') as HTMLInputElement).value).toBe('clip-order');
+    expect(q('train-param-task.clipLength')).not.toBeNull();
+    await change(q('train-backbone'), 'r2plus1d');
+    expect(api.callsOf('training.preset').at(-1)).toEqual({ task: 'clip-order', backbone: 'r2plus1d', preset: 'tiny' });
+
+    await change(q('train-task'), 'sequence-sorting');
+    await click(q('train-preset-paper'));
+    expect(q('train-preset-paper')?.getAttribute('aria-pressed')).toBe('true');
+    expect((q('train-param-steps') as HTMLInputElement).value).toBe('100000');
+    await click(q('train-preset-tiny'));
+    expect((q('train-param-steps') as HTMLInputElement).value).toBe('300');
+    expect((q('train-param-task.frameSize.width') as HTMLInputElement).value).toBe('64');
+    await change(q('train-param-steps'), '20');
+    expect(q('train-preset-modified')?.textContent).toContain('1 changed');
+
+    const report = q('backend-report')!;
+    expect(report.dataset.selected).toBe('wasm');
+    expect(report.textContent).toContain('no adapter found');
+    expect(report.querySelector('[data-choice="gpu"]')?.textContent).toContain('tfjs-node-gpu');
+    expect(report.querySelector('[data-choice="gpu"]')?.textContent).toContain('faster, not available');
+    expect(report.querySelector('[data-choice="wasm"]')?.textContent).toContain('selected by auto');
+    expect(q('backend-warning')).toBeNull();
+    await change(q('train-backend'), 'gpu');
+    expect(q('backend-warning')?.textContent).toContain('gpu is not available: not installed');
+    await change(q('train-backend'), 'cpu');
+    expect(q('backend-warning')).toBeNull();
+    await change(q('train-backend'), 'gpu');
+    expect(q('train-preset-modified')?.textContent).toContain('2 changed');
+
+    await change(q('train-param-task.patchSize'), '500');
+    await click(q('train-start'));
+    expect(q('error-banner')?.textContent).toContain('patchSize must fit inside frameSize');
+    expect(q('train-param-task.patchSize')?.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('trains, shows progress and curves live, cancels and resumes', async () => {
+    const api = new FakeApi({ openPath: '/lib' });
+    const { q, all, click, change, runItem } = await render(api);
+    await click(q('train-tab'));
+    await change(q('train-task'), 'sequence-sorting');
+    await change(q('train-param-steps'), '20');
+    await change(q('train-param-evaluateEvery'), '10');
+    await change(q('train-param-checkpointEvery'), '10');
+    await click(q('train-start'));
+    expect(api.callsOf('training.start')[0]?.config).toMatchObject({ steps: 20, evaluateEvery: 10, checkpointEvery: 10 });
+    expect(runItem(1)?.dataset.status).toBe('running');
+    expect((q('train-start') as HTMLButtonElement).disabled).toBe(true);
+    expect(q('metric-chart')?.dataset.points).toBe('0');
+
+    api.emitProgress(1, { phase: 'preparing', step: 0, message: 'computing motion 3 / 16' });
+    await update();
+    expect(q('train-progress')?.dataset.phase).toBe('preparing');
+    expect(q('train-progress')?.textContent).toContain('computing motion 3 / 16');
+
+    api.emitProgress(1, { step: 10, stepsPerSecond: 2.5, etaSeconds: 80, dataWaitShare: 0.125, backend: 'wasm' });
+    api.emitMetrics(1, [
+      ...Array.from({ length: 10 }, (_, i) => metricPoint('train', i + 1)),
+      metricPoint('validation', 10, { accuracy: 0.42 }),
+    ]);
+    await update();
+    const progress = q('train-progress')!;
+    expect(progress.dataset).toMatchObject({ phase: 'training', step: '10' });
+    expect(progress.textContent).toContain('10 / 20');
+    expect(progress.textContent).toContain('2.5 steps/s');
+    expect(progress.textContent).toContain('1 min 20 s');
+    expect(progress.textContent).toContain('13 %');
+    expect(progress.textContent).toContain('wasm');
+    const chart = q('metric-chart')!;
+    expect(Number(chart.dataset.points)).toBe(2 * (10 + 1));
+    expect(chart.querySelectorAll('polyline')).toHaveLength(4);
+    expect(chart.textContent).toContain('Loss');
+    expect(runItem(1)?.textContent).toContain('42.0 %');
+
+    // Events of another run change nothing here.
+    api.runs.push(makeRun(99, { status: 'cancelled' }));
+    api.emitMetrics(99, [metricPoint('train', 11)]);
+    await update();
+    expect(q('metric-chart')?.dataset.points).toBe(String(2 * 11));
+
+    await click(q('train-cancel'));
+    expect(api.callsOf('training.cancel')).toEqual([{ runId: 1 }]);
+    expect((q('train-cancel') as HTMLButtonElement).disabled).toBe(true);
+    api.addCheckpoint(1, 10, 0.42);
+    api.finishRun(1, 'cancelled');
+    await update();
+    expect(runItem(1)?.dataset.status).toBe('cancelled');
+    expect(q('train-progress')).toBeNull();
+    expect(q('train-cancel')).toBeNull();
+    const rows = all('checkpoint-row');
+    expect(rows.map((r) => [r.dataset.step, r.dataset.best])).toEqual([['10', 'true']]);
+    expect(rows[0]?.textContent).toContain('best');
+    expect(q('run-config')?.querySelector('pre')?.textContent).toContain('"task": "sequence-sorting"');
+    expect(q('run-config')?.tagName).toBe('DETAILS');
+
+    await click(runItem(1)!.querySelector('[data-testid="run-resume"]'));
+    expect(api.callsOf('training.resume')).toEqual([{ runId: 1 }]);
+    expect(runItem(1)?.dataset.status).toBe('running');
+    expect(runItem(1)?.querySelector('[data-testid="run-resume"]')).toBeNull();
+    expect(runItem(1)?.querySelector('[data-testid="train-cancel"]')).not.toBeNull();
+    // The other run cannot resume while this one trains.
+    expect((runItem(99)?.querySelector('[data-testid="run-resume"]') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('shows past runs with their curves and why a resume failed', async () => {
+    const api = new FakeApi({
+      openPath: '/lib',
+      runs: [
+        makeRun(1, { bestValidationAccuracy: 0.61, backend: 'cpu' }),
+        makeRun(2, { status: 'failed', error: 'the training worker stopped unexpectedly', step: 40, lastCheckpointStep: null }),
+      ],
+      runData: { 1: { metrics: Array.from({ length: 3000 }, (_, i) => metricPoint('train', i + 1)) } },
+    });
+    const { q, all, click, runItem } = await render(api);
+    await click(q('train-tab'));
+    expect(all('run-item').map((r) => [r.dataset.runId, r.dataset.status])).toEqual([
+      ['2', 'failed'],
+      ['1', 'completed'],
+    ]);
+    expect(runItem(1)?.textContent).toContain('61.0 %');
+    expect(runItem(1)?.textContent).toContain('cpu');
+    expect(runItem(1)?.textContent).toContain('300 / 300');
+
+    await click(runItem(1)!.querySelector('[data-testid="run-select"]'));
+    const chart = q('metric-chart')!;
+    expect(chart.dataset.trainPoints).toBe('3000');
+    const drawn = Number(chart.dataset.points);
+    expect(drawn).toBeGreaterThan(100);
+    expect(drawn).toBeLessThan(2 * 640); // downsampled: about a point per pixel per line
+
+    await click(runItem(2)!.querySelector('[data-testid="run-select"]'));
+    expect(q('run-error')?.textContent).toContain('stopped unexpectedly');
+    api.failNext('training.resume', new ApiError('BUSY', 'Run 5 is training; cancel it or wait for it first.'));
+    await click(runItem(2)!.querySelector('[data-testid="run-resume"]'));
+    expect(q('error-banner')?.textContent).toContain('Run 5 is training');
+    expect(q('error-banner')?.textContent).toContain('Resume training');
+  });
+});

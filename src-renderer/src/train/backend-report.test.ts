@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { BackendReport } from '../../../src-main/shared/dto.ts';
+import { BACKEND_CHOICES } from '../../../src-main/shared/training.ts';
+import { fakeBackendReport } from '../lib/testing/fake-api.ts';
+import { REPORT_NAMES, backendRows, choiceOf, choiceProblem } from './backend-report.ts';
+
+describe('backend report', () => {
+  it('knows the name each choice is reported under', () => {
+    expect(Object.keys(REPORT_NAMES)).toEqual(BACKEND_CHOICES.filter((c) => c !== 'auto'));
+    expect(choiceOf('tfjs-node-gpu')).toBe('gpu');
+    expect(choiceOf('tfjs-node')).toBe('node');
+    expect(choiceOf('gpu')).toBe('gpu');
+    expect(choiceOf('wasm')).toBe('wasm');
+    expect(choiceOf('metal')).toBeNull();
+  });
+
+  it('marks what auto picks, the faster ones that cannot run, and the chosen one', () => {
+    const rows = backendRows(fakeBackendReport(), 'cpu');
+    expect(rows.map((r) => [r.name, r.choice, r.selected, r.fasterUnavailable, r.requested])).toEqual([
+      ['tfjs-node-gpu', 'gpu', false, true, false],
+      ['tfjs-node', 'node', false, true, false],
+      ['webgpu', 'webgpu', false, true, false],
+      ['wasm', 'wasm', true, false, false],
+      ['cpu', 'cpu', false, false, true],
+    ]);
+  });
+
+  it('says why an explicit choice will not run', () => {
+    const report = fakeBackendReport();
+    expect(choiceProblem(report, 'auto')).toBeNull();
+    expect(choiceProblem(report, 'wasm')).toBeNull();
+    expect(choiceProblem(report, 'gpu')).toContain('not installed');
+    expect(choiceProblem(report, 'webgpu')).toBe('no adapter found (no GPU driver Dawn can use)');
+    const unknown: BackendReport = { selected: 'cpu', backends: [{ name: 'cpu', available: true, note: '' }] };
+    expect(choiceProblem(unknown, 'gpu')).toBeNull();
+  });
+});

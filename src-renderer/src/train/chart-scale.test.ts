@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricPoint } from '../../../src-main/shared/dto.ts';
+import {
+  chartModel,
+  downsample,
+  formatStep,
+  formatTick,
+  linearScale,
+  niceCeil,
+  niceStep,
+  niceTicks,
+  polylinePoints,
+} from './chart-scale.ts';
+
+const point = (split: MetricPoint['split'], step: number, loss: number, accuracy: number): MetricPoint => ({
+  split,
+  step,
+  loss,
+  accuracy,
+  stepsPerSecond: null,
+});
+
+describe('linearScale', () => {
+  it('maps a domain onto a range, inverted ranges included', () => {
+    const x = linearScale([0, 100], [40, 640]);
+    expect(x(0)).toBe(40);
+    expect(x(50)).toBe(340);
+    expect(x(100)).toBe(640);
+    const y = linearScale([0, 1], [150, 20]);
+    expect(y(0)).toBe(150);
+    expect(y(1)).toBe(20);
+    expect(y(0.5)).toBe(85);
+  });
+
+  it('puts everything in the middle for an empty domain', () => {
+    const x = linearScale([5, 5], [0, 100]);
+    expect(x(5)).toBe(50);
+    expect(x(7)).toBe(50);
+  });
+});
+
+describe('nice ticks', () => {
+  it('picks 1, 2 or 5 times a power of ten', () => {
+    expect(niceStep(100, 5)).toBe(20);
+    expect(niceStep(300, 6)).toBe(50);
+    expect(niceStep(100_000, 6)).toBe(20_000);
+    expect(niceStep(2.48, 4)).toBe(1);
+    expect(niceStep(0.3, 5)).toBeCloseTo(0.1);
+    expect(niceStep(0, 5)).toBe(1);
+  });
+
+  it('lists the multiples inside the range without float noise', () => {
+    expect(niceTicks(0, 300, 6)).toEqual([0, 50, 100, 150, 200, 250, 300]);
+    expect(niceTicks(0, 0.3, 3)).toEqual([0, 0.1, 0.2, 0.3]);
+    expect(niceTicks(0, 1, 5, true)).toEqual([0, 1]);
+    expect(niceTicks(0, 3, 6, true)).toEqual([0, 1, 2, 3]);
+    expect(niceTicks(4, 4)).toEqual([4]);
+    expect(niceTicks(5, 1)).toEqual([]);
+  });
+
+  it('rounds the top of an axis up to a nice value', () => {
+    expect(niceCeil(2.48, 4)).toBe(3);
+    expect(niceCeil(0.69, 4)).toBe(0.8); // ticks 0, 0.2 … 0.8
+    expect(niceCeil(0)).toBe(1);
+    expect(niceCeil(Number.NaN)).toBe(1);
+  });
+});
+
+describe('labels', () => {
+  it('shortens step counts', () => {
+    expect(formatStep(0)).toBe('0');
+    expect(formatStep(950)).toBe('950');
+    expect(formatStep(1000)).toBe('1k');
+    expect(formatStep(1500)).toBe('1.5k');
+    expect(formatStep(20_000)).toBe('20k');
+    expect(formatStep(100_000)).toBe('100k');
+    expect(formatStep(1_200_000)).toBe('1.2M');
+  });
+
+  it('gives axis values the decimals their spacing needs', () => {
+    expect(formatTick(0.5, 0.5)).toBe('0.5');
+    expect(formatTick(2, 1)).toBe('2');
+    expect(formatTick(0.02, 0.01)).toBe('0.02');
+    expect(formatTick(20, 10)).toBe('20');
+  });
+});
+
+describe('downsample', () => {
+  const wave = (n: number) => Array.from({ length: n }, (_, i) => ({ x: i, y: Math.sin(i / 50) * 10 }));
+
+  it('keeps short series as they are', () => {
+    const points = wave(10);
+    expect(downsample(points, 20)).toEqual(points);
+    expect(downsample(points, 20)).not.toBe(points);
+  });
+
+  it('keeps the first and last point and at most the threshold, in x order', () => {
+    const points = wave(10_000);
+    const out = downsample(points, 500);
+    expect(out).toHaveLength(500);
+    expect(out[0]).toBe(points[0]);
+    expect(out.at(-1)).toBe(points.at(-1));
+    for (let i = 1; i < out.length; i++) expect(out[i]!.x).toBeGreaterThan(out[i - 1]!.x);
+  });
+
+  it('keeps a lone spike', () => {
+    const points = Array.from({ length: 5000 }, (_, i) => ({ x: i, y: i === 2345 ? 100 : 0 }));
+    expect(downsample(points, 100).some((p) => p.y === 100)).toBe(true);
+  });
+
+  it('handles tiny thresholds', () => {
+    const points = wave(100);
+    expect(downsample(points, 2)).toEqual([points[0], points[99]]);
+    expect(downsample(points, 1)).toEqual([points[0]]);
+    expect(downsample(points, 0)).toEqual([]);
+  });
+});
+
+describe('polylinePoints', () => {
+  it('writes one decimal per coordinate', () => {
+    expect(polylinePoints([{ x: 1, y: 2.345 }, { x: 10.06, y: 0 }])).toBe('1.0,2.3 10.1,0.0');
+    expect(polylinePoints([])).toBe('');
+  });
+});
+
+describe('chartModel', () => {
+  it('draws loss and accuracy panels for train and validation over the run’s steps', () => {
+    const train = [10, 20, 30].map((s) => point('train', s, 2.5 - s / 20, s / 100));
+    const validation = [point('validation', 20, 2.2, 0.3)];
+    const model = chartModel({ train, validation, totalSteps: 300, width: 640, panelHeight: 170 });
+    expect(model.panels.map((p) => p.metric)).toEqual(['loss', 'accuracy']);
+    expect(model.xTicks.map((t) => t.label)).toEqual(['0', '50', '100', '150', '200', '250', '300']);
+    expect(model.xTicks[0]!.at).toBe(model.left);
+    expect(model.xTicks.at(-1)!.at).toBe(model.right);
+    expect(model.drawn).toBe(3 + 1 + 3 + 1);
+    expect(model.empty).toBe(false);
+
+    const loss = model.panels[0]!;
+    expect(loss.yTicks.map((t) => t.label)).toEqual(['0', '1', '2', '3']);
+    expect(loss.lines.map((l) => [l.split, l.drawn])).toEqual([
+      ['train', 3],
+      ['validation', 1],
+    ]);
+    const accuracy = model.panels[1]!;
+    expect(accuracy.yTicks.map((t) => t.label)).toEqual(['0 %', '25 %', '50 %', '75 %', '100 %']);
+    // 100 % at the top of the plot, 0 % at the bottom.
+    expect(accuracy.yTicks.at(-1)!.at).toBe(accuracy.top);
+    expect(accuracy.yTicks[0]!.at).toBe(accuracy.bottom);
+    expect(accuracy.lines[1]!.marks).toHaveLength(1);
+  });
+
+  it('downsamples thousands of points to about one per pixel and skips non-finite values', () => {
+    const train = Array.from({ length: 20_000 }, (_, i) => point('train', i + 1, i === 7 ? Number.NaN : 3 / (1 + i / 500), i / 20_000));
+    const validation = Array.from({ length: 200 }, (_, i) => point('validation', (i + 1) * 100, 2, 0.5));
+    const model = chartModel({ train, validation, totalSteps: 20_000, width: 640 });
+    const plotWidth = model.right - model.left;
+    for (const panel of model.panels) {
+      for (const line of panel.lines) expect(line.drawn).toBeLessThanOrEqual(plotWidth);
+    }
+    expect(model.panels[0]!.lines[0]!.total).toBe(19_999);
+    expect(model.panels[1]!.lines[0]!.total).toBe(20_000);
+    expect(model.panels[0]!.lines[0]!.marks).toEqual([]);
+    expect(model.drawn).toBeLessThanOrEqual(4 * plotWidth);
+    expect(model.panels[0]!.lines[0]!.points).not.toContain('NaN');
+  });
+
+  it('spans the last step when it passes the total and has an empty state', () => {
+    const empty = chartModel({ train: [], validation: [], totalSteps: null });
+    expect(empty.empty).toBe(true);
+    expect(empty.drawn).toBe(0);
+    expect(empty.panels[0]!.lines[0]!.points).toBe('');
+    expect(empty.xTicks.map((t) => t.label)).toEqual(['0', '1']);
+    const beyond = chartModel({ train: [point('train', 500, 1, 0.5)], validation: [], totalSteps: 100 });
+    expect(beyond.xTicks.at(-1)!.label).toBe('500');
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { RUN_STATUSES } from '../../../src-main/shared/dto.ts';
+import { TASK_IDS } from '../../../src-main/shared/tasks.ts';
+import { BACKBONES, BACKBONES_FOR_TASK, BACKEND_CHOICES, trainPreset } from '../../../src-main/shared/training.ts';
+import { configFields, type GroupField } from '../preview/config-fields.ts';
+import {
+  BACKBONE_CHOICES,
+  BACKBONES_BY_TASK,
+  BACKEND_OPTIONS,
+  RUN_STATUS_LIST,
+  TASK_CHOICES,
+  TRAIN_FIELD_OPTIONS,
+} from './train-options.ts';
+
+describe('train options', () => {
+  it('match the shared lists', () => {
+    expect(TASK_CHOICES.map((t) => t.id)).toEqual([...TASK_IDS]);
+    expect(BACKBONE_CHOICES.map((b) => b.id)).toEqual([...BACKBONES]);
+    expect(BACKBONES_BY_TASK).toEqual(BACKBONES_FOR_TASK);
+    expect(BACKEND_OPTIONS.map((b) => b.id)).toEqual([...BACKEND_CHOICES]);
+    expect([...RUN_STATUS_LIST]).toEqual([...RUN_STATUSES]);
+  });
+
+  it('turn a training config into the schedule, then the task config as a group with fixed keys', () => {
+    const config = trainPreset('sequence-sorting', 'alexnet', 'tiny');
+    const fields = configFields(config, config, TRAIN_FIELD_OPTIONS);
+    expect(fields.map((f) => f.path)).toEqual([
+      'steps',
+      'batchSize',
+      'learningRate',
+      'momentum',
+      'weightDecay',
+      'width',
+      'seed',
+      'validationFraction',
+      'validationTuples',
+      'evaluateEvery',
+      'checkpointEvery',
+      'task',
+    ]);
+    expect(fields.find((f) => f.path === 'width')).toMatchObject({ kind: 'number', step: 'any', label: 'Width multiplier' });
+    expect(fields.find((f) => f.path === 'steps')).toMatchObject({ kind: 'number', step: 1, value: 300 });
+    expect(fields.find((f) => f.path === 'steps')?.hint).toBeTruthy();
+    const task = fields.find((f) => f.path === 'task') as GroupField;
+    expect(task).toMatchObject({ kind: 'group', label: 'Task sampling' });
+    expect(task.fields.slice(0, 2).map((f) => [f.path, f.kind])).toEqual([
+      ['task.task', 'fixed'],
+      ['task.tupleFrames', 'fixed'],
+    ]);
+    const frameSize = task.fields.find((f) => f.path === 'task.frameSize') as GroupField;
+    expect(frameSize.fields.map((f) => f.path)).toEqual(['task.frameSize.width', 'task.frameSize.height']);
+  });
+});

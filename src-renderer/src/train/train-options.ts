@@ -1,0 +1,129 @@
+/**
+ * What the Train screen offers: tasks, the backbones each task takes, compute backends, and how the
+ * training config becomes a form. Local copies of the shared lists (the shared training module holds
+ * them next to zod, which stays out of the app bundle); the compiler checks they name every value,
+ * and a unit test checks they equal the shared ones.
+ */
+import type { RunStatus } from '../../../src-main/shared/dto.ts';
+import type { TaskId } from '../../../src-main/shared/tasks.ts';
+import type { Backbone, BackendChoice, TrainConfig } from '../../../src-main/shared/training.ts';
+import type { FieldOptions } from '../preview/config-fields.ts';
+
+/** Compile-time: `true` only when `Listed` names every member of `All`. */
+type Complete<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
+
+export interface TaskChoice {
+  id: TaskId;
+  title: string;
+  paper: string;
+}
+
+export const TASK_CHOICES = [
+  { id: 'order-verification', title: 'Order verification', paper: 'Shuffle & Learn' },
+  { id: 'sequence-sorting', title: 'Sequence sorting', paper: 'OPN' },
+  { id: 'odd-one-out', title: 'Odd-one-out', paper: 'O3N' },
+  { id: 'clip-order', title: 'Clip order prediction', paper: 'VCOP' },
+] as const satisfies readonly TaskChoice[];
+
+export const BACKBONE_CHOICES = [
+  { id: 'alexnet', title: 'AlexNet (2D, frames)' },
+  { id: 'c3d', title: 'C3D (3D, clips)' },
+  { id: 'r3d', title: 'R3D (3D, clips)' },
+  { id: 'r2plus1d', title: 'R(2+1)D (3D, clips)' },
+] as const satisfies readonly { id: Backbone; title: string }[];
+
+/** 2D encoders see frames (S&L, OPN, O3N); 3D encoders see clips (VCOP). */
+export const BACKBONES_BY_TASK: Readonly<Record<TaskId, readonly Backbone[]>> = {
+  'order-verification': ['alexnet'],
+  'sequence-sorting': ['alexnet'],
+  'odd-one-out': ['alexnet'],
+  'clip-order': ['c3d', 'r3d', 'r2plus1d'],
+};
+
+export const BACKEND_OPTIONS = [
+  { id: 'auto', title: 'Auto (fastest available)' },
+  { id: 'gpu', title: 'GPU (CUDA, tfjs-node-gpu)' },
+  { id: 'node', title: 'Node native (tfjs-node)' },
+  { id: 'webgpu', title: 'WebGPU' },
+  { id: 'wasm', title: 'WebAssembly' },
+  { id: 'cpu', title: 'Plain JavaScript' },
+] as const satisfies readonly { id: BackendChoice; title: string }[];
+
+export const RUN_STATUS_LIST = ['running', 'completed', 'cancelled', 'failed', 'interrupted'] as const satisfies readonly RunStatus[];
+
+const tasksComplete: Complete<TaskId, (typeof TASK_CHOICES)[number]['id']> = true;
+const backbonesComplete: Complete<Backbone, (typeof BACKBONE_CHOICES)[number]['id']> = true;
+const backendsComplete: Complete<BackendChoice, (typeof BACKEND_OPTIONS)[number]['id']> = true;
+const statusesComplete: Complete<RunStatus, (typeof RUN_STATUS_LIST)[number]> = true;
+void tasksComplete;
+void backbonesComplete;
+void backendsComplete;
+void statusesComplete;
+
+/** Runs in these states continue from their last checkpoint. */
+export const RESUMABLE_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(['cancelled', 'failed', 'interrupted']);
+
+export function isBackbone(value: string): value is Backbone {
+  return BACKBONE_CHOICES.some((choice) => choice.id === value);
+}
+
+export function isTaskId(value: string): value is TaskId {
+  return TASK_CHOICES.some((choice) => choice.id === value);
+}
+
+export function isBackendChoice(value: string): value is BackendChoice {
+  return BACKEND_OPTIONS.some((choice) => choice.id === value);
+}
+
+export function taskTitle(id: TaskId): string {
+  return TASK_CHOICES.find((choice) => choice.id === id)?.title ?? id;
+}
+
+export function backboneTitle(id: Backbone): string {
+  return BACKBONE_CHOICES.find((choice) => choice.id === id)?.title ?? id;
+}
+
+/** Keys of the schedule, in the order the form lists them (the task config follows as a group). */
+const SCHEDULE_ORDER = [
+  'steps',
+  'batchSize',
+  'learningRate',
+  'momentum',
+  'weightDecay',
+  'width',
+  'seed',
+  'validationFraction',
+  'validationTuples',
+  'evaluateEvery',
+  'checkpointEvery',
+] as const satisfies readonly (keyof TrainConfig)[];
+
+/** Keys with controls of their own: the task and backbone pickers and the backend select. */
+const OWN_CONTROLS = ['backbone', 'backend'] as const satisfies readonly (keyof TrainConfig)[];
+
+const scheduleComplete: Complete<
+  keyof TrainConfig,
+  (typeof SCHEDULE_ORDER)[number] | (typeof OWN_CONTROLS)[number] | 'task'
+> = true;
+void scheduleComplete;
+
+/** How a training config becomes the Train form: schedule first, the task's sampling as a group. */
+export const TRAIN_FIELD_OPTIONS: FieldOptions = {
+  taskPath: 'task',
+  omit: OWN_CONTROLS,
+  order: SCHEDULE_ORDER,
+  labels: { task: 'Task sampling', width: 'Width multiplier' },
+  hints: {
+    steps: 'Optimiser steps (batches) to train for.',
+    batchSize: 'Tuples per step.',
+    learningRate: 'SGD learning rate.',
+    momentum: 'SGD momentum.',
+    weightDecay: 'L2 weight decay.',
+    width: 'Channel multiplier of the encoder: 1 = the paper’s widths, 1/16 trains on a CPU.',
+    seed: 'Seeds the split, the sampling and the initial weights: the same seed repeats a run.',
+    validationFraction: 'Share of videos held out to measure pretext accuracy on unseen videos.',
+    validationTuples: 'Tuples drawn from the held-out videos at each evaluation (a fixed set).',
+    evaluateEvery: 'Steps between two validation measurements.',
+    checkpointEvery: 'Steps between two checkpoints (what a resume continues from).',
+  },
+};
