@@ -1,0 +1,254 @@
+// Training-step speed of every task network (forward + backward + SGD update) on the wasm (with the
+// app's kernels) and cpu backends, tiny and mid sizes, each case in its own process for an honest peak
+// RSS; and the same model and batch in PyTorch when `import torch` works.
+// Usage: npx tsx bench/models.ts [--steps 3] [--backends wasm,cpu] [--sizes tiny,mid] [--cpu-mid]
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TASK_PRESETS, type TaskConfig } from '../src-main/shared/tasks.ts';
+import type { Backbone } from '../src-main/shared/training.ts';
+import { describeSelection, initBackend, type ConcreteBackend } from '../src-main/core/compute/backend.ts';
+import * as tf from '../src-main/core/compute/tf.ts';
+import { scaledWidth } from '../src-main/core/models/encoder.ts';
+import { frameEncoderGrid, frameEncoderPlan } from '../src-main/core/models/frame-encoder.ts';
+import { parameterCount } from '../src-main/core/models/params.ts';
+import { createMomentumSgd } from '../src-main/core/models/sgd.ts';
+import { buildTaskModel } from '../src-main/core/models/task-models.ts';
+import { trainStep } from '../src-main/core/models/train-step.ts';
+import { classCount, tupleShape } from '../src-main/core/models/tuple-input.ts';
+import { printReport } from './report.ts';
+
+type Size = 'tiny' | 'mid';
+
+interface BenchCase {
+  id: string;
+  size: Size;
+  config: TaskConfig;
+  backbone: Backbone;
+  width: number;
+  batch: number;
+}
+
+const BATCH = 4;
+
+/** Tiny: the presets at width 1/16. Mid: CaffeNet on 80 px frames, 8-frame 64 px clips, width 1/4. */
+function cases(size: Size): BenchCase[] {
+  const tiny = size === 'tiny';
+  const width = tiny ? 1 / 16 : 1 / 4;
+  const frame = (config: TaskConfig): TaskConfig =>
+    tiny ? config : { ...config, ...('patchSize' in config ? { patchSize: 80 } : { cropSize: 80, frameSize: { width: 171, height: 128 } }) };
+  const clips: TaskConfig = tiny ? TASK_PRESETS['clip-order'].tiny : { ...TASK_PRESETS['clip-order'].tiny, clipLength: 8, cropSize: 64, frameSize: { width: 86, height: 64 } };
+  const entries: [string, TaskConfig, Backbone][] = [
+    ['S&L', frame(TASK_PRESETS['order-verification'].tiny), 'alexnet'],
+    ['OPN', frame(TASK_PRESETS['sequence-sorting'].tiny), 'alexnet'],
+    ['O3N', frame(TASK_PRESETS['odd-one-out'].tiny), 'alexnet'],
+    ['VCOP', clips, 'c3d'],
+    ['VCOP', clips, 'r3d'],
+    ['VCOP', clips, 'r2plus1d'],
+  ];
+  return entries.map(([task, config, backbone]) => ({ id: `${size} ${task} ${backbone}`, size, config, backbone, width, batch: BATCH }));
+}
+
+interface Timing {
+  firstStepS: number;
+  stepS: number;
+  peakRssMb: number;
+  parameters: number;
+}
+
+/** Child process: one case on one backend. */
+async function measure(benchCase: BenchCase, backend: ConcreteBackend, steps: number): Promise<Timing> {
+  await initBackend(backend);
+  const model = buildTaskModel(benchCase.config, { backbone: benchCase.backbone, width: benchCase.width, seed: 1 });
+  const optimizer = createMomentumSgd({ learningRate: 0.001, momentum: 0.9 });
+  const inputs = tf.randomUniform([benchCase.batch, ...model.tupleShape], 0, 1, 'float32', 1);
+  const labels = tf.tensor1d(Array.from({ length: benchCase.batch }, (_, i) => i % model.classCount), 'int32');
+  const step = async (seed: number) => {
+    const started = performance.now();
+    await trainStep(model, optimizer, { inputs, labels }, { weightDecay: 5e-4, seed });
+    return (performance.now() - started) / 1000;
+  };
+  const firstStepS = await step(0);
+  let total = 0;
+  for (let i = 1; i <= steps; i++) total += await step(i);
+  return { firstStepS, stepS: total / steps, peakRssMb: process.resourceUsage().maxRSS / 1024, parameters: parameterCount(model.params) };
+}
+
+/** The network as plain numbers, for the PyTorch twin. */
+function torchSpec(benchCase: BenchCase, steps: number) {
+  const { config, backbone, width, batch } = benchCase;
+  const shape = tupleShape(config);
+  const plan = frameEncoderPlan(shape[2]);
+  const frame = {
+    stages: plan.stages.map((stage) => ({ ...stage, filters: scaledWidth(stage.filters, width) })),
+    side: frameEncoderGrid(plan, shape[2])?.at(-1),
+    fc6: scaledWidth(plan.fc6, width),
+    fc7: scaledWidth(plan.fc7, width),
+  };
+  const fusion = config.task === 'odd-one-out' ? config.fusion : null;
+  return { task: config.task, backbone, width, batch, steps, shape, classes: classCount(config), fusion, frame, pairUnits: scaledWidth(512, width) };
+}
+
+// The same networks in PyTorch (channels first); 'same' convolutions pad k // 2, pools use ceil mode.
+const TORCH_SCRIPT = String.raw`
+import json, math, os, sys, time
+import torch, torch.nn as nn, torch.nn.functional as F
+spec = json.loads(sys.argv[1])
+torch.manual_seed(1)
+torch.set_num_threads(os.cpu_count())
+def scaled(c): return max(1, int(math.floor(c * spec['width'] + 0.5)))
+def unit3d(cin, cout, k, s):
+    return [nn.Conv3d(cin, cout, k, s, [x // 2 for x in k], bias=False), nn.BatchNorm3d(cout), nn.ReLU()]
+class Res(nn.Module):
+    def __init__(self, cin, cout, stride, factorised):
+        super().__init__()
+        def conv(a, b, s):
+            if not factorised: return [nn.Conv3d(a, b, 3, s, 1, bias=False)]
+            mid = (3 * 9 * a * b) // (9 * a + 3 * b)
+            return [nn.Conv3d(a, mid, (1, 3, 3), (1, s, s), (0, 1, 1), bias=False), nn.BatchNorm3d(mid), nn.ReLU(),
+                    nn.Conv3d(mid, b, (3, 1, 1), (s, 1, 1), (1, 0, 0), bias=False)]
+        self.body = nn.Sequential(*conv(cin, cout, stride), nn.BatchNorm3d(cout), nn.ReLU(), *conv(cout, cout, 1), nn.BatchNorm3d(cout))
+        self.short = nn.Sequential(nn.Conv3d(cin, cout, 1, stride, bias=False), nn.BatchNorm3d(cout)) if stride != 1 or cin != cout else nn.Identity()
+    def forward(self, x): return F.relu(self.body(x) + self.short(x))
+def clip_encoder():
+    b = spec['backbone']
+    if b == 'c3d':
+        layers, c = [], 3
+        for filters, pool in [([64], (1, 2, 2)), ([128], (2, 2, 2)), ([256, 256], (2, 2, 2)), ([512, 512], (2, 2, 2)), ([512, 512], (2, 2, 2))]:
+            for f in filters:
+                layers += unit3d(c, scaled(f), (3, 3, 3), 1)
+                c = scaled(f)
+            layers.append(nn.MaxPool3d(pool, pool, ceil_mode=True))
+        return nn.Sequential(*layers, nn.AdaptiveAvgPool3d(1), nn.Flatten()), c
+    factorised = b == 'r2plus1d'
+    c = scaled(64)
+    if factorised:
+        mid = (3 * 49 * 3 * c) // (49 * 3 + 3 * c)
+        stem = [nn.Conv3d(3, mid, (1, 7, 7), (1, 2, 2), (0, 3, 3), bias=False), nn.BatchNorm3d(mid), nn.ReLU(), nn.Conv3d(mid, c, (3, 1, 1), 1, (1, 0, 0), bias=False)]
+    else:
+        stem = [nn.Conv3d(3, c, (3, 7, 7), (1, 2, 2), (1, 3, 3), bias=False)]
+    layers = stem + [nn.BatchNorm3d(c), nn.ReLU()]
+    for filters, stride in [(64, 1), (128, 2), (256, 2), (512, 2)]:
+        layers.append(Res(c, scaled(filters), stride, factorised))
+        c = scaled(filters)
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool3d(1), nn.Flatten()), c
+def frame_encoder(features):
+    layers, c, f = [], 3, spec['frame']
+    for st in f['stages']:
+        pad = st['kernel'] // 2 if st['padding'] == 'same' else 0
+        layers += [nn.Conv2d(c, st['filters'], st['kernel'], st['stride'], pad, bias=False), nn.BatchNorm2d(st['filters']), nn.ReLU()]
+        if st['pool']: layers.append(nn.MaxPool2d(st['pool']['size'], st['pool']['stride']))
+        c = st['filters']
+    layers += [nn.Flatten(), nn.Linear(f['side'] * f['side'] * c, f['fc6']), nn.ReLU(), nn.Dropout(0.5)]
+    if features == 'fc6': return nn.Sequential(*layers), f['fc6']
+    return nn.Sequential(*layers, nn.Linear(f['fc6'], f['fc7']), nn.ReLU(), nn.Dropout(0.5)), f['fc7']
+E, T, H, W, _ = spec['shape']
+pairs = [(i, j) for i in range(E) for j in range(i + 1, E)]
+task = spec['task']
+encoder, d = clip_encoder() if task == 'clip-order' else frame_encoder('fc6' if task == 'sequence-sorting' else 'fc7')
+if task == 'order-verification': head = nn.Linear(E * d, spec['classes'])
+elif task == 'sequence-sorting': pair_fc, head = nn.Linear(2 * d, spec['frame']['fc7']), nn.Linear(len(pairs) * spec['frame']['fc7'], spec['classes'])
+elif task == 'odd-one-out': head = nn.Linear(E * d if spec['fusion'] == 'concat' else d, spec['classes'])
+else: pair_fc, head = nn.Linear(2 * d, spec['pairUnits']), nn.Linear(len(pairs) * spec['pairUnits'], spec['classes'])
+modules = nn.ModuleList([encoder, head] + ([pair_fc] if task in ('sequence-sorting', 'clip-order') else []))
+def forward(x):
+    B = x.shape[0]
+    x = x.reshape(B * E, T, H, W, 3)
+    if task == 'clip-order': x = x.permute(0, 4, 1, 2, 3)
+    elif task == 'odd-one-out':
+        w = torch.tensor([2 * k - T + 1 for k in range(T)], dtype=x.dtype)
+        x = ((x * (w / (w.abs().sum() / 2) / 2).view(1, T, 1, 1, 1)).sum(1) + 0.5).permute(0, 3, 1, 2)
+    else: x = x[:, 0].permute(0, 3, 1, 2)
+    f = encoder(x * 2 - 1).reshape(B, E, -1)
+    if task in ('sequence-sorting', 'clip-order'):
+        p = torch.stack([torch.cat([f[:, i], f[:, j]], 1) for i, j in pairs], 1)
+        f = F.dropout(F.relu(pair_fc(p)), 0.5, training=True)
+    elif task == 'odd-one-out' and spec['fusion'] != 'concat':
+        f = (f * torch.tensor([2 * k - E + 1 for k in range(E)], dtype=f.dtype).view(1, E, 1)).sum(1)
+    return head(f.reshape(B, -1))
+opt = torch.optim.SGD(modules.parameters(), lr=0.001, momentum=0.9, weight_decay=5e-4)
+x = torch.rand(spec['batch'], E, T, H, W, 3)
+y = torch.arange(spec['batch']) % spec['classes']
+def step():
+    start = time.perf_counter()
+    opt.zero_grad()
+    F.cross_entropy(forward(x), y).backward()
+    opt.step()
+    return time.perf_counter() - start
+step()
+print(json.dumps({'stepS': sum(step() for _ in range(spec['steps'])) / spec['steps'], 'threads': torch.get_num_threads()}))
+`;
+
+function torchAvailable(): boolean {
+  return spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
+function runTorch(benchCase: BenchCase, steps: number): { stepS: number; threads: number } | null {
+  const result = spawnSync('python3', ['-', JSON.stringify(torchSpec(benchCase, steps))], { input: TORCH_SCRIPT, encoding: 'utf8' });
+  if (result.status !== 0) {
+    console.error(`PyTorch failed on ${benchCase.id}: ${result.stderr.trim().split('\n').at(-1)}`);
+    return null;
+  }
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) as string) as { stepS: number; threads: number };
+}
+
+/** Runs one case in a child process (fresh backend, its own peak RSS). */
+function runChild(benchCase: BenchCase, backend: ConcreteBackend, steps: number): Timing | null {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', benchCase.id, '--backend', backend, '--steps', String(steps)];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const line = result.stdout.split('\n').find((candidate) => candidate.startsWith('{"timing"'));
+  if (!line) {
+    console.error(`${benchCase.id} on ${backend} failed: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    return null;
+  }
+  return (JSON.parse(line) as { timing: Timing }).timing;
+}
+
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '3' },
+    backends: { type: 'string', default: 'wasm,cpu' },
+    sizes: { type: 'string', default: 'tiny,mid' },
+    'cpu-mid': { type: 'boolean', default: false },
+    child: { type: 'string' },
+    backend: { type: 'string' },
+  },
+});
+const steps = Number(values.steps);
+const allCases = [...cases('tiny'), ...cases('mid')];
+
+if (values.child) {
+  const benchCase = allCases.find((candidate) => candidate.id === values.child);
+  if (!benchCase) throw new Error(`no case ${values.child}`);
+  console.log(JSON.stringify({ timing: await measure(benchCase, values.backend as ConcreteBackend, steps) }));
+} else {
+  const sizes = values.sizes.split(',') as Size[];
+  const backends = values.backends.split(',') as ConcreteBackend[];
+  const torch = torchAvailable();
+  if (!torch) console.log('PyTorch: skipped (python3 cannot import torch; on Debian: apt install python3-torch)');
+  console.log(`auto: ${describeSelection(await initBackend('auto')).join('; ')}`);
+  const rows: Record<string, string | number>[] = [];
+  for (const benchCase of allCases.filter((candidate) => sizes.includes(candidate.size))) {
+    const torchTiming = torch ? runTorch(benchCase, steps) : null;
+    const tuple = tupleShape(benchCase.config);
+    for (const backend of backends) {
+      // The cpu backend needs minutes per mid-size step; opt in with --cpu-mid.
+      if (backend === 'cpu' && benchCase.size === 'mid' && !values['cpu-mid']) continue;
+      const timing = runChild(benchCase, backend, backend === 'cpu' ? 1 : steps);
+      if (!timing) continue;
+      rows.push({
+        case: benchCase.id,
+        backend,
+        input: `${benchCase.batch}×${tuple.slice(0, 4).join('×')}`,
+        params_m: timing.parameters / 1e6,
+        first_step_s: timing.firstStepS,
+        step_s: timing.stepS,
+        steps_per_s: 1 / timing.stepS,
+        clips_per_s: (benchCase.batch * tuple[0]) / timing.stepS,
+        peak_rss_mb: Math.round(timing.peakRssMb),
+        ...(torchTiming ? { torch_step_s: torchTiming.stepS, vs_torch: timing.stepS / torchTiming.stepS } : {}),
+      });
+    }
+  }
+  printReport('training step (forward + backward + SGD), batch of 4 tuples', rows, { steps, torch });
+}

@@ -1,0 +1,227 @@
+/**
+ * The compute backend, chosen at run time: tfjs-node-gpu (CUDA) → tfjs-node → WebGPU (dawn.node) →
+ * wasm → cpu, or the one the user forces. The optional packages are imported dynamically, so a missing
+ * one costs a line in the report, never the start-up.
+ *
+ * Facts measured here (2-core CPU, tfjs 4.22): wasm runs XNNPACK with SIMD on one thread (its worker
+ * threads never start in Node), its memory ceiling is 4 GB, and it lacks or gets wrong kernels that
+ * training needs, so `wasm-kernels.ts` registers replacements; the cpu backend is plain JavaScript,
+ * 10–1000× slower than wasm per conv kernel.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import type { BackendReport } from '../../shared/dto.ts';
+import { ApiError } from '../../shared/errors.ts';
+import type { BackendChoice } from '../../shared/training.ts';
+import * as tf from './tf.ts';
+
+export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
+
+export interface UnavailableBackend {
+  name: string;
+  reason: string;
+}
+
+export interface BackendSelection {
+  /** What runs, e.g. "wasm" or "tfjs-node-gpu". */
+  backend: string;
+  choice: ConcreteBackend;
+  /** Each faster backend that was tried or probed and why it cannot run here. */
+  unavailable: UnavailableBackend[];
+}
+
+interface BackendOption {
+  choice: ConcreteBackend;
+  name: string;
+  /** What to know when it runs. */
+  note: string;
+  /** Why it cannot run here, or null. Cheap: loads no native library. */
+  probe(): Promise<string | null>;
+  /** Registers and initialises the tfjs backend; throws with the reason when it cannot. */
+  activate(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The package's entry file, or null when it is not installed. */
+function resolvePackage(name: string): string | null {
+  try {
+    return require.resolve(name);
+  } catch {
+    return null;
+  }
+}
+
+/** A specifier TypeScript does not resolve at build time: the package may be absent. */
+async function importOptional<T>(name: string): Promise<T> {
+  return (await import(name)) as T;
+}
+
+async function useTfjsBackend(name: string): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`tfjs could not initialise its '${name}' backend`);
+}
+
+/** tfjs-node(-gpu) downloads libtensorflow when installed; offline installs end without it. */
+function tfjsNodeProbe(packageName: string): () => Promise<string | null> {
+  return async () => {
+    const entry = resolvePackage(packageName);
+    if (!entry) return 'not installed (its libtensorflow download needs network at install time)';
+    const lib = join(dirname(entry), '..', 'lib');
+    const hasBinding = existsSync(lib) && readdirSync(lib).some((folder) => existsSync(join(lib, folder, 'tfjs_binding.node')));
+    return hasBinding ? null : 'installed without its native binding (the libtensorflow download failed)';
+  };
+}
+
+function tfjsNodeOption(choice: ConcreteBackend, packageName: string, note: string): BackendOption {
+  return {
+    choice,
+    name: packageName.replace('@tensorflow/', ''),
+    note,
+    probe: tfjsNodeProbe(packageName),
+    activate: async () => {
+      // Registers the 'tensorflow' backend.
+      await importOptional(packageName);
+      await useTfjsBackend('tensorflow');
+    },
+  };
+}
+
+interface DawnModule {
+  create(options: string[]): { requestAdapter(): Promise<unknown> };
+  globals: Record<string, unknown>;
+}
+
+let dawnGpu: Promise<{ gpu: ReturnType<DawnModule['create']>; globals: DawnModule['globals'] } | null> | null = null;
+
+/** One Dawn instance per process, created on first use. */
+function dawn() {
+  dawnGpu ??= (async () => {
+    if (!resolvePackage('webgpu')) return null;
+    const { create, globals } = await importOptional<DawnModule>('webgpu');
+    return { gpu: create([]), globals };
+  })();
+  return dawnGpu;
+}
+
+const webgpuOption: BackendOption = {
+  choice: 'webgpu',
+  name: 'webgpu',
+  note: 'WebGPU through Dawn (dawn.node)',
+  probe: async () => {
+    if (!resolvePackage('@tensorflow/tfjs-backend-webgpu')) return 'not installed (@tensorflow/tfjs-backend-webgpu)';
+    const instance = await dawn();
+    if (!instance) return 'not installed (webgpu, the dawn.node package)';
+    return (await instance.gpu.requestAdapter()) ? null : 'no adapter found (no GPU driver Dawn can use)';
+  },
+  activate: async () => {
+    const instance = await dawn();
+    if (!instance) throw new Error('the webgpu package is not installed');
+    // What tfjs-backend-webgpu expects of a browser: the WebGPU constants and navigator.gpu.
+    Object.assign(globalThis, instance.globals);
+    const scope = globalThis as { navigator?: object };
+    scope.navigator ??= {};
+    Object.defineProperty(scope.navigator, 'gpu', { value: instance.gpu, configurable: true });
+    await importOptional('@tensorflow/tfjs-backend-webgpu');
+    await useTfjsBackend('webgpu');
+  },
+};
+
+const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
+
+/** The folder holding the .wasm binaries, with a trailing separator as setWasmPaths wants. */
+function wasmFolder(): string | null {
+  const entry = resolvePackage('@tensorflow/tfjs-backend-wasm');
+  if (!entry) return null;
+  const folder = dirname(entry);
+  return WASM_FILES.every((file) => existsSync(join(folder, file))) ? folder + sep : null;
+}
+
+let wasmPathsSet = false;
+
+const wasmOption: BackendOption = {
+  choice: 'wasm',
+  name: 'wasm',
+  note: 'XNNPACK with SIMD on one thread (its threads never start in Node), at most 4 GB of memory',
+  probe: async () => {
+    if (!('WebAssembly' in globalThis)) return 'this runtime has no WebAssembly';
+    return wasmFolder() ? null : 'its .wasm files are missing from @tensorflow/tfjs-backend-wasm';
+  },
+  activate: async () => {
+    const folder = wasmFolder();
+    if (!folder) throw new Error('its .wasm files are missing');
+    // Loaded on demand: once imported, the package is tfjs's default backend, which fails every
+    // tensor op until it is initialised.
+    const [{ setWasmPaths }, { registerWasmTrainingKernels }] = await Promise.all([
+      import('@tensorflow/tfjs-backend-wasm'),
+      import('./wasm-kernels.ts'),
+    ]);
+    registerWasmTrainingKernels();
+    // A file path, not a URL: in Node the module reads the binary with fs. Settable once, before init.
+    if (!wasmPathsSet) {
+      setWasmPaths(folder);
+      wasmPathsSet = true;
+    }
+    await useTfjsBackend('wasm');
+  },
+};
+
+const cpuOption: BackendOption = {
+  choice: 'cpu',
+  name: 'cpu',
+  note: 'plain JavaScript: always works, the slowest',
+  probe: async () => null,
+  activate: () => useTfjsBackend('cpu'),
+};
+
+/** Fastest first: the order 'auto' tries them in. */
+const OPTIONS: readonly BackendOption[] = [
+  tfjsNodeOption('gpu', '@tensorflow/tfjs-node-gpu', 'TensorFlow with CUDA'),
+  tfjsNodeOption('node', '@tensorflow/tfjs-node', 'TensorFlow on the CPU, all cores'),
+  webgpuOption,
+  wasmOption,
+  cpuOption,
+];
+
+/** Null when the backend now runs, else why it could not start. */
+async function activation(option: BackendOption): Promise<string | null> {
+  try {
+    await option.activate();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Makes `choice` (or, for 'auto', the fastest backend that works here) the tfjs backend. A forced
+ * backend that cannot run throws ApiError UNSUPPORTED with the reason.
+ */
+export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendSelection> {
+  const candidates = choice === 'auto' ? OPTIONS : OPTIONS.filter((option) => option.choice === choice);
+  const unavailable: UnavailableBackend[] = [];
+  for (const option of candidates) {
+    const reason = (await option.probe()) ?? (await activation(option));
+    if (reason === null) return { backend: option.name, choice: option.choice, unavailable };
+    unavailable.push({ name: option.name, reason });
+  }
+  const why = unavailable.map((entry) => `${entry.name}: ${entry.reason}`).join('; ');
+  throw new ApiError('UNSUPPORTED', `The ${choice} compute backend is not available here (${why}).`, { unavailable });
+}
+
+/** One line per skipped backend, e.g. "webgpu: no adapter found (…)", for the CLI and logs. */
+export function describeSelection(selection: BackendSelection): string[] {
+  return [`using ${selection.backend}`, ...selection.unavailable.map((entry) => `${entry.name}: ${entry.reason}`)];
+}
+
+/** What 'auto' would pick here and why each other backend can or cannot run, without switching. */
+export async function backendReport(): Promise<BackendReport> {
+  const backends = await Promise.all(
+    OPTIONS.map(async (option) => {
+      const reason = await option.probe();
+      return { name: option.name, available: reason === null, note: reason ?? option.note };
+    }),
+  );
+  const selected = backends.find((backend) => backend.available)?.name ?? 'cpu';
+  return { selected, backends };
+}

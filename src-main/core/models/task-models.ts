@@ -1,0 +1,180 @@
+/**
+ * One network per pretext task (PAPERS.md): a shared encoder applied to every element of the tuple
+ * (the elements are folded into the batch, so "siamese" branches are one batched pass), then the
+ * task's fusion and classifier. Input: the pipeline's [tuples, elements, frames, h, w, 3] batch
+ * (see tuple-input.ts); output: logits [tuples, classes].
+ */
+import type { OddOneOutConfig, TaskConfig } from '../../shared/tasks.ts';
+import type { Backbone } from '../../shared/training.ts';
+import * as tf from '../compute/tf.ts';
+import { dense, dropout, sequence, type Layer, type Mode } from './blocks.ts';
+import { buildClipEncoder } from './clip-encoders.ts';
+import { scaledWidth, type Encoder } from './encoder.ts';
+import { buildFrameEncoder, frameEncoderPlan } from './frame-encoder.ts';
+import { dynamicImage, elementPairs, pairFeatures, sumOfDifferences } from './fusion.ts';
+import { createScope, disposeParams, type Param, type Scope } from './params.ts';
+import { classCount, tupleShape, type TupleShape } from './tuple-input.ts';
+
+export interface ModelOptions {
+  backbone: Backbone;
+  /** Channel multiplier: 1 = the papers' widths. */
+  width: number;
+  /** Seeds every initial weight. */
+  seed: number;
+  /** Dropout rate of the fc layers (the papers: 0.5). */
+  dropout?: number;
+}
+
+export interface TaskModel {
+  tupleShape: TupleShape;
+  classCount: number;
+  /** The shared per-element encoder, to run alone (frozen) for retrieval features. */
+  encoder: Encoder;
+  /** [tuples, ...tupleShape] RGB in [0, 1] → logits [tuples, classCount]. */
+  apply(inputs: tf.Tensor, mode: Mode): tf.Tensor2D;
+  /** Every weight, the encoder's ("encoder/…") first, in a fixed order. */
+  params: Param[];
+  dispose(): void;
+}
+
+const DEFAULT_DROPOUT = 0.5;
+
+/** What a task builder gets: its config, scopes for the two halves, and the options. */
+interface Parts<C extends TaskConfig> {
+  config: C;
+  shape: TupleShape;
+  classes: number;
+  encoderScope: Scope;
+  headScope: Scope;
+  width: number;
+  dropout: number;
+  backbone: Backbone;
+}
+
+interface Network {
+  encoder: Encoder;
+  /** Element features [tuples, elements, f] → logits. */
+  head: Layer;
+  /** Tuple elements [tuples·elements, frames, h, w, 3] → encoder input; identity by default. */
+  summarise?: (elements: tf.Tensor) => tf.Tensor;
+}
+
+function assertFrameBackbone(backbone: Backbone): void {
+  if (backbone !== 'alexnet') throw new RangeError(`frame tasks use the alexnet backbone, not ${backbone}`);
+}
+
+function frameEncoder(parts: Parts<TaskConfig>, features: 'fc6' | 'fc7'): Encoder {
+  assertFrameBackbone(parts.backbone);
+  return buildFrameEncoder(parts.encoderScope, { inputSize: parts.shape[2], width: parts.width, features, dropout: parts.dropout });
+}
+
+/** [tuples, elements, f] → [tuples, elements·f]. */
+const concatElements: Layer = (x) => tf.reshape(x, [x.shape[0] as number, -1]);
+
+/** [tuples, elements, f] → [tuples, pairs, 2f]. */
+const pairUp: Layer = (x) => pairFeatures(x as tf.Tensor3D);
+
+const pairCount = (elements: number) => elementPairs(elements).length;
+
+/** A layer applied to each pair's features with shared weights: [t, pairs, f] → [t, pairs·units]. */
+function perPair(layer: Layer): Layer {
+  return (x, mode) => {
+    const [tuples, pairs, features] = x.shape as [number, number, number];
+    const out = layer(tf.reshape(x, [tuples * pairs, features]), mode);
+    return tf.reshape(out, [tuples, -1]);
+  };
+}
+
+/** S&L: the three fc7 features concatenated, one linear layer → correct / incorrect. */
+function orderVerification(parts: Parts<TaskConfig>): Network {
+  const encoder = frameEncoder(parts, 'fc7');
+  const classifier = dense(parts.headScope.child('classifier'), parts.shape[0] * encoder.featureSize, parts.classes);
+  return { encoder, head: sequence(concatElements, classifier) };
+}
+
+/** OPN: fc6 of each frame; each of the 6 pairs concatenated → shared fc7; the 6 fc7 concatenated → 12 orders. */
+function sequenceSorting(parts: Parts<TaskConfig>): Network {
+  const encoder = frameEncoder(parts, 'fc6');
+  const fc7Units = scaledWidth(frameEncoderPlan(parts.shape[2]).fc7, parts.width);
+  const pairFc7 = perPair(dense(parts.headScope.child('pair_fc7'), 2 * encoder.featureSize, fc7Units, { relu: true }));
+  const pairDropout = dropout(parts.headScope.child('pair_fc7'), parts.dropout);
+  const classifier = dense(parts.headScope.child('classifier'), pairCount(parts.shape[0]) * fc7Units, parts.classes);
+  return { encoder, head: sequence(pairUp, pairFc7, pairDropout, classifier) };
+}
+
+/**
+ * O3N: each subsequence summarised as a dynamic image (the paper's choice; a mean of frames would
+ * hide the very order that makes the odd one odd), fc7 of each, fused by concatenation or by the sum
+ * of differences, one linear layer → which of the N + 1 is odd.
+ */
+function oddOneOut(parts: Parts<OddOneOutConfig>): Network {
+  const encoder = frameEncoder(parts, 'fc7');
+  const fusedSize = parts.config.fusion === 'concat' ? parts.shape[0] * encoder.featureSize : encoder.featureSize;
+  const fuse: Layer = parts.config.fusion === 'concat' ? concatElements : (x) => sumOfDifferences(x as tf.Tensor3D);
+  const classifier = dense(parts.headScope.child('classifier'), fusedSize, parts.classes);
+  return { encoder, head: sequence(fuse, classifier), summarise: (elements) => dynamicImage(elements as tf.Tensor5D) };
+}
+
+/** VCOP: clip features; each pair concatenated → fc 1024→512 + ReLU (shared); concatenated → dropout → fc → orders. */
+function clipOrder(parts: Parts<TaskConfig>): Network {
+  if (parts.backbone === 'alexnet') throw new RangeError('clip order uses a 3D backbone: c3d, r3d or r2plus1d');
+  const [clips, frames, size] = parts.shape;
+  const encoder = buildClipEncoder(parts.encoderScope, { backbone: parts.backbone, frames, inputSize: size, width: parts.width });
+  const pairUnits = scaledWidth(512, parts.width);
+  const pairFc = perPair(dense(parts.headScope.child('pair_fc'), 2 * encoder.featureSize, pairUnits, { relu: true }));
+  const headDropout = dropout(parts.headScope.child('classifier'), parts.dropout);
+  const classifier = dense(parts.headScope.child('classifier'), pairCount(clips) * pairUnits, parts.classes);
+  return { encoder, head: sequence(pairUp, pairFc, headDropout, classifier) };
+}
+
+function network(parts: Parts<TaskConfig>): Network {
+  switch (parts.config.task) {
+    case 'order-verification':
+      return orderVerification(parts);
+    case 'sequence-sorting':
+      return sequenceSorting(parts);
+    case 'odd-one-out':
+      return oddOneOut(parts as Parts<OddOneOutConfig>);
+    case 'clip-order':
+      return clipOrder(parts);
+  }
+}
+
+/** Encoder input for every element of every tuple, the elements folded into the batch. */
+function encoderInput(inputs: tf.Tensor, shape: TupleShape, net: Network): tf.Tensor {
+  const [elements, frames, height, width, channels] = shape;
+  const tuples = inputs.shape[0] as number;
+  const perElement = tf.reshape(inputs, [tuples * elements, frames, height, width, channels]);
+  if (net.summarise) return net.summarise(perElement);
+  return net.encoder.inputShape.length === 3 ? tf.reshape(perElement, [tuples * elements, height, width, channels]) : perElement;
+}
+
+export function buildTaskModel(config: TaskConfig, options: ModelOptions): TaskModel {
+  const shape = tupleShape(config);
+  const encoderParams: Param[] = [];
+  const headParams: Param[] = [];
+  const parts: Parts<TaskConfig> = {
+    config,
+    shape,
+    classes: classCount(config),
+    encoderScope: createScope(options.seed, encoderParams, 'encoder'),
+    headScope: createScope(options.seed, headParams, 'head'),
+    width: options.width,
+    dropout: options.dropout ?? DEFAULT_DROPOUT,
+    backbone: options.backbone,
+  };
+  const net = network(parts);
+  const params = [...encoderParams, ...headParams];
+  return {
+    tupleShape: shape,
+    classCount: parts.classes,
+    encoder: net.encoder,
+    apply: (inputs, mode) => {
+      const tuples = inputs.shape[0] as number;
+      const features = net.encoder.apply(encoderInput(inputs, shape, net), mode);
+      return net.head(tf.reshape(features, [tuples, shape[0], -1]), mode) as tf.Tensor2D;
+    },
+    params,
+    dispose: () => disposeParams(params),
+  };
+}

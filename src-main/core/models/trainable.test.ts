@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { trainPreset, type TrainConfig } from '../../shared/training.ts';
+import * as tf from '../compute/tf.ts';
+import type { Batch } from '../frames/pipeline.ts';
+import { createRng } from '../tasks/rng.ts';
+import { syntheticBatch } from './test-support.ts';
+import { createTrainableModel } from './trainable.ts';
+import { classCount } from './tuple-input.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pretext-trainable-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function pipelineBatch(config: TrainConfig, index: number): Batch {
+  const packed = syntheticBatch(config.task, config.batchSize, createRng(`batch/${index}`));
+  return { ...packed, index, classCount: classCount(config.task), tuples: [] };
+}
+
+describe('trainable model', () => {
+  it('trains, evaluates, checkpoints and resumes on the backend the run asks for', async () => {
+    const config: TrainConfig = { ...trainPreset('sequence-sorting', 'alexnet', 'tiny'), batchSize: 4, backend: 'wasm' };
+    const before = tf.memory().numTensors;
+    const model = await createTrainableModel(config);
+    expect(model.backend).toBe('wasm');
+    const first = await model.trainStep(pipelineBatch(config, 0));
+    expect(Number.isFinite(first.loss)).toBe(true);
+    expect(first.accuracy).toBeGreaterThanOrEqual(0);
+    await model.save(dir);
+
+    const resumed = await createTrainableModel({ ...config, seed: config.seed });
+    await resumed.load(dir);
+    const validation = pipelineBatch(config, 99);
+    expect(await resumed.evaluate(validation)).toEqual(await model.evaluate(validation));
+    // Same weights, momentum and dropout seed (from the step): the next step is identical.
+    expect(await resumed.trainStep(pipelineBatch(config, 1))).toEqual(await model.trainStep(pipelineBatch(config, 1)));
+
+    model.dispose();
+    resumed.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a batch of another task', async () => {
+    const config: TrainConfig = { ...trainPreset('clip-order', 'r3d', 'tiny'), batchSize: 2, backend: 'wasm' };
+    const model = await createTrainableModel(config);
+    const other = pipelineBatch({ ...trainPreset('order-verification', 'alexnet', 'tiny'), batchSize: 2 }, 0);
+    await expect(model.trainStep(other)).rejects.toThrow(/does not fit/);
+    model.dispose();
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * The training engine's model (core/training/engine.ts `TrainableModel`): picks the compute backend
+ * the run asks for, builds the task network, and runs SGD steps on pipeline batches. Checkpoints hold
+ * every weight, BatchNorm's running statistics and the momentum slots, so a resumed run continues
+ * exactly; dropout masks are seeded from (run seed, step), so they replay too.
+ */
+import type { TrainConfig } from '../../shared/training.ts';
+import { initBackend } from '../compute/backend.ts';
+import * as tf from '../compute/tf.ts';
+import type { Batch } from '../frames/pipeline.ts';
+import { createRng } from '../tasks/rng.ts';
+import type { TrainableModel } from '../training/engine.ts';
+import { folderHandler, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { buildTaskModel, type TaskModel } from './task-models.ts';
+import { createMomentumSgd } from './sgd.ts';
+import { evaluateStep, trainStep, type StepResult } from './train-step.ts';
+import { batchTensors, type BatchTensors } from './tuple-input.ts';
+
+async function withBatch(model: TaskModel, batch: Batch, run: (tensors: BatchTensors) => Promise<StepResult>): Promise<StepResult> {
+  const tensors = batchTensors(batch, model.tupleShape);
+  try {
+    return await run(tensors);
+  } finally {
+    tf.dispose([tensors.inputs, tensors.labels]);
+  }
+}
+
+function dropoutSeed(runSeed: number, step: number): number {
+  return createRng(`${runSeed}/dropout/${step}`).int(0, 2 ** 31 - 1);
+}
+
+export async function createTrainableModel(config: TrainConfig): Promise<TrainableModel> {
+  const { backend } = await initBackend(config.backend);
+  const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed });
+  const optimizer = createMomentumSgd(config);
+  const parts = { model, optimizer, description: config };
+  return {
+    backend,
+    trainStep: (batch) =>
+      withBatch(model, batch, (tensors) =>
+        trainStep(model, optimizer, tensors, { weightDecay: config.weightDecay, seed: dropoutSeed(config.seed, optimizer.iterations) }),
+      ),
+    evaluate: (batch) => withBatch(model, batch, (tensors) => evaluateStep(model, tensors)),
+    save: async (folder) => {
+      await saveCheckpoint(folderHandler(folder), parts);
+    },
+    load: async (folder) => {
+      await loadCheckpoint(folderHandler(folder), parts);
+    },
+    dispose: () => {
+      model.dispose();
+      optimizer.dispose();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The models' input is the batch pipeline's layout as is (src-main/core/frames/pipeline.ts): one
+ * Float32Array [tuples, elements, frames, height, width, 3], RGB in [0, 1], channels last, with
+ * Int32Array labels. Elements are the branches in presentation order (S&L 3 frames, OPN 4 frames,
+ * O3N N + 1 subsequences, VCOP clips); `frames` is 1 for S&L and OPN.
+ */
+import type { TaskConfig } from '../../shared/tasks.ts';
+import * as tf from '../compute/tf.ts';
+import type { Batch } from '../frames/pipeline.ts';
+import { factorial, orderClassCount } from '../tasks/permutations.ts';
+
+/** One tuple: [elements, frames, height, width, channels]. */
+export type TupleShape = readonly [number, number, number, number, 3];
+
+export function tupleShape(config: TaskConfig): TupleShape {
+  switch (config.task) {
+    case 'order-verification':
+      return [config.tupleFrames, 1, config.cropSize, config.cropSize, 3];
+    case 'sequence-sorting':
+      return [config.tupleFrames, 1, config.patchSize, config.patchSize, 3];
+    case 'odd-one-out':
+      return [config.subsequences, config.framesPerSubsequence, config.cropSize, config.cropSize, 3];
+    case 'clip-order':
+      return [config.clips, config.clipLength, config.cropSize, config.cropSize, 3];
+  }
+}
+
+/** S&L: right or wrong order; OPN: orders up to reversal; O3N: which is odd; VCOP: every order. */
+export function classCount(config: TaskConfig): number {
+  switch (config.task) {
+    case 'order-verification':
+      return 2;
+    case 'sequence-sorting':
+      return orderClassCount(config.tupleFrames);
+    case 'odd-one-out':
+      return config.subsequences;
+    case 'clip-order':
+      return factorial(config.clips);
+  }
+}
+
+export type PackedBatch = Pick<Batch, 'inputs' | 'shape' | 'labels'>;
+
+export interface BatchTensors {
+  /** [tuples, elements, frames, height, width, 3]. */
+  inputs: tf.Tensor;
+  labels: tf.Tensor1D;
+}
+
+/** The batch as tensors, after checking it has the shape the model was built for. */
+export function batchTensors(batch: PackedBatch, expected: TupleShape): BatchTensors {
+  const [tuples, ...tuple] = batch.shape;
+  if (tuple.some((size, axis) => size !== expected[axis])) {
+    throw new RangeError(`a batch of tuples [${tuple.join(', ')}] does not fit a model built for [${expected.join(', ')}]`);
+  }
+  if (batch.labels.length !== tuples || batch.inputs.length !== tuples * expected.reduce((a, b) => a * b, 1)) {
+    throw new RangeError('the batch data does not match its shape');
+  }
+  return { inputs: tf.tensor(batch.inputs, [...batch.shape]), labels: tf.tensor1d(batch.labels, 'int32') };
+}
