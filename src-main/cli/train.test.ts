@@ -1,0 +1,74 @@
+/**
+ * The CLI end to end, as a user runs it: a real training process killed with SIGKILL mid-run, then
+ * resumed. The library must stay consistent and the metric series must have no gap and no duplicate.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = resolve(import.meta.dirname, '../../bin/pretext.js');
+let work: string;
+let library: string;
+
+function pretext(...args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'pretext-cli-train-'));
+  library = join(work, 'lib.pretext');
+  const demo = pretext('demo', '--library', library, '--json');
+  expect(demo.status, demo.stderr).toBe(0);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('pretext train', () => {
+  it('rejects a bad config with a clear message', () => {
+    const result = pretext('train', '--task', 'clip-order', '--backbone', 'alexnet', '--library', library);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/alexnet does not fit clip-order/);
+    const steps = pretext('train', '--task', 'sequence-sorting', '--steps', 'many', '--library', library);
+    expect(steps.status).toBe(2);
+    expect(steps.stderr).toMatch(/--steps must be a whole number/);
+  });
+
+  it('survives a kill mid-run and resumes from the last checkpoint', async () => {
+    const child = spawn(process.execPath, [CLI, 'train', '--task', 'sequence-sorting', '--steps', '400', '--library', library], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    // Kill once the first checkpoint (every 50 steps in the tiny preset) is behind us.
+    await new Promise<void>((done, fail) => {
+      let log = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        const steps = [...log.matchAll(/step (\d+)\/400/g)].map((match) => Number(match[1]));
+        if (steps.some((step) => step >= 60)) {
+          child.kill('SIGKILL');
+          done();
+        }
+      });
+      child.once('exit', () => fail(new Error(`training ended before it could be killed:\n${log}`)));
+    });
+    await new Promise((done) => child.once('exit', done));
+
+    const db = new Database(library, { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const run = db.prepare('SELECT id, status FROM training_runs ORDER BY id DESC LIMIT 1').get() as { id: number };
+    db.close();
+
+    const runs = JSON.parse(pretext('runs', '--library', library, '--json').stdout) as { id: number; status: string; lastCheckpointStep: number }[];
+    const killed = runs.find((item) => item.id === run.id);
+    expect(killed?.status).toBe('interrupted');
+    expect(killed?.lastCheckpointStep).toBeGreaterThanOrEqual(50);
+
+    const resumed = pretext('train', '--resume', String(run.id), '--library', library, '--json');
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const detail = JSON.parse(resumed.stdout) as { run: { status: string; step: number }; metrics: { split: string; step: number }[] };
+    expect(detail.run).toMatchObject({ status: 'completed', step: 400 });
+    const trainSteps = detail.metrics.filter((point) => point.split === 'train').map((point) => point.step);
+    expect(trainSteps).toEqual(Array.from({ length: 400 }, (_, index) => index + 1));
+  }, 300_000);
+});
