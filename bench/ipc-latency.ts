@@ -1,0 +1,66 @@
+// UI responsiveness while training: p50/p95/max round trip of a cheap contract call over the bridge,
+// idle and with a tiny training run in its worker thread (goal: p95 ≤ 50 ms).
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BRIDGE } from '../src-main/shared/contract.ts';
+import { trainPreset } from '../src-main/shared/training.ts';
+import { EventHub } from '../src-main/core/api/events.ts';
+import { createHandlers } from '../src-main/core/api/handlers.ts';
+import { LibraryService } from '../src-main/core/library/service.ts';
+import { synthesizeVideo } from '../src-main/core/media/synthesize.ts';
+import { getMediaTools } from '../src-main/core/media/tools.ts';
+import { startBridge } from '../src-main/server/server.ts';
+import { printReport } from './report.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'pretext-bench-ipc-'));
+try {
+  const tools = await getMediaTools();
+  for (const direction of ['left', 'right', 'up', 'down'] as const) {
+    mkdirSync(join(work, 'videos', direction), { recursive: true });
+    for (let i = 0; i < 3; i++) {
+      await synthesizeVideo(tools, join(work, 'videos', direction, `clip_${i}.mp4`), {
+        seconds: 4, width: 160, height: 120, fps: 25, pattern: 'moving-box', direction, seed: i,
+      });
+    }
+  }
+  const staticDir = join(work, 'ui');
+  mkdirSync(staticDir);
+  const events = new EventHub();
+  const library = new LibraryService({ events });
+  library.open(join(work, 'lib.pretext'), true);
+  await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+  const bridge = await startBridge({ handlers: createHandlers(library), events, mediaFile: () => null, staticDir });
+
+  const sample = async (count: number) => {
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      const response = await fetch(bridge.url + BRIDGE.callPath('library.current'), {
+        method: 'POST',
+        headers: { [BRIDGE.tokenHeader]: bridge.token, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      await response.json();
+      times.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    times.sort((a, b) => a - b);
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] as number;
+    return { calls: count, p50_ms: at(0.5), p95_ms: at(0.95), max_ms: times.at(-1) as number };
+  };
+
+  const rows = [{ state: 'idle', ...(await sample(100)) }];
+  for (const [task, backbone] of [['sequence-sorting', 'alexnet'], ['clip-order', 'r3d']] as const) {
+    const run = library.training.start({ ...trainPreset(task, backbone, 'tiny'), steps: 100_000 });
+    await new Promise((resolve) => setTimeout(resolve, 5000)); // past preparation, into steady training
+    rows.push({ state: `training ${task} / ${backbone}`, ...(await sample(200)) });
+    library.training.cancel(run.id);
+    await library.training.wait(run.id);
+  }
+  await bridge.close();
+  await library.close();
+  printReport('contract call round trip while training', rows);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
