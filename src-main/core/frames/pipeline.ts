@@ -12,6 +12,7 @@
  * tuple is written at its own offset, and batches are yielded in index order, so the bytes depend only
  * on the inputs, never on decode timing or concurrency.
  */
+import { setMaxListeners } from 'node:events';
 import type { TaskConfig } from '../../shared/tasks.ts';
 import type { MotionRecord } from '../db/motion.ts';
 import { MediaError } from '../media/errors.ts';
@@ -155,6 +156,8 @@ async function* inOrderAhead<T>(
 ): AsyncGenerator<T> {
   const stop = new AbortController();
   const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
+  // Every tuple read in flight listens for the abort: prefetch × concurrency listeners is expected.
+  setMaxListeners(100, signal);
   const started: Promise<T>[] = [];
   let next = first;
   const fill = (): void => {
