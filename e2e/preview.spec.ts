@@ -1,13 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
-import { serve, type Served } from './serve.ts';
-
-const CLI = resolve(import.meta.dirname, '../bin/pretext.js');
-const run = promisify(execFile);
+import { serveDemoLibrary, type DemoServer } from './serve.ts';
 
 /** What each task's `tiny` preset samples: elements, frames in all, classes. */
 const TASKS = {
@@ -17,24 +9,16 @@ const TASKS = {
   'clip-order': { elements: 3, frames: 12, classes: 6 },
 } as const;
 
-let work: string;
-let server: Served;
+let server: DemoServer;
 
 test.beforeAll(async () => {
   // Generating and importing 16 synthetic videos takes a while on a 2-core machine.
   test.setTimeout(300_000);
-  work = mkdtempSync(join(tmpdir(), 'pretext-e2e-preview-'));
-  const library = join(work, 'lib.pretext');
-  await run(process.execPath, [CLI, 'demo', '--library', library, '--json'], {
-    timeout: 240_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  server = await serve(library);
+  server = await serveDemoLibrary('pretext-e2e-preview-');
 });
 
 test.afterAll(async () => {
   await server?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 async function openPreview(page: Page): Promise<void> {

@@ -1,7 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 
 const CLI = resolve(import.meta.dirname, '../bin/pretext.js');
 
@@ -28,6 +31,30 @@ export async function serve(library: string): Promise<Served> {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       await once(child, 'exit');
+    },
+  };
+}
+
+export interface DemoServer extends Served {
+  /** The temporary folder holding the library and its videos. */
+  work: string;
+}
+
+/** A fresh `pretext demo` library (16 synthetic labelled videos) in a temp folder, served. */
+export async function serveDemoLibrary(prefix: string): Promise<DemoServer> {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const library = join(work, 'lib.pretext');
+  await promisify(execFile)(process.execPath, [CLI, 'demo', '--library', library, '--json'], {
+    timeout: 240_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const served = await serve(library);
+  return {
+    ...served,
+    work,
+    stop: async () => {
+      await served.stop();
+      rmSync(work, { recursive: true, force: true });
     },
   };
 }

@@ -1,37 +1,22 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { serve, type Served } from './serve.ts';
-
-const CLI = resolve(import.meta.dirname, '../bin/pretext.js');
-const run = promisify(execFile);
+import { serveDemoLibrary, type DemoServer } from './serve.ts';
 
 /** Training on two CPU cores: preparing motion, a few dozen steps and validations take a while. */
 const TRAINING_TIMEOUT = 180_000;
 
-let work: string;
-let server: Served;
-
 // The runs share one library and one trainer: the second test must not meet the first one's run.
 test.describe.configure({ mode: 'serial' });
 
+let server: DemoServer;
+
 test.beforeAll(async () => {
+  // Generating and importing 16 synthetic videos takes a while on a 2-core machine.
   test.setTimeout(300_000);
-  work = mkdtempSync(join(tmpdir(), 'pretext-e2e-train-'));
-  const library = join(work, 'lib.pretext');
-  await run(process.execPath, [CLI, 'demo', '--library', library, '--json'], {
-    timeout: 240_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  server = await serve(library);
+  server = await serveDemoLibrary('pretext-e2e-train-');
 });
 
 test.afterAll(async () => {
   await server?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 async function openTrain(page: Page): Promise<void> {
