@@ -33,6 +33,8 @@ export const trainConfigSchema = z
     learningRate: z.number().positive('learningRate must be positive').max(10),
     momentum: z.number().min(0).max(0.999),
     weightDecay: z.number().min(0).max(0.1),
+    /** Dropout before the classifier (the papers' 0.5); none for tiny runs, which it slows badly. */
+    dropout: z.number().min(0, 'dropout must be at least 0').max(0.9, 'dropout must be at most 0.9'),
     seed: whole('seed', 0, 2 ** 31 - 1),
     /** Share of videos held out to measure pretext accuracy on tuples from unseen videos. */
     validationFraction: z.number().min(0).max(0.5),
@@ -60,6 +62,7 @@ const PAPER_SCHEDULE: Schedule = {
   learningRate: 1e-3,
   momentum: 0.9,
   weightDecay: 5e-4,
+  dropout: 0.5,
   seed: 632,
   validationFraction: 0.1,
   validationTuples: 512,
@@ -76,6 +79,9 @@ const TINY_SCHEDULE: Schedule = {
   learningRate: 0.01,
   momentum: 0.9,
   weightDecay: 5e-4,
+  // Measured on a generated library: VCOP tiny reached 0.39 (chance 0.17) in 300 steps without dropout,
+  // and stayed near chance with 0.5.
+  dropout: 0,
   seed: 632,
   validationFraction: 0.2,
   validationTuples: 64,

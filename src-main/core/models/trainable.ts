@@ -31,7 +31,7 @@ function dropoutSeed(runSeed: number, step: number): number {
 
 export async function createTrainableModel(config: TrainConfig): Promise<TrainableModel> {
   const { backend } = await initBackend(config.backend);
-  const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed });
+  const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout });
   const optimizer = createMomentumSgd(config);
   const parts = { model, optimizer, description: config };
   return {

@@ -1,7 +1,8 @@
 /**
  * Self-supervision really learns, through the whole stack (synthesized library → import → motion →
- * pipeline → worker thread → wasm model): odd-one-out on zooming videos, tiny preset, fixed seed.
- * Measured: validation accuracy 0.52 / 0.78 / 0.83 at steps 50 / 200 / 250 (chance 0.25).
+ * pipeline → worker thread → wasm model) on zooming videos, tiny presets, fixed seed. Measured best
+ * validation accuracy: odd-one-out 0.875 after 200 steps (chance 0.25), clip order R3D 0.34 after 300
+ * (chance 0.17). Shuffle & Learn and OPN do not leave chance on this library yet (see the notes).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,13 +39,17 @@ afterAll(async () => {
 });
 
 describe('training on a generated library', () => {
-  it('odd-one-out (tiny) reaches pretext accuracy well above chance on held-out videos', async () => {
-    const config = { ...trainPreset('odd-one-out', 'alexnet', 'tiny'), steps: 200 };
-    const run = library.training.start(config);
+  // [task, backbone, steps, classes, margin over chance that must be beaten]
+  const CASES = [
+    ['odd-one-out', 'alexnet', 200, TASK_PRESETS['odd-one-out'].tiny.subsequences, 0.25],
+    ['clip-order', 'r3d', 300, 6, 0.1],
+  ] as const;
+
+  it.each(CASES)('%s / %s (tiny, %i steps) beats chance on held-out videos', async (task, backbone, steps, classes, margin) => {
+    const run = library.training.start({ ...trainPreset(task, backbone, 'tiny'), steps });
     const finished = await library.training.wait(run.id);
     expect(finished.status, finished.error ?? '').toBe('completed');
     expect(finished.backend).toBe('wasm');
-    const chance = 1 / TASK_PRESETS['odd-one-out'].tiny.subsequences; // N + 1 classes
-    expect(finished.bestValidationAccuracy).toBeGreaterThan(chance + 0.25);
+    expect(finished.bestValidationAccuracy).toBeGreaterThan(1 / classes + margin);
   }, 240_000);
 });

@@ -30,6 +30,7 @@ describe('train options', () => {
       'learningRate',
       'momentum',
       'weightDecay',
+      'dropout',
       'width',
       'seed',
       'validationFraction',
