@@ -1,46 +1,11 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
-import { FakeApi, FAKE_PNG, makeVideos, settle } from '../lib/testing/fake-api.ts';
-import App from '../shell/App.svelte';
-import { AppState } from '../shell/app-state.svelte.ts';
+import { FakeApi, FAKE_PNG, makeVideos } from '../lib/testing/fake-api.ts';
+import { renderApp, unmountApp } from '../lib/testing/render-app.ts';
 
-let cleanup: (() => void) | null = null;
+afterEach(unmountApp);
 
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-  document.body.innerHTML = '';
-});
-
-async function update(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await settle();
-    flushSync();
-  }
-}
-
-async function render(api: FakeApi) {
-  const app = new AppState({ api, shell: 'browser', mediaUrl: (kind, id) => `media://${kind}/${id}` });
-  const target = document.createElement('div');
-  document.body.append(target);
-  const component = mount(App, { target, props: { app } });
-  cleanup = () => void unmount(component);
-  await update();
-  const q = (id: string) => target.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  const all = (id: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
-  const click = async (el: Element | null) => {
-    (el as HTMLElement).click();
-    await update();
-  };
-  const change = async (el: Element | null, value: string) => {
-    const input = el as HTMLInputElement | HTMLSelectElement;
-    input.value = value;
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-    await update();
-  };
-  return { app, target, q, all, click, change };
-}
+const render = renderApp;
 
 const EXPECTED = {
   'order-verification': { elements: 3, frames: 3, classes: 2 },

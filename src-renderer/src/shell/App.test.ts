@@ -1,37 +1,11 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
-import type { Shell } from '../lib/api/create-api.ts';
-import { FakeApi, makeVideos, settle } from '../lib/testing/fake-api.ts';
-import App from './App.svelte';
-import { AppState } from './app-state.svelte.ts';
+import { FakeApi, makeVideos } from '../lib/testing/fake-api.ts';
+import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 
-let cleanup: (() => void) | null = null;
+afterEach(unmountApp);
 
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-  document.body.innerHTML = '';
-});
-
-async function render(api: FakeApi, shell: Shell = 'browser') {
-  const app = new AppState({ api, shell, mediaUrl: (kind, id) => `media://${kind}/${id}` });
-  const target = document.createElement('div');
-  document.body.append(target);
-  const component = mount(App, { target, props: { app } });
-  cleanup = () => void unmount(component);
-  await update();
-  const q = (id: string) => target.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  const all = (id: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
-  return { app, target, q, all };
-}
-
-async function update(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await settle();
-    flushSync();
-  }
-}
+const render = renderApp;
 
 function type(input: HTMLElement | null, value: string): void {
   const el = input as HTMLInputElement;

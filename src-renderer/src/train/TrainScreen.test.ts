@@ -1,49 +1,16 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
 import { ApiError } from '../../../src-main/shared/errors.ts';
-import { FakeApi, makeRun, metricPoint, settle } from '../lib/testing/fake-api.ts';
-import App from '../shell/App.svelte';
-import { AppState } from '../shell/app-state.svelte.ts';
+import { FakeApi, makeRun, metricPoint } from '../lib/testing/fake-api.ts';
+import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 
-let cleanup: (() => void) | null = null;
-
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-  document.body.innerHTML = '';
-});
-
-async function update(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await settle();
-    flushSync();
-  }
-}
+afterEach(unmountApp);
 
 async function render(api: FakeApi) {
-  const app = new AppState({ api, shell: 'browser', mediaUrl: (kind, id) => `media://${kind}/${id}` });
-  const target = document.createElement('div');
-  document.body.append(target);
-  const component = mount(App, { target, props: { app } });
-  cleanup = () => void unmount(component);
-  await update();
-  const q = (id: string) => target.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  const all = (id: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
-  const click = async (el: Element | null) => {
-    expect(el).not.toBeNull();
-    (el as HTMLElement).click();
-    await update();
-  };
-  const change = async (el: Element | null, value: string) => {
-    expect(el).not.toBeNull();
-    const input = el as HTMLInputElement | HTMLSelectElement;
-    input.value = value;
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-    await update();
-  };
-  const runItem = (id: number) => target.querySelector<HTMLElement>(`[data-testid="run-item"][data-run-id="${id}"]`);
-  return { app, target, q, all, click, change, runItem };
+  const rendered = await renderApp(api);
+  const runItem = (id: number) =>
+    rendered.target.querySelector<HTMLElement>(`[data-testid="run-item"][data-run-id="${id}"]`);
+  return { ...rendered, runItem };
 }
 
 const optionValues = (select: HTMLElement | null) => [...(select as HTMLSelectElement).options].map((o) => o.value);

@@ -1,0 +1,48 @@
+/** Mounts the whole app in jsdom over a fake API, with small helpers to drive it (test-only). */
+import { expect } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import type { Shell } from '../api/create-api.ts';
+import App from '../../shell/App.svelte';
+import { AppState } from '../../shell/app-state.svelte.ts';
+import { settle, type FakeApi } from './fake-api.ts';
+
+let mounted: (() => void) | null = null;
+
+/** Unmounts what `renderApp` mounted; call it in afterEach. */
+export function unmountApp(): void {
+  mounted?.();
+  mounted = null;
+  document.body.innerHTML = '';
+}
+
+/** Lets pending calls answer and Svelte apply what they changed. */
+export async function update(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await settle();
+    flushSync();
+  }
+}
+
+export async function renderApp(api: FakeApi, shell: Shell = 'browser') {
+  const app = new AppState({ api, shell, mediaUrl: (kind, id) => `media://${kind}/${id}` });
+  const target = document.createElement('div');
+  document.body.append(target);
+  const component = mount(App, { target, props: { app } });
+  mounted = () => void unmount(component);
+  await update();
+  const q = (id: string) => target.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const all = (id: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
+  const click = async (el: Element | null) => {
+    expect(el).not.toBeNull();
+    (el as HTMLElement).click();
+    await update();
+  };
+  const change = async (el: Element | null, value: string) => {
+    expect(el).not.toBeNull();
+    const input = el as HTMLInputElement | HTMLSelectElement;
+    input.value = value;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    await update();
+  };
+  return { app, target, q, all, click, change };
+}
