@@ -14,6 +14,8 @@ export const SYNTH_PATTERNS = ['testsrc', 'mandelbrot', 'moving-box', 'life'] as
 export type SynthPattern = (typeof SYNTH_PATTERNS)[number];
 export const MOTION_DIRECTIONS = ['left', 'right', 'up', 'down'] as const;
 export type MotionDirection = (typeof MOTION_DIRECTIONS)[number];
+export const MOTION_TIMINGS = ['steady', 'dash'] as const;
+export type MotionTiming = (typeof MOTION_TIMINGS)[number];
 export type SynthCodec = 'h264' | 'mpeg4';
 
 export interface SynthSpec {
@@ -25,6 +27,11 @@ export interface SynthSpec {
   pattern: SynthPattern;
   /** moving-box only: where the box travels (default 'right'). */
   direction?: MotionDirection;
+  /**
+   * moving-box only: 'steady' crosses at constant speed for the whole clip (default); 'dash' rests,
+   * crosses in about a second at a seeded moment, and rests again — one burst of motion, like an action.
+   */
+  timing?: MotionTiming;
   /** Default: h264 when this ffmpeg has libx264 (playable in the app), else mpeg4. */
   codec?: SynthCodec;
   /** Varies what is incidental to the pattern (colours, sizes, positions); same seed, same video. */
@@ -82,6 +89,9 @@ function validateSpec(spec: SynthSpec): void {
   if (spec.direction !== undefined && !MOTION_DIRECTIONS.includes(spec.direction)) {
     problems.push(`direction must be one of ${MOTION_DIRECTIONS.join(', ')}`);
   }
+  if (spec.timing !== undefined && !MOTION_TIMINGS.includes(spec.timing)) {
+    problems.push(`timing must be one of ${MOTION_TIMINGS.join(', ')}`);
+  }
   if (problems.length > 0) throw new ApiError('INVALID_INPUT', `Bad video spec: ${problems.join('; ')}`);
 }
 
@@ -93,10 +103,19 @@ export function frameRateArg(fps: number): string {
   return `${Math.round(fps * 1000)}/1000`;
 }
 
+/** Share of the crossing done at time t (an ffmpeg expression), for each timing. */
+function progressExpression(spec: SynthSpec, random: () => number): string {
+  const { seconds } = spec;
+  if (spec.timing !== 'dash') return `t/${seconds}`;
+  const duration = Math.min(seconds, 0.9 + 0.4 * random());
+  const start = (seconds - duration) * (0.2 + 0.6 * random());
+  return `clip((t-${start.toFixed(3)})/${duration.toFixed(3)},0,1)`;
+}
+
 /**
- * A bright box on a dark background, moving in a straight line for the whole clip. Only the
- * direction is systematic; size, colours, lane and travel vary with the seed, so clips of one
- * direction differ from each other in everything else.
+ * A bright box on a dark background, moving in a straight line. Only the direction (and timing) is
+ * systematic; size, colours, lane and travel vary with the seed, so clips of one direction differ
+ * from each other in everything else.
  */
 function movingBoxGraph(spec: SynthSpec, size: string, rate: string, random: () => number): string {
   const { width, height, seconds } = spec;
@@ -108,7 +127,7 @@ function movingBoxGraph(spec: SynthSpec, size: string, rate: string, random: () 
   const near = between(random, 0, room * 0.15);
   const far = room - between(random, 0, room * 0.15);
   const [from, to] = direction === 'right' || direction === 'down' ? [near, far] : [far, near];
-  const along = `${from}+(${to - from})*t/${seconds}`;
+  const along = `${from}+(${to - from})*${progressExpression(spec, random)}`;
   const [x, y] = horizontal ? [along, String(lane)] : [String(lane), along];
   const background = `color=c=${hexColor(random, 0, 60)}:s=${size}:r=${rate}:d=${seconds}`;
   const foreground = `color=c=${hexColor(random, 190, 255)}:s=${box}x${box}:r=${rate}:d=${seconds}`;

@@ -1,8 +1,10 @@
 /**
  * Self-supervision really learns, through the whole stack (synthesized library → import → motion →
- * pipeline → worker thread → wasm model) on zooming videos, tiny presets, fixed seed. Measured best
- * validation accuracy: odd-one-out 0.875 after 200 steps (chance 0.25), clip order R3D 0.34 after 300
- * (chance 0.17). Shuffle & Learn and OPN do not leave chance on this library yet (see the notes).
+ * pipeline → worker thread → wasm model), tiny presets, fixed seed. Measured best validation accuracy:
+ * on zooming videos odd-one-out 0.875 after 200 steps (chance 0.25) and clip order R3D 0.34 after 300
+ * (chance 0.17); on boxes that dash across the frame, OPN 0.41 after 600 (chance 0.083; it stays near
+ * chance on the zoom, whose change between its closely spaced frames is too subtle for a 32 px patch).
+ * Shuffle & Learn stays at its 0.75 majority class on both (see the README's training notes).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,41 +14,54 @@ import { TASK_PRESETS } from '../../shared/tasks.ts';
 import { trainPreset } from '../../shared/training.ts';
 import { EventHub } from '../api/events.ts';
 import { LibraryService } from '../library/service.ts';
-import { synthesizeVideo } from '../media/synthesize.ts';
+import { MOTION_DIRECTIONS, synthesizeVideo, type MotionDirection, type SynthSpec } from '../media/synthesize.ts';
 import { getMediaTools } from '../media/tools.ts';
 
 let work: string;
-let library: LibraryService;
+const libraries = new Map<LibraryKind, LibraryService>();
+
+type LibraryKind = 'zoom' | 'dash';
+
+/** 12 four-second videos: a Mandelbrot zoom, or a box that rests, dashes across in ~1 s, and rests. */
+function spec(kind: LibraryKind, seed: number): SynthSpec {
+  const common = { seconds: 4, width: 96, height: 72, fps: 25, seed };
+  if (kind === 'zoom') return { ...common, pattern: 'mandelbrot' };
+  return { ...common, pattern: 'moving-box', timing: 'dash', direction: MOTION_DIRECTIONS[seed % 4] as MotionDirection };
+}
+
+async function generatedLibrary(kind: LibraryKind): Promise<LibraryService> {
+  const tools = await getMediaTools();
+  const videos = join(work, kind, 'videos');
+  mkdirSync(videos, { recursive: true });
+  for (let seed = 0; seed < 12; seed++) await synthesizeVideo(tools, join(videos, `${kind}${seed}.mp4`), spec(kind, seed));
+  const library = new LibraryService({ events: new EventHub() });
+  library.open(join(work, kind, 'lib.pretext'), true);
+  await library.waitForImport((await library.startImport(videos)).id);
+  return library;
+}
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'pretext-learning-'));
-  const tools = await getMediaTools();
-  const videos = join(work, 'videos', 'zoom');
-  mkdirSync(videos, { recursive: true });
-  for (let seed = 0; seed < 12; seed++) {
-    await synthesizeVideo(tools, join(videos, `m${seed}.mp4`), {
-      seconds: 4, width: 96, height: 72, fps: 25, pattern: 'mandelbrot', seed,
-    });
-  }
-  library = new LibraryService({ events: new EventHub() });
-  library.open(join(work, 'lib.pretext'), true);
-  await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+  for (const kind of ['zoom', 'dash'] as const) libraries.set(kind, await generatedLibrary(kind));
 });
 
 afterAll(async () => {
-  await library.close();
+  for (const library of libraries.values()) await library.close();
   rmSync(work, { recursive: true, force: true });
 });
 
 describe('training on a generated library', () => {
-  // [task, backbone, steps, classes, margin over chance that must be beaten]
+  // [task, backbone, library, steps, classes, margin over chance that must be beaten]
   const CASES = [
-    ['odd-one-out', 'alexnet', 200, TASK_PRESETS['odd-one-out'].tiny.subsequences, 0.25],
-    ['clip-order', 'r3d', 300, 6, 0.1],
+    ['odd-one-out', 'alexnet', 'zoom', 200, TASK_PRESETS['odd-one-out'].tiny.subsequences, 0.25],
+    ['clip-order', 'r3d', 'zoom', 300, 6, 0.1],
+    ['sequence-sorting', 'alexnet', 'dash', 600, 12, 0.15],
   ] as const;
 
-  it.each(CASES)('%s / %s (tiny, %i steps) beats chance on held-out videos', async (task, backbone, steps, classes, margin) => {
-    const run = library.training.start({ ...trainPreset(task, backbone, 'tiny'), steps });
+  it.each(CASES)('%s / %s on %s videos (tiny, %i steps) beats chance on held-out videos', async (task, backbone, kind, steps, classes, margin) => {
+    const library = libraries.get(kind) as LibraryService;
+    // 256 held-out tuples: with 12 classes, 64 would leave the measure too noisy.
+    const run = library.training.start({ ...trainPreset(task, backbone, 'tiny'), steps, validationTuples: 256 });
     const finished = await library.training.wait(run.id);
     expect(finished.status, finished.error ?? '').toBe('completed');
     expect(finished.backend).toBe('wasm');
