@@ -89,6 +89,20 @@ describe.each(labelled)('synthesizeVideo with %s', (_label, tools) => {
     expect((expected.x !== 0 ? travel.x * expected.x : travel.y * expected.y) / room).toBeGreaterThan(0.4);
     expect(Math.abs(expected.x !== 0 ? travel.y : travel.x)).toBeLessThan(2);
   });
+
+  it('a dashing box rests, crosses in about a second, and rests again', async () => {
+    const target = out('box-dash.mp4');
+    await synthesizeVideo(tools, target, { seconds: 4, width: WIDTH, height: HEIGHT, fps: 10, pattern: 'moving-box', timing: 'dash', seed: 5 });
+    const xs = (await greyFrames(tools, target)).map((frame) => brightCentroid(frame).x);
+    const steps = xs.slice(1).map((x, i) => Math.abs(x - (xs[i] as number)));
+    const moving = steps.filter((step) => step > 0.5).length;
+    // 0.9–1.3 s of motion at 10 fps: about 9–13 moving frames out of 39, rest still at both ends.
+    expect(moving).toBeGreaterThanOrEqual(7);
+    expect(moving).toBeLessThanOrEqual(15);
+    expect(steps[0]).toBeLessThan(0.5);
+    expect(steps.at(-1)).toBeLessThan(0.5);
+    expect((xs.at(-1) as number) - (xs[0] as number)).toBeGreaterThan(0.4 * WIDTH);
+  });
 });
 
 describe('synthesizeVideo seeds and specs', () => {
