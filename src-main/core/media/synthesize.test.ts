@@ -90,6 +90,25 @@ describe.each(labelled)('synthesizeVideo with %s', (_label, tools) => {
     expect(Math.abs(expected.x !== 0 ? travel.y : travel.x)).toBeLessThan(2);
   });
 
+  it('plays a pattern backwards and fades it in or out', async () => {
+    const spec = { seconds: 1, width: WIDTH, height: HEIGHT, fps: 10, pattern: 'mandelbrot', seed: 2 } as const;
+    await synthesizeVideo(tools, out('zoom-in.mp4'), spec);
+    await synthesizeVideo(tools, out('zoom-out.mp4'), { ...spec, reverse: true });
+    await synthesizeVideo(tools, out('fade-in.mp4'), { ...spec, fade: 'in' });
+    await synthesizeVideo(tools, out('fade-out.mp4'), { ...spec, fade: 'out' });
+    const [forward, backward, fadeIn, fadeOut] = (await Promise.all(
+      ['zoom-in', 'zoom-out', 'fade-in', 'fade-out'].map((name) => greyFrames(tools, out(`${name}.mp4`))),
+    )) as [Buffer[], Buffer[], Buffer[], Buffer[]];
+    const difference = (a: Buffer, b: Buffer) => a.reduce((sum, value, i) => sum + Math.abs(value - (b[i] as number)), 0) / a.length;
+    expect(backward).toHaveLength(10);
+    expect(difference(backward[0] as Buffer, forward[9] as Buffer)).toBeLessThan(3);
+    expect(difference(backward[9] as Buffer, forward[0] as Buffer)).toBeLessThan(3);
+    const mean = (frame: Buffer) => frame.reduce((sum, value) => sum + value, 0) / frame.length;
+    expect(mean(fadeIn[0] as Buffer)).toBeLessThan(mean(fadeIn[9] as Buffer) - 20);
+    expect(mean(fadeOut[0] as Buffer)).toBeGreaterThan(mean(fadeOut[9] as Buffer) + 20);
+    expect(mean(fadeOut[9] as Buffer)).toBeGreaterThan(5);
+  });
+
   it('a dashing box rests, crosses in about a second, and rests again', async () => {
     const target = out('box-dash.mp4');
     await synthesizeVideo(tools, target, { seconds: 4, width: WIDTH, height: HEIGHT, fps: 10, pattern: 'moving-box', timing: 'dash', seed: 5 });

@@ -14,6 +14,8 @@ export const SYNTH_PATTERNS = ['testsrc', 'mandelbrot', 'moving-box', 'life'] as
 export type SynthPattern = (typeof SYNTH_PATTERNS)[number];
 export const MOTION_DIRECTIONS = ['left', 'right', 'up', 'down'] as const;
 export type MotionDirection = (typeof MOTION_DIRECTIONS)[number];
+export const FADES = ['in', 'out'] as const;
+export type Fade = (typeof FADES)[number];
 export const MOTION_TIMINGS = ['steady', 'dash'] as const;
 export type MotionTiming = (typeof MOTION_TIMINGS)[number];
 export type SynthCodec = 'h264' | 'mpeg4';
@@ -36,6 +38,10 @@ export interface SynthSpec {
   codec?: SynthCodec;
   /** Varies what is incidental to the pattern (colours, sizes, positions); same seed, same video. */
   seed?: number;
+  /** Plays the pattern backwards, e.g. a Mandelbrot zoom out instead of in. */
+  reverse?: boolean;
+  /** Brightens from black ('in') or darkens towards black ('out') over the whole clip. */
+  fade?: Fade;
 }
 
 export interface SynthOptions {
@@ -89,6 +95,7 @@ function validateSpec(spec: SynthSpec): void {
   if (spec.direction !== undefined && !MOTION_DIRECTIONS.includes(spec.direction)) {
     problems.push(`direction must be one of ${MOTION_DIRECTIONS.join(', ')}`);
   }
+  if (spec.fade !== undefined && !FADES.includes(spec.fade)) problems.push(`fade must be one of ${FADES.join(', ')}`);
   if (spec.timing !== undefined && !MOTION_TIMINGS.includes(spec.timing)) {
     problems.push(`timing must be one of ${MOTION_TIMINGS.join(', ')}`);
   }
@@ -135,7 +142,19 @@ function movingBoxGraph(spec: SynthSpec, size: string, rate: string, random: () 
   return `${background}[bg];${foreground}[box];[bg][box]overlay=x='${x}':y='${y}':shortest=1`;
 }
 
+/** The pattern's graph, then the time effects: reversed (of exactly the clip's frames) and faded. */
 export function lavfiGraph(spec: SynthSpec): string {
+  const frames = Math.max(1, Math.round(spec.seconds * spec.fps));
+  // Over 1.5× the clip, so a fade never reaches full black inside it.
+  const fadeLength = (spec.seconds * 1.5).toFixed(3);
+  return [
+    patternGraph(spec),
+    ...(spec.reverse ? [`trim=end_frame=${frames}`, 'reverse'] : []),
+    ...(spec.fade ? [`fade=t=${spec.fade}:st=0:d=${fadeLength}`] : []),
+  ].join(',');
+}
+
+function patternGraph(spec: SynthSpec): string {
   const seed = (spec.seed ?? 0) >>> 0;
   const random = seededRandom(seed);
   const size = `${spec.width}x${spec.height}`;
