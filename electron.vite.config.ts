@@ -11,8 +11,10 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve(root, 'src-main/app/main.ts'),
-          // Training runs in a worker thread; worker-host.ts loads this file next to the main bundle.
+          // Training and feature extraction run in worker threads; compute/worker-host.ts loads these
+          // files next to the main bundle.
           'training-worker': resolve(root, 'src-main/core/training/worker.ts'),
+          'extraction-worker': resolve(root, 'src-main/core/retrieval/extract-worker.ts'),
         },
       },
     },

@@ -21,6 +21,16 @@ export interface CommandContext {
     steps?: string | undefined;
     backend?: string | undefined;
     resume?: string | undefined;
+    run?: string | undefined;
+    like?: string | undefined;
+    checkpoint?: string | undefined;
+    k?: string | undefined;
+    clip?: string | undefined;
+    format?: string | undefined;
+    out?: string | undefined;
+    'test-fraction'?: string | undefined;
+    'test-list'?: string | undefined;
+    'split-seed'?: string | undefined;
   };
   json: boolean;
 }

@@ -6,6 +6,7 @@ import { runList } from './commands/list.ts';
 import { runSample } from './commands/sample.ts';
 import { runServe } from './commands/serve.ts';
 import { runRuns, runTrain } from './commands/train.ts';
+import { runEval, runExportFeatures, runExtract, runRetrieve } from './commands/retrieval.ts';
 import { CliError, type CommandContext } from './context.ts';
 
 const USAGE = `Usage: pretext <command> [options]
@@ -24,6 +25,15 @@ Commands:
         [--backend auto|gpu|node|webgpu|wasm|cpu] [--json]
   train --resume RUN --library FILE      resume a cancelled, failed or interrupted run from its last checkpoint
   runs --library FILE [--json]           list training runs
+  extract --run ID|random --library FILE extract retrieval features (10 clips per video) with a run's
+          [--checkpoint best|last]       checkpoint, or random init: --like RUN, or --task/--backbone/--preset
+          [--seed N] [--json]            (default clip-order r3d tiny); only new or changed videos are redone
+  retrieve --video ID --run ID|random    nearest neighbours of a video (or of one of its clips: --clip I)
+           --library FILE [--k N] [--json]
+  eval --run ID|random --library FILE    top-1/5/10/20/50 retrieval accuracy (labels = parent folder names)
+       [--split-seed N] [--test-fraction F] [--test-list FILE] [--json]
+  export-features --run ID|random        write the video vectors as NumPy .npy (+ .videos.csv) or CSV
+       --library FILE [--format npy|csv] [--out FILE]
 
 Options:
   --json       print machine-readable JSON on stdout
@@ -37,6 +47,10 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   sample: runSample,
   train: runTrain,
   runs: runRuns,
+  extract: runExtract,
+  retrieve: runRetrieve,
+  eval: runEval,
+  'export-features': runExportFeatures,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -60,6 +74,16 @@ async function main(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       backend: { type: 'string' },
       resume: { type: 'string' },
+      run: { type: 'string' },
+      like: { type: 'string' },
+      checkpoint: { type: 'string' },
+      k: { type: 'string' },
+      clip: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'test-fraction': { type: 'string' },
+      'test-list': { type: 'string' },
+      'split-seed': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -13,3 +13,10 @@ export function parseInteger(value: string | undefined, flag: string): number | 
   if (!Number.isInteger(number) || number < 0) throw new CliError(`${flag} must be a whole number ≥ 0, got "${value}".`);
   return number;
 }
+
+export function parseNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number)) throw new CliError(`${flag} must be a number, got "${value}".`);
+  return number;
+}

@@ -7,11 +7,16 @@ import { z } from 'zod';
 import type {
   AppInfo,
   BackendReport,
+  EmbeddingMap,
+  EvaluationTable,
+  ExtractionProgress,
+  FeatureSetDto,
   ImportFailure,
   ImportJobDto,
   ImportProgress,
   LibraryInfo,
   PickFolderResult,
+  RetrievalResult,
   RunDetail,
   RunDto,
   TaskInfo,
@@ -21,7 +26,7 @@ import type {
   VideoDto,
   VideoPage,
 } from './dto.ts';
-import { VIDEO_STATUSES } from './dto.ts';
+import { EVALUATION_KS, PROJECTIONS, VIDEO_STATUSES } from './dto.ts';
 import { PRESET_NAMES, TASK_IDS, taskConfigSchema } from './tasks.ts';
 import { BACKBONES, trainConfigSchema, type TrainConfig } from './training.ts';
 import type { CallResult } from './errors.ts';
@@ -52,6 +57,26 @@ function event<P>(): EventSpec<P> {
 const nonEmptyPath = z.string().trim().min(1, 'a path is required').max(4096);
 const id = z.number().int().positive();
 const noInput = z.object({}).strict();
+const seed = z.number().int().min(0).max(2 ** 31 - 1);
+
+/** Weights for feature extraction: a run's checkpoint, or random init shaped like a run or a preset. */
+const featureSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('run'), runId: id, checkpoint: z.enum(['best', 'last']).default('best') }).strict(),
+  z
+    .object({
+      kind: z.literal('random'),
+      /** Same architecture and input as this run, fresh weights. */
+      runId: id.optional(),
+      task: z.enum(TASK_IDS).optional(),
+      backbone: z.enum(BACKBONES).optional(),
+      preset: z.enum(PRESET_NAMES).default('tiny'),
+      seed: seed.default(0),
+    })
+    .strict()
+    .refine((source) => (source.runId === undefined) === (source.task !== undefined && source.backbone !== undefined), {
+      error: 'random init needs either runId, or task and backbone',
+    }),
+]);
 
 export const contract = {
   methods: {
@@ -99,6 +124,37 @@ export const contract = {
     'training.resume': method(z.object({ runId: id }).strict()).returns<RunDto>(),
     'training.runs': method(noInput).returns<RunDto[]>(),
     'training.run': method(z.object({ runId: id }).strict()).returns<RunDetail>(),
+    'features.sets': method(noInput).returns<FeatureSetDto[]>(),
+    'features.extract': method(z.object({ source: featureSource }).strict()).returns<FeatureSetDto>(),
+    'features.cancel': method(z.object({ setId: id }).strict()).returns<FeatureSetDto>(),
+    'features.delete': method(z.object({ setId: id }).strict()).returns<{ deleted: number }>(),
+    'retrieval.query': method(
+      z
+        .object({
+          setId: id,
+          videoId: id,
+          k: z.number().int().min(1).max(500).default(10),
+          /** Query with one clip of the video (clip retrieval) instead of its mean vector. */
+          clipIndex: z.number().int().min(0).max(1000).optional(),
+        })
+        .strict(),
+    ).returns<RetrievalResult>(),
+    'evaluation.table': method(
+      z
+        .object({
+          /** Feature sets to compare; all ready ones when omitted. */
+          setIds: z.array(id).max(200).optional(),
+          ks: z.array(z.number().int().min(1).max(500)).min(1).max(20).default([...EVALUATION_KS]),
+          seed: seed.default(0),
+          testFraction: z.number().gt(0).lt(1).default(0.3),
+          /** A text file listing test videos (paths or file names, one per line), UCF101 style. */
+          testList: nonEmptyPath.optional(),
+        })
+        .strict(),
+    ).returns<EvaluationTable>(),
+    'evaluation.map': method(
+      z.object({ setId: id, projection: z.enum(PROJECTIONS).default('pca'), seed: seed.default(0) }).strict(),
+    ).returns<EmbeddingMap>(),
     'dialog.pickFolder': method(
       z.object({ title: z.string().max(200).optional() }).strict(),
     ).returns<PickFolderResult>(),
@@ -110,6 +166,8 @@ export const contract = {
     'training.progress': event<TrainingProgress>(),
     'training.metrics': event<TrainingMetrics>(),
     'training.finished': event<RunDto>(),
+    'features.progress': event<ExtractionProgress>(),
+    'features.finished': event<FeatureSetDto>(),
   },
 } as const;
 

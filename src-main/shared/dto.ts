@@ -241,3 +241,115 @@ export interface TrainingMetrics {
   runId: number;
   points: MetricPoint[];
 }
+
+/** Where a feature set's weights come from: a run's checkpoint, or random initialisation (the baseline). */
+export type FeatureSourceDto =
+  | { kind: 'run'; runId: number; checkpointStep: number }
+  | { kind: 'random'; seed: number; runId: number | null };
+
+export const FEATURE_SET_STATUSES = ['extracting', 'ready', 'cancelled', 'failed', 'interrupted'] as const;
+export type FeatureSetStatus = (typeof FEATURE_SET_STATUSES)[number];
+
+/** One vector per video (and per clip) of the library, from one frozen encoder. */
+export interface FeatureSetDto {
+  id: number;
+  /** e.g. "Run 3 · clip-order r3d · step 400" or "Random init · clip-order r3d". */
+  name: string;
+  source: FeatureSourceDto;
+  task: TaskId;
+  backbone: Backbone;
+  /** Null until the encoder has been built for the first time. */
+  featureSize: number | null;
+  clipsPerVideo: number;
+  framesPerClip: number;
+  status: FeatureSetStatus;
+  /** Videos with stored features. */
+  videoCount: number;
+  /** Ready library videos without features (new or changed since extraction). */
+  missingCount: number;
+  /** Videos that could not be extracted (too short to decode, unreadable), with reasons. */
+  failures: { videoId: number; fileName: string; reason: string }[];
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ExtractionProgress {
+  setId: number;
+  done: number;
+  total: number;
+  clipsPerSecond: number | null;
+  etaSeconds: number | null;
+}
+
+/** A stretch of a video, in seconds, that a clip covers. */
+export interface ClipSpan {
+  index: number;
+  startSeconds: number;
+  endSeconds: number;
+}
+
+export interface NeighbourDto {
+  rank: number;
+  videoId: number;
+  fileName: string;
+  label: string | null;
+  /** Cosine similarity in [-1, 1]. */
+  score: number;
+  /** Whether the label equals the query's; null when either has no label. */
+  sameLabel: boolean | null;
+  /** The matching clip in clip retrieval; null for video retrieval. */
+  clip: ClipSpan | null;
+}
+
+export interface RetrievalResult {
+  setId: number;
+  query: { videoId: number; fileName: string; label: string | null; clip: ClipSpan | null };
+  neighbours: NeighbourDto[];
+}
+
+export const EVALUATION_KS = [1, 5, 10, 20, 50] as const;
+
+export interface EvaluationRow {
+  setId: number;
+  name: string;
+  isRandomInit: boolean;
+  /** Top-k accuracy in [0, 1] keyed by k; null when no labelled test video exists. */
+  topK: Record<number, number | null>;
+  /** Labelled test videos used as queries. */
+  queries: number;
+  /** Training videos searched. */
+  gallery: number;
+}
+
+export interface EvaluationTable {
+  ks: number[];
+  split: {
+    seed: number;
+    testFraction: number;
+    /** 'seeded' draws the split; 'list' comes from the user's test list. */
+    kind: 'seeded' | 'list';
+    train: number;
+    test: number;
+    labels: number;
+    unlabelled: number;
+  };
+  rows: EvaluationRow[];
+}
+
+export const PROJECTIONS = ['pca', 'umap'] as const;
+export type Projection = (typeof PROJECTIONS)[number];
+
+export interface EmbeddingPoint {
+  videoId: number;
+  fileName: string;
+  label: string | null;
+  x: number;
+  y: number;
+}
+
+export interface EmbeddingMap {
+  setId: number;
+  projection: Projection;
+  points: EmbeddingPoint[];
+}

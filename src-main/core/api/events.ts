@@ -16,6 +16,13 @@ export class EventHub {
     }
   }
 
+  /** Listens to one event; returns the unsubscribe function. */
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
+    return this.subscribe((event: EventName, payload: unknown) => {
+      if (event === name) listener(payload as EventPayload<E>);
+    });
+  }
+
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

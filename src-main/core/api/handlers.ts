@@ -42,6 +42,17 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
     'training.resume': async ({ runId }) => library.training.resume(runId),
     'training.runs': async () => library.training.runs(),
     'training.run': async ({ runId }) => library.training.run(runId),
+    'features.sets': async () => library.features.sets(),
+    'features.extract': async ({ source }) => library.features.extract(source),
+    'features.cancel': async ({ setId }) => library.features.cancel(setId),
+    'features.delete': async ({ setId }) => {
+      const deleted = library.features.delete(setId);
+      library.retrieval.forget(setId);
+      return deleted;
+    },
+    'retrieval.query': async (query) => library.retrieval.neighbours(query),
+    'evaluation.table': async (request) => library.retrieval.evaluate(request),
+    'evaluation.map': async ({ setId, projection, seed }) => library.retrieval.map(setId, projection, seed),
     'dialog.pickFolder': async ({ title }) => {
       if (!shell.pickFolder) {
         throw new ApiError('UNSUPPORTED', 'Folder dialogs exist only in the desktop app; type the folder path.');

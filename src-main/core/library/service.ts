@@ -15,12 +15,15 @@ import { openLibraryDatabase, type WritableDB } from '../db/connection.ts';
 import { closeInterruptedJobs, createJob, getJob, importRoots, listFailures, listJobs } from '../db/jobs.ts';
 import { schemaVersion } from '../db/migrations/index.ts';
 import { closeInterruptedRuns } from '../db/runs.ts';
+import { closeInterruptedFeatureSets } from '../db/features.ts';
 import { getVideo, getVideoFiles, labelCounts, listVideos, statusCounts, type VideoFilter } from '../db/videos.ts';
 import { FrameCache } from '../frames/frame-cache.ts';
 import { createFfmpegFrameSource, type FrameSource } from '../frames/frame-source.ts';
 import { getMediaTools, type MediaTools } from '../media/tools.ts';
 import { previewTuple, type PreviewRequest } from '../preview/tuple-preview.ts';
 import { TrainingService } from '../training/service.ts';
+import { FeatureService } from '../retrieval/service.ts';
+import { RetrievalService } from '../retrieval/queries.ts';
 import { runImport } from './importer.ts';
 
 export interface LibraryServiceOptions {
@@ -63,9 +66,15 @@ export class LibraryService {
   private frameSource: FrameSource | null = null;
   /** Training runs of this library, in a worker thread. */
   readonly training: TrainingService;
+  /** Retrieval features of this library, extracted in a worker thread. */
+  readonly features: FeatureService;
+  /** Nearest neighbours, evaluation and maps over extracted features. */
+  readonly retrieval: RetrievalService;
 
   constructor(private readonly options: LibraryServiceOptions) {
     this.training = new TrainingService(this, options.events, options.spawnTrainingWorker);
+    this.features = new FeatureService(this, options.events);
+    this.retrieval = new RetrievalService(this, options.events);
   }
 
   get isOpen(): boolean {
@@ -73,13 +82,14 @@ export class LibraryService {
   }
 
   open(path: string, create: boolean): LibraryInfo {
-    if (this.imports.size > 0 || this.training.isBusy) {
+    if (this.imports.size > 0 || this.training.isBusy || this.features.isBusy) {
       throw new ApiError('BUSY', 'A job is running; cancel it or wait before switching libraries.');
     }
     const file = resolve(path);
     const db = openLibraryDatabase(file, { create });
     closeInterruptedJobs(db);
     closeInterruptedRuns(db);
+    closeInterruptedFeatureSets(db);
     this.db?.close();
     this.db = db;
     this.file = file;
@@ -236,6 +246,7 @@ export class LibraryService {
   /** Cancels running jobs, waits for them to record their state (training checkpoints), and closes the database. */
   async close(): Promise<void> {
     await this.training.close();
+    await this.features.close();
     for (const running of this.imports.values()) running.controller.abort();
     await Promise.all([...this.imports.values()].map((running) => running.done));
     this.db?.close();

@@ -19,7 +19,7 @@ import {
 import type { LibraryService } from '../library/service.ts';
 import type { FromWorker } from './protocol.ts';
 import { prepareTrainingVideos } from './videos.ts';
-import { spawnTrainingWorker } from './worker-host.ts';
+import { spawnCoreWorker } from '../compute/worker-host.ts';
 
 interface ActiveRun {
   runId: number;
@@ -40,7 +40,7 @@ export class TrainingService {
   constructor(
     private readonly library: LibraryService,
     private readonly events: EventHub,
-    private readonly spawnWorker: () => Worker = spawnTrainingWorker,
+    private readonly spawnWorker: () => Worker = () => spawnCoreWorker('training'),
   ) {}
 
   get isBusy(): boolean {

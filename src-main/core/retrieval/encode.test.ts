@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { trainPreset } from '../../shared/training.ts';
+import { initBackend } from '../compute/backend.ts';
+import * as tf from '../compute/tf.ts';
+import { buildTaskModel } from '../models/task-models.ts';
+import { clipFeatures, inputSide, videoFeature } from './encode.ts';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+function tinyEncoder(task: 'clip-order' | 'order-verification', backbone: 'r3d' | 'c3d' | 'alexnet') {
+  const config = trainPreset(task, backbone, 'tiny');
+  return buildTaskModel(config.task, { backbone, width: config.width, seed: 3 });
+}
+
+describe('retrieval features', () => {
+  it('a clip encoder gives [clips, t·c] from its own clip length, max-pooled over space', () => {
+    const model = tinyEncoder('clip-order', 'r3d');
+    const side = inputSide(model.encoder);
+    const features = tf.tidy(() => {
+      const clips = tf.randomUniform([3, 4, side, side, 3], 0, 1, 'float32', 1) as tf.Tensor5D;
+      const map = model.encoder.convFeatures(clips, { training: false });
+      const expected = tf.reshape(tf.max(map, [2, 3]), [3, -1]);
+      const got = clipFeatures(model.encoder, clips);
+      return { got: got.arraySync(), expected: expected.arraySync(), shape: got.shape };
+    });
+    expect(features.shape[0]).toBe(3);
+    expect(features.got).toEqual(features.expected);
+    model.dispose();
+  });
+
+  it('a frame encoder averages its per-frame features over each clip', () => {
+    const model = tinyEncoder('order-verification', 'alexnet');
+    const side = inputSide(model.encoder);
+    const { clip, first, second, video } = tf.tidy(() => {
+      const frameA = tf.randomUniform([1, side, side, 3], 0, 1, 'float32', 1);
+      const frameB = tf.randomUniform([1, side, side, 3], 0, 1, 'float32', 2);
+      // Clip 0: A, A, B, B — clip 1: B, B, B, B.
+      const clips = tf.reshape(tf.concat([frameA, frameA, frameB, frameB, frameB, frameB, frameB, frameB]), [2, 4, side, side, 3]);
+      const perFrame = (frame: tf.Tensor) => tf.max(model.encoder.convFeatures(frame, { training: false }), [1, 2]);
+      const features = clipFeatures(model.encoder, clips as tf.Tensor5D);
+      return {
+        clip: features.arraySync(),
+        first: (tf.div(tf.add(perFrame(frameA), perFrame(frameB)), 2).arraySync() as number[][])[0] as number[],
+        second: (perFrame(frameB).arraySync() as number[][])[0] as number[],
+        video: videoFeature(features).arraySync(),
+      };
+    });
+    clip[0]?.forEach((value, i) => expect(value).toBeCloseTo(first[i] as number, 5));
+    clip[1]?.forEach((value, i) => expect(value).toBeCloseTo(second[i] as number, 5));
+    video.forEach((value, i) => expect(value).toBeCloseTo(((clip[0]?.[i] as number) + (clip[1]?.[i] as number)) / 2, 5));
+    model.dispose();
+  });
+
+  it('leaks no tensors', () => {
+    const model = tinyEncoder('clip-order', 'c3d');
+    const side = inputSide(model.encoder);
+    const clips = tf.zeros([2, 4, side, side, 3]) as tf.Tensor5D;
+    const before = tf.memory().numTensors;
+    clipFeatures(model.encoder, clips).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    clips.dispose();
+    model.dispose();
+  });
+});

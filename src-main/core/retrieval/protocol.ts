@@ -1,0 +1,28 @@
+/** Messages between the feature service and its extraction worker thread: one typed union each way. */
+import type { TrainConfig } from '../../shared/training.ts';
+import type { VideoFeatures } from '../db/features.ts';
+import type { VideoRef } from '../frames/frame-source.ts';
+import type { MediaTools } from '../media/tools.ts';
+
+export type ExtractionWeights = { kind: 'checkpoint'; folder: string } | { kind: 'random'; seed: number };
+
+export interface ExtractionStart {
+  /** The architecture and input (frame size, crop) of the encoder. */
+  config: TrainConfig;
+  weights: ExtractionWeights;
+  videos: { ref: VideoRef; contentHash: string | null }[];
+  clipsPerVideo: number;
+  framesPerClip: number;
+  tools: MediaTools;
+  frameCacheFolder: string;
+  frameCacheBytes: number;
+}
+
+export type ToExtractionWorker = { type: 'start'; start: ExtractionStart } | { type: 'cancel' };
+
+export type FromExtractionWorker =
+  | { type: 'backend'; backend: string }
+  | { type: 'video'; features: VideoFeatures }
+  | { type: 'video-failed'; videoId: number; reason: string }
+  | { type: 'done'; cancelled: boolean }
+  | { type: 'failed'; message: string };

@@ -1,0 +1,197 @@
+/** Questions to a feature set, on hand-made vectors stored in a real library file. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { trainPreset } from '../../shared/training.ts';
+import { EventHub } from '../api/events.ts';
+import { createRun } from '../db/runs.ts';
+import { createFeatureSet, saveVideoFeatures, setFeatureSetStatus, setFeatureSize } from '../db/features.ts';
+import { LibraryService } from '../library/service.ts';
+
+let work: string;
+let library: LibraryService;
+let events: EventHub;
+
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'pretext-queries-'));
+  events = new EventHub();
+  library = new LibraryService({ events });
+  library.open(join(work, 'lib.pretext'), true);
+});
+
+afterEach(async () => {
+  await library.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const db = () => library.requireOpen().db;
+
+function addVideo(path: string, label: string | null): number {
+  return Number(
+    db()
+      .prepare(
+        `INSERT INTO videos (path, root, size_bytes, mtime_ms, content_hash, duration_s, fps, label, status, imported_at, updated_at)
+         VALUES (?, '/lib', 1, 1, ?, 2, 25, ?, 'ready', 'now', 'now')`,
+      )
+      .run(path, `hash:${path}`, label).lastInsertRowid,
+  );
+}
+
+/** A ready set of 2-d vectors; each video gets two clips: its vector and its vector turned by 90°. */
+function addSet(name: string, kind: 'run' | 'random', vectors: Map<number, [number, number]>): number {
+  const setId = createFeatureSet(db(), {
+    sourceKey: name,
+    source: kind === 'run' ? { kind, runId: createRun(db(), trainPreset('clip-order', 'r3d', 'tiny')).id, checkpointStep: 10 } : { kind, seed: 0, runId: null },
+    name,
+    config: trainPreset('clip-order', 'r3d', 'tiny'),
+    clipsPerVideo: 2,
+    framesPerClip: 4,
+  });
+  setFeatureSize(db(), setId, 2);
+  for (const [videoId, [x, y]] of vectors) {
+    saveVideoFeatures(db(), setId, {
+      videoId,
+      contentHash: `hash:${(db().prepare('SELECT path FROM videos WHERE id = ?').get(videoId) as { path: string }).path}`,
+      vector: new Float32Array([x, y]),
+      clipVectors: new Float32Array([x, y, -y, x]),
+      clips: [
+        { index: 0, startSeconds: 0, endSeconds: 0.16 },
+        { index: 1, startSeconds: 1.84, endSeconds: 2 },
+      ],
+    });
+  }
+  setFeatureSetStatus(db(), setId, 'ready');
+  return setId;
+}
+
+const angle = (degrees: number): [number, number] => [Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180)];
+
+describe('nearest neighbours of a video', () => {
+  it('ranks by cosine similarity without the query itself, marking label matches', () => {
+    const a = addVideo('/lib/run/a.mp4', 'run');
+    const b = addVideo('/lib/run/b.mp4', 'run');
+    const c = addVideo('/lib/jump/c.mp4', 'jump');
+    const d = addVideo('/lib/d.mp4', null);
+    const set = addSet('s', 'run', new Map([[a, angle(0)], [b, angle(60)], [c, angle(10)], [d, angle(180)]]));
+    const result = library.retrieval.neighbours({ setId: set, videoId: a, k: 10 });
+    expect(result.query).toEqual({ videoId: a, fileName: 'a.mp4', label: 'run', clip: null });
+    expect(result.neighbours.map((n) => [n.rank, n.videoId, n.sameLabel])).toEqual([
+      [1, c, false],
+      [2, b, true],
+      [3, d, null],
+    ]);
+    expect(result.neighbours[0]?.score).toBeCloseTo(Math.cos((10 * Math.PI) / 180), 6);
+    expect(result.neighbours[2]?.score).toBeCloseTo(-1, 6);
+    expect(library.retrieval.neighbours({ setId: set, videoId: a, k: 1 }).neighbours).toHaveLength(1);
+  });
+
+  it('queries with one clip against the clips of the other videos', () => {
+    const a = addVideo('/lib/x/a.mp4', 'x');
+    const b = addVideo('/lib/x/b.mp4', 'x');
+    const set = addSet('s', 'run', new Map([[a, angle(0)], [b, angle(90)]]));
+    // a's clip 0 is (1, 0); b's clip 1 is b turned by 90°: (-1, 0); b's clip 0 is (0, 1).
+    const result = library.retrieval.neighbours({ setId: set, videoId: a, k: 5, clipIndex: 0 });
+    expect(result.query.clip).toEqual({ index: 0, startSeconds: 0, endSeconds: 0.16 });
+    expect(result.neighbours.map((n) => [n.videoId, n.clip?.index, Number(n.score.toFixed(6))])).toEqual([
+      [b, 0, 0],
+      [b, 1, -1],
+    ]);
+    expect(() => library.retrieval.neighbours({ setId: set, videoId: a, k: 5, clipIndex: 2 })).toThrow(/below 2/);
+  });
+
+  it('explains a video without features, an unknown set and an empty set', () => {
+    const a = addVideo('/lib/x/a.mp4', 'x');
+    const late = addVideo('/lib/x/late.mp4', 'x');
+    const set = addSet('s', 'run', new Map([[a, angle(0)]]));
+    expect(() => library.retrieval.neighbours({ setId: set, videoId: late, k: 5 })).toThrow(/no features in set/);
+    expect(() => library.retrieval.neighbours({ setId: 99, videoId: a, k: 5 })).toThrow(/No feature set 99/);
+    const empty = addSet('empty', 'random', new Map());
+    expect(() => library.retrieval.neighbours({ setId: empty, videoId: a, k: 5 })).toThrow(/has no vectors/);
+  });
+
+  it('sees new vectors after an extraction reports progress', () => {
+    const a = addVideo('/lib/x/a.mp4', 'x');
+    const b = addVideo('/lib/x/b.mp4', 'x');
+    const set = addSet('s', 'run', new Map([[a, angle(0)]]));
+    expect(library.retrieval.neighbours({ setId: set, videoId: a, k: 5 }).neighbours).toEqual([]);
+    saveVideoFeatures(db(), set, { videoId: b, contentHash: 'hash:/lib/x/b.mp4', vector: new Float32Array([1, 1]), clipVectors: new Float32Array(4), clips: [] });
+    events.emit('features.progress', { setId: set, done: 1, total: 1, clipsPerSecond: null, etaSeconds: null });
+    expect(library.retrieval.neighbours({ setId: set, videoId: a, k: 5 }).neighbours.map((n) => n.videoId)).toEqual([b]);
+  });
+});
+
+describe('evaluation table', () => {
+  /** Two labels, four videos each; the "good" set puts each label on its own side, "random" mixes them. */
+  function labelledLibrary() {
+    const ids = { left: [] as number[], right: [] as number[] };
+    for (const label of ['left', 'right'] as const) {
+      for (let i = 0; i < 4; i++) ids[label].push(addVideo(`/lib/${label}/${label}${i}.mp4`, label));
+    }
+    const unlabelled = addVideo('/lib/loose.mp4', null);
+    const good = new Map<number, [number, number]>();
+    const mixed = new Map<number, [number, number]>();
+    ids.left.forEach((id, i) => {
+      good.set(id, angle(i * 5));
+      mixed.set(id, angle(i % 2 === 0 ? i * 5 : 180 + i * 5));
+    });
+    ids.right.forEach((id, i) => {
+      good.set(id, angle(180 + i * 5));
+      mixed.set(id, angle(i % 2 === 0 ? 180 + i * 5 : i * 5));
+    });
+    good.set(unlabelled, angle(90));
+    mixed.set(unlabelled, angle(90));
+    return { ids, unlabelled, good: addSet('Run 1', 'run', good), mixed: addSet('Random init', 'random', mixed) };
+  }
+
+  it('compares every ready set on one seeded split, the random-init row marked', async () => {
+    const { good, mixed } = labelledLibrary();
+    const table = await library.retrieval.evaluate({ ks: [1, 5], seed: 0, testFraction: 0.25 });
+    expect(table.split).toEqual({ seed: 0, testFraction: 0.25, kind: 'seeded', train: 7, test: 2, labels: 2, unlabelled: 1 });
+    expect(table.rows.map((row) => [row.setId, row.isRandomInit, row.queries, row.gallery])).toEqual([
+      [good, false, 2, 7],
+      [mixed, true, 2, 7],
+    ]);
+    expect(table.rows[0]?.topK).toEqual({ 1: 1, 5: 1 });
+    const again = await library.retrieval.evaluate({ ks: [1, 5], seed: 0, testFraction: 0.25 });
+    expect(again).toEqual(table);
+  });
+
+  it('reads a UCF101-style test list: paths or file names, class indices and blank lines ignored', async () => {
+    const { good } = labelledLibrary();
+    const list = join(work, 'testlist01.txt');
+    writeFileSync(list, 'left/left0.mp4 1\r\n\nright3.mp4\n# a comment\nnot/there.mp4\n');
+    const table = await library.retrieval.evaluate({ setIds: [good], ks: [1], seed: 0, testFraction: 0.3, testList: list });
+    expect(table.split).toMatchObject({ kind: 'list', test: 2, train: 7 });
+    expect(table.rows[0]).toMatchObject({ queries: 2, topK: { 1: 1 } });
+    writeFileSync(list, 'nothing.mp4\n');
+    await expect(library.retrieval.evaluate({ ks: [1], seed: 0, testFraction: 0.3, testList: list })).rejects.toThrow(/No entry of the test list/);
+    await expect(library.retrieval.evaluate({ ks: [1], seed: 0, testFraction: 0.3, testList: join(work, 'missing.txt') })).rejects.toThrow(
+      /Cannot read the test list/,
+    );
+  });
+
+  it('gives null accuracies, not NaN, when the library has no labels', async () => {
+    const a = addVideo('/lib/a.mp4', null);
+    const b = addVideo('/lib/b.mp4', null);
+    addSet('s', 'run', new Map([[a, angle(0)], [b, angle(1)]]));
+    const table = await library.retrieval.evaluate({ ks: [1, 5], seed: 0, testFraction: 0.3 });
+    expect(table.split).toMatchObject({ labels: 0, unlabelled: 2, test: 0 });
+    expect(table.rows[0]).toMatchObject({ topK: { 1: null, 5: null }, queries: 0 });
+  });
+});
+
+describe('embedding map', () => {
+  it('places every video, keeping opposite vectors apart', () => {
+    const a = addVideo('/lib/x/a.mp4', 'x');
+    const b = addVideo('/lib/x/b.mp4', 'x');
+    const c = addVideo('/lib/y/c.mp4', 'y');
+    const set = addSet('s', 'run', new Map([[a, angle(0)], [b, angle(5)], [c, angle(180)]]));
+    const map = library.retrieval.map(set, 'pca', 0);
+    expect(map.points.map((point) => [point.videoId, point.label])).toEqual([[a, 'x'], [b, 'x'], [c, 'y']]);
+    const [pa, pb, pc] = map.points as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
+    const distance = (p: { x: number; y: number }, q: { x: number; y: number }) => Math.hypot(p.x - q.x, p.y - q.y);
+    expect(distance(pa, pb)).toBeLessThan(distance(pa, pc) / 5);
+    expect(library.retrieval.map(set, 'pca', 0)).toEqual(map);
+  });
+});

@@ -1,0 +1,246 @@
+/**
+ * Questions asked of a ready feature set: a video's (or clip's) nearest neighbours, the top-k
+ * evaluation table, and the 2D embedding map. Vectors are read from the library once per set and kept
+ * until the set or the library changes.
+ */
+import { readFile } from 'node:fs/promises';
+import type {
+  ClipSpan,
+  EmbeddingMap,
+  EvaluationRow,
+  EvaluationTable,
+  NeighbourDto,
+  Projection,
+  RetrievalResult,
+} from '../../shared/dto.ts';
+import { ApiError } from '../../shared/errors.ts';
+import type { EventHub } from '../api/events.ts';
+import { loadSetVectors, type SetVectors } from '../db/features.ts';
+import type { LibraryService } from '../library/service.ts';
+import { readyVideos, type SamplingVideo } from '../db/videos.ts';
+import { seededSplit, splitFromLists, topKAccuracy, type RetrievalItem, type Split } from './evaluate.ts';
+import { VectorGallery } from './knn.ts';
+import { pca2d, umap2d } from './projection.ts';
+
+interface LoadedSet {
+  data: SetVectors;
+  /** One row per video, keyed by video id. */
+  videos: VectorGallery;
+  /** One row per clip, keyed by row × clipsPerVideo + clip index; built on the first clip query. */
+  clips: VectorGallery | null;
+  clipsPerVideo: number;
+}
+
+export interface NeighbourQuery {
+  setId: number;
+  videoId: number;
+  k: number;
+  clipIndex?: number | undefined;
+}
+
+export interface EvaluationRequest {
+  /** Sets to compare; every ready one when omitted. */
+  setIds?: number[] | undefined;
+  ks: number[];
+  seed: number;
+  testFraction: number;
+  /** A UCF101-style list of test videos: one path (or file name) per line, anything after a space ignored. */
+  testList?: string | undefined;
+}
+
+const slashes = (path: string) => path.replaceAll('\\', '/');
+
+/** Library videos named by a test list: a line matches a video whose path ends with it, or its file name. */
+export function videosInList(videos: readonly SamplingVideo[], listText: string): { ids: number[]; unmatched: string[] } {
+  const entries = listText
+    .split(/\r?\n/)
+    .map((line) => slashes(line.trim().split(/\s+/)[0] ?? ''))
+    .filter((entry) => entry !== '' && !entry.startsWith('#'));
+  const ids = new Set<number>();
+  const unmatched: string[] = [];
+  for (const entry of entries) {
+    const hasFolder = entry.includes('/');
+    const matches = videos.filter((video) => (hasFolder ? slashes(video.path).endsWith(`/${entry}`) : video.fileName === entry));
+    if (matches.length === 0) unmatched.push(entry);
+    for (const video of matches) ids.add(video.id);
+  }
+  return { ids: [...ids].sort((a, b) => a - b), unmatched };
+}
+
+export class RetrievalService {
+  private readonly loaded = new Map<number, LoadedSet>();
+
+  constructor(
+    private readonly library: LibraryService,
+    events: EventHub,
+  ) {
+    // New vectors, new labels or another library: read again on the next question.
+    events.on('features.progress', ({ setId }) => this.forget(setId));
+    events.on('features.finished', ({ id }) => this.forget(id));
+    events.on('library.changed', () => this.forget());
+    events.on('import.finished', () => this.forget());
+  }
+
+  /** Forgets cached vectors (a set was deleted or rewritten). */
+  forget(setId?: number): void {
+    if (setId === undefined) this.loaded.clear();
+    else this.loaded.delete(setId);
+  }
+
+  neighbours(query: NeighbourQuery): RetrievalResult {
+    const set = this.load(query.setId);
+    const row = set.data.videoIds.indexOf(query.videoId);
+    if (row < 0) {
+      throw new ApiError('NOT_FOUND', `Video ${query.videoId} has no features in set ${query.setId}; extract the set again to add it.`);
+    }
+    const { data } = set;
+    const label = data.labels[row] ?? null;
+    const sameLabel = (other: string | null) => (label === null || other === null ? null : other === label);
+    if (query.clipIndex === undefined) {
+      const found = set.videos.search(data.vectors.subarray(row * data.featureSize, (row + 1) * data.featureSize), query.k, {
+        exclude: new Set([query.videoId]),
+      });
+      return {
+        setId: query.setId,
+        query: { videoId: query.videoId, fileName: data.fileNames[row] as string, label, clip: null },
+        neighbours: found.map((neighbour, rank): NeighbourDto => {
+          const other = data.labels[neighbour.index] ?? null;
+          return {
+            rank: rank + 1,
+            videoId: neighbour.key,
+            fileName: data.fileNames[neighbour.index] as string,
+            label: other,
+            score: neighbour.score,
+            sameLabel: sameLabel(other),
+            clip: null,
+          };
+        }),
+      };
+    }
+    if (query.clipIndex >= set.clipsPerVideo) {
+      throw new ApiError('INVALID_INPUT', `clipIndex must be below ${set.clipsPerVideo}, the clips per video of set ${query.setId}.`);
+    }
+    const clips = this.clipGallery(set);
+    const ownClips = new Set(Array.from({ length: set.clipsPerVideo }, (_, clip) => row * set.clipsPerVideo + clip));
+    const clipVector = (data.clipVectors[row] as Float32Array).subarray(query.clipIndex * data.featureSize, (query.clipIndex + 1) * data.featureSize);
+    const found = clips.search(clipVector, query.k, { exclude: ownClips });
+    return {
+      setId: query.setId,
+      query: { videoId: query.videoId, fileName: data.fileNames[row] as string, label, clip: data.clips[row]?.[query.clipIndex] as ClipSpan },
+      neighbours: found.map((neighbour, rank): NeighbourDto => {
+        const otherRow = Math.floor(neighbour.key / set.clipsPerVideo);
+        const other = data.labels[otherRow] ?? null;
+        return {
+          rank: rank + 1,
+          videoId: data.videoIds[otherRow] as number,
+          fileName: data.fileNames[otherRow] as string,
+          label: other,
+          score: neighbour.score,
+          sameLabel: sameLabel(other),
+          clip: data.clips[otherRow]?.[neighbour.key % set.clipsPerVideo] as ClipSpan,
+        };
+      }),
+    };
+  }
+
+  /** Top-k accuracy of each set on one split of the library's ready videos (the same split for all). */
+  async evaluate(request: EvaluationRequest): Promise<EvaluationTable> {
+    const { db } = this.library.requireOpen();
+    const videos = readyVideos(db);
+    const items = videos.map((video) => ({ key: video.id, label: video.label }));
+    let split: Split;
+    if (request.testList !== undefined) {
+      const text = await readFile(request.testList, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new ApiError('NOT_FOUND', `Cannot read the test list ${request.testList}: ${error.code ?? error.message}`);
+      });
+      const listed = videosInList(videos, text);
+      if (listed.ids.length === 0) {
+        throw new ApiError('INVALID_INPUT', `No entry of the test list ${request.testList} names a ready library video (first: ${listed.unmatched[0] ?? 'none'}).`);
+      }
+      split = splitFromLists(items, listed.ids);
+    } else {
+      split = seededSplit(items, { seed: request.seed, testFraction: request.testFraction });
+    }
+    const sets = request.setIds
+      ? request.setIds.map((id) => this.library.features.set(id).dto)
+      : this.library.features.sets().filter((set) => set.status === 'ready' && set.videoCount > 0);
+    const rows = sets.map((set): EvaluationRow => {
+      const { data } = this.load(set.id);
+      const byVideo = new Map(data.videoIds.map((id, row) => [id, row]));
+      const itemsOf = (keys: number[]): RetrievalItem[] =>
+        keys.flatMap((key) => {
+          const row = byVideo.get(key);
+          if (row === undefined) return [];
+          return [{ key, label: data.labels[row] ?? null, vector: data.vectors.subarray(row * data.featureSize, (row + 1) * data.featureSize) }];
+        });
+      const accuracy = topKAccuracy({ gallery: itemsOf(split.train), queries: itemsOf(split.test), ks: request.ks });
+      return {
+        setId: set.id,
+        name: set.name,
+        isRandomInit: set.source.kind === 'random',
+        topK: accuracy.topK,
+        queries: accuracy.queries,
+        gallery: accuracy.gallery,
+      };
+    });
+    const labels = new Set(videos.flatMap((video) => (video.label === null ? [] : [video.label])));
+    return {
+      ks: request.ks,
+      split: {
+        seed: request.seed,
+        testFraction: request.testFraction,
+        kind: request.testList === undefined ? 'seeded' : 'list',
+        train: split.train.length,
+        test: split.test.length,
+        labels: labels.size,
+        unlabelled: videos.filter((video) => video.label === null).length,
+      },
+      rows,
+    };
+  }
+
+  /** Every video of the set in 2D, from its unit vectors (so distances on the map follow cosine). */
+  map(setId: number, projection: Projection, seed: number): EmbeddingMap {
+    const { data, videos } = this.load(setId);
+    const unit = data.videoIds.map((_, row) => videos.vectors.subarray(row * data.featureSize, (row + 1) * data.featureSize));
+    const points = (projection === 'umap' ? umap2d : pca2d)(unit, seed);
+    return {
+      setId,
+      projection,
+      points: points.map((point, row) => ({
+        videoId: data.videoIds[row] as number,
+        fileName: data.fileNames[row] as string,
+        label: data.labels[row] ?? null,
+        x: point.x,
+        y: point.y,
+      })),
+    };
+  }
+
+  /** The set's vectors, read once; refuses a set that has none yet. */
+  private load(setId: number): LoadedSet {
+    const cached = this.loaded.get(setId);
+    if (cached) return cached;
+    const stored = this.library.features.set(setId);
+    const data = loadSetVectors(this.library.requireOpen().db, setId);
+    if (data.videoIds.length === 0) {
+      const why = stored.dto.status === 'extracting' ? 'is still being extracted' : `has no vectors (${stored.dto.status})`;
+      throw new ApiError('INVALID_INPUT', `Feature set ${setId} ${why}; extract it first.`);
+    }
+    const videos = new VectorGallery({ dimension: data.featureSize, keys: data.videoIds, vectors: data.vectors });
+    const loaded = { data, videos, clips: null, clipsPerVideo: stored.dto.clipsPerVideo };
+    this.loaded.set(setId, loaded);
+    return loaded;
+  }
+
+  private clipGallery(set: LoadedSet): VectorGallery {
+    if (!set.clips) {
+      const { data, clipsPerVideo } = set;
+      const vectors = new Float32Array(data.videoIds.length * clipsPerVideo * data.featureSize);
+      data.clipVectors.forEach((clipVectors, row) => vectors.set(clipVectors, row * clipsPerVideo * data.featureSize));
+      const keys = Array.from({ length: data.videoIds.length * clipsPerVideo }, (_, key) => key);
+      set.clips = new VectorGallery({ dimension: data.featureSize, keys, vectors });
+    }
+    return set.clips;
+  }
+}

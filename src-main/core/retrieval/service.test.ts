@@ -1,0 +1,119 @@
+/**
+ * Feature extraction through the whole stack: a generated library, the extraction worker, vectors in
+ * the library; incremental updates, cancel, a vanished file, and weights from a run's checkpoint.
+ */
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainPreset } from '../../shared/training.ts';
+import { EventHub } from '../api/events.ts';
+import { loadSetVectors } from '../db/features.ts';
+import { LibraryService } from '../library/service.ts';
+import { MOTION_DIRECTIONS, synthesizeVideo } from '../media/synthesize.ts';
+import { getMediaTools } from '../media/tools.ts';
+
+let work: string;
+let library: LibraryService;
+const events = new EventHub();
+const VIDEOS = 6;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'pretext-features-'));
+  const tools = await getMediaTools();
+  for (let seed = 0; seed < VIDEOS; seed++) {
+    const direction = MOTION_DIRECTIONS[seed % 2] as 'left' | 'right';
+    mkdirSync(join(work, 'videos', direction), { recursive: true });
+    await synthesizeVideo(tools, join(work, 'videos', direction, `box${seed}.mp4`), {
+      seconds: 2, width: 64, height: 48, fps: 25, pattern: 'moving-box', direction, seed,
+    });
+  }
+  library = new LibraryService({ events });
+  library.open(join(work, 'lib.pretext'), true);
+  await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+});
+
+afterAll(async () => {
+  await library.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const db = () => library.requireOpen().db;
+const RANDOM_R3D = { kind: 'random', task: 'clip-order', backbone: 'r3d', preset: 'tiny', seed: 0 } as const;
+
+describe('feature extraction', () => {
+  it('extracts 10 clips per video with random init, reporting progress, then has nothing left to do', async () => {
+    const progress: number[] = [];
+    const stop = events.on('features.progress', (event) => progress.push(event.done));
+    const started = library.features.extract(RANDOM_R3D);
+    expect(started).toMatchObject({ status: 'extracting', clipsPerVideo: 10, framesPerClip: 4, backbone: 'r3d' });
+    const set = await library.features.wait(started.id);
+    stop();
+    expect(set).toMatchObject({ status: 'ready', videoCount: VIDEOS, missingCount: 0, failures: [], error: null });
+    expect(progress.at(-1)).toBe(VIDEOS);
+    const vectors = loadSetVectors(db(), set.id);
+    expect(vectors.featureSize).toBe(set.featureSize);
+    expect(vectors.vectors.every(Number.isFinite)).toBe(true);
+    // Distinct videos give distinct vectors; every clip span lies inside the 2 s video.
+    expect(vectors.vectors.slice(0, vectors.featureSize)).not.toEqual(vectors.vectors.slice(vectors.featureSize, 2 * vectors.featureSize));
+    for (const clips of vectors.clips) {
+      expect(clips).toHaveLength(10);
+      expect(clips.at(-1)?.endSeconds).toBeLessThanOrEqual(2.0001);
+    }
+
+    const again = await library.features.wait(library.features.extract(RANDOM_R3D).id);
+    expect(again.id).toBe(set.id);
+    expect(loadSetVectors(db(), set.id).vectors).toEqual(vectors.vectors);
+  }, 120_000);
+
+  it('a cancelled extraction keeps what it stored and the next one finishes the rest', async () => {
+    const source = { ...RANDOM_R3D, seed: 1 };
+    const stop = events.on('features.progress', (event) => {
+      if (event.done === 1) library.features.cancel(event.setId);
+    });
+    const cancelled = await library.features.wait(library.features.extract(source).id);
+    stop();
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.videoCount).toBeGreaterThanOrEqual(1);
+    expect(cancelled.videoCount).toBeLessThan(VIDEOS);
+    expect(cancelled.missingCount).toBe(VIDEOS - cancelled.videoCount);
+    const resumed = await library.features.wait(library.features.extract(source).id);
+    expect(resumed).toMatchObject({ status: 'ready', videoCount: VIDEOS, missingCount: 0 });
+  }, 120_000);
+
+  it('records a video that vanished since import as a failure and extracts the others', async () => {
+    unlinkSync(join(work, 'videos', 'left', 'box4.mp4'));
+    // Without cached frames, so the file itself must be decoded.
+    rmSync(join(library.requireOpen().cacheDir, 'frames'), { recursive: true, force: true });
+    const set = await library.features.wait(library.features.extract({ ...RANDOM_R3D, seed: 2 }).id);
+    expect(set.status).toBe('ready');
+    expect(set.videoCount).toBe(VIDEOS - 1);
+    expect(set.failures).toHaveLength(1);
+    expect(set.failures[0]).toMatchObject({ fileName: 'box4.mp4' });
+    expect(set.failures[0]?.reason).toMatch(/not found|no such file|missing/i);
+  }, 120_000);
+
+  it('loads a run\'s checkpoint: its vectors differ from the same architecture at its initial weights', async () => {
+    const config = { ...trainPreset('clip-order', 'r3d', 'tiny'), steps: 3, evaluateEvery: 3, checkpointEvery: 3 };
+    const run = await library.training.wait(library.training.start(config).id);
+    expect(run.status).toBe('completed');
+    const trained = await library.features.wait(library.features.extract({ kind: 'run', runId: run.id, checkpoint: 'best' }).id);
+    expect(trained).toMatchObject({ status: 'ready', name: `Run ${run.id} · clip-order r3d · step 3` });
+    expect(trained.source).toEqual({ kind: 'run', runId: run.id, checkpointStep: 3 });
+    const initial = await library.features.wait(
+      library.features.extract({ kind: 'random', runId: run.id, preset: 'tiny', seed: config.seed }).id,
+    );
+    expect(initial.name).toContain(`like run ${run.id}`);
+    const a = loadSetVectors(db(), trained.id).vectors;
+    const b = loadSetVectors(db(), initial.id).vectors;
+    expect(a.length).toBe(b.length);
+    expect(a).not.toEqual(b);
+  }, 180_000);
+
+  it('refuses unknown runs, runs without checkpoints, and a backbone that does not fit the task', () => {
+    expect(() => library.features.extract({ kind: 'run', runId: 999, checkpoint: 'best' })).toThrow(/No training run 999/);
+    expect(() => library.features.extract({ kind: 'random', task: 'clip-order', backbone: 'alexnet', preset: 'tiny', seed: 0 })).toThrow(
+      /does not fit/,
+    );
+  });
+});

@@ -1,0 +1,265 @@
+import { join, resolve } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import type { FeatureSetDto, FeatureSourceDto } from '../../shared/dto.ts';
+import { ApiError } from '../../shared/errors.ts';
+import type { PresetName, TaskId } from '../../shared/tasks.ts';
+import { BACKBONES_FOR_TASK, trainPreset, type Backbone, type TrainConfig } from '../../shared/training.ts';
+import type { EventHub } from '../api/events.ts';
+import { spawnCoreWorker } from '../compute/worker-host.ts';
+import type { WritableDB } from '../db/connection.ts';
+import {
+  createFeatureSet,
+  deleteFeatureSet,
+  findFeatureSet,
+  getFeatureSet,
+  listFeatureSets,
+  recordFeatureFailure,
+  saveVideoFeatures,
+  setFeatureSetStatus,
+  setFeatureSize,
+  videosMissingFeatures,
+  type StoredFeatureSet,
+} from '../db/features.ts';
+import { getRun, listCheckpoints } from '../db/runs.ts';
+import { libraryVideoRef } from '../frames/library-video.ts';
+import type { LibraryService } from '../library/service.ts';
+import { RETRIEVAL_CLIPS, retrievalClipFrames } from './clips.ts';
+import type { ExtractionWeights, FromExtractionWorker } from './protocol.ts';
+
+/** What `features.extract` asks for (the contract's validated input). */
+export type FeatureSourceRequest =
+  | { kind: 'run'; runId: number; checkpoint: 'best' | 'last' }
+  | { kind: 'random'; runId?: number | undefined; task?: TaskId | undefined; backbone?: Backbone | undefined; preset: PresetName; seed: number };
+
+/** A request resolved against the library: what to store and which weights to load. */
+interface ResolvedSource {
+  key: string;
+  source: FeatureSourceDto;
+  name: string;
+  config: TrainConfig;
+  weights: ExtractionWeights;
+}
+
+interface ActiveExtraction {
+  setId: number;
+  controller: AbortController;
+  worker: Worker | null;
+  done: Promise<FeatureSetDto>;
+}
+
+/**
+ * Extracts, lists and deletes the library's feature sets. The encoder runs in a worker thread; this
+ * side writes every video's vectors as they arrive (one transaction each), so a crash keeps all the
+ * videos finished so far and the next extraction of the same source does only the rest.
+ */
+export class FeatureService {
+  private active: ActiveExtraction | null = null;
+
+  constructor(
+    private readonly library: LibraryService,
+    private readonly events: EventHub,
+    private readonly spawnWorker: () => Worker = () => spawnCoreWorker('extraction'),
+  ) {}
+
+  get isBusy(): boolean {
+    return this.active !== null;
+  }
+
+  sets(): FeatureSetDto[] {
+    return listFeatureSets(this.library.requireOpen().db);
+  }
+
+  set(setId: number): StoredFeatureSet {
+    const set = getFeatureSet(this.library.requireOpen().db, setId);
+    if (!set) throw new ApiError('NOT_FOUND', `No feature set ${setId}.`);
+    return set;
+  }
+
+  /** Starts (or continues, for a source extracted before) an extraction; returns the set at once. */
+  extract(request: FeatureSourceRequest): FeatureSetDto {
+    if (this.active) {
+      throw new ApiError('BUSY', `Feature set ${this.active.setId} is being extracted; cancel it or wait for it first.`);
+    }
+    const { db, cacheDir } = this.library.requireOpen();
+    const resolved = this.resolveSource(db, cacheDir, request);
+    const framesPerClip = retrievalClipFrames(resolved.config);
+    const existing = findFeatureSet(db, resolved.key);
+    const setId =
+      existing?.dto.id ??
+      createFeatureSet(db, {
+        sourceKey: resolved.key,
+        source: resolved.source,
+        name: resolved.name,
+        config: resolved.config,
+        clipsPerVideo: RETRIEVAL_CLIPS,
+        framesPerClip,
+      });
+    setFeatureSetStatus(db, setId, 'extracting');
+    this.launch(db, cacheDir, setId, resolved, framesPerClip);
+    return this.set(setId).dto;
+  }
+
+  cancel(setId: number): FeatureSetDto {
+    const set = this.set(setId);
+    if (this.active?.setId === setId) {
+      this.active.controller.abort();
+      this.active.worker?.postMessage({ type: 'cancel' });
+    }
+    return set.dto;
+  }
+
+  delete(setId: number): { deleted: number } {
+    this.set(setId);
+    if (this.active?.setId === setId) throw new ApiError('BUSY', `Feature set ${setId} is being extracted; cancel it first.`);
+    return { deleted: deleteFeatureSet(this.library.requireOpen().db, setId) };
+  }
+
+  /** Resolves when the extraction of `setId` stops (CLI and tests). */
+  async wait(setId: number): Promise<FeatureSetDto> {
+    if (this.active?.setId === setId) return this.active.done;
+    return this.set(setId).dto;
+  }
+
+  /** Cancels a running extraction and waits for it (app shutdown, library switch). */
+  async close(): Promise<void> {
+    const active = this.active;
+    if (!active) return;
+    this.cancel(active.setId);
+    await active.done;
+  }
+
+  private resolveSource(db: WritableDB, cacheDir: string, request: FeatureSourceRequest): ResolvedSource {
+    if (request.kind === 'run') {
+      const run = getRun(db, request.runId);
+      if (!run) throw new ApiError('NOT_FOUND', `No training run ${request.runId}.`);
+      const checkpoints = listCheckpoints(db, run.id);
+      const last = checkpoints.at(-1);
+      if (!last) throw new ApiError('INVALID_INPUT', `Run ${run.id} has no checkpoint yet; train it further first.`);
+      const best = checkpoints.find((checkpoint) => checkpoint.isBest) ?? last;
+      const checkpoint = request.checkpoint === 'best' ? best : last;
+      return {
+        key: `run:${run.id}:step:${checkpoint.step}`,
+        source: { kind: 'run', runId: run.id, checkpointStep: checkpoint.step },
+        name: `Run ${run.id} · ${run.task} ${run.backbone} · step ${checkpoint.step}`,
+        config: run.config,
+        weights: { kind: 'checkpoint', folder: resolve(cacheDir, checkpoint.folder) },
+      };
+    }
+    const weights: ExtractionWeights = { kind: 'random', seed: request.seed };
+    if (request.runId !== undefined) {
+      const run = getRun(db, request.runId);
+      if (!run) throw new ApiError('NOT_FOUND', `No training run ${request.runId}.`);
+      return {
+        key: `random:run:${run.id}:seed:${request.seed}`,
+        source: { kind: 'random', seed: request.seed, runId: run.id },
+        name: `Random init · like run ${run.id} (${run.task} ${run.backbone}) · seed ${request.seed}`,
+        config: run.config,
+        weights,
+      };
+    }
+    const { task, backbone, preset } = request as Required<typeof request>;
+    if (!BACKBONES_FOR_TASK[task].includes(backbone)) {
+      throw new ApiError('INVALID_INPUT', `${backbone} does not fit ${task}: use ${BACKBONES_FOR_TASK[task].join(' or ')}.`);
+    }
+    return {
+      key: `random:${task}:${backbone}:${preset}:seed:${request.seed}`,
+      source: { kind: 'random', seed: request.seed, runId: null },
+      name: `Random init · ${task} ${backbone} ${preset} · seed ${request.seed}`,
+      config: trainPreset(task, backbone, preset),
+      weights,
+    };
+  }
+
+  private launch(db: WritableDB, cacheDir: string, setId: number, resolved: ResolvedSource, framesPerClip: number): void {
+    const controller = new AbortController();
+    const active: ActiveExtraction = { setId, controller, worker: null, done: Promise.resolve(this.set(setId).dto) };
+    this.active = active;
+    active.done = this.execute(db, cacheDir, setId, resolved, framesPerClip, active)
+      .then((cancelled) => setFeatureSetStatus(db, setId, cancelled ? 'cancelled' : 'ready'))
+      .catch((error: unknown) => setFeatureSetStatus(db, setId, 'failed', error instanceof Error ? error.message : String(error)))
+      .then(() => {
+        this.active = null;
+        const finished = this.set(setId).dto;
+        this.events.emit('features.finished', finished);
+        return finished;
+      });
+  }
+
+  /** Resolves true when cancelled. */
+  private async execute(
+    db: WritableDB,
+    cacheDir: string,
+    setId: number,
+    resolved: ResolvedSource,
+    framesPerClip: number,
+    active: ActiveExtraction,
+  ): Promise<boolean> {
+    const videos = videosMissingFeatures(db, setId);
+    if (videos.length === 0) return false;
+    const tools = await this.library.resolveTools();
+    const worker = this.spawnWorker();
+    active.worker = worker;
+    const started = Date.now();
+    let done = 0;
+    const progress = () => {
+      const seconds = (Date.now() - started) / 1000;
+      const perSecond = done > 0 && seconds > 0 ? done / seconds : null;
+      this.events.emit('features.progress', {
+        setId,
+        done,
+        total: videos.length,
+        clipsPerSecond: perSecond === null ? null : perSecond * RETRIEVAL_CLIPS,
+        etaSeconds: perSecond === null ? null : (videos.length - done) / perSecond,
+      });
+    };
+    progress();
+    return new Promise<boolean>((settle, reject) => {
+      const handle = (message: FromExtractionWorker) => {
+        switch (message.type) {
+          case 'backend':
+            break;
+          case 'video':
+            setFeatureSize(db, setId, message.features.vector.length);
+            saveVideoFeatures(db, setId, message.features);
+            done++;
+            progress();
+            break;
+          case 'video-failed':
+            recordFeatureFailure(db, setId, message.videoId, message.reason);
+            done++;
+            progress();
+            break;
+          case 'done':
+            settle(message.cancelled);
+            break;
+          case 'failed':
+            reject(new Error(message.message));
+            break;
+        }
+      };
+      worker.on('message', (message: FromExtractionWorker) => {
+        try {
+          handle(message);
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the extraction worker stopped unexpectedly (exit code ${code})`)));
+      if (active.controller.signal.aborted) worker.postMessage({ type: 'cancel' });
+      worker.postMessage({
+        type: 'start',
+        start: {
+          config: resolved.config,
+          weights: resolved.weights,
+          videos: videos.map((video) => ({ ref: libraryVideoRef(video), contentHash: video.contentHash })),
+          clipsPerVideo: RETRIEVAL_CLIPS,
+          framesPerClip,
+          tools,
+          frameCacheFolder: join(cacheDir, 'frames'),
+          frameCacheBytes: this.library.frameCacheBytes,
+        },
+      });
+    }).finally(() => worker.terminate());
+  }
+}
