@@ -71,4 +71,24 @@ describe('pretext train', () => {
     const trainSteps = detail.metrics.filter((point) => point.split === 'train').map((point) => point.step);
     expect(trainSteps).toEqual(Array.from({ length: 400 }, (_, index) => index + 1));
   }, 300_000);
+
+  it('cancels on Ctrl-C (SIGINT): exit code 130 and the run recorded as cancelled', async () => {
+    const child = spawn(process.execPath, [CLI, 'train', '--task', 'odd-one-out', '--steps', '400', '--library', library], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let log = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (/step [1-9]\d*\/400/.test(log) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((done) => child.once('exit', done));
+    expect(code, log).toBe(130);
+    const summary = /Run (\d+) cancelled at step (\d+)\/400/.exec(stdout);
+    expect(summary, stdout).not.toBeNull();
+    expect(Number(summary?.[2])).toBeLessThan(400);
+    const runs = JSON.parse(pretext('runs', '--library', library, '--json').stdout) as { id: number; status: string }[];
+    expect(runs.find((item) => item.id === Number(summary?.[1]))?.status).toBe('cancelled');
+  }, 120_000);
 });

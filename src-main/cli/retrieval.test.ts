@@ -1,0 +1,85 @@
+/** extract, retrieve, eval and export-features as a user runs them, on the generated demo library. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = resolve(import.meta.dirname, '../../bin/pretext.js');
+let work: string;
+let library: string;
+
+function pretext(...args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'pretext-cli-retrieval-'));
+  library = join(work, 'lib.pretext');
+  const demo = pretext('demo', '--library', library, '--json');
+  expect(demo.status, demo.stderr).toBe(0);
+}, 240_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('pretext retrieval commands', () => {
+  it('extracts random-init features for all 16 demo videos, then has nothing left to do', () => {
+    const first = pretext('extract', '--run', 'random', '--library', library, '--json');
+    expect(first.status, first.stderr).toBe(0);
+    const set = JSON.parse(first.stdout) as { id: number; status: string; videoCount: number; missingCount: number; backbone: string };
+    expect(set).toMatchObject({ status: 'ready', videoCount: 16, missingCount: 0, backbone: 'r3d' });
+    const again = JSON.parse(pretext('extract', '--run', 'random', '--library', library, '--json').stdout) as { id: number };
+    expect(again.id).toBe(set.id);
+  }, 120_000);
+
+  it('retrieves the k nearest other videos, best first, with label matches', () => {
+    const result = pretext('retrieve', '--video', '1', '--run', 'random', '--k', '5', '--library', library, '--json');
+    expect(result.status, result.stderr).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { query: { videoId: number; label: string }; neighbours: { videoId: number; score: number; sameLabel: boolean; rank: number }[] };
+    expect(parsed.query).toMatchObject({ videoId: 1, label: 'move_down' });
+    expect(parsed.neighbours.map((n) => n.rank)).toEqual([1, 2, 3, 4, 5]);
+    expect(parsed.neighbours.some((n) => n.videoId === 1)).toBe(false);
+    const scores = parsed.neighbours.map((n) => n.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const text = pretext('retrieve', '--video', '1', '--run', 'random', '--k', '3', '--clip', '4', '--library', library);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout.split('\n').filter((line) => /^\s+\d+\s+-?\d\.\d{4}/.test(line))).toHaveLength(3);
+    expect(text.stdout).toMatch(/\[\d+\.\d\d–\d+\.\d\d s\]/);
+  }, 120_000);
+
+  it('evaluates top-k on a seeded split of the labelled folders', () => {
+    const result = pretext('eval', '--run', 'random', '--library', library, '--json');
+    expect(result.status, result.stderr).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { topK: Record<string, number>; queries: number; gallery: number; split: { labels: number; kind: string } };
+    expect(Object.keys(parsed.topK)).toEqual(['1', '5', '10', '20', '50']);
+    expect(parsed.split).toMatchObject({ labels: 4, kind: 'seeded' });
+    expect(parsed.queries + parsed.gallery).toBe(16);
+    // 12 training videos: every test video finds its label among all of them.
+    expect(parsed.topK['20']).toBe(1);
+  }, 120_000);
+
+  it('exports the vectors as .npy with a row index, and as CSV', () => {
+    const npy = join(work, 'features.npy');
+    const exported = pretext('export-features', '--run', 'random', '--format', 'npy', '--out', npy, '--library', library, '--json');
+    expect(exported.status, exported.stderr).toBe(0);
+    const { videos, featureSize } = JSON.parse(exported.stdout) as { videos: number; featureSize: number };
+    const bytes = readFileSync(npy);
+    expect(bytes.subarray(1, 6).toString('latin1')).toBe('NUMPY');
+    expect(bytes.toString('latin1')).toContain(`'shape': (${videos}, ${featureSize})`);
+    expect(readFileSync(`${npy}.videos.csv`, 'utf8').trim().split('\n')).toHaveLength(videos + 1);
+    const csv = join(work, 'features.csv');
+    expect(pretext('export-features', '--run', 'random', '--format', 'csv', '--out', csv, '--library', library).status).toBe(0);
+    const header = readFileSync(csv, 'utf8').split('\n')[0] as string;
+    expect(header.split(',')).toHaveLength(2 + featureSize);
+  }, 120_000);
+
+  it('explains bad input', () => {
+    expect(pretext('extract', '--library', library).stderr).toMatch(/--run ID\|random is required/);
+    const unknownRun = pretext('extract', '--run', '999', '--library', library);
+    expect(unknownRun.status).toBe(1);
+    expect(unknownRun.stderr).toMatch(/No training run 999/);
+    expect(pretext('retrieve', '--video', '9999', '--run', 'random', '--library', library).stderr).toMatch(/no features in set/);
+    const format = pretext('export-features', '--run', 'random', '--format', 'xml', '--library', library);
+    expect(format.status).toBe(2);
+    expect(format.stderr).toMatch(/--format must be one of npy, csv/);
+  }, 120_000);
+});
