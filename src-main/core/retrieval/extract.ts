@@ -9,7 +9,7 @@ import * as tf from '../compute/tf.ts';
 import type { VideoFeatures } from '../db/features.ts';
 import { cropResize, writeUnitFloats } from '../frames/augment.ts';
 import type { FrameSource, VideoRef } from '../frames/frame-source.ts';
-import { isMediaError } from '../media/errors.ts';
+import { isMediaError, MediaError } from '../media/errors.ts';
 import type { Encoder } from '../models/encoder.ts';
 import { centreCrop } from '../tasks/crops.ts';
 import { clipWindows, type ClipWindow } from './clips.ts';
@@ -26,6 +26,8 @@ export interface ExtractionOptions {
   onVideo(features: VideoFeatures): void;
   onFailure(videoId: number, reason: string): void;
   signal?: AbortSignal;
+  /** Input values per forward pass (default PASS_INPUT_BUDGET). */
+  passBudget?: number;
 }
 
 /** The clips of one video as the encoder's input: [clips, frames, side, side, 3] in [0, 1]. */
@@ -34,6 +36,7 @@ async function clipPixels(options: ExtractionOptions, ref: VideoRef): Promise<{ 
   const side = inputSide(options.encoder);
   const grid = await options.source.openGrid(ref, { ...frame, fps: SAMPLING_FPS }, options.signal ? { signal: options.signal } : {});
   try {
+    if (grid.frameCount < 1) throw new MediaError('no frames: nothing could be decoded', { filePath: ref.path });
     const windows = clipWindows(grid.frameCount, options.clipsPerVideo, options.framesPerClip, SAMPLING_FPS);
     const indices = windows.flatMap((window) => window.frames);
     const rgb = await grid.readFrames(indices);
@@ -50,12 +53,30 @@ async function clipPixels(options: ExtractionOptions, ref: VideoRef): Promise<{ 
   }
 }
 
+/**
+ * Input values per forward pass. Paper-size clips (16 × 112² for VCOP, 16 × 227² frames for S&L) go
+ * one at a time, or wasm's 4 GB heap overflows in the first convolution; tiny ones all at once.
+ */
+export const PASS_INPUT_BUDGET = 1_000_000;
+
 async function encodeVideo(options: ExtractionOptions, ref: VideoRef, contentHash: string | null): Promise<VideoFeatures> {
   const { pixels, windows } = await clipPixels(options, ref);
   const side = inputSide(options.encoder);
-  const input = tf.tensor5d(pixels, [options.clipsPerVideo, options.framesPerClip, side, side, 3]);
+  const clipValues = options.framesPerClip * side * side * 3;
+  const perPass = Math.max(1, Math.floor((options.passBudget ?? PASS_INPUT_BUDGET) / clipValues));
+  const passes: tf.Tensor2D[] = [];
   try {
-    const clips = clipFeatures(options.encoder, input);
+    for (let first = 0; first < options.clipsPerVideo; first += perPass) {
+      const count = Math.min(perPass, options.clipsPerVideo - first);
+      const values = pixels.subarray(first * clipValues, (first + count) * clipValues);
+      const input = tf.tensor5d(values, [count, options.framesPerClip, side, side, 3]);
+      try {
+        passes.push(clipFeatures(options.encoder, input));
+      } finally {
+        input.dispose();
+      }
+    }
+    const clips = tf.concat(passes);
     const mean = videoFeature(clips);
     const [clipVectors, vector] = await Promise.all([clips.data(), mean.data()]);
     tf.dispose([clips, mean]);
@@ -67,7 +88,7 @@ async function encodeVideo(options: ExtractionOptions, ref: VideoRef, contentHas
       clips: windows.map((window) => window.span),
     };
   } finally {
-    input.dispose();
+    tf.dispose(passes);
   }
 }
 
