@@ -53,6 +53,10 @@ const EXPECTED_MOTION: Record<MotionDirection, { x: number; y: number }> = {
   left: { x: -1, y: 0 },
   down: { x: 0, y: 1 },
   up: { x: 0, y: -1 },
+  'up-left': { x: -1, y: -1 },
+  'up-right': { x: 1, y: -1 },
+  'down-left': { x: -1, y: 1 },
+  'down-right': { x: 1, y: 1 },
 };
 
 describe.each(labelled)('synthesizeVideo with %s', (_label, tools) => {
@@ -84,10 +88,11 @@ describe.each(labelled)('synthesizeVideo with %s', (_label, tools) => {
     const end = brightCentroid(frames[frames.length - 1] as Buffer);
     const expected = EXPECTED_MOTION[direction];
     const travel = { x: end.x - start.x, y: end.y - start.y };
-    // Most of the free room along the axis, no drift across it.
-    const room = expected.x !== 0 ? WIDTH : HEIGHT;
-    expect((expected.x !== 0 ? travel.x * expected.x : travel.y * expected.y) / room).toBeGreaterThan(0.4);
-    expect(Math.abs(expected.x !== 0 ? travel.y : travel.x)).toBeLessThan(2);
+    // Most of the free room along each moving axis, no drift along a still one.
+    for (const [axis, room] of [['x', WIDTH], ['y', HEIGHT]] as const) {
+      if (expected[axis] === 0) expect(Math.abs(travel[axis])).toBeLessThan(2);
+      else expect((travel[axis] * expected[axis]) / room).toBeGreaterThan(0.4);
+    }
   });
 
   it('plays a pattern backwards and fades it in or out', async () => {

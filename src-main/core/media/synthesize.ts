@@ -12,8 +12,20 @@ import type { MediaTools } from './tools.ts';
 
 export const SYNTH_PATTERNS = ['testsrc', 'mandelbrot', 'moving-box', 'life'] as const;
 export type SynthPattern = (typeof SYNTH_PATTERNS)[number];
-export const MOTION_DIRECTIONS = ['left', 'right', 'up', 'down'] as const;
+export const MOTION_DIRECTIONS = ['left', 'right', 'up', 'down', 'up-left', 'up-right', 'down-left', 'down-right'] as const;
 export type MotionDirection = (typeof MOTION_DIRECTIONS)[number];
+
+/** Each direction's step on x and y (screen y grows downwards). */
+const DIRECTION_STEPS: Record<MotionDirection, readonly [number, number]> = {
+  left: [-1, 0],
+  right: [1, 0],
+  up: [0, -1],
+  down: [0, 1],
+  'up-left': [-1, -1],
+  'up-right': [1, -1],
+  'down-left': [-1, 1],
+  'down-right': [1, 1],
+};
 export const FADES = ['in', 'out'] as const;
 export type Fade = (typeof FADES)[number];
 export const MOTION_TIMINGS = ['steady', 'dash'] as const;
@@ -126,20 +138,28 @@ function progressExpression(spec: SynthSpec, random: () => number): string {
  */
 function movingBoxGraph(spec: SynthSpec, size: string, rate: string, random: () => number): string {
   const { width, height, seconds } = spec;
-  const direction = spec.direction ?? 'right';
+  const steps = DIRECTION_STEPS[spec.direction ?? 'right'];
   const box = 2 * Math.round((Math.min(width, height) * (0.15 + 0.1 * random())) / 2);
-  const horizontal = direction === 'left' || direction === 'right';
-  const room = (horizontal ? width : height) - box;
-  const lane = between(random, 0, (horizontal ? height : width) - box);
-  const near = between(random, 0, room * 0.15);
-  const far = room - between(random, 0, room * 0.15);
-  const [from, to] = direction === 'right' || direction === 'down' ? [near, far] : [far, near];
-  const along = `${from}+(${to - from})*${progressExpression(spec, random)}`;
-  const [x, y] = horizontal ? [along, String(lane)] : [String(lane), along];
+  const rooms = [width - box, height - box];
+  // A still axis draws its lane first, then each moving axis its start and end (x before y).
+  const position: string[] = ['', ''];
+  const moving: { axis: number; from: number; to: number }[] = [];
+  for (const axis of [0, 1].sort((a, b) => Math.abs(steps[a] as number) - Math.abs(steps[b] as number))) {
+    const room = rooms[axis] as number;
+    if (steps[axis] === 0) {
+      position[axis] = String(between(random, 0, room));
+      continue;
+    }
+    const near = between(random, 0, room * 0.15);
+    const far = room - between(random, 0, room * 0.15);
+    moving.push({ axis, ...((steps[axis] as number) > 0 ? { from: near, to: far } : { from: far, to: near }) });
+  }
+  const progress = progressExpression(spec, random);
+  for (const { axis, from, to } of moving) position[axis] = `${from}+(${to - from})*${progress}`;
   const background = `color=c=${hexColor(random, 0, 60)}:s=${size}:r=${rate}:d=${seconds}`;
   const foreground = `color=c=${hexColor(random, 190, 255)}:s=${box}x${box}:r=${rate}:d=${seconds}`;
   // overlay evaluates x/y per frame with t on every ffmpeg version; drawbox only learnt t later.
-  return `${background}[bg];${foreground}[box];[bg][box]overlay=x='${x}':y='${y}':shortest=1`;
+  return `${background}[bg];${foreground}[box];[bg][box]overlay=x='${position[0]}':y='${position[1]}':shortest=1`;
 }
 
 /** The pattern's graph, then the time effects: reversed (of exactly the clip's frames) and faded. */
