@@ -179,12 +179,15 @@ step()
 print(json.dumps({'stepS': sum(step() for _ in range(spec['steps'])) / spec['steps'], 'threads': torch.get_num_threads()}))
 `;
 
+/** The Python with torch: PYTHON, else python3 on PATH (Debian's python3-torch lives in /usr/bin/python3). */
+const PYTHON = process.env.PYTHON ?? 'python3';
+
 function torchAvailable(): boolean {
-  return spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+  return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
 function runTorch(benchCase: BenchCase, steps: number): { stepS: number; threads: number } | null {
-  const result = spawnSync('python3', ['-', JSON.stringify(torchSpec(benchCase, steps))], { input: TORCH_SCRIPT, encoding: 'utf8' });
+  const result = spawnSync(PYTHON, ['-', JSON.stringify(torchSpec(benchCase, steps))], { input: TORCH_SCRIPT, encoding: 'utf8' });
   if (result.status !== 0) {
     console.error(`PyTorch failed on ${benchCase.id}: ${result.stderr.trim().split('\n').at(-1)}`);
     return null;
@@ -225,7 +228,7 @@ if (values.child) {
   const sizes = values.sizes.split(',') as Size[];
   const backends = values.backends.split(',') as ConcreteBackend[];
   const torch = torchAvailable();
-  if (!torch) console.log('PyTorch: skipped (python3 cannot import torch; on Debian: apt install python3-torch)');
+  if (!torch) console.log(`PyTorch: skipped (${PYTHON} cannot import torch; on Debian: apt install python3-torch, then PYTHON=/usr/bin/python3)`);
   console.log(`auto: ${describeSelection(await initBackend('auto')).join('; ')}`);
   const rows: Record<string, string | number>[] = [];
   for (const benchCase of allCases.filter((candidate) => sizes.includes(candidate.size))) {
