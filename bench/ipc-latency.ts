@@ -30,7 +30,7 @@ try {
   const library = new LibraryService({ events });
   library.open(join(work, 'lib.pretext'), true);
   await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
-  const bridge = await startBridge({ handlers: createHandlers(library), events, mediaFile: () => null, staticDir });
+  const bridge = await startBridge({ handlers: createHandlers(library), events, mediaFile: async () => null, staticDir });
 
   const sample = async (count: number) => {
     const times: number[] = [];

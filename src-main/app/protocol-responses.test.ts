@@ -101,7 +101,7 @@ describe('fileResponse', () => {
 });
 
 describe('respondWithMedia', () => {
-  const mediaFile = (kind: string, id: number) => (kind === 'video' && id === 7 ? join(dir, 'clip.mp4') : null);
+  const mediaFile = async (kind: string, id: number) => (kind === 'video' && id === 7 ? join(dir, 'clip.mp4') : null);
 
   it('serves only files the library resolves for an id', async () => {
     const request = new Request('pretext-media://video/7', { headers: { range: 'bytes=0-1' } });

@@ -4,7 +4,7 @@
 import { createReadStream, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { MEDIA_SCHEME, type MediaKind } from '../shared/routes.ts';
+import { isMediaKind, MEDIA_SCHEME, type MediaKind } from '../shared/routes.ts';
 import { contentTypeOf, parseRange } from '../server/media.ts';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from './security.ts';
 
@@ -26,7 +26,7 @@ export function parseMediaUrl(url: string): MediaRequest | null {
   }
   const kind = parsed.host;
   const segments = parsed.pathname.split('/').filter(Boolean);
-  if (parsed.protocol !== `${MEDIA_SCHEME}:` || (kind !== 'thumbnail' && kind !== 'video')) return null;
+  if (parsed.protocol !== `${MEDIA_SCHEME}:` || !isMediaKind(kind)) return null;
   if (segments.length !== 1 || !/^\d+$/.test(segments[0] ?? '')) return null;
   const id = Number(segments[0]);
   return Number.isSafeInteger(id) && id > 0 ? { kind, id } : null;
@@ -105,10 +105,10 @@ export async function fileResponse(
 /** A thumbnail or video of the open library, looked up by id: a request can never name a path. */
 export async function respondWithMedia(
   request: Request,
-  mediaFile: (kind: MediaKind, id: number) => string | null,
+  mediaFile: (kind: MediaKind, id: number) => Promise<string | null>,
 ): Promise<Response> {
   const media = parseMediaUrl(request.url);
-  const file = media ? mediaFile(media.kind, media.id) : null;
+  const file = media ? await mediaFile(media.kind, media.id) : null;
   return file ? fileResponse(file, request, { 'cache-control': 'private, max-age=60' }) : notFound();
 }
 

@@ -23,7 +23,7 @@ describe('app schemes', () => {
 
   it('route the app scheme to the renderer folder and the media scheme to library files', async () => {
     const { handleAppSchemes } = await import('./protocol.ts');
-    const mediaFile = vi.fn(() => null);
+    const mediaFile = vi.fn(async () => null);
     handleAppSchemes('/nonexistent/renderer', mediaFile);
     expect([...handlers.keys()].sort()).toEqual([APP_SCHEME, MEDIA_SCHEME].sort());
     const media = await handlers.get(MEDIA_SCHEME)!(new Request(`${MEDIA_SCHEME}://video/4`));

@@ -17,7 +17,7 @@ export function registerAppSchemes(): void {
 /** Serves the built renderer on the app scheme and the open library's media on the media scheme. */
 export function handleAppSchemes(
   rendererDir: string,
-  mediaFile: (kind: MediaKind, id: number) => string | null,
+  mediaFile: (kind: MediaKind, id: number) => Promise<string | null>,
 ): void {
   protocol.handle(APP_SCHEME, (request) => respondWithAppFile(request, rendererDir));
   protocol.handle(MEDIA_SCHEME, (request) => respondWithMedia(request, mediaFile));

@@ -159,6 +159,10 @@ describe('bridge', () => {
     expect((await raw(BRIDGE.mediaPath('video', id + 1), auth)).status).toBe(404);
     expect((await raw('/media/video/..%2f..%2fsecret.txt', auth)).status).toBe(404);
     expect((await raw(`/media/file/${id}`, auth)).status).toBe(404);
+    // Not a real video: no playable copy can be made, so the file itself is served.
+    const playable = await raw(BRIDGE.mediaPath('playable', id), auth);
+    expect(playable.status).toBe(200);
+    expect(playable.body.toString()).toBe('0123456789');
   });
 
   it('streams contract events as server-sent events', async () => {

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import { BRIDGE } from '../shared/contract.ts';
+import { isMediaKind, type MediaKind } from '../shared/routes.ts';
 import type { ErrorCode } from '../shared/errors.ts';
 import { dispatch, type Handlers } from '../core/api/dispatch.ts';
 import type { EventHub } from '../core/api/events.ts';
@@ -14,7 +15,7 @@ export interface BridgeOptions {
   handlers: Handlers;
   events: EventHub;
   /** Resolves a media request to a file the library knows, or null. */
-  mediaFile: (kind: 'thumbnail' | 'video', videoId: number) => string | null;
+  mediaFile: (kind: MediaKind, videoId: number) => Promise<string | null>;
   /** The built renderer (out/renderer). */
   staticDir: string;
   host?: string;
@@ -213,11 +214,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   async function serveMedia(request: IncomingMessage, response: ServerResponse, kind: string, id: string) {
     const videoId = Number(id);
-    if ((kind !== 'thumbnail' && kind !== 'video') || !Number.isSafeInteger(videoId) || videoId <= 0) {
+    if (!isMediaKind(kind) || !Number.isSafeInteger(videoId) || videoId <= 0) {
       response.writeHead(404).end('Not found');
       return;
     }
-    const file = options.mediaFile(kind, videoId);
+    const file = await options.mediaFile(kind, videoId);
     if (!file) {
       response.writeHead(404).end('Not found');
       return;

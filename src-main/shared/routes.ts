@@ -1,7 +1,14 @@
 /** Names of the bridge's HTTP routes and the Electron media scheme; no zod, so the renderer can import it. */
 import type { MethodName } from './contract.ts';
 
-export type MediaKind = 'thumbnail' | 'video';
+/**
+ * What a media URL serves: a thumbnail, the video file as it is, or the video in a codec every
+ * browser plays (the file itself when it already is, else an H.264 copy made once and kept).
+ */
+export const MEDIA_KINDS = ['thumbnail', 'video', 'playable'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+export const isMediaKind = (value: string): value is MediaKind => (MEDIA_KINDS as readonly string[]).includes(value);
 
 /** Custom protocol the Electron shell registers for thumbnails and videos of the open library. */
 export const MEDIA_SCHEME = 'pretext-media';

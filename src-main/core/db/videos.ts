@@ -186,13 +186,19 @@ export function getVideo(db: ReadableDB, id: number): VideoDto | undefined {
 }
 
 /** The thumbnail file name of a video, for the media route. */
-export function getVideoFiles(
-  db: ReadableDB,
-  id: number,
-): { path: string; thumbnail: string | null; status: VideoStatus } | undefined {
-  return db.prepare('SELECT path, thumbnail, status FROM videos WHERE id = ?').get(id) as
-    | { path: string; thumbnail: string | null; status: VideoStatus }
-    | undefined;
+export interface VideoFiles {
+  path: string;
+  thumbnail: string | null;
+  status: VideoStatus;
+  codec: string | null;
+  container: string | null;
+  contentHash: string | null;
+}
+
+export function getVideoFiles(db: ReadableDB, id: number): VideoFiles | undefined {
+  return db
+    .prepare('SELECT path, thumbnail, status, codec, container, content_hash AS contentHash FROM videos WHERE id = ?')
+    .get(id) as VideoFiles | undefined;
 }
 
 /** Paths of the videos stored under a folder that are not yet marked missing. */

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -10,6 +12,7 @@ import type {
   VideoPage,
 } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
+import type { MediaKind } from '../../shared/routes.ts';
 import type { EventHub } from '../api/events.ts';
 import { openLibraryDatabase, type WritableDB } from '../db/connection.ts';
 import { closeInterruptedJobs, createJob, getJob, importRoots, listFailures, listJobs } from '../db/jobs.ts';
@@ -19,6 +22,7 @@ import { closeInterruptedFeatureSets } from '../db/features.ts';
 import { getVideo, getVideoFiles, labelCounts, listVideos, statusCounts, type VideoFilter } from '../db/videos.ts';
 import { FrameCache } from '../frames/frame-cache.ts';
 import { createFfmpegFrameSource, type FrameSource } from '../frames/frame-source.ts';
+import { isBrowserPlayable, writePlayableCopy } from '../media/playable.ts';
 import { getMediaTools, type MediaTools } from '../media/tools.ts';
 import { previewTuple, type PreviewRequest } from '../preview/tuple-preview.ts';
 import { TrainingService } from '../training/service.ts';
@@ -64,6 +68,8 @@ export class LibraryService {
   private file: string | null = null;
   private readonly imports = new Map<number, RunningImport>();
   private frameSource: FrameSource | null = null;
+  /** Playable copies being made, so concurrent requests for one video share one ffmpeg. */
+  private readonly playableCopies = new Map<string, Promise<string>>();
   /** Training runs of this library, in a worker thread. */
   readonly training: TrainingService;
   /** Retrieval features of this library, extracted in a worker thread. */
@@ -233,14 +239,28 @@ export class LibraryService {
 
   /**
    * The file behind a media request, or null. Only videos the library knows are served, so a
-   * request can never name an arbitrary path.
+   * request can never name an arbitrary path. 'playable' makes (once) an H.264 copy of a video
+   * browsers cannot play; when that fails the original is served and the player says why.
    */
-  mediaFile(kind: 'thumbnail' | 'video', videoId: number): string | null {
+  async mediaFile(kind: MediaKind, videoId: number): Promise<string | null> {
     if (!this.db) return null;
     const files = getVideoFiles(this.db, videoId);
     if (!files) return null;
-    if (kind === 'video') return files.status === 'ready' || files.status === 'duplicate' ? files.path : null;
-    return files.thumbnail ? resolve(this.thumbnailDir(), files.thumbnail) : null;
+    if (kind === 'thumbnail') return files.thumbnail ? resolve(this.thumbnailDir(), files.thumbnail) : null;
+    if (files.status !== 'ready' && files.status !== 'duplicate') return null;
+    if (kind === 'video' || isBrowserPlayable(files.codec, files.container)) return files.path;
+    // Named by content, so a changed file gets a new copy; a digest, because hashes hold ':'.
+    const version = createHash('sha256').update(files.contentHash ?? files.path).digest('hex').slice(0, 16);
+    const copy = resolve(cacheDirFor(this.file as string), 'playable', `${videoId}-${version}.mp4`);
+    let making = this.playableCopies.get(copy);
+    if (!making) {
+      making = access(copy)
+        .catch(async () => writePlayableCopy(await this.resolveTools(), files.path, copy))
+        .then(() => copy)
+        .finally(() => this.playableCopies.delete(copy));
+      this.playableCopies.set(copy, making);
+    }
+    return making.catch(() => files.path);
   }
 
   /** Cancels running jobs, waits for them to record their state (training checkpoints), and closes the database. */

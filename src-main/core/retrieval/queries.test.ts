@@ -189,7 +189,7 @@ describe('embedding map', () => {
     const set = addSet('s', 'run', new Map([[a, angle(0)], [b, angle(5)], [c, angle(180)]]));
     const map = library.retrieval.map(set, 'pca', 0);
     expect(map.points.map((point) => [point.videoId, point.label])).toEqual([[a, 'x'], [b, 'x'], [c, 'y']]);
-    const [pa, pb, pc] = map.points as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
+    const [pa, pb, pc] = map.points as unknown as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
     const distance = (p: { x: number; y: number }, q: { x: number; y: number }) => Math.hypot(p.x - q.x, p.y - q.y);
     expect(distance(pa, pb)).toBeLessThan(distance(pa, pc) / 5);
     expect(library.retrieval.map(set, 'pca', 0)).toEqual(map);
