@@ -1,0 +1,70 @@
+// Whole-pipeline training speed per task/backbone (tiny presets): decoding, sampling and batching in
+// the training worker next to the model, on a generated library. Prints steps/s, tuple elements/s, the share of
+// step time spent waiting for data (goal < 10 %) and the process's peak RSS.
+// Usage: npx tsx bench/train.ts [--steps 80]
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { TrainingProgress } from '../src-main/shared/dto.ts';
+import type { TaskId } from '../src-main/shared/tasks.ts';
+import { trainPreset, type Backbone } from '../src-main/shared/training.ts';
+import { EventHub } from '../src-main/core/api/events.ts';
+import { LibraryService } from '../src-main/core/library/service.ts';
+import { synthesizeVideo } from '../src-main/core/media/synthesize.ts';
+import { getMediaTools } from '../src-main/core/media/tools.ts';
+import { tupleShape } from '../src-main/core/models/tuple-input.ts';
+import { printReport } from './report.ts';
+
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '80' } } });
+const steps = Number(values.steps);
+const CASES: [TaskId, Backbone][] = [
+  ['order-verification', 'alexnet'],
+  ['sequence-sorting', 'alexnet'],
+  ['odd-one-out', 'alexnet'],
+  ['clip-order', 'c3d'],
+  ['clip-order', 'r3d'],
+  ['clip-order', 'r2plus1d'],
+];
+
+const work = mkdtempSync(join(tmpdir(), 'pretext-bench-train-'));
+try {
+  const tools = await getMediaTools();
+  mkdirSync(join(work, 'videos'));
+  for (let seed = 0; seed < 12; seed++) {
+    await synthesizeVideo(tools, join(work, 'videos', `zoom${seed}.mp4`), { seconds: 4, width: 96, height: 72, fps: 25, pattern: 'mandelbrot', seed });
+  }
+  const events = new EventHub();
+  const library = new LibraryService({ events });
+  library.open(join(work, 'lib.pretext'), true);
+  await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+
+  const rows: Record<string, string | number>[] = [];
+  for (const [task, backbone] of CASES) {
+    const config = { ...trainPreset(task, backbone, 'tiny'), steps, evaluateEvery: steps, checkpointEvery: steps };
+    let last: TrainingProgress | null = null;
+    const stop = events.on('training.progress', (progress) => {
+      if (progress.phase === 'training' && progress.stepsPerSecond !== null) last = progress;
+    });
+    const run = await library.training.wait(library.training.start(config).id);
+    stop();
+    const progress = last as TrainingProgress | null;
+    const [elements] = tupleShape(config.task);
+    const stepsPerSecond = progress?.stepsPerSecond ?? 0;
+    rows.push({
+      case: `${task} ${backbone}`,
+      status: run.status,
+      backend: run.backend ?? '',
+      batch: config.batchSize,
+      stepsPerSecond,
+      // Frames for the frame tasks (O3N: subsequences), clips for VCOP.
+      elementsPerSecond: stepsPerSecond * config.batchSize * elements,
+      dataWaitShare: progress?.dataWaitShare ?? '',
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    });
+  }
+  await library.close();
+  printReport('training through the whole pipeline (tiny presets, worker thread)', rows, { steps, videos: 12 });
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
