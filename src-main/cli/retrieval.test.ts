@@ -1,23 +1,14 @@
 /** extract, retrieve, eval and export-features as a user runs them, on the generated demo library. */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoLibrary, pretext } from './test-support.ts';
 
-const CLI = resolve(import.meta.dirname, '../../bin/pretext.js');
 let work: string;
 let library: string;
 
-function pretext(...args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
-}
-
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'pretext-cli-retrieval-'));
-  library = join(work, 'lib.pretext');
-  const demo = pretext('demo', '--library', library, '--json');
-  expect(demo.status, demo.stderr).toBe(0);
+  ({ work, library } = demoLibrary('pretext-cli-retrieval-'));
 }, 240_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -2,27 +2,18 @@
  * The CLI end to end, as a user runs it: a real training process killed with SIGKILL mid-run, then
  * resumed. The library must stay consistent and the metric series must have no gap and no duplicate.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, demoLibrary, pretext } from './test-support.ts';
 
-const CLI = resolve(import.meta.dirname, '../../bin/pretext.js');
 let work: string;
 let library: string;
 
-function pretext(...args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
-}
-
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'pretext-cli-train-'));
-  library = join(work, 'lib.pretext');
-  const demo = pretext('demo', '--library', library, '--json');
-  expect(demo.status, demo.stderr).toBe(0);
-});
+  ({ work, library } = demoLibrary('pretext-cli-train-'));
+}, 240_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('pretext train', () => {

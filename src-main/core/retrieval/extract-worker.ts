@@ -1,19 +1,14 @@
 /** The feature-extraction worker thread: encoder forward passes never block the main loop. */
-import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../compute/backend.ts';
+import { serveJob } from '../compute/worker-job.ts';
 import { FrameCache } from '../frames/frame-cache.ts';
 import { createFfmpegFrameSource } from '../frames/frame-source.ts';
 import { folderHandler, loadCheckpoint } from '../models/checkpoint.ts';
 import { buildTaskModel } from '../models/task-models.ts';
 import { extractFeatures } from './extract.ts';
-import type { ExtractionStart, FromExtractionWorker, ToExtractionWorker } from './protocol.ts';
+import type { ExtractionStart, FromExtractionWorker } from './protocol.ts';
 
-const port = parentPort;
-if (!port) throw new Error('the extraction worker must run in a worker thread');
-const controller = new AbortController();
-const post = (message: FromExtractionWorker) => port.postMessage(message);
-
-async function run(start: ExtractionStart): Promise<void> {
+serveJob<ExtractionStart, FromExtractionWorker>('extraction', async (start, signal, post) => {
   const { config, weights } = start;
   const { backend } = await initBackend(config.backend);
   post({ type: 'backend', backend });
@@ -31,19 +26,11 @@ async function run(start: ExtractionStart): Promise<void> {
       framesPerClip: start.framesPerClip,
       onVideo: (features) => post({ type: 'video', features }),
       onFailure: (videoId, reason) => post({ type: 'video-failed', videoId, reason }),
-      signal: controller.signal,
+      signal,
     });
     post({ type: 'done', cancelled: !finished });
   } finally {
     model.dispose();
     await cache.flush();
   }
-}
-
-port.on('message', (message: ToExtractionWorker) => {
-  if (message.type === 'cancel') controller.abort();
-  else
-    run(message.start).catch((error: unknown) =>
-      post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
-    );
 });

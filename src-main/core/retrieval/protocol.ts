@@ -18,8 +18,6 @@ export interface ExtractionStart {
   frameCacheBytes: number;
 }
 
-export type ToExtractionWorker = { type: 'start'; start: ExtractionStart } | { type: 'cancel' };
-
 export type FromExtractionWorker =
   | { type: 'backend'; backend: string }
   | { type: 'video'; features: VideoFeatures }

@@ -19,8 +19,6 @@ export interface WorkerStart {
   checkpointRoot: string;
 }
 
-export type ToWorker = { type: 'start'; start: WorkerStart } | { type: 'cancel' };
-
 export type FromWorker =
   | { type: 'backend'; backend: string }
   | { type: 'metrics'; points: MetricPoint[] }
