@@ -21,6 +21,14 @@ export type TaskId = (typeof TASK_IDS)[number];
 export const PRESET_NAMES = ['paper', 'tiny'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
+/**
+ * S&L classifier over the concatenated fc7 features: the paper's single linear layer, or one hidden
+ * ReLU layer first. A linear layer scores each frame separately and adds the scores, which cannot
+ * express "the middle frame lies between the other two" (betweenness is not a sum of per-frame
+ * terms); it learns only from per-frame cues of real footage. Measured on generated growing boxes:
+ * linear stays at the 0.75 majority class after 800 tiny steps, the hidden layer reaches 0.94.
+ */
+export const ORDER_VERIFICATION_HEADS = ['linear', 'hidden-layer'] as const;
 /** O3N fusion of the subsequence features before the classifier. */
 export const ODD_ONE_OUT_FUSIONS = ['concat', 'sum-of-differences'] as const;
 /** VCOP crops: random for training, centred for evaluation. */
@@ -96,6 +104,7 @@ export const orderVerificationConfigSchema = z
     frameSize,
     /** One random crop shared by the tuple's frames. */
     cropSize: pixels('cropSize'),
+    head: oneOf('head', ORDER_VERIFICATION_HEADS),
   })
   .strict()
   .refine(...fitsSpacing(5))
@@ -174,6 +183,7 @@ export type SequenceSortingConfig = z.infer<typeof sequenceSortingConfigSchema>;
 export type OddOneOutConfig = z.infer<typeof oddOneOutConfigSchema>;
 export type ClipOrderConfig = z.infer<typeof clipOrderConfigSchema>;
 export type OddOneOutFusion = (typeof ODD_ONE_OUT_FUSIONS)[number];
+export type OrderVerificationHead = (typeof ORDER_VERIFICATION_HEADS)[number];
 export type ClipOrderMode = (typeof CLIP_ORDER_MODES)[number];
 export type TaskConfigs = { [T in TaskId]: z.infer<(typeof TASK_CONFIG_SCHEMAS)[T]> };
 export type TaskConfig = TaskConfigs[TaskId];
@@ -198,6 +208,7 @@ export const TASK_PRESETS: {
       // Our choice: UCF's 4:3 frames at 256 px high, cropped to the paper's 227×227 input.
       frameSize: { width: 340, height: 256 },
       cropSize: 227,
+      head: 'linear',
     },
     tiny: {
       task: 'order-verification',
@@ -209,6 +220,8 @@ export const TASK_PRESETS: {
       negativeRatio: 0.75,
       frameSize: { width: 64, height: 48 },
       cropSize: 40,
+      // Not the paper's linear layer: see ORDER_VERIFICATION_HEADS.
+      head: 'hidden-layer',
     },
   },
   'sequence-sorting': {

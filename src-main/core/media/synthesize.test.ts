@@ -114,6 +114,22 @@ describe.each(labelled)('synthesizeVideo with %s', (_label, tools) => {
     expect(mean(fadeOut[9] as Buffer)).toBeGreaterThan(5);
   });
 
+  it('grows or shrinks a box around a fixed centre', async () => {
+    const spec = { seconds: 2, width: WIDTH, height: HEIGHT, fps: 10, pattern: 'growing-box' } as const;
+    const areas = async (seed: number) => {
+      await synthesizeVideo(tools, out(`grow${seed}.mp4`), { ...spec, seed });
+      return (await greyFrames(tools, out(`grow${seed}.mp4`))).map((frame) => frame.filter((value) => value > 140).length);
+    };
+    // Seeds 6 and 7 draw a shrinking and a growing box.
+    const runs = await Promise.all([6, 7].map(areas));
+    const changes = runs.map((area) => Math.sign((area.at(-1) as number) - (area[0] as number)));
+    expect(new Set(changes)).toEqual(new Set([1, -1]));
+    for (const area of runs) {
+      const [small, large] = [Math.min(area[0] as number, area.at(-1) as number), Math.max(area[0] as number, area.at(-1) as number)];
+      expect(large).toBeGreaterThan(10 * Math.max(1, small));
+    }
+  });
+
   it('a dashing box rests, crosses in about a second, and rests again', async () => {
     const target = out('box-dash.mp4');
     await synthesizeVideo(tools, target, { seconds: 4, width: WIDTH, height: HEIGHT, fps: 10, pattern: 'moving-box', timing: 'dash', seed: 5 });

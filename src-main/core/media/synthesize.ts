@@ -10,7 +10,7 @@ import { firstMeaningfulLine } from './probe.ts';
 import { runTool } from './run.ts';
 import type { MediaTools } from './tools.ts';
 
-export const SYNTH_PATTERNS = ['testsrc', 'mandelbrot', 'moving-box', 'life'] as const;
+export const SYNTH_PATTERNS = ['testsrc', 'mandelbrot', 'moving-box', 'growing-box', 'life'] as const;
 export type SynthPattern = (typeof SYNTH_PATTERNS)[number];
 export const MOTION_DIRECTIONS = ['left', 'right', 'up', 'down', 'up-left', 'up-right', 'down-left', 'down-right'] as const;
 export type MotionDirection = (typeof MOTION_DIRECTIONS)[number];
@@ -42,8 +42,9 @@ export interface SynthSpec {
   /** moving-box only: where the box travels (default 'right'). */
   direction?: MotionDirection;
   /**
-   * moving-box only: 'steady' crosses at constant speed for the whole clip (default); 'dash' rests,
-   * crosses in about a second at a seeded moment, and rests again — one burst of motion, like an action.
+   * moving-box and growing-box: 'steady' changes at constant speed for the whole clip (default); 'dash'
+   * rests, crosses (or grows) in about a second at a seeded moment, and rests again — one burst of
+   * motion, like an action.
    */
   timing?: MotionTiming;
   /** Default: h264 when this ffmpeg has libx264 (playable in the app), else mpeg4. */
@@ -122,13 +123,13 @@ export function frameRateArg(fps: number): string {
   return `${Math.round(fps * 1000)}/1000`;
 }
 
-/** Share of the crossing done at time t (an ffmpeg expression), for each timing. */
-function progressExpression(spec: SynthSpec, random: () => number): string {
+/** Share of the change done at time `time` (an ffmpeg expression: overlay says t, geq says T), per timing. */
+function progressExpression(spec: SynthSpec, random: () => number, time: 't' | 'T' = 't'): string {
   const { seconds } = spec;
-  if (spec.timing !== 'dash') return `t/${seconds}`;
+  if (spec.timing !== 'dash') return `${time}/${seconds}`;
   const duration = Math.min(seconds, 0.9 + 0.4 * random());
   const start = (seconds - duration) * (0.2 + 0.6 * random());
-  return `clip((t-${start.toFixed(3)})/${duration.toFixed(3)},0,1)`;
+  return `clip((${time}-${start.toFixed(3)})/${duration.toFixed(3)},0,1)`;
 }
 
 /**
@@ -160,6 +161,25 @@ function movingBoxGraph(spec: SynthSpec, size: string, rate: string, random: () 
   const foreground = `color=c=${hexColor(random, 190, 255)}:s=${box}x${box}:r=${rate}:d=${seconds}`;
   // overlay evaluates x/y per frame with t on every ffmpeg version; drawbox only learnt t later.
   return `${background}[bg];${foreground}[box];[bg][box]overlay=x='${position[0]}':y='${position[1]}':shortest=1`;
+}
+
+/**
+ * A light square on a dark background that grows from a dot to most of the frame height, or shrinks
+ * back (seeded), around a seeded centre. Size, unlike position, survives random crops: a strong
+ * per-frame clock for order tasks.
+ */
+function growingBoxGraph(spec: SynthSpec, size: string, rate: string, random: () => number): string {
+  const { width, height, seconds } = spec;
+  const grows = random() < 0.5;
+  const cx = between(random, width * 0.35, width * 0.65);
+  const cy = between(random, height * 0.35, height * 0.65);
+  const largest = Math.round(Math.min(width, height) * 0.4);
+  const [foreground, background] = [between(random, 170, 235), between(random, 10, 60)];
+  const progress = progressExpression(spec, random, 'T');
+  const half = `(2+${largest - 2}*${grows ? progress : `(1-${progress})`})`;
+  // Commas inside a filter's expression are escaped for the graph parser.
+  const inside = `lte(abs(X-${cx}),${half})*lte(abs(Y-${cy}),${half})`.replaceAll(',', '\\,');
+  return `color=c=black:s=${size}:r=${rate}:d=${seconds},format=yuv444p,geq=lum='if(${inside}\\,${foreground}\\,${background})':cb=128:cr=128`;
 }
 
 /** The pattern's graph, then the time effects: reversed (of exactly the clip's frames) and faded. */
@@ -194,6 +214,8 @@ function patternGraph(spec: SynthSpec): string {
     }
     case 'moving-box':
       return movingBoxGraph(spec, size, rate, random);
+    case 'growing-box':
+      return growingBoxGraph(spec, size, rate, random);
   }
 }
 

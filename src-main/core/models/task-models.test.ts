@@ -67,6 +67,17 @@ describe('task models', () => {
     });
   });
 
+  it('S&L tiny: a hidden layer of fc7 width over the three features before the 2 classes', () => {
+    withModel(TASK_PRESETS['order-verification'].tiny, { backbone: 'alexnet', ...TINY }, (model) => {
+      expect(weightShape(model, 'head/hidden/kernel')).toEqual([3 * 256, 256]);
+      expect(weightShape(model, 'head/classifier/kernel')).toEqual([256, 2]);
+    });
+    withModel({ ...TASK_PRESETS['order-verification'].tiny, head: 'linear' }, { backbone: 'alexnet', ...TINY }, (model) => {
+      expect(weightShape(model, 'head/hidden/kernel')).toBeUndefined();
+      expect(weightShape(model, 'head/classifier/kernel')).toEqual([3 * 256, 2]);
+    });
+  });
+
   it('OPN paper: fc6 per 80 px frame, 6 pairs through a shared fc7, 12 classes', () => {
     withModel(TASK_PRESETS['sequence-sorting'].paper, { backbone: 'alexnet', width: 1, seed: 1 }, (model) => {
       expect(model.encoder.featureSize).toBe(4096);

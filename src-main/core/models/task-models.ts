@@ -4,7 +4,7 @@
  * task's fusion and classifier. Input: the pipeline's [tuples, elements, frames, h, w, 3] batch
  * (see tuple-input.ts); output: logits [tuples, classes].
  */
-import type { OddOneOutConfig, TaskConfig } from '../../shared/tasks.ts';
+import type { OddOneOutConfig, OrderVerificationConfig, TaskConfig } from '../../shared/tasks.ts';
 import type { Backbone } from '../../shared/training.ts';
 import * as tf from '../compute/tf.ts';
 import { dense, dropout, sequence, type Layer, type Mode } from './blocks.ts';
@@ -85,11 +85,19 @@ function perPair(layer: Layer): Layer {
   };
 }
 
-/** S&L: the three fc7 features concatenated, one linear layer → correct / incorrect. */
-function orderVerification(parts: Parts<TaskConfig>): Network {
+/**
+ * S&L: the three fc7 features concatenated, one linear layer → correct / incorrect (the paper), or a
+ * hidden ReLU layer of fc7's width first (see ORDER_VERIFICATION_HEADS).
+ */
+function orderVerification(parts: Parts<OrderVerificationConfig>): Network {
   const encoder = frameEncoder(parts, 'fc7');
-  const classifier = dense(parts.headScope.child('classifier'), parts.shape[0] * encoder.featureSize, parts.classes);
-  return { encoder, head: sequence(concatElements, classifier) };
+  const concatenated = parts.shape[0] * encoder.featureSize;
+  if (parts.config.head === 'linear') {
+    return { encoder, head: sequence(concatElements, dense(parts.headScope.child('classifier'), concatenated, parts.classes)) };
+  }
+  const hidden = dense(parts.headScope.child('hidden'), concatenated, encoder.featureSize, { relu: true });
+  const classifier = dense(parts.headScope.child('classifier'), encoder.featureSize, parts.classes);
+  return { encoder, head: sequence(concatElements, hidden, classifier) };
 }
 
 /** OPN: fc6 of each frame; each of the 6 pairs concatenated → shared fc7; the 6 fc7 concatenated → 12 orders. */
@@ -130,7 +138,7 @@ function clipOrder(parts: Parts<TaskConfig>): Network {
 function network(parts: Parts<TaskConfig>): Network {
   switch (parts.config.task) {
     case 'order-verification':
-      return orderVerification(parts);
+      return orderVerification(parts as Parts<OrderVerificationConfig>);
     case 'sequence-sorting':
       return sequenceSorting(parts);
     case 'odd-one-out':

@@ -3,8 +3,9 @@
  * pipeline → worker thread → wasm model), tiny presets, fixed seed. Measured best validation accuracy:
  * on zooming videos odd-one-out 0.875 after 200 steps (chance 0.25) and clip order R3D 0.34 after 300
  * (chance 0.17); on boxes that dash across the frame, OPN 0.41 after 600 (chance 0.083; it stays near
- * chance on the zoom, whose change between its closely spaced frames is too subtle for a 32 px patch).
- * Shuffle & Learn stays at its 0.75 majority class on both (see the README's training notes).
+ * chance on the zoom, whose change between its closely spaced frames is too subtle for a 32 px patch);
+ * on boxes that grow or shrink in a burst, Shuffle & Learn 0.95 after 300–400 (its majority class,
+ * 75 % negatives, scores 0.75; with the paper's linear head it stays there, see ORDER_VERIFICATION_HEADS).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,12 +21,13 @@ import { getMediaTools } from '../media/tools.ts';
 let work: string;
 const libraries = new Map<LibraryKind, LibraryService>();
 
-type LibraryKind = 'zoom' | 'dash';
+type LibraryKind = 'zoom' | 'dash' | 'grow';
 
-/** 12 four-second videos: a Mandelbrot zoom, or a box that rests, dashes across in ~1 s, and rests. */
+/** 12 four-second videos: a Mandelbrot zoom, or a box that rests, dashes across (or grows) in ~1 s, and rests. */
 function spec(kind: LibraryKind, seed: number): SynthSpec {
   const common = { seconds: 4, width: 96, height: 72, fps: 25, seed };
   if (kind === 'zoom') return { ...common, pattern: 'mandelbrot' };
+  if (kind === 'grow') return { ...common, pattern: 'growing-box', timing: 'dash' };
   return { ...common, pattern: 'moving-box', timing: 'dash', direction: MOTION_DIRECTIONS[seed % 4] as MotionDirection };
 }
 
@@ -42,7 +44,7 @@ async function generatedLibrary(kind: LibraryKind): Promise<LibraryService> {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'pretext-learning-'));
-  for (const kind of ['zoom', 'dash'] as const) libraries.set(kind, await generatedLibrary(kind));
+  for (const kind of ['zoom', 'dash', 'grow'] as const) libraries.set(kind, await generatedLibrary(kind));
 });
 
 afterAll(async () => {
@@ -51,20 +53,21 @@ afterAll(async () => {
 });
 
 describe('training on a generated library', () => {
-  // [task, backbone, library, steps, classes, margin over chance that must be beaten]
+  // [task, backbone, library, steps, chance (always guessing the most frequent class), margin to beat it by]
   const CASES = [
-    ['odd-one-out', 'alexnet', 'zoom', 200, TASK_PRESETS['odd-one-out'].tiny.subsequences, 0.25],
-    ['clip-order', 'r3d', 'zoom', 300, 6, 0.1],
-    ['sequence-sorting', 'alexnet', 'dash', 600, 12, 0.15],
+    ['odd-one-out', 'alexnet', 'zoom', 200, 1 / TASK_PRESETS['odd-one-out'].tiny.subsequences, 0.25],
+    ['clip-order', 'r3d', 'zoom', 300, 1 / 6, 0.1],
+    ['sequence-sorting', 'alexnet', 'dash', 600, 1 / 12, 0.15],
+    ['order-verification', 'alexnet', 'grow', 400, TASK_PRESETS['order-verification'].tiny.negativeRatio, 0.1],
   ] as const;
 
-  it.each(CASES)('%s / %s on %s videos (tiny, %i steps) beats chance on held-out videos', async (task, backbone, kind, steps, classes, margin) => {
+  it.each(CASES)('%s / %s on %s videos (tiny, %i steps) beats chance on held-out videos', async (task, backbone, kind, steps, chance, margin) => {
     const library = libraries.get(kind) as LibraryService;
     // 256 held-out tuples: with 12 classes, 64 would leave the measure too noisy.
     const run = library.training.start({ ...trainPreset(task, backbone, 'tiny'), steps, validationTuples: 256 });
     const finished = await library.training.wait(run.id);
     expect(finished.status, finished.error ?? '').toBe('completed');
     expect(finished.backend).toBe('wasm');
-    expect(finished.bestValidationAccuracy).toBeGreaterThan(1 / classes + margin);
+    expect(finished.bestValidationAccuracy).toBeGreaterThan(chance + margin);
   }, 240_000);
 });

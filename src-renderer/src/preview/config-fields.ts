@@ -5,7 +5,7 @@
  * schema's INVALID_INPUT issues mapped back onto fields. Pure; zod-free (the schemas stay in the
  * main bundle).
  */
-import type { ClipOrderMode, OddOneOutFusion, TaskConfig } from '../../../src-main/shared/tasks.ts';
+import type { ClipOrderMode, OddOneOutFusion, OrderVerificationHead, TaskConfig } from '../../../src-main/shared/tasks.ts';
 import { toApiError } from '../lib/api/result.ts';
 
 /** A leaf value of a config, or a nested object of them (`frameSize`). */
@@ -14,15 +14,18 @@ export type ConfigObject = { readonly [key: string]: ConfigValue };
 
 const FUSIONS = ['concat', 'sum-of-differences'] as const satisfies readonly OddOneOutFusion[];
 const MODES = ['train', 'eval'] as const satisfies readonly ClipOrderMode[];
+const HEADS = ['linear', 'hidden-layer'] as const satisfies readonly OrderVerificationHead[];
 // Compile-time: the lists above name every value of the shared types.
 type Missing<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
 const fusionsComplete: Missing<OddOneOutFusion, (typeof FUSIONS)[number]> = true;
 const modesComplete: Missing<ClipOrderMode, (typeof MODES)[number]> = true;
+const headsComplete: Missing<OrderVerificationHead, (typeof HEADS)[number]> = true;
 void fusionsComplete;
 void modesComplete;
+void headsComplete;
 
 /** The choices of the enum-valued keys (the shared tasks module holds them next to zod). */
-export const ENUM_CHOICES: Readonly<Record<string, readonly string[]>> = { fusion: FUSIONS, mode: MODES };
+export const ENUM_CHOICES: Readonly<Record<string, readonly string[]>> = { fusion: FUSIONS, mode: MODES, head: HEADS };
 
 /** Keys the schema fixes to one value: shown, not editable. */
 export const FIXED_KEYS: ReadonlySet<string> = new Set(['task', 'candidateFrames', 'tupleFrames']);
@@ -45,6 +48,7 @@ export const FIELD_HINTS: Readonly<Record<string, string>> = {
   framesPerSubsequence: 'Frames in each subsequence.',
   frameStride: 'Frames between consecutive frames of a subsequence.',
   fusion: 'How subsequence features are combined before the classifier.',
+  head: 'The paper’s linear layer over the three frames’ features, or a hidden layer first (can compare frames).',
   clips: 'Clips per tuple; clips! orders, one class each.',
   clipLength: 'Frames per clip.',
   interval: 'Frames skipped between one clip and the next.',
