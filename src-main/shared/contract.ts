@@ -126,6 +126,8 @@ export const contract = {
     'training.run': method(z.object({ runId: id }).strict()).returns<RunDetail>(),
     'features.sets': method(noInput).returns<FeatureSetDto[]>(),
     'features.extract': method(z.object({ source: featureSource }).strict()).returns<FeatureSetDto>(),
+    /** Extracts the videos a set lacks (new or changed since), with the same weights as before. */
+    'features.update': method(z.object({ setId: id }).strict()).returns<FeatureSetDto>(),
     'features.cancel': method(z.object({ setId: id }).strict()).returns<FeatureSetDto>(),
     'features.delete': method(z.object({ setId: id }).strict()).returns<{ deleted: number }>(),
     'retrieval.query': method(

@@ -44,6 +44,7 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
     'training.run': async ({ runId }) => library.training.run(runId),
     'features.sets': async () => library.features.sets(),
     'features.extract': async ({ source }) => library.features.extract(source),
+    'features.update': async ({ setId }) => library.features.update(setId),
     'features.cancel': async ({ setId }) => library.features.cancel(setId),
     'features.delete': async ({ setId }) => {
       const deleted = library.features.delete(setId);

@@ -110,6 +110,21 @@ describe('feature extraction', () => {
     expect(a).not.toEqual(b);
   }, 180_000);
 
+  it('updates a set with the videos imported since, keeping the vectors it has', async () => {
+    const set = await library.features.wait(library.features.extract({ ...RANDOM_R3D, seed: 3 }).id);
+    const before = loadSetVectors(db(), set.id);
+    await synthesizeVideo(await getMediaTools(), join(work, 'videos', 'right', 'late.mp4'), {
+      seconds: 2, width: 64, height: 48, fps: 25, pattern: 'moving-box', direction: 'right', seed: 99,
+    });
+    await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+    expect(library.features.set(set.id).dto.missingCount).toBe(1);
+    const updated = await library.features.wait(library.features.update(set.id).id);
+    expect(updated).toMatchObject({ id: set.id, status: 'ready', missingCount: 0, videoCount: set.videoCount + 1 });
+    const after = loadSetVectors(db(), set.id);
+    expect(after.vectors.subarray(0, before.vectors.length)).toEqual(before.vectors);
+    expect(() => library.features.update(999)).toThrow(/No feature set 999/);
+  }, 120_000);
+
   it('refuses unknown runs, runs without checkpoints, and a backbone that does not fit the task', () => {
     expect(() => library.features.extract({ kind: 'run', runId: 999, checkpoint: 'best' })).toThrow(/No training run 999/);
     expect(() => library.features.extract({ kind: 'random', task: 'clip-order', backbone: 'alexnet', preset: 'tiny', seed: 0 })).toThrow(

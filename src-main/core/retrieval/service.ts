@@ -77,11 +77,35 @@ export class FeatureService {
 
   /** Starts (or continues, for a source extracted before) an extraction; returns the set at once. */
   extract(request: FeatureSourceRequest): FeatureSetDto {
+    this.assertIdle();
+    const { db, cacheDir } = this.library.requireOpen();
+    return this.start(db, cacheDir, this.resolveSource(db, cacheDir, request));
+  }
+
+  /** Extracts what an existing set lacks, with the weights it was made with. */
+  update(setId: number): FeatureSetDto {
+    this.assertIdle();
+    const { db, cacheDir } = this.library.requireOpen();
+    const stored = this.set(setId);
+    const { source } = stored.dto;
+    let weights: ExtractionWeights = { kind: 'random', seed: source.kind === 'random' ? source.seed : 0 };
+    if (source.kind === 'run') {
+      const checkpoint = listCheckpoints(db, source.runId).find((candidate) => candidate.step === source.checkpointStep);
+      if (!checkpoint) {
+        throw new ApiError('NOT_FOUND', `The step-${source.checkpointStep} checkpoint of run ${source.runId} is gone; extract with a current checkpoint.`);
+      }
+      weights = { kind: 'checkpoint', folder: resolve(cacheDir, checkpoint.folder) };
+    }
+    return this.start(db, cacheDir, { key: stored.sourceKey, source, name: stored.dto.name, config: stored.config, weights });
+  }
+
+  private assertIdle(): void {
     if (this.active) {
       throw new ApiError('BUSY', `Feature set ${this.active.setId} is being extracted; cancel it or wait for it first.`);
     }
-    const { db, cacheDir } = this.library.requireOpen();
-    const resolved = this.resolveSource(db, cacheDir, request);
+  }
+
+  private start(db: WritableDB, cacheDir: string, resolved: ResolvedSource): FeatureSetDto {
     const framesPerClip = retrievalClipFrames(resolved.config);
     const existing = findFeatureSet(db, resolved.key);
     const setId =

@@ -14,6 +14,8 @@ export interface LibraryStateOptions {
   searchDebounceMs?: number;
   /** `library.changed` events closer together than this cause one refetch. */
   changeCoalesceMs?: number;
+  /** Lists only videos of this status, whatever the status filter (pickers that need ready videos). */
+  onlyStatus?: VideoStatus;
 }
 
 export const OPEN_CONTEXT = 'Open library';
@@ -52,6 +54,7 @@ export class LibraryState {
   readonly #errors: ErrorSink;
   readonly #searchDebounceMs: number;
   readonly #changeCoalesceMs: number;
+  readonly #onlyStatus: VideoStatus | undefined;
 
   readonly #cache: PageCache<VideoDto>;
   /** Bumped when the cache changes, so `videoAt` readers re-render. */
@@ -68,6 +71,7 @@ export class LibraryState {
     this.#cache = new PageCache(this.pageSize);
     this.#searchDebounceMs = options.searchDebounceMs ?? 250;
     this.#changeCoalesceMs = options.changeCoalesceMs ?? 300;
+    this.#onlyStatus = options.onlyStatus;
   }
 
   /** Subscribes to `library.changed` and loads the current library. */
@@ -253,7 +257,8 @@ export class LibraryState {
   #query(page: number): MethodInput<'videos.list'> {
     const query: MethodInput<'videos.list'> = { offset: page * this.pageSize, limit: this.pageSize };
     if (this.labelFilter !== undefined) query.label = this.labelFilter;
-    if (this.statusFilter !== undefined) query.status = this.statusFilter;
+    const status = this.#onlyStatus ?? this.statusFilter;
+    if (status !== undefined) query.status = status;
     if (this.appliedSearch !== '') query.search = this.appliedSearch;
     return query;
   }

@@ -53,7 +53,7 @@ describe('App', () => {
     cards[0]!.click();
     await update();
     expect(q('video-details')?.textContent).toContain('/videos/Class1/v_1.avi');
-    expect(q('video-details')?.querySelector('video')?.getAttribute('src')).toBe('media://video/1');
+    expect(q('video-details')?.querySelector('video')?.getAttribute('src')).toBe('media://playable/1');
 
     choose(q('status-filter'), 'failed');
     await update();

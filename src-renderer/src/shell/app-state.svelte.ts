@@ -2,8 +2,11 @@ import type { AppInfo } from '../../../src-main/shared/dto.ts';
 import type { ApiTransport } from '../lib/api/create-api.ts';
 import { ImportState } from '../import/import-state.svelte.ts';
 import { LibraryState } from '../library/library-state.svelte.ts';
+import { EvaluateState } from '../evaluate/evaluate-state.svelte.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { PreviewState } from '../preview/preview-state.svelte.ts';
+import { FeatureSetsState } from '../retrieve/feature-sets-state.svelte.ts';
+import { RetrieveState } from '../retrieve/retrieve-state.svelte.ts';
 import { TrainState } from '../train/train-state.svelte.ts';
 import type { ScreenId } from './screens.ts';
 
@@ -15,6 +18,10 @@ export class AppState {
   readonly importer: ImportState;
   readonly preview: PreviewState;
   readonly train: TrainState;
+  /** The library's feature sets, shared by Retrieve and Evaluate. */
+  readonly features: FeatureSetsState;
+  readonly retrieve: RetrieveState;
+  readonly evaluate: EvaluateState;
   screen = $state<ScreenId>('library');
   appInfo = $state<AppInfo | null>(null);
   /** The library the import panel was loaded for. */
@@ -29,13 +36,18 @@ export class AppState {
     });
     this.preview = new PreviewState(transport.api, notices);
     this.train = new TrainState(transport.api, notices);
+    this.features = new FeatureSetsState(transport.api, notices);
+    this.retrieve = new RetrieveState(transport.api, notices, { sets: this.features, runs: this.train.runs });
+    this.evaluate = new EvaluateState(transport.api, notices, { sets: this.features });
   }
 
   /** Loads what the first screen needs and subscribes to events; returns the teardown. */
   start(): () => void {
     void this.#loadAppInfo();
-    // From the start: a run keeps training (and reporting) while other screens are shown.
+    // From the start: a run keeps training, and features keep extracting (and reporting), while other screens are shown.
     this.train.listen();
+    this.features.listen();
+    this.retrieve.listen();
     void this.library.start().then(() => {
       if (this.library.info) void this.#startImporter(this.library.info.path);
     });
@@ -49,7 +61,16 @@ export class AppState {
       this.importer.dispose();
       this.preview.dispose();
       this.train.dispose();
+      this.features.dispose();
+      this.retrieve.dispose();
     };
+  }
+
+  /** Shows the neighbours of a video in a feature set on the Retrieve screen (from the embedding map). */
+  openInRetrieve(videoId: number, setId: number): void {
+    this.screen = 'retrieve';
+    void this.retrieve.selectSet(setId);
+    void this.retrieve.selectQueryById(videoId);
   }
 
   /** Opens or creates a library; the import panel (which needs one) then loads its jobs. */

@@ -16,14 +16,18 @@ describe('AppState', () => {
     expect(app.appInfo?.version).toBe('0.1.0-test');
     expect(app.library.info?.path).toBe('/lib');
     expect(app.importer.jobs).toHaveLength(1);
-    // Training events are followed from the start, whatever screen is shown.
+    // Training and extraction events are followed from the start, whatever screen is shown.
     expect(api.listenerCount('training.progress')).toBe(1);
+    expect(api.listenerCount('features.progress')).toBe(1);
+    expect(api.listenerCount('features.finished')).toBe(1);
     stop();
     expect(api.listenerCount('library.changed')).toBe(0);
     expect(api.listenerCount('import.progress')).toBe(0);
     expect(api.listenerCount('training.progress')).toBe(0);
     expect(api.listenerCount('training.metrics')).toBe(0);
     expect(api.listenerCount('training.finished')).toBe(0);
+    expect(api.listenerCount('features.progress')).toBe(0);
+    expect(api.listenerCount('features.finished')).toBe(0);
   });
 
   it('loads no import jobs until a library is open, then resets the panel per library', async () => {

@@ -15,6 +15,12 @@ import type {
   AppInfo,
   BackendReport,
   CheckpointDto,
+  ClipSpan,
+  EmbeddingMap,
+  EvaluationTable,
+  ExtractionProgress,
+  FeatureSetDto,
+  FeatureSetStatus,
   ImportFailure,
   ImportJobDto,
   LabelCount,
@@ -22,6 +28,7 @@ import type {
   MetricPoint,
   MetricSplit,
   PreviewFrame,
+  RetrievalResult,
   RunDetail,
   RunDto,
   RunStatus,
@@ -30,7 +37,7 @@ import type {
   TuplePreview,
   VideoDto,
 } from '../../../../src-main/shared/dto.ts';
-import { VIDEO_STATUSES } from '../../../../src-main/shared/dto.ts';
+import { EVALUATION_KS, VIDEO_STATUSES } from '../../../../src-main/shared/dto.ts';
 import { ApiError } from '../../../../src-main/shared/errors.ts';
 // Test-only: the real presets and schemas (zod) are fine here, the app bundle never imports this file.
 import {
@@ -70,6 +77,8 @@ export interface FakeApiData {
   runData?: Record<number, { metrics?: MetricPoint[]; checkpoints?: CheckpointDto[] }>;
   /** What `training.backends` answers. */
   backendReport?: BackendReport;
+  /** Feature sets of the open library (`features.sets` answers them in id order). */
+  featureSets?: FeatureSetDto[];
 }
 
 export function makeVideo(id: number, overrides: Partial<VideoDto> = {}): VideoDto {
@@ -184,6 +193,70 @@ export function fakeBackendReport(): BackendReport {
       { name: 'cpu', available: true, note: 'plain JavaScript: always works, the slowest' },
     ],
   };
+}
+
+/** A ready feature set of a trained run (clip-order / r3d, 10 clips of 16 frames) unless overridden. */
+export function makeFeatureSet(id: number, overrides: Partial<FeatureSetDto> = {}): FeatureSetDto {
+  return {
+    id,
+    name: `Run ${id} · clip-order r3d · step 300`,
+    source: { kind: 'run', runId: id, checkpointStep: 300 },
+    task: 'clip-order',
+    backbone: 'r3d',
+    featureSize: 4,
+    clipsPerVideo: 10,
+    framesPerClip: 16,
+    status: 'ready',
+    videoCount: 0,
+    missingCount: 0,
+    failures: [],
+    error: null,
+    createdAt: fakeTime(id),
+    updatedAt: fakeTime(id),
+    ...overrides,
+  };
+}
+
+/** A random-init feature set (the baseline). */
+export function makeRandomFeatureSet(id: number, overrides: Partial<FeatureSetDto> = {}): FeatureSetDto {
+  return makeFeatureSet(id, {
+    name: `Random init · clip-order r3d tiny · seed 0`,
+    source: { kind: 'random', seed: 0, runId: null },
+    ...overrides,
+  });
+}
+
+/**
+ * A video's vector in a set: the direction of its label, blurred by per-video noise. Trained sets
+ * blur little (labels cluster), random-init ones a lot; the set id moves the noise, so every set
+ * ranks differently. Deterministic.
+ */
+export function fakeFeatureVector(set: FeatureSetDto, video: VideoDto, clip: number | null = null): number[] {
+  const labelAngle = video.label === null ? video.id : [...video.label].reduce((sum, c) => sum + c.charCodeAt(0), 0) * 2.4;
+  const noise = set.source.kind === 'random' ? 1.5 : 0.3;
+  const wobble = video.id * 1.7 + set.id + (clip ?? 0) * 0.9;
+  return [Math.cos(labelAngle), Math.sin(labelAngle), noise * Math.sin(wobble), noise * Math.cos(wobble * 1.3)];
+}
+
+export function cosine(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  a.forEach((value, i) => {
+    const other = b[i] ?? 0;
+    dot += value * other;
+    na += value * value;
+    nb += other * other;
+  });
+  return dot / Math.sqrt(na * nb);
+}
+
+/** Clip `index` of a set's evenly spaced clips in a video, at the backend's 25 fps. */
+export function fakeClipSpan(set: FeatureSetDto, video: VideoDto, index: number): ClipSpan {
+  const duration = video.durationS ?? 0;
+  const length = set.framesPerClip / 25;
+  const startSeconds = set.clipsPerVideo > 1 ? ((duration - length) * index) / (set.clipsPerVideo - 1) : 0;
+  return { index, startSeconds, endSeconds: startSeconds + length };
 }
 
 const RESUMABLE: ReadonlySet<RunStatus> = new Set(['cancelled', 'failed', 'interrupted']);
@@ -392,10 +465,13 @@ export class FakeApi implements PretextApi {
   runs: RunDto[];
   readonly runData: Map<number, { metrics: MetricPoint[]; checkpoints: CheckpointDto[] }>;
   backendReport: BackendReport;
+  featureSets: FeatureSetDto[];
   readonly calls: Array<{ method: MethodName; input: unknown }> = [];
   readonly handlers: FakeHandlers;
   readonly #listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   readonly #failures = new Map<MethodName, ApiError[]>();
+  /** Which source each feature set was extracted from, so extracting it again updates the same set. */
+  readonly #featureSourceKeys = new Map<number, string>();
 
   constructor(data: FakeApiData = {}) {
     this.openPath = data.openPath ?? null;
@@ -417,6 +493,7 @@ export class FakeApi implements PretextApi {
       ]),
     );
     this.backendReport = data.backendReport ?? fakeBackendReport();
+    this.featureSets = data.featureSets ?? [];
     this.handlers = this.#defaultHandlers();
   }
 
@@ -487,6 +564,189 @@ export class FakeApi implements PretextApi {
     const run = this.#updateRun(runId, { status, error });
     this.emit('training.finished', run);
     return run;
+  }
+
+  /** The stored feature set `setId`; throws NOT_FOUND like the backend. */
+  featureSet(setId: number): FeatureSetDto {
+    const set = this.featureSets.find((s) => s.id === setId);
+    if (!set) throw new ApiError('NOT_FOUND', `No feature set ${setId}.`);
+    return set;
+  }
+
+  #updateFeatureSet(setId: number, changes: Partial<FeatureSetDto>): FeatureSetDto {
+    const index = this.featureSets.findIndex((s) => s.id === setId);
+    const updated: FeatureSetDto = { ...this.featureSet(setId), ...changes, updatedAt: fakeTime(setId + 1) };
+    this.featureSets[index] = updated;
+    return updated;
+  }
+
+  /** Emits `features.progress` for a set (total: the ready videos unless given). */
+  emitExtraction(setId: number, fields: Partial<Omit<ExtractionProgress, 'setId'>> = {}): ExtractionProgress {
+    this.featureSet(setId);
+    const progress: ExtractionProgress = {
+      setId,
+      done: 0,
+      total: this.#readyVideos().length,
+      clipsPerSecond: null,
+      etaSeconds: null,
+      ...fields,
+    };
+    this.emit('features.progress', progress);
+    return progress;
+  }
+
+  /** Ends an extraction with `status` and emits `features.finished`; a ready set holds every ready video. */
+  finishExtraction(
+    setId: number,
+    status: Exclude<FeatureSetStatus, 'extracting'> = 'ready',
+    changes: Partial<FeatureSetDto> = {},
+  ): FeatureSetDto {
+    const covered = status === 'ready' ? { videoCount: this.#readyVideos().length, missingCount: 0 } : {};
+    const set = this.#updateFeatureSet(setId, { status, featureSize: 4, ...covered, ...changes });
+    this.emit('features.finished', set);
+    return set;
+  }
+
+  #readyVideos(): VideoDto[] {
+    return this.videos.filter((v) => v.status === 'ready');
+  }
+
+  /** A set with vectors, like the backend's refusal of one without. */
+  #searchableSet(setId: number): FeatureSetDto {
+    const set = this.featureSet(setId);
+    if (set.videoCount === 0) {
+      const why = set.status === 'extracting' ? 'is still being extracted' : `has no vectors (${set.status})`;
+      throw new ApiError('INVALID_INPUT', `Feature set ${setId} ${why}; extract it first.`);
+    }
+    return set;
+  }
+
+  /** Where `features.extract` would store a source, and the name the set gets. */
+  #resolveFeatureSource(source: MethodInput<'features.extract'>['source']): { key: string; set: Partial<FeatureSetDto> } {
+    if (source.kind === 'run') {
+      const run = this.run(source.runId);
+      const step = run.lastCheckpointStep;
+      if (step === null) throw new ApiError('INVALID_INPUT', `Run ${run.id} has no checkpoint yet; train it further first.`);
+      return {
+        key: `run:${run.id}:step:${step}`,
+        set: {
+          name: `Run ${run.id} · ${run.task} ${run.backbone} · step ${step}`,
+          source: { kind: 'run', runId: run.id, checkpointStep: step },
+          task: run.task,
+          backbone: run.backbone,
+        },
+      };
+    }
+    const seed = source.seed ?? 0;
+    if (source.runId !== undefined) {
+      const run = this.run(source.runId);
+      return {
+        key: `random:run:${run.id}:seed:${seed}`,
+        set: {
+          name: `Random init · like run ${run.id} (${run.task} ${run.backbone}) · seed ${seed}`,
+          source: { kind: 'random', seed, runId: run.id },
+          task: run.task,
+          backbone: run.backbone,
+        },
+      };
+    }
+    if (!source.task || !source.backbone) throw new ApiError('INVALID_INPUT', 'random init needs either runId, or task and backbone');
+    const preset = source.preset ?? 'tiny';
+    return {
+      key: `random:${source.task}:${source.backbone}:${preset}:seed:${seed}`,
+      set: {
+        name: `Random init · ${source.task} ${source.backbone} ${preset} · seed ${seed}`,
+        source: { kind: 'random', seed, runId: null },
+        task: source.task,
+        backbone: source.backbone,
+      },
+    };
+  }
+
+  #neighbours(set: FeatureSetDto, query: VideoDto, k: number, clipIndex: number | undefined): RetrievalResult {
+    const sameLabel = (other: VideoDto) => (query.label === null || other.label === null ? null : other.label === query.label);
+    const clip = clipIndex ?? null;
+    const target = fakeFeatureVector(set, query, clip);
+    const candidates = this.#readyVideos()
+      .filter((v) => v.id !== query.id)
+      .flatMap((video) => {
+        const clips = clip === null ? [null] : Array.from({ length: set.clipsPerVideo }, (_, i) => i);
+        return clips.map((c) => ({ video, clip: c, score: cosine(target, fakeFeatureVector(set, video, c)) }));
+      })
+      .sort((a, b) => b.score - a.score || a.video.id - b.video.id)
+      .slice(0, k);
+    return {
+      setId: set.id,
+      query: {
+        videoId: query.id,
+        fileName: query.fileName,
+        label: query.label,
+        clip: clip === null ? null : fakeClipSpan(set, query, clip),
+      },
+      neighbours: candidates.map((c, i) => ({
+        rank: i + 1,
+        videoId: c.video.id,
+        fileName: c.video.fileName,
+        label: c.video.label,
+        score: c.score,
+        sameLabel: sameLabel(c.video),
+        clip: c.clip === null ? null : fakeClipSpan(set, c.video, c.clip),
+      })),
+    };
+  }
+
+  /**
+   * Top-k of each set on one split of the labelled ready videos, by the fake vectors: a seeded split
+   * takes about `testFraction` of them; a test list (never read here) takes every third.
+   */
+  #evaluate(input: MethodInput<'evaluation.table'>): EvaluationTable {
+    const { ks = [...EVALUATION_KS], seed = 0, testFraction = 0.3, testList } = input;
+    const ready = this.#readyVideos();
+    const labelled = ready.filter((v) => v.label !== null);
+    const isTest = (v: VideoDto) => (testList === undefined ? (v.id * 7 + seed) % 10 < testFraction * 10 : v.id % 3 === 0);
+    const test = labelled.filter(isTest);
+    const train = labelled.filter((v) => !isTest(v));
+    const sets = input.setIds
+      ? input.setIds.map((id) => this.#searchableSet(id))
+      : this.featureSets.filter((s) => s.status === 'ready' && s.videoCount > 0);
+    const rows = sets.map((set) => {
+      const ranked = test.map((query) => {
+        const target = fakeFeatureVector(set, query);
+        return train
+          .map((video) => ({ label: video.label, score: cosine(target, fakeFeatureVector(set, video)) }))
+          .sort((a, b) => b.score - a.score)
+          .map((n) => n.label === query.label);
+      });
+      const topK: Record<number, number | null> = {};
+      for (const k of ks) topK[k] = test.length === 0 ? null : ranked.filter((hits) => hits.slice(0, k).includes(true)).length / test.length;
+      return { setId: set.id, name: set.name, isRandomInit: set.source.kind === 'random', topK, queries: test.length, gallery: train.length };
+    });
+    return {
+      ks,
+      split: {
+        seed,
+        testFraction,
+        kind: testList === undefined ? 'seeded' : 'list',
+        train: train.length,
+        test: test.length,
+        labels: new Set(labelled.map((v) => v.label)).size,
+        unlabelled: ready.length - labelled.length,
+      },
+      rows,
+    };
+  }
+
+  /** Each video at its label's direction plus noise: a stand-in for PCA of the fake vectors. */
+  #map(setId: number, projection: EmbeddingMap['projection']): EmbeddingMap {
+    const set = this.#searchableSet(setId);
+    return {
+      setId,
+      projection,
+      points: this.#readyVideos().map((video) => {
+        const [a = 0, b = 0, c = 0, d = 0] = fakeFeatureVector(set, video);
+        return { videoId: video.id, fileName: video.fileName, label: video.label, x: a + 0.2 * c, y: b + 0.2 * d };
+      }),
+    };
   }
 
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
@@ -625,6 +885,63 @@ export class FakeApi implements PretextApi {
           }
         }
         return fakePreview(config, video, seed, usable.length, skipped);
+      },
+      'features.sets': () => {
+        this.info();
+        return structuredClone([...this.featureSets].sort((a, b) => a.id - b.id));
+      },
+      'features.extract': ({ source }) => {
+        this.info();
+        const extracting = this.featureSets.find((s) => s.status === 'extracting');
+        if (extracting) {
+          throw new ApiError('BUSY', `Feature set ${extracting.id} is being extracted; cancel it or wait for it first.`);
+        }
+        const { key, set } = this.#resolveFeatureSource(source);
+        const existing = [...this.#featureSourceKeys].find(([, k]) => k === key)?.[0];
+        if (existing !== undefined) return this.#updateFeatureSet(existing, { status: 'extracting', error: null });
+        const id = Math.max(0, ...this.featureSets.map((s) => s.id)) + 1;
+        const created = makeFeatureSet(id, { ...set, status: 'extracting', featureSize: null, missingCount: this.#readyVideos().length });
+        this.featureSets.push(created);
+        this.#featureSourceKeys.set(id, key);
+        return created;
+      },
+      'features.update': ({ setId }) => {
+        this.info();
+        const extracting = this.featureSets.find((s) => s.status === 'extracting');
+        if (extracting) {
+          throw new ApiError('BUSY', `Feature set ${extracting.id} is being extracted; cancel it or wait for it first.`);
+        }
+        this.featureSet(setId);
+        return this.#updateFeatureSet(setId, { status: 'extracting', error: null });
+      },
+      // Like the backend: the extraction stops later and `features.finished` says so (see finishExtraction).
+      'features.cancel': ({ setId }) => this.featureSet(setId),
+      'features.delete': ({ setId }) => {
+        const set = this.featureSet(setId);
+        if (set.status === 'extracting') throw new ApiError('BUSY', `Feature set ${setId} is being extracted; cancel it first.`);
+        this.featureSets = this.featureSets.filter((s) => s.id !== setId);
+        this.#featureSourceKeys.delete(setId);
+        return { deleted: set.videoCount };
+      },
+      'retrieval.query': ({ setId, videoId, k = 10, clipIndex }) => {
+        this.info();
+        const set = this.#searchableSet(setId);
+        const query = this.#readyVideos().find((v) => v.id === videoId);
+        if (!query) {
+          throw new ApiError('NOT_FOUND', `Video ${videoId} has no features in set ${setId}; extract the set again to add it.`);
+        }
+        if (clipIndex !== undefined && clipIndex >= set.clipsPerVideo) {
+          throw new ApiError('INVALID_INPUT', `clipIndex must be below ${set.clipsPerVideo}, the clips per video of set ${setId}.`);
+        }
+        return this.#neighbours(set, query, k, clipIndex);
+      },
+      'evaluation.table': (input) => {
+        this.info();
+        return this.#evaluate(input);
+      },
+      'evaluation.map': ({ setId, projection = 'pca' }) => {
+        this.info();
+        return this.#map(setId, projection);
       },
       'training.backends': () => structuredClone(this.backendReport),
       'training.preset': ({ task, backbone, preset }) => {

@@ -1,0 +1,156 @@
+import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
+import type { EmbeddingMap, EvaluationTable, Projection } from '../../../src-main/shared/dto.ts';
+import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
+import { normalizeSeed } from '../preview/preview-state.svelte.ts';
+import type { FeatureSetsState } from '../retrieve/feature-sets-state.svelte.ts';
+
+export const EVALUATE_CONTEXT = 'Evaluate feature sets';
+export const MAP_CONTEXT = 'Draw embedding map';
+
+/** The share of labelled videos held out as queries unless the user says otherwise (the backend's default). */
+export const DEFAULT_TEST_FRACTION = 0.3;
+
+/**
+ * The Evaluate screen: top-k of the chosen feature sets on one split (seeded, or the user's test
+ * list), and a 2D map of one set. Only the latest answer of each is shown.
+ */
+export class EvaluateState {
+  readonly sets: FeatureSetsState;
+  /** The sets the user ticked; null until they do (then every ready set counts). */
+  chosen = $state.raw<readonly number[] | null>(null);
+  seed = $state(0);
+  testFraction = $state(DEFAULT_TEST_FRACTION);
+  /** A test list file (UCF101 style); empty for a seeded split. */
+  testList = $state('');
+  table = $state.raw<EvaluationTable | null>(null);
+  evaluating = $state(false);
+
+  mapSetId = $state<number | null>(null);
+  projection = $state<Projection>('pca');
+  map = $state.raw<EmbeddingMap | null>(null);
+  mapping = $state(false);
+
+  /** The ids `evaluate` sends: the ticked sets that still have vectors. */
+  readonly chosenIds = $derived.by<readonly number[]>(() =>
+    this.chosen === null ? this.sets.ready.map((set) => set.id) : this.chosen.filter((id) => this.sets.byId(id)?.videoCount),
+  );
+  readonly canEvaluate = $derived(this.chosenIds.length > 0 && !this.evaluating);
+
+  readonly #api: PretextApi;
+  readonly #errors: ErrorSink;
+  #tableRequest = 0;
+  #mapRequest = 0;
+  /** The library the results belong to; undefined before the first activation. */
+  #library: string | null | undefined = undefined;
+
+  constructor(api: PretextApi, errors: ErrorSink, shared: { sets: FeatureSetsState }) {
+    this.#api = api;
+    this.#errors = errors;
+    this.sets = shared.sets;
+  }
+
+  /** The screen is shown for `libraryPath`: reloads the sets and draws the newest ready one's map. */
+  async activate(libraryPath: string | null): Promise<void> {
+    if (this.#library !== undefined && libraryPath !== this.#library) this.#forgetLibrary();
+    this.#library = libraryPath;
+    await this.sets.activate(libraryPath);
+    const newest = this.sets.ready.at(-1);
+    if (this.mapSetId === null && newest) await this.selectMapSet(newest.id);
+  }
+
+  isChosen(setId: number): boolean {
+    return this.chosenIds.includes(setId);
+  }
+
+  /** Ticks or unticks a set; the first change turns "every ready set" into an explicit choice. */
+  toggleSet(setId: number): void {
+    const current = this.chosenIds;
+    this.chosen = current.includes(setId) ? current.filter((id) => id !== setId) : [...current, setId];
+  }
+
+  /** Uses a typed seed; anything that is not a number is refused (false). */
+  setSeed(value: number): boolean {
+    const seed = normalizeSeed(value);
+    if (seed === null) return false;
+    this.seed = seed;
+    return true;
+  }
+
+  /** Uses a typed test fraction; it must lie strictly between 0 and 1 (false otherwise). */
+  setTestFraction(value: number): boolean {
+    if (!(value > 0 && value < 1)) return false;
+    this.testFraction = value;
+    return true;
+  }
+
+  setTestList(path: string): void {
+    this.testList = path;
+  }
+
+  /** Measures top-k for the chosen sets. */
+  async evaluate(): Promise<void> {
+    if (!this.canEvaluate) return;
+    const input: MethodInput<'evaluation.table'> = { seed: this.seed, testFraction: this.testFraction };
+    // Left out by default, so sets finished meanwhile join as the backend lists them.
+    if (this.chosen !== null) input.setIds = [...this.chosenIds];
+    const testList = this.testList.trim();
+    if (testList) input.testList = testList;
+    const request = ++this.#tableRequest;
+    this.evaluating = true;
+    try {
+      const table = await this.#api.call('evaluation.table', input);
+      if (request !== this.#tableRequest) return;
+      this.table = table;
+      this.#errors.resolve(EVALUATE_CONTEXT);
+    } catch (error) {
+      if (request === this.#tableRequest) this.#errors.report(error, EVALUATE_CONTEXT);
+    } finally {
+      if (request === this.#tableRequest) this.evaluating = false;
+    }
+  }
+
+  selectMapSet(setId: number | null): Promise<void> {
+    this.mapSetId = setId;
+    return this.loadMap();
+  }
+
+  setProjection(projection: Projection): Promise<void> {
+    if (projection === this.projection) return Promise.resolve();
+    this.projection = projection;
+    return this.loadMap();
+  }
+
+  /** Projects the map set's vectors to 2D. */
+  async loadMap(): Promise<void> {
+    const setId = this.mapSetId;
+    const request = ++this.#mapRequest;
+    if (setId === null) {
+      this.map = null;
+      this.mapping = false;
+      return;
+    }
+    this.mapping = true;
+    try {
+      const map = await this.#api.call('evaluation.map', { setId, projection: this.projection });
+      if (request !== this.#mapRequest) return;
+      this.map = map;
+      this.#errors.resolve(MAP_CONTEXT);
+    } catch (error) {
+      if (request === this.#mapRequest) this.#errors.report(error, MAP_CONTEXT);
+    } finally {
+      if (request === this.#mapRequest) this.mapping = false;
+    }
+  }
+
+  #forgetLibrary(): void {
+    this.#tableRequest++;
+    this.#mapRequest++;
+    this.chosen = null;
+    this.testList = '';
+    this.table = null;
+    this.evaluating = false;
+    this.mapSetId = null;
+    this.map = null;
+    this.mapping = false;
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { Notices } from '../lib/notices/notices.svelte.ts';
+import { FakeApi, makeFeatureSet, makeRandomFeatureSet, makeVideos } from '../lib/testing/fake-api.ts';
+import { FeatureSetsState } from '../retrieve/feature-sets-state.svelte.ts';
+import { EVALUATE_CONTEXT, EvaluateState } from './evaluate-state.svelte.ts';
+
+function setup(api: FakeApi) {
+  const notices = new Notices();
+  const evaluate = new EvaluateState(api, notices, { sets: new FeatureSetsState(api, notices) });
+  return { api, notices, evaluate };
+}
+
+const sets = () => [
+  makeFeatureSet(1, { videoCount: 12 }),
+  makeRandomFeatureSet(2, { videoCount: 12 }),
+  makeFeatureSet(3, { status: 'extracting', videoCount: 0 }),
+];
+
+describe('EvaluateState', () => {
+  it('evaluates every ready set by default, then the ticked ones', async () => {
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(12), featureSets: sets() });
+    const { evaluate } = setup(api);
+    await evaluate.activate('/lib');
+    expect(evaluate.chosenIds).toEqual([1, 2]);
+
+    await evaluate.evaluate();
+    expect(api.callsOf('evaluation.table').at(-1)).toEqual({ seed: 0, testFraction: 0.3 });
+    expect(evaluate.table?.rows.map((r) => [r.setId, r.isRandomInit])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+
+    evaluate.toggleSet(1);
+    expect(evaluate.chosenIds).toEqual([2]);
+    expect(evaluate.setSeed(7)).toBe(true);
+    expect(evaluate.setSeed(Number.NaN)).toBe(false);
+    expect(evaluate.setTestFraction(0.5)).toBe(true);
+    expect(evaluate.setTestFraction(1)).toBe(false);
+    expect(evaluate.testFraction).toBe(0.5);
+    evaluate.setTestList(' /lists/testlist01.txt ');
+    await evaluate.evaluate();
+    expect(api.callsOf('evaluation.table').at(-1)).toEqual({
+      seed: 7,
+      testFraction: 0.5,
+      setIds: [2],
+      testList: '/lists/testlist01.txt',
+    });
+    expect(evaluate.table?.split.kind).toBe('list');
+
+    evaluate.toggleSet(2);
+    expect(evaluate.canEvaluate).toBe(false);
+  });
+
+  it('draws the newest ready set’s map, and another projection on demand', async () => {
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(12), featureSets: sets() });
+    const { evaluate } = setup(api);
+    await evaluate.activate('/lib');
+    expect(evaluate.mapSetId).toBe(2);
+    expect(evaluate.map?.points).toHaveLength(12);
+    await evaluate.setProjection('umap');
+    expect(api.callsOf('evaluation.map').at(-1)).toEqual({ setId: 2, projection: 'umap' });
+    expect(evaluate.map?.projection).toBe('umap');
+  });
+
+  it('reports a failed evaluation', async () => {
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(12), featureSets: sets() });
+    const { evaluate, notices } = setup(api);
+    await evaluate.activate('/lib');
+    evaluate.toggleSet(2);
+    evaluate.toggleSet(3);
+    // Set 3 has no vectors yet: it is not sent.
+    expect(evaluate.chosenIds).toEqual([1]);
+    api.override('evaluation.table', () => {
+      throw new Error('Cannot read the test list');
+    });
+    await evaluate.evaluate();
+    expect(notices.items.at(-1)).toMatchObject({ context: EVALUATE_CONTEXT, message: 'Cannot read the test list' });
+    expect(evaluate.evaluating).toBe(false);
+  });
+});

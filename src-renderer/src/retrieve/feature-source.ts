@@ -1,0 +1,19 @@
+/** The `features.extract` sources the Retrieve screen offers. Pure. */
+import type { PresetName, TaskId } from '../../../src-main/shared/tasks.ts';
+import type { Backbone } from '../../../src-main/shared/training.ts';
+import type { FeatureSourceInput } from './feature-sets-state.svelte.ts';
+
+/** A run's best checkpoint. */
+export function runSource(runId: number): FeatureSourceInput {
+  return { kind: 'run', runId, checkpoint: 'best' };
+}
+
+/** Random init with the architecture and input of a run: the baseline for that run. */
+export function randomLikeRun(runId: number): FeatureSourceInput {
+  return { kind: 'random', runId };
+}
+
+/** Random init of a task's backbone at a preset, when there is no run to copy. */
+export function randomFromPreset(task: TaskId, backbone: Backbone, preset: PresetName): FeatureSourceInput {
+  return { kind: 'random', task, backbone, preset };
+}
