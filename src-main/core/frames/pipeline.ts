@@ -80,6 +80,16 @@ export interface BatchPipeline<C extends TaskConfig = TaskConfig> extends AsyncI
 const CHANNELS = 3;
 
 /** A pipeline video from its stored motion: the motion decode counted the frames the grid will have. */
+/**
+ * The order sampling visits videos in: by content hash (a moved file keeps it), else path; the id only
+ * breaks ties between copies. Not by id: ids follow the order parallel imports finished in, so the same
+ * files imported twice would otherwise sample differently under the same seed.
+ */
+export function byContent(a: PipelineVideo, b: PipelineVideo): number {
+  const key = (video: PipelineVideo) => video.ref.contentHash ?? video.ref.path;
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.ref.id - b.ref.id;
+}
+
 export function pipelineVideo(ref: VideoRef, motion: MotionRecord, frameSize: Size): PipelineVideo {
   return {
     ref,
@@ -192,7 +202,7 @@ export function createBatchPipeline<C extends TaskConfig>(options: BatchPipeline
   assertCount('firstBatch', firstBatch, 0);
   assertCount('prefetch', prefetch, 1);
   assertCount('readConcurrency', readConcurrency, 1);
-  const videos = [...options.videos].sort((a, b) => a.meta.id - b.meta.id);
+  const videos = [...options.videos].sort(byContent);
   const byId = new Map(videos.map((video) => [video.meta.id, video]));
   const motionById = new Map(videos.flatMap((video) => (video.motion ? [[video.meta.id, video.motion] as const] : [])));
   const cellsById = new Map(videos.flatMap((video) => (video.cells ? [[video.meta.id, video.cells] as const] : [])));

@@ -147,7 +147,11 @@ export class RetrievalService {
   async evaluate(request: EvaluationRequest): Promise<EvaluationTable> {
     const { db } = this.library.requireOpen();
     const videos = readyVideos(db);
-    const items = videos.map((video) => ({ key: video.id, label: video.label }));
+    // Drawn over the videos ordered by path, not id (ids follow import completion order): the same
+    // library imported twice gets the same split for a seed.
+    const byPath = [...videos].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.id - b.id));
+    const items = byPath.map((video, rank) => ({ key: rank, label: video.label }));
+    const ids = (ranks: number[]) => ranks.map((rank) => (byPath[rank] as SamplingVideo).id);
     let split: Split;
     if (request.testList !== undefined) {
       const text = await readFile(request.testList, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -157,10 +161,12 @@ export class RetrievalService {
       if (listed.ids.length === 0) {
         throw new ApiError('INVALID_INPUT', `No entry of the test list ${request.testList} names a ready library video (first: ${listed.unmatched[0] ?? 'none'}).`);
       }
-      split = splitFromLists(items, listed.ids);
+      const rankOf = new Map(byPath.map((video, rank) => [video.id, rank]));
+      split = splitFromLists(items, listed.ids.map((id) => rankOf.get(id) as number));
     } else {
       split = seededSplit(items, { seed: request.seed, testFraction: request.testFraction });
     }
+    split = { train: ids(split.train), test: ids(split.test) };
     const sets = request.setIds
       ? request.setIds.map((id) => this.library.features.set(id).dto)
       : this.library.features.sets().filter((set) => set.status === 'ready' && set.videoCount > 0);

@@ -1,11 +1,12 @@
 /**
  * Self-supervision really learns, through the whole stack (synthesized library → import → motion →
- * pipeline → worker thread → wasm model), tiny presets, fixed seed. Measured best validation accuracy:
- * on zooming videos odd-one-out 0.875 after 200 steps (chance 0.25) and clip order R3D 0.34 after 300
- * (chance 0.17); on boxes that dash across the frame, OPN 0.41 after 600 (chance 0.083; it stays near
- * chance on the zoom, whose change between its closely spaced frames is too subtle for a 32 px patch);
- * on boxes that grow or shrink in a burst, Shuffle & Learn 0.95 after 300–400 (its majority class,
- * 75 % negatives, scores 0.75; with the paper's linear head it stays there, see ORDER_VERIFICATION_HEADS).
+ * pipeline → worker thread → wasm model), tiny presets, fixed seed; sampling depends on the files, not
+ * on import order, so these runs repeat exactly. Measured best validation accuracy: on zooming videos
+ * odd-one-out 0.71 after 200 steps (chance 0.25) and clip order R3D 0.44 after 300 (chance 0.17); on
+ * boxes that dash across the frame OPN 0.43 after 600 (chance 0.083; it stays near chance on the zoom,
+ * whose change between closely spaced frames is too subtle for a 32 px patch); on boxes that grow or
+ * shrink in a burst Shuffle & Learn 0.95 after 400 (its majority class, 75 % negatives, scores 0.75;
+ * with the paper's linear head it stays there, see ORDER_VERIFICATION_HEADS).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@ import type { WritableDB } from '../db/connection.ts';
 import { readyVideos } from '../db/videos.ts';
 import { libraryVideoRef } from '../frames/library-video.ts';
 import { ensureMotion } from '../frames/motion-scores.ts';
-import { pipelineVideo, type PipelineVideo } from '../frames/pipeline.ts';
+import { byContent, pipelineVideo, type PipelineVideo } from '../frames/pipeline.ts';
 import { isMediaError } from '../media/errors.ts';
 import type { MediaTools } from '../media/tools.ts';
 import { createRng } from '../tasks/rng.ts';
@@ -71,14 +71,13 @@ export async function prepareTrainingVideos(
     options.signal,
   );
   options.signal?.throwIfAborted();
-  usable.sort((a, b) => a.ref.id - b.ref.id);
+  usable.sort(byContent);
   unusable.sort((a, b) => a.videoId - b.videoId);
   const shuffled = createRng(options.seed).fork('split').shuffle(usable);
   const holdOut = usable.length < 2 ? 0 : Math.max(1, Math.round(usable.length * options.validationFraction));
-  const byId = (a: PipelineVideo, b: PipelineVideo) => a.ref.id - b.ref.id;
   return {
-    train: shuffled.slice(holdOut).sort(byId),
-    validation: shuffled.slice(0, holdOut).sort(byId),
+    train: shuffled.slice(holdOut).sort(byContent),
+    validation: shuffled.slice(0, holdOut).sort(byContent),
     unusable,
   };
 }
