@@ -101,6 +101,24 @@ describe('batch pipeline behaviour', () => {
     expect(otherEpoch[0]?.inputs).not.toEqual(first[0]?.inputs);
   });
 
+  it('samples the same tuples from the same files whatever ids the import gave them', async () => {
+    const hashed = memoryVideos(config).map((video) => ({ ...video, ref: { ...video.ref, contentHash: `h${video.ref.id}` } }));
+    // The same three files, imported in another order: ids 1, 2, 3 become 3, 1, 2.
+    const renumber = new Map([[1, 3], [2, 1], [3, 2]]);
+    const reimported = hashed.map((video) => {
+      const id = renumber.get(video.ref.id) as number;
+      return { ...video, ref: { ...video.ref, id }, meta: { ...video.meta, id } };
+    });
+    const geometry = (batches: Batch[], videos: PipelineVideo[]) =>
+      batches.flatMap((batch) =>
+        batch.tuples.map((tuple) => ({ ...tuple, videoId: videos.find((video) => video.ref.id === tuple.videoId)?.ref.contentHash })),
+      );
+    const first = await collect(createBatchPipeline(options(config, { videos: hashed })));
+    const source = memoryFrameSource(new Map([...FRAME_COUNTS].map(([id, frames]) => [renumber.get(id) as number, frames])));
+    const second = await collect(createBatchPipeline(options(config, { videos: [...reimported].reverse(), source })));
+    expect(geometry(second, reimported)).toEqual(geometry(first, hashed));
+  });
+
   it('starts at a later batch with exactly the batches it would have yielded there', async () => {
     const all = await collect(createBatchPipeline(options(config, {})));
     expect(all.length).toBeGreaterThan(1);
