@@ -15,7 +15,10 @@ export default defineConfig({
           // files next to the main bundle.
           'training-worker': resolve(root, 'src-main/core/training/worker.ts'),
           'extraction-worker': resolve(root, 'src-main/core/retrieval/extract-worker.ts'),
+          'loader-worker': resolve(root, 'src-main/core/frames/loader-worker.ts'),
         },
+        // Shared chunks beside the entries: worker-host.ts finds the workers next to itself.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

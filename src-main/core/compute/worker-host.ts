@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 const WORKERS = {
   training: { source: '../training/worker.ts', bundle: './training-worker.js' },
   extraction: { source: '../retrieval/extract-worker.ts', bundle: './extraction-worker.js' },
+  loader: { source: '../frames/loader-worker.ts', bundle: './loader-worker.js' },
 } as const;
 
 export type CoreWorker = keyof typeof WORKERS;

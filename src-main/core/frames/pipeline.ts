@@ -36,7 +36,8 @@ export interface PipelineVideo {
 }
 
 export interface BatchPipelineOptions<C extends TaskConfig> {
-  source: FrameSource;
+  /** Where frames come from when batches are filled here; needed unless `fill` is given. */
+  source?: FrameSource;
   /** Visited in id order, whatever order they come in. */
   videos: readonly PipelineVideo[];
   config: C;
@@ -54,7 +55,39 @@ export interface BatchPipelineOptions<C extends TaskConfig> {
   prefetch?: number;
   /** Tuples of one batch read at once (decodes are bounded by the frame cache). Default 4. */
   readConcurrency?: number;
+  /** Fills each batch's floats elsewhere (the training worker's loader thread); default: here, from `source`. */
+  fill?: BatchFiller;
   signal?: AbortSignal;
+}
+
+/** What filling one batch needs: plain data, so it can travel to a loader thread. */
+export interface FillJob {
+  tuples: Tuple[];
+  /** The video of each tuple, in the same order. */
+  videos: Pick<PipelineVideo, 'ref' | 'meta'>[];
+  spec: GridSpec;
+  /** Floats of the whole batch. */
+  length: number;
+  readConcurrency: number;
+}
+
+/** Renders a batch's views into one Float32Array ([tuples, elements, frames, h, w, 3] in [0, 1]). */
+export type BatchFiller = (job: FillJob, signal: AbortSignal) => Promise<Float32Array>;
+
+/** Fills batches on the calling thread, reading frames from `source`. */
+export function localFiller(source: FrameSource): BatchFiller {
+  return async (job, signal) => {
+    const inputs = new Float32Array(job.length);
+    const tupleFloats = job.length / job.tuples.length;
+    await forEachBounded(
+      job.tuples,
+      job.readConcurrency,
+      (tuple, t) => writeTuple(tuple, job.videos[t] as PipelineVideo, source, job.spec, inputs, t * tupleFloats, signal),
+      signal,
+    );
+    throwIfAborted(signal, 'preparing batches');
+    return inputs;
+  };
 }
 
 export type BatchShape = readonly [tuples: number, elements: number, frames: number, height: number, width: number, channels: 3];
@@ -125,7 +158,7 @@ function batchShape(tuples: readonly Tuple[]): BatchShape {
 /** Reads one tuple's frames and writes its rendered views at `offset`, in presentation order. */
 async function writeTuple(
   tuple: Tuple,
-  video: PipelineVideo,
+  video: Pick<PipelineVideo, 'ref' | 'meta'>,
   source: FrameSource,
   spec: GridSpec,
   target: Float32Array,
@@ -218,17 +251,17 @@ export function createBatchPipeline<C extends TaskConfig>(options: BatchPipeline
   const batches = chunks(tuples, batchSize);
   const spec: GridSpec = { ...config.frameSize, fps: rate };
 
+  const fill = options.fill ?? (source ? localFiller(source) : null);
+  if (!fill) throw new Error('a batch pipeline needs a frame source or a filler');
   const assemble = async (index: number, signal: AbortSignal): Promise<Batch<C>> => {
     const batchTuples = batches[index] as Tuple<C['task']>[];
     const shape = batchShape(batchTuples);
-    const inputs = new Float32Array(shape.reduce((product, side) => product * side, 1));
-    const tupleFloats = inputs.length / batchTuples.length;
-    await forEachBounded(
-      batchTuples,
-      readConcurrency,
-      (tuple, t) => writeTuple(tuple, byId.get(tuple.videoId) as PipelineVideo, source, spec, inputs, t * tupleFloats, signal),
-      signal,
-    );
+    const videosOfTuples = batchTuples.map((tuple) => {
+      const { ref, meta } = byId.get(tuple.videoId) as PipelineVideo;
+      return { ref, meta };
+    });
+    const length = shape.reduce((product, side) => product * side, 1);
+    const inputs = await fill({ tuples: batchTuples, videos: videosOfTuples, spec, length, readConcurrency }, signal);
     throwIfAborted(signal, 'preparing batches');
     const labels = Int32Array.from(batchTuples, (tuple) => tuple.label);
     return { index, inputs, shape, labels, classCount: (batchTuples[0] as Tuple).classCount, tuples: batchTuples };

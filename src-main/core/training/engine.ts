@@ -11,7 +11,7 @@ import type { MetricPoint } from '../../shared/dto.ts';
 import { SAMPLING_FPS } from '../../shared/tasks.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { FrameSource } from '../frames/frame-source.ts';
-import { createBatchPipeline, type Batch, type PipelineVideo } from '../frames/pipeline.ts';
+import { createBatchPipeline, type Batch, type BatchFiller, type PipelineVideo } from '../frames/pipeline.ts';
 import { isAbortError } from '../media/run.ts';
 
 export interface StepResult {
@@ -57,7 +57,9 @@ export interface TrainingOptions {
   startStep: number;
   train: readonly PipelineVideo[];
   validation: readonly PipelineVideo[];
-  source: FrameSource;
+  /** Frames for batches filled on this thread; or `fill`, which fills them elsewhere (a loader thread). */
+  source?: FrameSource;
+  fill?: BatchFiller;
   model: TrainableModel;
   /** Where the checkpoint of a step goes. */
   checkpointFolder: (step: number) => string;
@@ -117,7 +119,8 @@ async function evaluate(options: TrainingOptions, step: number): Promise<MetricP
   const { signal, release } = childSignal(options.signal);
   // The same seeded tuples every time, so validation curves compare like with like.
   const pipeline = createBatchPipeline({
-    source,
+    ...(source ? { source } : {}),
+    ...(options.fill ? { fill: options.fill } : {}),
     videos: validation,
     config: config.task,
     rate: SAMPLING_FPS,
@@ -185,7 +188,8 @@ export async function train(options: TrainingOptions): Promise<TrainingOutcome> 
       const epoch = Math.floor(step / stepsPerEpoch);
       const epochSignal = childSignal(signal);
       const pipeline = createBatchPipeline({
-        source: options.source,
+        ...(options.source ? { source: options.source } : {}),
+        ...(options.fill ? { fill: options.fill } : {}),
         videos: options.train,
         config: config.task,
         rate: SAMPLING_FPS,

@@ -1,15 +1,15 @@
 /** The training worker thread: the engine with a real model, so tensor work never blocks the main loop. */
 import { join } from 'node:path';
-import { FrameCache } from '../frames/frame-cache.ts';
-import { createFfmpegFrameSource } from '../frames/frame-source.ts';
+import { startBatchLoader } from '../frames/loader.ts';
 import { createTrainableModel } from '../models/trainable.ts';
 import { train } from './engine.ts';
 import { serveJob } from '../compute/worker-job.ts';
 import type { FromWorker, WorkerStart } from './protocol.ts';
 
 serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {
-  const cache = new FrameCache(start.frameCacheFolder, { maxBytes: start.frameCacheBytes });
   const model = await createTrainableModel(start.config);
+  // Frames are read and rendered in a thread of their own, beside the model's steps.
+  const loader = startBatchLoader({ tools: start.tools, frameCacheFolder: start.frameCacheFolder, frameCacheBytes: start.frameCacheBytes });
   try {
     post({ type: 'backend', backend: model.backend });
     if (start.resumeFrom) await model.load(start.resumeFrom);
@@ -18,7 +18,7 @@ serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {
       startStep: start.startStep,
       train: start.train,
       validation: start.validation,
-      source: createFfmpegFrameSource(start.tools, cache),
+      fill: loader.fill,
       model,
       checkpointFolder: (step) => join(start.checkpointRoot, `step-${step}`),
       callbacks: {
@@ -30,7 +30,7 @@ serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {
     });
     post({ type: 'done', outcome });
   } finally {
+    await loader.close();
     model.dispose();
-    await cache.flush();
   }
 });
