@@ -120,6 +120,18 @@ test('imports a folder and shows thumbnails through the media scheme', async () 
   await expect.poll(width).toBeGreaterThan(0);
 });
 
+test('extracts features in the bundled extraction worker and ranks a neighbour', async () => {
+  await page.getByTestId('retrieve-tab').click();
+  await expect(page.getByTestId('retrieve-screen')).toBeVisible();
+  await page.getByTestId('extract-random').click();
+  const set = page.getByTestId('feature-set');
+  await expect(set).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+  await expect(set.getByTestId('feature-set-count')).toHaveText('2 videos');
+  await page.locator('[data-testid="retrieve-screen"] [data-testid="video-card"]').first().click();
+  await expect(page.getByTestId('neighbour')).toHaveCount(1);
+  await page.getByTestId('library-tab').click();
+});
+
 test('streams videos with Range and refuses media or app paths outside the library and the UI', async () => {
   const statuses = await app.evaluate(async ({ net }, urls) => {
     const answers: Record<string, number> = {};
