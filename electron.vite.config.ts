@@ -11,11 +11,12 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve(root, 'src-main/app/main.ts'),
-          // Training and feature extraction run in worker threads; compute/worker-host.ts loads these
-          // files next to the main bundle.
+          // Training, its batch loader, feature extraction and embedding maps run in worker threads;
+          // compute/worker-host.ts loads these files next to the main bundle.
           'training-worker': resolve(root, 'src-main/core/training/worker.ts'),
           'extraction-worker': resolve(root, 'src-main/core/retrieval/extract-worker.ts'),
           'loader-worker': resolve(root, 'src-main/core/frames/loader-worker.ts'),
+          'projection-worker': resolve(root, 'src-main/core/retrieval/projection-worker.ts'),
         },
         // Shared chunks beside the entries: worker-host.ts finds the workers next to itself.
         output: { chunkFileNames: '[name]-[hash].js' },

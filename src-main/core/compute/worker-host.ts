@@ -5,6 +5,7 @@ const WORKERS = {
   training: { source: '../training/worker.ts', bundle: './training-worker.js' },
   extraction: { source: '../retrieval/extract-worker.ts', bundle: './extraction-worker.js' },
   loader: { source: '../frames/loader-worker.ts', bundle: './loader-worker.js' },
+  projection: { source: '../retrieval/projection-worker.ts', bundle: './projection-worker.js' },
 } as const;
 
 export type CoreWorker = keyof typeof WORKERS;

@@ -1,4 +1,5 @@
 /** Messages between the feature service and its extraction worker thread: one typed union each way. */
+import type { Projection } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { VideoFeatures } from '../db/features.ts';
 import type { VideoRef } from '../frames/frame-source.ts';
@@ -23,4 +24,17 @@ export type FromExtractionWorker =
   | { type: 'video'; features: VideoFeatures }
   | { type: 'video-failed'; videoId: number; reason: string }
   | { type: 'done'; cancelled: boolean }
+  | { type: 'failed'; message: string };
+
+/** An embedding map to compute: rows of unit vectors, row-major. */
+export interface ProjectionStart {
+  vectors: Float32Array;
+  dimension: number;
+  projection: Projection;
+  seed: number;
+}
+
+export type FromProjectionWorker =
+  /** x0, y0, x1, y1, … in row order. */
+  | { type: 'done'; xy: Float32Array }
   | { type: 'failed'; message: string };

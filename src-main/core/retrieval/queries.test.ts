@@ -182,16 +182,19 @@ describe('evaluation table', () => {
 });
 
 describe('embedding map', () => {
-  it('places every video, keeping opposite vectors apart', () => {
+  it('places every video, keeping opposite vectors apart', async () => {
     const a = addVideo('/lib/x/a.mp4', 'x');
     const b = addVideo('/lib/x/b.mp4', 'x');
     const c = addVideo('/lib/y/c.mp4', 'y');
     const set = addSet('s', 'run', new Map([[a, angle(0)], [b, angle(5)], [c, angle(180)]]));
-    const map = library.retrieval.map(set, 'pca', 0);
+    const map = await library.retrieval.map(set, 'pca', 0);
     expect(map.points.map((point) => [point.videoId, point.label])).toEqual([[a, 'x'], [b, 'x'], [c, 'y']]);
     const [pa, pb, pc] = map.points as unknown as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
     const distance = (p: { x: number; y: number }, q: { x: number; y: number }) => Math.hypot(p.x - q.x, p.y - q.y);
     expect(distance(pa, pb)).toBeLessThan(distance(pa, pc) / 5);
-    expect(library.retrieval.map(set, 'pca', 0)).toEqual(map);
+    expect(await library.retrieval.map(set, 'pca', 0)).toEqual(map);
+    const umap = await library.retrieval.map(set, 'umap', 0);
+    expect(umap.points.map((point) => point.videoId)).toEqual([a, b, c]);
+    expect(umap.points.every((point) => Number.isFinite(point.x) && Number.isFinite(point.y))).toBe(true);
   });
 });

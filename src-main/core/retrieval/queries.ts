@@ -15,12 +15,13 @@ import type {
 } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { EventHub } from '../api/events.ts';
+import { spawnCoreWorker } from '../compute/worker-host.ts';
 import { loadSetVectors, type SetVectors } from '../db/features.ts';
 import type { LibraryService } from '../library/service.ts';
 import { readyVideos, type SamplingVideo } from '../db/videos.ts';
 import { seededSplit, splitFromLists, topKAccuracy, type RetrievalItem, type Split } from './evaluate.ts';
 import { VectorGallery } from './knn.ts';
-import { pca2d, umap2d } from './projection.ts';
+import type { FromProjectionWorker, ProjectionStart } from './protocol.ts';
 
 interface LoadedSet {
   data: SetVectors;
@@ -65,6 +66,20 @@ export function videosInList(videos: readonly SamplingVideo[], listText: string)
     for (const video of matches) ids.add(video.id);
   }
   return { ids: [...ids].sort((a, b) => a - b), unmatched };
+}
+
+/** Runs one projection in a worker thread of its own, which ends with it. */
+function projectInWorker(start: ProjectionStart): Promise<Float32Array> {
+  const worker = spawnCoreWorker('projection');
+  return new Promise<Float32Array>((resolve, reject) => {
+    worker.on('message', (message: FromProjectionWorker) => {
+      if (message.type === 'done') resolve(message.xy);
+      else reject(new Error(`The embedding map could not be computed: ${message.message}`));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the embedding-map worker stopped unexpectedly (exit code ${code})`)));
+    worker.postMessage({ type: 'start', start }, [start.vectors.buffer as ArrayBuffer]);
+  }).finally(() => void worker.terminate());
 }
 
 export class RetrievalService {
@@ -205,20 +220,22 @@ export class RetrievalService {
     };
   }
 
-  /** Every video of the set in 2D, from its unit vectors (so distances on the map follow cosine). */
-  map(setId: number, projection: Projection, seed: number): EmbeddingMap {
+  /**
+   * Every video of the set in 2D, from its unit vectors (so distances on the map follow cosine). In a
+   * worker thread: UMAP on a few thousand videos takes seconds, which would stall every other call.
+   */
+  async map(setId: number, projection: Projection, seed: number): Promise<EmbeddingMap> {
     const { data, videos } = this.load(setId);
-    const unit = data.videoIds.map((_, row) => videos.vectors.subarray(row * data.featureSize, (row + 1) * data.featureSize));
-    const points = (projection === 'umap' ? umap2d : pca2d)(unit, seed);
+    const xy = await projectInWorker({ vectors: videos.vectors.slice(), dimension: data.featureSize, projection, seed });
     return {
       setId,
       projection,
-      points: points.map((point, row) => ({
-        videoId: data.videoIds[row] as number,
+      points: data.videoIds.map((videoId, row) => ({
+        videoId,
         fileName: data.fileNames[row] as string,
         label: data.labels[row] ?? null,
-        x: point.x,
-        y: point.y,
+        x: xy[2 * row] as number,
+        y: xy[2 * row + 1] as number,
       })),
     };
   }
