@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type Worker } from 'node:worker_threads';
 
 /** What every core worker accepts: one job to start, and its cancel. */
 export type ToJobWorker<Start> = { type: 'start'; start: Start } | { type: 'cancel' };
@@ -22,4 +22,32 @@ export function serveJob<Start, Message>(
         post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
       );
   });
+}
+
+/**
+ * The parent side: sends `start` to `worker` and hands every message to `onMessage`, which calls
+ * `finish` with the job's result. A 'failed' message, a throw from `onMessage`, a worker error or an
+ * unexpected exit reject; the worker is terminated either way.
+ */
+export function runJob<Start, Message extends { type: string }, Result>(
+  name: string,
+  worker: Worker,
+  start: Start,
+  onMessage: (message: Message, finish: (result: Result) => void) => void,
+  options: { cancelled?: boolean; transfer?: ArrayBuffer[] } = {},
+): Promise<Result> {
+  return new Promise<Result>((resolve, reject) => {
+    worker.on('message', (message: Message | { type: 'failed'; message: string }) => {
+      if (message.type === 'failed') return reject(new Error((message as { message: string }).message));
+      try {
+        onMessage(message as Message, resolve);
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the ${name} worker stopped unexpectedly (exit code ${code})`)));
+    if (options.cancelled) worker.postMessage({ type: 'cancel' } satisfies ToJobWorker<Start>);
+    worker.postMessage({ type: 'start', start } satisfies ToJobWorker<Start>, options.transfer ?? []);
+  }).finally(() => void worker.terminate());
 }

@@ -16,6 +16,7 @@ import type {
 import { ApiError } from '../../shared/errors.ts';
 import type { EventHub } from '../api/events.ts';
 import { spawnCoreWorker } from '../compute/worker-host.ts';
+import { runJob } from '../compute/worker-job.ts';
 import { loadSetVectors, type SetVectors } from '../db/features.ts';
 import type { LibraryService } from '../library/service.ts';
 import { readyVideos, type SamplingVideo } from '../db/videos.ts';
@@ -70,16 +71,15 @@ export function videosInList(videos: readonly SamplingVideo[], listText: string)
 
 /** Runs one projection in a worker thread of its own, which ends with it. */
 function projectInWorker(start: ProjectionStart): Promise<Float32Array> {
-  const worker = spawnCoreWorker('projection');
-  return new Promise<Float32Array>((resolve, reject) => {
-    worker.on('message', (message: FromProjectionWorker) => {
-      if (message.type === 'done') resolve(message.xy);
-      else reject(new Error(`The embedding map could not be computed: ${message.message}`));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the embedding-map worker stopped unexpectedly (exit code ${code})`)));
-    worker.postMessage({ type: 'start', start }, [start.vectors.buffer as ArrayBuffer]);
-  }).finally(() => void worker.terminate());
+  return runJob<ProjectionStart, FromProjectionWorker, Float32Array>(
+    'embedding-map',
+    spawnCoreWorker('projection'),
+    start,
+    (message, finish) => {
+      if (message.type === 'done') finish(message.xy);
+    },
+    { transfer: [start.vectors.buffer as ArrayBuffer] },
+  );
 }
 
 export class RetrievalService {

@@ -6,6 +6,7 @@ import type { PresetName, TaskId } from '../../shared/tasks.ts';
 import { BACKBONES_FOR_TASK, trainPreset, type Backbone, type TrainConfig } from '../../shared/training.ts';
 import type { EventHub } from '../api/events.ts';
 import { spawnCoreWorker } from '../compute/worker-host.ts';
+import { runJob } from '../compute/worker-job.ts';
 import type { WritableDB } from '../db/connection.ts';
 import {
   createFeatureSet,
@@ -24,7 +25,7 @@ import { getRun, listCheckpoints } from '../db/runs.ts';
 import { libraryVideoRef } from '../frames/library-video.ts';
 import type { LibraryService } from '../library/service.ts';
 import { RETRIEVAL_CLIPS, retrievalClipFrames } from './clips.ts';
-import type { ExtractionWeights, FromExtractionWorker } from './protocol.ts';
+import type { ExtractionStart, ExtractionWeights, FromExtractionWorker } from './protocol.ts';
 
 /** What `features.extract` asks for (the contract's validated input). */
 export type FeatureSourceRequest =
@@ -237,13 +238,29 @@ export class FeatureService {
       });
     };
     progress();
-    return new Promise<boolean>((settle, reject) => {
-      const handle = (message: FromExtractionWorker) => {
+    const start: ExtractionStart = {
+      config: resolved.config,
+      weights: resolved.weights,
+      videos: videos.map((video) => ({ ref: libraryVideoRef(video), contentHash: video.contentHash })),
+      clipsPerVideo: RETRIEVAL_CLIPS,
+      framesPerClip,
+      tools,
+      frameCacheFolder: join(cacheDir, 'frames'),
+      frameCacheBytes: this.library.frameCacheBytes,
+    };
+    let sized = false;
+    return runJob<ExtractionStart, FromExtractionWorker, boolean>(
+      'extraction',
+      worker,
+      start,
+      (message, finish) => {
         switch (message.type) {
           case 'backend':
             break;
           case 'video':
-            setFeatureSize(db, setId, message.features.vector.length);
+            // The first vector fixes the set's size (or proves it is the size stored before).
+            if (!sized) setFeatureSize(db, setId, message.features.vector.length);
+            sized = true;
             saveVideoFeatures(db, setId, message.features);
             done++;
             progress();
@@ -254,36 +271,11 @@ export class FeatureService {
             progress();
             break;
           case 'done':
-            settle(message.cancelled);
-            break;
-          case 'failed':
-            reject(new Error(message.message));
+            finish(message.cancelled);
             break;
         }
-      };
-      worker.on('message', (message: FromExtractionWorker) => {
-        try {
-          handle(message);
-        } catch (error) {
-          reject(error instanceof Error ? error : new Error(String(error)));
-        }
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the extraction worker stopped unexpectedly (exit code ${code})`)));
-      if (active.controller.signal.aborted) worker.postMessage({ type: 'cancel' });
-      worker.postMessage({
-        type: 'start',
-        start: {
-          config: resolved.config,
-          weights: resolved.weights,
-          videos: videos.map((video) => ({ ref: libraryVideoRef(video), contentHash: video.contentHash })),
-          clipsPerVideo: RETRIEVAL_CLIPS,
-          framesPerClip,
-          tools,
-          frameCacheFolder: join(cacheDir, 'frames'),
-          frameCacheBytes: this.library.frameCacheBytes,
-        },
-      });
-    }).finally(() => worker.terminate());
+      },
+      { cancelled: active.controller.signal.aborted },
+    );
   }
 }

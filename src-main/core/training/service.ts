@@ -17,9 +17,10 @@ import {
   setRunStatus,
 } from '../db/runs.ts';
 import type { LibraryService } from '../library/service.ts';
-import type { FromWorker } from './protocol.ts';
+import type { FromWorker, WorkerStart } from './protocol.ts';
 import { prepareTrainingVideos } from './videos.ts';
 import { spawnCoreWorker } from '../compute/worker-host.ts';
+import { runJob } from '../compute/worker-job.ts';
 
 interface ActiveRun {
   runId: number;
@@ -150,8 +151,22 @@ export class TrainingService {
     const worker = this.spawnWorker();
     active.worker = worker;
     let backend: string | null = null;
-    await new Promise<void>((settle, reject) => {
-      worker.on('message', (message: FromWorker) => {
+    const start = {
+      config,
+      startStep,
+      resumeFrom: resumeFrom ? join(cacheDir, resumeFrom.folder) : null,
+      train: videos.train,
+      validation: videos.validation,
+      tools,
+      frameCacheFolder: resolve(cacheDir, 'frames'),
+      frameCacheBytes: this.library.frameCacheBytes,
+      checkpointRoot: runFolder,
+    };
+    await runJob<WorkerStart, FromWorker, void>(
+      'training',
+      worker,
+      start,
+      (message, finish) => {
         switch (message.type) {
           case 'backend':
             backend = message.backend;
@@ -173,31 +188,12 @@ export class TrainingService {
             break;
           case 'done':
             setRunStatus(db, run.id, message.outcome.cancelled ? 'cancelled' : 'completed');
-            settle();
-            break;
-          case 'failed':
-            reject(new Error(message.message));
+            finish();
             break;
         }
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the training worker stopped unexpectedly (exit code ${code})`)));
-      if (active.controller.signal.aborted) worker.postMessage({ type: 'cancel' });
-      worker.postMessage({
-        type: 'start',
-        start: {
-          config,
-          startStep,
-          resumeFrom: resumeFrom ? join(cacheDir, resumeFrom.folder) : null,
-          train: videos.train,
-          validation: videos.validation,
-          tools,
-          frameCacheFolder: resolve(cacheDir, 'frames'),
-          frameCacheBytes: this.library.frameCacheBytes,
-          checkpointRoot: runFolder,
-        },
-      });
-    }).finally(() => worker.terminate());
+      },
+      { cancelled: active.controller.signal.aborted },
+    );
   }
 
   private assertIdle(): void {
