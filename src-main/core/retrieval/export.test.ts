@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evaluationCsv, evaluationJson, featuresCsv, npyBytes, type EvaluationExportRow } from './export.ts';
+import { featuresCsv, npyBytes } from './export.ts';
 
 const runPython = (code: string, ...args: string[]) => spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });
 const hasPython = runPython('pass').status === 0;
@@ -11,54 +11,6 @@ const hasNumpy = hasPython && runPython('import numpy').status === 0;
 
 const work = mkdtempSync(join(tmpdir(), 'pretext-export-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-const rows: EvaluationExportRow[] = [
-  { name: 'VCOP r3d, step 500', source: 'run 3', topK: { 1: 0.4375, 5: 0.75, 10: 1 }, queries: 16, gallery: 48 },
-  { name: 'the "random" init\nbaseline', source: 'seed 7', topK: { 1: null, 5: null, 10: null }, queries: 0, gallery: 48 },
-  { name: 'plain', source: 'run 4', topK: { 1: 1 / 3 }, queries: 3, gallery: 9 },
-];
-
-describe('evaluationCsv', () => {
-  it('writes one quoted-where-needed line per row, null and missing accuracies as empty cells', () => {
-    expect(evaluationCsv(rows, [1, 5, 10])).toBe(
-      [
-        'name,source,top1,top5,top10,queries,gallery',
-        '"VCOP r3d, step 500",run 3,0.4375,0.75,1,16,48',
-        '"the ""random"" init\nbaseline",seed 7,,,,0,48',
-        'plain,run 4,0.3333333333333333,,,3,9',
-        '',
-      ].join('\n'),
-    );
-    expect(evaluationCsv([], [1])).toBe('name,source,top1,queries,gallery\n');
-  });
-
-  it.skipIf(!hasPython)("reads back cell for cell with Python's csv module (skipped without python3)", () => {
-    const file = join(work, 'evaluation.csv');
-    writeFileSync(file, evaluationCsv(rows, [1, 5, 10]));
-    const result = runPython('import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline="")))))', file);
-    expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toEqual([
-      ['name', 'source', 'top1', 'top5', 'top10', 'queries', 'gallery'],
-      ['VCOP r3d, step 500', 'run 3', '0.4375', '0.75', '1', '16', '48'],
-      ['the "random" init\nbaseline', 'seed 7', '', '', '', '0', '48'],
-      ['plain', 'run 4', '0.3333333333333333', '', '', '3', '9'],
-    ]);
-  });
-});
-
-describe('evaluationJson', () => {
-  it('keeps exactly the ks in each row, null for missing ones', () => {
-    const parsed = JSON.parse(evaluationJson(rows, [1, 5]));
-    expect(parsed).toEqual({
-      ks: [1, 5],
-      rows: [
-        { name: 'VCOP r3d, step 500', source: 'run 3', topK: { 1: 0.4375, 5: 0.75 }, queries: 16, gallery: 48 },
-        { name: 'the "random" init\nbaseline', source: 'seed 7', topK: { 1: null, 5: null }, queries: 0, gallery: 48 },
-        { name: 'plain', source: 'run 4', topK: { 1: 1 / 3, 5: null }, queries: 3, gallery: 9 },
-      ],
-    });
-  });
-});
 
 /** The .npy header's text and where the data starts. */
 function parseNpy(bytes: Uint8Array): { header: string; dataStart: number } {

@@ -1,51 +1,8 @@
 /**
- * Files for other tools: evaluation tables (CSV, JSON) and feature matrices (NumPy .npy, CSV), so a
- * result can be checked or plotted in Python or a spreadsheet.
+ * Feature matrices for other tools (NumPy .npy, CSV), so vectors can be checked or plotted in Python
+ * or a spreadsheet.
  */
-
-export interface EvaluationExportRow {
-  name: string;
-  source: string;
-  topK: Record<number, number | null>;
-  queries: number;
-  gallery: number;
-}
-
-/** RFC 4180 quoting: only cells holding a comma, a quote or a line break are quoted. */
-function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-const csvLines = (lines: (string | number | null | undefined)[][]) => lines.map((cells) => cells.map(csvCell).join(',')).join('\n') + '\n';
-
-/**
- * `name,source,top1,top5,…,queries,gallery`, one line per row; a missing or null accuracy is an empty
- * cell. Accuracies are hits / queries, so String() writes them as plain decimals (it only switches
- * to exponents below 1e-6, i.e. beyond a million queries).
- */
-export function evaluationCsv(rows: readonly EvaluationExportRow[], ks: readonly number[]): string {
-  return csvLines([
-    ['name', 'source', ...ks.map((k) => `top${k}`), 'queries', 'gallery'],
-    ...rows.map((row) => [row.name, row.source, ...ks.map((k) => row.topK[k]), row.queries, row.gallery]),
-  ]);
-}
-
-/** The same table as JSON: `{ ks, rows }`, each row's topK holding exactly the ks (null when missing). */
-export function evaluationJson(rows: readonly EvaluationExportRow[], ks: readonly number[]): string {
-  const table = {
-    ks,
-    rows: rows.map(({ name, source, topK, queries, gallery }) => ({
-      name,
-      source,
-      topK: Object.fromEntries(ks.map((k) => [k, topK[k] ?? null])),
-      queries,
-      gallery,
-    })),
-  };
-  return `${JSON.stringify(table, null, 2)}\n`;
-}
+import { csvText } from '../../shared/csv.ts';
 
 function assertMatrix(matrix: Float32Array, rows: number, cols: number): void {
   if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 0 || cols < 0) {
@@ -93,5 +50,5 @@ export function featuresCsv(keys: readonly number[], labels: readonly (string | 
     labels[row],
     ...Array.from(matrix.subarray(row * cols, (row + 1) * cols), (value) => Number(value.toPrecision(9))),
   ]);
-  return csvLines([header, ...lines]);
+  return csvText([header, ...lines]);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EvaluationTable } from '../../../src-main/shared/dto.ts';
-import { csvField, evaluationCsv, evaluationFileName, evaluationJson } from './evaluation-export.ts';
+import { csvField } from '../../../src-main/shared/csv.ts';
+import { evaluationCsv, evaluationFileName, evaluationJson } from './evaluation-export.ts';
 
 const table: EvaluationTable = {
   ks: [1, 5],

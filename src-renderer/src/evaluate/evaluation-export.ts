@@ -1,12 +1,6 @@
 /** The evaluation table as files to download. Pure. */
+import { csvText } from '../../../src-main/shared/csv.ts';
 import type { EvaluationTable } from '../../../src-main/shared/dto.ts';
-
-/** One CSV field: quoted when it holds a comma, a quote or a line break (quotes doubled), RFC 4180. */
-export function csvField(value: string | number | boolean | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 /** A row per feature set: accuracies as fractions in [0, 1], empty where none was measured. */
 export function evaluationCsv(table: EvaluationTable): string {
@@ -19,7 +13,7 @@ export function evaluationCsv(table: EvaluationTable): string {
     row.queries,
     row.gallery,
   ]);
-  return [header, ...rows].map((fields) => fields.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return csvText([header, ...rows], '\r\n');
 }
 
 /** The whole table, split included, as the contract returns it. */
