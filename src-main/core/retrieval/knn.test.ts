@@ -87,12 +87,6 @@ describe('VectorGallery', () => {
     expect(empty.search(q(1, 2, 3), 5)).toEqual([]);
   });
 
-  it('answers searchMany like search for each query', () => {
-    const options: SearchOptions = { exclude: new Set([103]) };
-    const queries = [q(1, 0), q(0, 1), q(-1, -1)];
-    expect(angled.searchMany(queries, 3, options)).toEqual(queries.map((query) => angled.search(query, 3, options)));
-  });
-
   it('rejects bad shapes, values, keys and k with clear errors', () => {
     const make = (input: Partial<ConstructorParameters<typeof VectorGallery>[0]>) => () =>
       new VectorGallery({ dimension: 2, keys: [1, 2], vectors: q(1, 0, 0, 1), ...input });
@@ -104,12 +98,10 @@ describe('VectorGallery', () => {
     expect(make({ keys: [7, 7] })).toThrow(new RangeError('Gallery keys must be distinct; key 7 appears more than once'));
 
     expect(() => angled.search(q(1, 0, 0), 1)).toThrow(new RangeError('A query of dimension 3 cannot search a gallery of dimension 2'));
-    expect(() => angled.searchMany([q(1)], 1)).toThrow(RangeError);
     expect(() => angled.search(q(Number.NaN, 0), 1)).toThrow(new RangeError('The query holds NaN at position 0'));
     for (const k of [0, -1, 1.5, Number.NaN]) {
       expect(() => angled.search(q(1, 0), k)).toThrow(new RangeError(`k must be a positive integer, got ${k}`));
     }
-    expect(() => angled.searchMany([], 0)).toThrow(RangeError);
   });
 });
 

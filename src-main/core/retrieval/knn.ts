@@ -98,14 +98,6 @@ export class VectorGallery {
     return this.scan(this.unitQuery(query), k, this.rowsToScan(options.candidates), this.excludedRows(options.exclude));
   }
 
-  /** search() for each query, resolving the options once. */
-  searchMany(queries: readonly Float32Array[], k: number, options: SearchOptions = {}): Neighbour[][] {
-    assertK(k);
-    const rows = this.rowsToScan(options.candidates);
-    const excluded = this.excludedRows(options.exclude);
-    return queries.map((query) => this.scan(this.unitQuery(query), k, rows, excluded));
-  }
-
   private unitQuery(query: Float32Array): Float32Array {
     if (query.length !== this.dimension) {
       throw new RangeError(`A query of dimension ${query.length} cannot search a gallery of dimension ${this.dimension}`);
