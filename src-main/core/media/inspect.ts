@@ -30,12 +30,21 @@ const DIAGNOSE_TIMEOUT_MS = 30_000;
 /** A JPEG thumbnail or an 8×8 grey frame: far below this. */
 const MAX_FRAME_BYTES = 32 * 1024 * 1024;
 
-export function endCheckTime(durationS: number): number {
-  return Math.max(0, durationS - END_CHECK_MARGIN_S);
+/**
+ * When the last frame starts: a seek decodes the first frame at or after its time, so a seek past
+ * this finds nothing even in a sound file (a 1-frame clip, or 0.1 fps where frames are 10 s long).
+ * Half a frame of slack absorbs rounding in the container's timestamps.
+ */
+function lastFrameStart(durationS: number, fps: number): number {
+  return Math.max(0, durationS - 1.5 / fps);
 }
 
-export function thumbnailTime(durationS: number): number {
-  return Math.min(durationS * THUMBNAIL_AT_FRACTION, THUMBNAIL_AT_MOST_S);
+export function endCheckTime(durationS: number, fps: number): number {
+  return Math.max(0, Math.min(durationS - END_CHECK_MARGIN_S, lastFrameStart(durationS, fps)));
+}
+
+export function thumbnailTime(durationS: number, fps: number): number {
+  return Math.min(durationS * THUMBNAIL_AT_FRACTION, THUMBNAIL_AT_MOST_S, lastFrameStart(durationS, fps));
 }
 
 /** Decodes the first frame at or after `atS` of the main video stream into `output`. */
@@ -112,7 +121,7 @@ async function assertDecodesNearEnd(
   probe: VideoProbe,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const atS = endCheckTime(probe.durationS);
+  const atS = endCheckTime(probe.durationS, probe.fps);
   // An 8×8 grey frame is enough to prove decoding worked and keeps the pipe tiny.
   const output = ['-vf', 'scale=8:8', '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1'];
   const result = await decodeOneFrame(tools, filePath, atS, output, signal);
@@ -137,7 +146,7 @@ async function renderThumbnail(
     '-vf', `scale=${width}:-2`, '-pix_fmt', 'yuvj420p', '-q:v', '4',
     '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1',
   ];
-  const result = await decodeOneFrame(tools, filePath, thumbnailTime(probe.durationS), output, signal);
+  const result = await decodeOneFrame(tools, filePath, thumbnailTime(probe.durationS, probe.fps), output, signal);
   if (isJpeg(result.stdout)) return result.stdout;
   if (result.code !== 0) throw decodeFailure(result, filePath);
   throw new MediaError('corrupt or unsupported: no frame could be decoded for the thumbnail', { filePath });
