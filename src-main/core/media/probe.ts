@@ -97,11 +97,37 @@ function looksLikeIsoMedia(bytes: Buffer): boolean {
 }
 
 /**
+ * Common files that are surely not videos, by their first bytes. ffprobe guesses from weak patterns
+ * when nothing matches well (an old build read a program as MPEG audio), and a PDF's first bytes are
+ * mostly text: both gave the wrong reason.
+ */
+const NON_VIDEO_SIGNATURES: readonly { bytes: readonly number[]; what: string }[] = [
+  { bytes: [0x7f, 0x45, 0x4c, 0x46], what: 'a program (ELF executable or library)' },
+  { bytes: [0x4d, 0x5a], what: 'a Windows program (EXE or DLL)' },
+  { bytes: [0xcf, 0xfa, 0xed, 0xfe], what: 'a macOS program (Mach-O)' },
+  { bytes: [0xca, 0xfe, 0xba, 0xbe], what: 'a macOS program (Mach-O) or Java class' },
+  { bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], what: 'a PDF document' },
+  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a ZIP archive (or an Office document)' },
+  { bytes: [0x1f, 0x8b], what: 'a gzip archive' },
+  { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: 'a 7-Zip archive' },
+  { bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], what: 'a RAR archive' },
+];
+
+/** What a file surely is when its first bytes name a common non-video format, else null. */
+export function knownNonVideo(bytes: Buffer): string | null {
+  const matches = (signature: readonly number[]): boolean =>
+    bytes.length >= signature.length && signature.every((byte, index) => bytes[index] === byte);
+  return NON_VIDEO_SIGNATURES.find((signature) => matches(signature.bytes))?.what ?? null;
+}
+
+/**
  * Rejected before ffprobe sees them: besides being clearer, this keeps playlists and concat
  * scripts (text) renamed as videos from making ffprobe open other files.
  */
 function assertPlausibleVideo(header: FileHeader, filePath: string): void {
   if (header.sizeBytes === 0) throw new MediaError('empty file (0 bytes)', { filePath });
+  const nonVideo = knownNonVideo(header.bytes);
+  if (nonVideo) throw new MediaError(`not a video: it is ${nonVideo}`, { filePath });
   if (looksLikeText(header.bytes)) throw new MediaError('not a video: it is a text file', { filePath });
 }
 
