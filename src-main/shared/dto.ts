@@ -101,8 +101,13 @@ export interface MediaToolsStatus {
   ffprobe: string | null;
   /** Where the binaries came from, e.g. "FFMPEG_PATH", "ffmpeg-static", "system". */
   source: string | null;
+  /** As the binaries print them, e.g. "5.1.9-0+deb12u1". */
+  ffmpegVersion: string | null;
+  ffprobeVersion: string | null;
   /** When not ok: what was tried and why each failed. */
   message: string | null;
+  /** When only an outdated build was found: which one, and how to get a newer one. */
+  warning: string | null;
 }
 
 export interface AppInfo {

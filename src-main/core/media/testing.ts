@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { fileArg } from './input.ts';
 import { runTool } from './run.ts';
 import { synthesizeVideo } from './synthesize.ts';
-import { resolveMediaTools, systemCandidate, type MediaTools } from './tools.ts';
+import { ffmpegCandidates, ffprobeCandidates, resolveMediaTools, type MediaTools, type ToolCandidate } from './tools.ts';
 
 export type CorruptKind =
   | 'truncated-faststart'
@@ -187,19 +187,19 @@ export async function copySharedClip(fileName: string, dir: string): Promise<str
 }
 
 /**
- * The ffmpeg builds to test against: the default chain (here the 2018 static build from
- * @ffmpeg-installer) and, when it differs, the one on PATH (a current distro build).
+ * The ffmpeg builds to test against: the one the app picks (the newest found) and, when npm packages
+ * bring a different one (here @ffmpeg-installer's and ffprobe-static's 2018 builds), that one too:
+ * users without a system ffmpeg still run on it.
  */
 export async function resolveTestToolsets(): Promise<MediaTools[]> {
   const preferred = await resolveMediaTools();
-  const onPath = await resolveMediaTools({
-    candidates: {
-      ffmpeg: [systemCandidate('ffmpeg', process.env)],
-      ffprobe: [systemCandidate('ffprobe', process.env)],
-    },
+  const fromPackages = (candidates: ToolCandidate[]): ToolCandidate[] =>
+    candidates.filter((candidate) => candidate.source !== 'system' && candidate.path !== null && !candidate.explicit);
+  const packaged = await resolveMediaTools({
+    candidates: { ffmpeg: fromPackages(ffmpegCandidates(process.env)), ffprobe: fromPackages(ffprobeCandidates(process.env)) },
   }).catch(() => null);
-  if (!onPath || toolsetLabel(onPath) === toolsetLabel(preferred)) return [preferred];
-  return [preferred, onPath];
+  if (!packaged || toolsetLabel(packaged) === toolsetLabel(preferred)) return [preferred];
+  return [preferred, packaged];
 }
 
 /** A short label for test names, e.g. "ffmpeg 5.1.9 / ffprobe 5.1.9". */

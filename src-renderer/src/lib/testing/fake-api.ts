@@ -483,7 +483,16 @@ export class FakeApi implements PretextApi {
     this.appInfo = data.appInfo ?? {
       version: '0.1.0-test',
       platform: 'test',
-      mediaTools: { ok: true, ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe', source: 'system', message: null },
+      mediaTools: {
+        ok: true,
+        ffmpeg: '/usr/bin/ffmpeg',
+        ffprobe: '/usr/bin/ffprobe',
+        source: 'ffmpeg: system, ffprobe: system',
+        ffmpegVersion: '7.1',
+        ffprobeVersion: '7.1',
+        message: null,
+        warning: null,
+      },
     };
     this.runs = data.runs ?? [];
     this.runData = new Map(
