@@ -7,7 +7,8 @@ import { fileArg } from './input.ts';
 import { endCheckTime, inspectVideo, latestPacketEnd, thumbnailTime } from './inspect.ts';
 import { runTool } from './run.ts';
 import { synthesizeVideo } from './synthesize.ts';
-import { resolveTestToolsets, SHARED_CLIPS, SHARED_MEDIA_DIR, toolsetLabel, writeCorruptFixtures } from './testing.ts';
+import { probeVideo } from './probe.ts';
+import { resolveTestToolsets, SHARED_CLIPS, SHARED_MEDIA_DIR, toolsetLabel, writeAviWithDamagedHeader, writeCorruptFixtures } from './testing.ts';
 import type { MediaTools } from './tools.ts';
 
 const toolsets = await resolveTestToolsets();
@@ -79,6 +80,26 @@ describe.each(labelled)('inspectVideo with %s', (label, tools) => {
     expect(three).toMatchObject({ frameCount: 3, codec: 'h264' });
     expect(three.durationS).toBeCloseTo(30, 0);
     expect((await imageSize(tools, path.join(folder, 'slow.jpg'))).codec).toBe('mjpeg');
+  });
+
+  it('keeps the true length of a complete AVI whose header counts 108 times its frames', async () => {
+    const folder = path.join(dir, tools.ffmpegVersion, 'avi-count');
+    const damaged = await writeAviWithDamagedHeader(folder, 'frame-count');
+    expect((await probeVideo(tools, damaged)).durationS).toBeCloseTo(708.5, 0);
+    const probe = await inspectVideo(tools, damaged, { thumbnailPath: path.join(folder, 'thumb.jpg') });
+    expect(probe).toMatchObject({ frameCount: 164, frameCountExact: true, fps: 25 });
+    expect(probe.durationS).toBeCloseTo(6.56, 1);
+  });
+
+  it('rejects an AVI whose stream header stretches its frames 108 times, naming the two rates', async () => {
+    const folder = path.join(dir, tools.ffmpegVersion, 'avi-rate');
+    const damaged = await writeAviWithDamagedHeader(folder, 'frame-rate');
+    const error = await inspectVideo(tools, damaged, { thumbnailPath: path.join(folder, 'thumb.jpg') }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MediaError);
+    expect((error as MediaError).reason).toBe(
+      'corrupt: the AVI stream header gives 0.231 fps (708.5 s), while its main header (25.0 fps) and the audio agree on 6.6 s; ' +
+        're-mux it at the right frame rate to import it',
+    );
   });
 });
 

@@ -81,6 +81,41 @@ async function readHeader(filePath: string): Promise<FileHeader> {
   }
 }
 
+const isRiffAvi = (bytes: Buffer): boolean =>
+  bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'AVI ';
+
+/**
+ * The frame rate in an AVI's main header (avih), a second opinion on the video stream header's rate
+ * that ffmpeg uses; null for other files or a header that states none.
+ */
+export function aviMainHeaderFps(bytes: Buffer): number | null {
+  if (!isRiffAvi(bytes)) return null;
+  const at = bytes.indexOf('avih', 12, 'latin1');
+  if (at < 0 || at + 12 > bytes.length) return null;
+  const microsecondsPerFrame = bytes.readUInt32LE(at + 8);
+  return microsecondsPerFrame > 0 ? 1e6 / microsecondsPerFrame : null;
+}
+
+/**
+ * Whether an AVI file holds all the bytes its RIFF header announces: a cut-off copy does not, while a
+ * file whose header only miscounts its frames does. (OpenDML files continue past the first RIFF.)
+ * Null for files that are not AVI or cannot be read.
+ */
+export async function isCompleteAvi(filePath: string): Promise<boolean | null> {
+  let handle;
+  try {
+    handle = await open(filePath, 'r');
+    const bytes = Buffer.alloc(12);
+    const { bytesRead } = await handle.read(bytes, 0, 12, 0);
+    if (!isRiffAvi(bytes.subarray(0, bytesRead))) return null;
+    return (await handle.stat()).size >= bytes.readUInt32LE(4) + 8;
+  } catch {
+    return null;
+  } finally {
+    await handle?.close();
+  }
+}
+
 /** Video containers always hold control bytes early on; text does not. */
 export function looksLikeText(bytes: Buffer): boolean {
   if (bytes.length === 0) return false;
@@ -180,7 +215,7 @@ export async function probeVideo(
   if (result.code !== 0) {
     throw new MediaError(probeFailureReason(result.stderr, result.code, header, inputArg), { filePath });
   }
-  return videoProbeFromFfprobe(parseProbeJson(result.stdout, filePath), filePath);
+  return videoProbeFromFfprobe(parseProbeJson(result.stdout, filePath), filePath, aviMainHeaderFps(header.bytes));
 }
 
 /** "30000/1001" → 29.97; null for "0/0" and nonsense rates. */
@@ -252,12 +287,46 @@ function assertAviComplete(promisedS: number, durationS: number, filePath: strin
   }
 }
 
+/**
+ * An AVI's frames carry no timestamps: their times come from the stream header's rate alone. When
+ * the main header's rate and the audio agree on a length far from the one that rate gives, the
+ * stream header is corrupt, and every decode would stretch or squeeze the video to match it.
+ */
+function assertAviRateConsistent(
+  fps: number,
+  frames: number,
+  mainHeaderFps: number | null,
+  streams: FfprobeStream[],
+  filePath: string | undefined,
+): void {
+  if (mainHeaderFps === null || Math.max(fps / mainHeaderFps, mainHeaderFps / fps) <= 2) return;
+  const lengthByMainHeader = frames / mainHeaderFps;
+  const near = (seconds: number): boolean =>
+    Math.abs(seconds - lengthByMainHeader) <= Math.max(0.5, 0.1 * lengthByMainHeader);
+  const audio = streams.filter((stream) => stream.codec_type === 'audio').map((stream) => positiveNumber(stream.duration));
+  const witness = audio.find((seconds): seconds is number => seconds !== null && near(seconds));
+  if (witness === undefined) return;
+  unusable(
+    `corrupt: the AVI stream header gives ${fps.toPrecision(3)} fps (${(frames / fps).toFixed(1)} s), while its main ` +
+      `header (${mainHeaderFps.toPrecision(3)} fps) and the audio agree on ${witness.toFixed(1)} s; ` +
+      're-mux it at the right frame rate to import it',
+    filePath,
+  );
+}
+
 function unusable(reason: string, filePath: string | undefined): never {
   throw new MediaError(reason, { filePath });
 }
 
-/** Pure interpretation of ffprobe's JSON; throws MediaError when it does not describe a usable video. */
-export function videoProbeFromFfprobe(output: FfprobeOutput, filePath?: string): VideoProbe {
+/**
+ * Pure interpretation of ffprobe's JSON (and, for AVI, the main header's frame rate); throws
+ * MediaError when it does not describe a usable video.
+ */
+export function videoProbeFromFfprobe(
+  output: FfprobeOutput,
+  filePath?: string,
+  aviMainFps: number | null = null,
+): VideoProbe {
   const streams = output.streams ?? [];
   const format = output.format ?? {};
   const formatName = format.format_name ?? '';
@@ -279,6 +348,7 @@ export function videoProbeFromFfprobe(output: FfprobeOutput, filePath?: string):
     (exactFrames ? exactFrames / durationS : unusable('corrupt or unsupported: unknown frame rate', filePath));
   const container = containerName(format);
   if (container === 'avi' && exactFrames) assertAviComplete(exactFrames / fps, durationS, filePath);
+  if (container === 'avi') assertAviRateConsistent(fps, exactFrames ?? durationS * fps, aviMainFps, streams, filePath);
   const quarterTurn = rotationDegrees(video) % 180 === 90;
   return {
     durationS,

@@ -186,6 +186,34 @@ export async function copySharedClip(fileName: string, dir: string): Promise<str
   return target;
 }
 
+/** What a damaged AVI header overstates: the frame count (avih and strh) or the frame duration (strh). */
+export type AviHeaderDamage = 'frame-count' | 'frame-rate';
+
+/**
+ * A copy of the UCF101 clip (164 frames, 25 fps, 6.56 s, with audio) whose header claims 108 times
+ * its length: 17,712 frames, or frames of 108/25 s. Either way ffprobe reports 708.5 s.
+ */
+export async function writeAviWithDamagedHeader(dir: string, damage: AviHeaderDamage): Promise<string> {
+  const source = await copySharedClip('ucf101_v_ApplyEyeMakeup_g01_c01.avi', dir);
+  const target = path.join(dir, `damaged-${damage}.avi`);
+  const bytes = await readFile(source);
+  await rm(source);
+  const avih = bytes.indexOf('avih', 12, 'latin1') + 8;
+  const strh = bytes.indexOf('strh', 12, 'latin1') + 8;
+  if (avih < 8 || bytes.toString('latin1', strh, strh + 4) !== 'vids') throw new Error('the UCF101 clip has no avih/video strh header');
+  const inflate = (offset: number): void => {
+    bytes.writeUInt32LE(bytes.readUInt32LE(offset) * 108, offset);
+  };
+  if (damage === 'frame-count') {
+    inflate(avih + 16); // dwTotalFrames
+    inflate(strh + 32); // dwLength
+  } else {
+    inflate(strh + 20); // dwScale: a frame lasts dwScale / dwRate seconds
+  }
+  await writeFile(target, bytes);
+  return target;
+}
+
 /**
  * The ffmpeg builds to test against: the one the app picks (the newest found) and, when npm packages
  * bring a different one (here @ffmpeg-installer's and ffprobe-static's 2018 builds), that one too:
