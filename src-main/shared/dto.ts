@@ -23,9 +23,18 @@ export interface VideoDto {
   error: string | null;
   duplicateOfId: number | null;
   hasThumbnail: boolean;
+  /** Ready videos: the task presets too long for this video (a short video is kept, not failed). */
+  tooShortFor: TooShortFor[];
   /** ISO-8601 timestamps. */
   importedAt: string;
   updatedAt: string;
+}
+
+/** A task preset a video has too few frames for, at the sampling rate (SAMPLING_FPS). */
+export interface TooShortFor {
+  task: TaskId;
+  preset: PresetName;
+  framesNeeded: number;
 }
 
 export interface VideoPage {

@@ -54,6 +54,7 @@ describe('App', () => {
     await update();
     expect(q('video-details')?.textContent).toContain('/videos/Class1/v_1.avi');
     expect(q('video-details')?.querySelector('video')?.getAttribute('src')).toBe('media://playable/1');
+    expect(q('too-short')).toBeNull();
 
     choose(q('status-filter'), 'failed');
     await update();
@@ -67,6 +68,15 @@ describe('App', () => {
     await update();
     expect(api.callsOf('videos.list').at(-1)).toMatchObject({ label: 'Class2', status: 'failed' });
     expect(all('video-card').every((c) => c.dataset.label === 'Class2')).toBe(true);
+  });
+
+  it('says which task presets a short video cannot serve', async () => {
+    const tooShortFor = [{ task: 'clip-order', preset: 'paper', framesNeeded: 64 }] as const;
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(1, () => ({ durationS: 1, frameCount: 25, tooShortFor: [...tooShortFor] })) });
+    const { q, all } = await render(api);
+    all('video-card')[0]!.click();
+    await update();
+    expect(q('too-short')?.textContent).toMatch(/Too short for\s+clip-order \(paper: needs 64 frames\)/);
   });
 
   it('shows which ffmpeg and ffprobe read the videos, and warns when only an old build exists', async () => {

@@ -98,6 +98,7 @@ export function makeVideo(id: number, overrides: Partial<VideoDto> = {}): VideoD
     error: null,
     duplicateOfId: null,
     hasThumbnail: true,
+    tooShortFor: [],
     importedAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
