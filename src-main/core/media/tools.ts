@@ -242,14 +242,18 @@ interface Found {
  * candidate saying why not when none works.
  */
 async function newestWorking(tool: ToolName, candidates: ToolCandidate[]): Promise<Found | string[]> {
+  // All at once: each `-version` is a process start, and the old static builds start slowly.
+  const verdicts = await Promise.all(
+    candidates.map((candidate) => (candidate.path === null ? null : verifyCandidate(tool, candidate.path))),
+  );
   const failures: string[] = [];
   let newest: Found | null = null;
-  for (const candidate of candidates) {
-    if (candidate.path === null) {
-      failures.push(`${candidate.source}: ${candidate.unavailable}`);
+  for (const [index, candidate] of candidates.entries()) {
+    const verdict = verdicts[index];
+    if (candidate.path === null || !verdict) {
+      if (candidate.path === null) failures.push(`${candidate.source}: ${candidate.unavailable}`);
       continue;
     }
-    const verdict = await verifyCandidate(tool, candidate.path);
     if (!verdict.ok) {
       failures.push(`${candidate.source} (${candidate.path}): ${verdict.why}`);
       continue;
