@@ -1,6 +1,7 @@
 import type { LabelCount, StatusCounts, VideoDto, VideoPage, VideoStatus } from '../../shared/dto.ts';
 import { VIDEO_STATUSES } from '../../shared/dto.ts';
 import type { VideoProbe } from '../media/probe.ts';
+import { tasksTooShortFor } from '../tasks/usability.ts';
 import type { ReadableDB, WritableDB } from './connection.ts';
 
 interface VideoRow {
@@ -78,6 +79,7 @@ function toDto(row: VideoRow): VideoDto {
     error: row.error,
     duplicateOfId: row.duplicate_of,
     hasThumbnail: row.thumbnail !== null,
+    tooShortFor: row.status === 'ready' && row.duration_s !== null ? tasksTooShortFor(row.duration_s) : [],
     importedAt: row.imported_at,
     updatedAt: row.updated_at,
   };

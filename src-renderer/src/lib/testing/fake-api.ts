@@ -98,6 +98,7 @@ export function makeVideo(id: number, overrides: Partial<VideoDto> = {}): VideoD
     error: null,
     duplicateOfId: null,
     hasThumbnail: true,
+    tooShortFor: [],
     importedAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
@@ -483,7 +484,16 @@ export class FakeApi implements PretextApi {
     this.appInfo = data.appInfo ?? {
       version: '0.1.0-test',
       platform: 'test',
-      mediaTools: { ok: true, ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe', source: 'system', message: null },
+      mediaTools: {
+        ok: true,
+        ffmpeg: '/usr/bin/ffmpeg',
+        ffprobe: '/usr/bin/ffprobe',
+        source: 'ffmpeg: system, ffprobe: system',
+        ffmpegVersion: '7.1',
+        ffprobeVersion: '7.1',
+        message: null,
+        warning: null,
+      },
     };
     this.runs = data.runs ?? [];
     this.runData = new Map(
