@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { resolve } from 'node:path';
+import { parse, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type {
   ImportFailure,
@@ -28,6 +28,7 @@ import { previewTuple, type PreviewRequest } from '../preview/tuple-preview.ts';
 import { TrainingService } from '../training/service.ts';
 import { FeatureService } from '../retrieval/service.ts';
 import { RetrievalService } from '../retrieval/queries.ts';
+import { isPseudoFilesystemPath } from '../util/user-files.ts';
 import { runImport } from './importer.ts';
 
 export interface LibraryServiceOptions {
@@ -130,12 +131,18 @@ export class LibraryService {
     const db = this.requireDb();
     const root = resolve(folder);
     let isFolder = false;
+    let real: string;
     try {
       isFolder = statSync(root).isDirectory();
+      real = realpathSync(root);
     } catch {
       throw new ApiError('NOT_FOUND', `Folder not found: ${root}`);
     }
     if (!isFolder) throw new ApiError('INVALID_INPUT', `Not a folder: ${root}`);
+    // /proc/self/root leads back to / and /dev holds endless files: no video library lives there.
+    if (isPseudoFilesystemPath(root) || isPseudoFilesystemPath(real) || parse(real).root === real) {
+      throw new ApiError('INVALID_INPUT', `Not a video folder: ${root} is a system folder.`);
+    }
     if (this.imports.size > 0) {
       throw new ApiError('BUSY', 'An import is already running; wait for it or cancel it first.');
     }
