@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,8 @@ import { EventHub } from '../core/api/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
 import { insertVideo } from '../core/db/videos.ts';
 import { LibraryService } from '../core/library/service.ts';
-import { startBridge, type Bridge } from './server.ts';
+import { ERROR_CODES } from '../shared/errors.ts';
+import { HTTP_STATUS, startBridge, type Bridge } from './server.ts';
 
 let dir: string;
 let bridge: Bridge;
@@ -133,6 +135,36 @@ describe('bridge', () => {
     expect(JSON.parse(dialog.body.toString()).error.code).toBe('UNSUPPORTED');
   });
 
+  it('answers every handled input error with a 4xx and its typed code (a non-library file was a 500)', async () => {
+    writeFileSync(join(dir, 'notes.txt'), 'plain text, not a library '.repeat(10));
+    execFileSync('mkfifo', [join(dir, 'lib.fifo')]);
+    const cases: [string, unknown, number, string][] = [
+      ['library.open', { path: join(dir, 'notes.txt') }, 400, 'INVALID_INPUT'],
+      ['library.open', { path: join(dir, 'lib.fifo') }, 400, 'INVALID_INPUT'],
+      ['library.open', { path: join(dir, 'nope.pretext') }, 404, 'NOT_FOUND'],
+      ['import.start', { folder: join(dir, 'notes.txt') }, 400, 'INVALID_INPUT'],
+      ['evaluation.table', { testList: join(dir, 'notes.txt') }, 400, 'INVALID_INPUT'],
+      ['training.cancel', { runId: 99 }, 404, 'NOT_FOUND'],
+      ['features.update', { setId: 99 }, 404, 'NOT_FOUND'],
+    ];
+    for (const [method, input, status, code] of cases) {
+      const response = await call(method, input);
+      const body = JSON.parse(response.body.toString()) as { error: { code: string; message: string } };
+      expect([method, response.status, body.error.code]).toEqual([method, status, code]);
+      expect(body.error.message).not.toMatch(/plain text/);
+    }
+    // The library stayed open and unchanged.
+    expect(JSON.parse((await call('library.current', {})).body.toString()).value.path).toBe(join(dir, 'lib.pretext'));
+  });
+
+  it('has a status for every error code: 4xx for the caller’s mistakes, 5xx for the server’s own failures', () => {
+    const serverFailures = new Set(['DB_ERROR', 'IO_ERROR', 'INTERNAL', 'UNSUPPORTED', 'MEDIA_TOOLS_MISSING']);
+    for (const code of ERROR_CODES) {
+      const status = HTTP_STATUS[code];
+      expect([code, serverFailures.has(code) ? status >= 500 : status >= 400 && status < 500]).toEqual([code, true]);
+    }
+  });
+
   it('never serves files outside the renderer folder', async () => {
     const outside = ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt'];
     // assets/linked.js is a symbolic link to ../../secret.txt.
@@ -159,6 +191,13 @@ describe('bridge', () => {
     expect((await raw(BRIDGE.mediaPath('video', id + 1), auth)).status).toBe(404);
     expect((await raw('/media/video/..%2f..%2fsecret.txt', auth)).status).toBe(404);
     expect((await raw(`/media/file/${id}`, auth)).status).toBe(404);
+    for (const method of ['DELETE', 'PUT', 'POST', 'TRACE', 'PATCH', 'OPTIONS']) {
+      const refused = await raw(BRIDGE.mediaPath('video', id), auth, method);
+      expect([method, refused.status, refused.headers.allow]).toEqual([method, 405, 'GET, HEAD']);
+      expect(refused.body.toString()).not.toContain('0123');
+    }
+    const head = await raw(BRIDGE.mediaPath('video', id), auth, 'HEAD');
+    expect([head.status, head.headers['content-length'], head.body.length]).toEqual([200, '10', 0]);
     // Not a real video: no playable copy can be made, so the file itself is served.
     const playable = await raw(BRIDGE.mediaPath('playable', id), auth);
     expect(playable.status).toBe(200);

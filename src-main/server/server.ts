@@ -42,15 +42,24 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_HOSTNAMES.has(host.toLowerCase());
 }
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+/**
+ * Every error code's HTTP status (a complete table: a new code without one does not compile). A
+ * caller's mistake is 4xx; only the server's own failures are 5xx.
+ */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   INVALID_INPUT: 400,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   UNKNOWN_METHOD: 404,
   NO_LIBRARY: 409,
   BUSY: 409,
+  CANCELLED: 409,
   DB_TOO_NEW: 409,
+  DB_ERROR: 500,
+  IO_ERROR: 500,
+  INTERNAL: 500,
   UNSUPPORTED: 501,
+  MEDIA_TOOLS_MISSING: 503,
 };
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -94,7 +103,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 function sendError(response: ServerResponse, code: ErrorCode, message: string): void {
-  sendJson(response, HTTP_STATUS[code] ?? 500, { ok: false, error: { code, message } });
+  sendJson(response, HTTP_STATUS[code], { ok: false, error: { code, message } });
 }
 
 async function readBody(request: IncomingMessage, limit: number): Promise<string> {
@@ -198,7 +207,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return;
     }
     const result = await dispatch(options.handlers, method, input);
-    sendJson(response, result.ok ? 200 : (HTTP_STATUS[result.error.code] ?? 500), result);
+    sendJson(response, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
   }
 
   function serveEvents(request: IncomingMessage, response: ServerResponse): void {
@@ -213,6 +222,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   }
 
   async function serveMedia(request: IncomingMessage, response: ServerResponse, kind: string, id: string) {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
     const videoId = Number(id);
     if (!isMediaKind(kind) || !Number.isSafeInteger(videoId) || videoId <= 0) {
       response.writeHead(404).end('Not found');
@@ -255,7 +268,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     } else if (request.method === 'GET' || request.method === 'HEAD') {
       await serveStatic(request, response, url);
     } else {
-      response.writeHead(405).end();
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
     }
   }
 
