@@ -7,6 +7,7 @@ import { BRIDGE } from '../src-main/shared/contract.ts';
 import { trainPreset } from '../src-main/shared/training.ts';
 import { EventHub } from '../src-main/core/api/events.ts';
 import { createHandlers } from '../src-main/core/api/handlers.ts';
+import { MEDIA_NOT_FOUND } from '../src-main/core/library/media-access.ts';
 import { LibraryService } from '../src-main/core/library/service.ts';
 import { synthesizeVideo } from '../src-main/core/media/synthesize.ts';
 import { getMediaTools } from '../src-main/core/media/tools.ts';
@@ -30,7 +31,7 @@ try {
   const library = new LibraryService({ events });
   library.open(join(work, 'lib.pretext'), true);
   await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
-  const bridge = await startBridge({ handlers: createHandlers(library), events, mediaFile: async () => null, staticDir });
+  const bridge = await startBridge({ handlers: createHandlers(library), events, mediaFile: async () => MEDIA_NOT_FOUND, staticDir });
 
   const sample = async (count: number) => {
     const times: number[] = [];

@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BRIDGE } from '../shared/contract.ts';
 import { EventHub } from '../core/api/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
-import { insertVideo } from '../core/db/videos.ts';
 import { LibraryService } from '../core/library/service.ts';
+import { recordImported } from '../core/library/test-support.ts';
 import { ERROR_CODES } from '../shared/errors.ts';
 import { HTTP_STATUS, startBridge, type Bridge } from './server.ts';
 
@@ -177,11 +177,7 @@ describe('bridge', () => {
   it('serves only media the library knows, with Range support', async () => {
     const videoPath = join(dir, 'clip.mp4');
     writeFileSync(videoPath, Buffer.from('0123456789'));
-    const db = (library as unknown as { db: Parameters<typeof insertVideo>[0] }).db;
-    const id = insertVideo(db, {
-      path: videoPath, root: dir, sizeBytes: 10, mtimeMs: 1, contentHash: 's256:ab', media: null,
-      label: null, status: 'ready', error: null, duplicateOf: null, thumbnail: null,
-    });
+    const id = recordImported(library, videoPath, dir);
     const partial = await raw(BRIDGE.mediaPath('video', id), { ...auth, range: 'bytes=2-5' });
     expect(partial.status).toBe(206);
     expect(partial.body.toString()).toBe('2345');
@@ -202,6 +198,45 @@ describe('bridge', () => {
     const playable = await raw(BRIDGE.mediaPath('playable', id), auth);
     expect(playable.status).toBe(200);
     expect(playable.body.toString()).toBe('0123456789');
+  });
+
+  it('serves a video only while it is the file imported: a link out is 404, an overwritten file 409, both marked', async () => {
+    const videos = join(dir, 'videos');
+    mkdirSync(videos);
+    for (const name of ['a.mp4', 'b.mp4', 'c.mp4']) writeFileSync(join(videos, name), `video ${name}`);
+    const [a, b, c] = ['a.mp4', 'b.mp4', 'c.mp4'].map((name) => recordImported(library, join(videos, name), videos)) as [number, number, number];
+    expect((await raw(BRIDGE.mediaPath('video', a), auth)).body.toString()).toBe('video a.mp4');
+
+    rmSync(join(videos, 'a.mp4'));
+    symlinkSync(join(dir, 'secret.txt'), join(videos, 'a.mp4'));
+    writeFileSync(join(videos, 'b.mp4'), 'root:x:0:0:root:/root:/bin/bash\n');
+    rmSync(join(videos, 'c.mp4'));
+    for (const kind of ['video', 'playable'] as const) {
+      const linked = await raw(BRIDGE.mediaPath(kind, a), auth);
+      expect([kind, linked.status]).toEqual([kind, 404]);
+      expect(linked.body.toString()).not.toContain('do not serve');
+    }
+    const overwritten = await raw(BRIDGE.mediaPath('video', b), auth);
+    expect(overwritten.status).toBe(409);
+    expect(overwritten.body.toString()).not.toContain('root:x');
+    expect((await raw(BRIDGE.mediaPath('video', c), auth)).status).toBe(404);
+    expect([a, b, c].map((id) => library.video(id).status)).toEqual(['missing', 'missing', 'missing']);
+    expect(library.video(b).error).toMatch(/changed on disk since the import/);
+    // Marked, the video is no longer served at all, even if the link is put back.
+    expect((await raw(BRIDGE.mediaPath('playable', b), auth)).status).toBe(404);
+  });
+
+  it('serves thumbnails only from the library’s thumbnail folder', async () => {
+    const id = recordImported(library, join(dir, 'secret.txt'), dir);
+    const db = library.requireOpen().db;
+    symlinkSync(join(dir, 'secret.txt'), join(library.thumbnailDir(), 'linked.jpg'));
+    db.prepare('UPDATE videos SET thumbnail = ? WHERE id = ?').run('linked.jpg', id);
+    const linked = await raw(BRIDGE.mediaPath('thumbnail', id), auth);
+    expect(linked.status).toBe(404);
+    writeFileSync(join(library.thumbnailDir(), 'own.jpg'), 'jpeg bytes');
+    db.prepare('UPDATE videos SET thumbnail = ? WHERE id = ?').run('own.jpg', id);
+    const own = await raw(BRIDGE.mediaPath('thumbnail', id), auth);
+    expect([own.status, own.headers['content-type'], own.body.toString()]).toEqual([200, 'image/jpeg', 'jpeg bytes']);
   });
 
   it('streams contract events as server-sent events', async () => {

@@ -9,13 +9,14 @@ import { isMediaKind, type MediaKind } from '../shared/routes.ts';
 import type { ErrorCode } from '../shared/errors.ts';
 import { dispatch, type Handlers } from '../core/api/dispatch.ts';
 import type { EventHub } from '../core/api/events.ts';
-import { sendFile } from './media.ts';
+import type { MediaAnswer } from '../core/library/media-access.ts';
+import { sendFile, sendOpenFile } from './media.ts';
 
 export interface BridgeOptions {
   handlers: Handlers;
   events: EventHub;
-  /** Resolves a media request to a file the library knows, or null. */
-  mediaFile: (kind: MediaKind, videoId: number) => Promise<string | null>;
+  /** Opens the file of a media request if the library still knows it as imported, else the status to answer. */
+  mediaFile: (kind: MediaKind, videoId: number) => Promise<MediaAnswer>;
   /** The built renderer (out/renderer). */
   staticDir: string;
   host?: string;
@@ -231,12 +232,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       response.writeHead(404).end('Not found');
       return;
     }
-    const file = await options.mediaFile(kind, videoId);
-    if (!file) {
-      response.writeHead(404).end('Not found');
+    const answer = await options.mediaFile(kind, videoId);
+    if (!answer.ok) {
+      response.writeHead(answer.status).end(answer.status === 409 ? 'Changed since the import' : 'Not found');
       return;
     }
-    await sendFile(request, response, file, { 'cache-control': 'private, max-age=60' });
+    sendOpenFile(request, response, answer.file, { 'cache-control': 'private, max-age=60' });
   }
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {

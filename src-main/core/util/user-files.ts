@@ -36,11 +36,20 @@ function refuseSpecial(path: string, stats: Stats, real: string): void {
   if (isPseudoFilesystemPath(real)) throw new ApiError('INVALID_INPUT', `Not a regular file: ${path} (a system file)`);
 }
 
+/** A regular file opened for reading; whoever holds it closes the handle (a read stream does so itself). */
+export interface OpenFile {
+  path: string;
+  /** Its real path when it was opened. */
+  realPath: string;
+  handle: FileHandle;
+  stats: Stats;
+}
+
 /**
  * Opens a regular file for reading; anything else (FIFO, device, socket, folder, a file in /proc)
- * is INVALID_INPUT, a missing one NOT_FOUND. The caller owns (and closes) the handle.
+ * is INVALID_INPUT, a missing one NOT_FOUND.
  */
-export async function openRegularFile(path: string): Promise<{ handle: FileHandle; stats: Stats; realPath: string }> {
+export async function openRegularFile(path: string): Promise<OpenFile> {
   let handle: FileHandle;
   let realPath: string;
   try {
@@ -52,7 +61,7 @@ export async function openRegularFile(path: string): Promise<{ handle: FileHandl
   try {
     const stats = await handle.stat();
     refuseSpecial(path, stats, realPath);
-    return { handle, stats, realPath };
+    return { path, realPath, handle, stats };
   } catch (error) {
     await handle.close();
     throw error instanceof ApiError ? error : unreadable(path, error);
