@@ -4,7 +4,7 @@
  * typed input error that quotes no file content, and leave the open library as it was.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -100,8 +100,10 @@ async function bounded(call: Promise<CallResult<unknown>>, ms: number, what: str
   }
 }
 
+/** The open library, and every file beside it (no -wal, -shm or .cache appears next to a hostile path). */
 function snapshot(): string {
-  return JSON.stringify([library.info(), library.jobs(500), library.videos({ offset: 0, limit: 1000 })]);
+  const files = [dir, join(dir, 'links'), join(dir, 'lib.pretext.cache')].map((folder) => readdirSync(folder).sort());
+  return JSON.stringify([library.info(), library.jobs(500), library.videos({ offset: 0, limit: 1000 }), files, readFileSync(join(dir, 'secret.txt'), 'utf8')]);
 }
 
 describe('contract fields that name a file', () => {
