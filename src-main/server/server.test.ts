@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -224,6 +224,32 @@ describe('bridge', () => {
     expect(library.video(b).error).toMatch(/changed on disk since the import/);
     // Marked, the video is no longer served at all, even if the link is put back.
     expect((await raw(BRIDGE.mediaPath('playable', b), auth)).status).toBe(404);
+  });
+
+  it('serves a video the user imported through a link out of the folder (a file or a folder link older than the record)', async () => {
+    const videos = join(dir, 'videos');
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(join(elsewhere, 'Class'), { recursive: true });
+    mkdirSync(videos);
+    writeFileSync(join(elsewhere, 'linked.mp4'), 'linked video');
+    writeFileSync(join(elsewhere, 'Class', 'in-folder.mp4'), 'video in a linked folder');
+    symlinkSync(join(elsewhere, 'linked.mp4'), join(videos, 'linked.mp4'));
+    symlinkSync(join(elsewhere, 'Class'), join(videos, 'Class'));
+    // Coarse file-system clocks: let the links be visibly older than the record.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const linked = recordImported(library, join(videos, 'linked.mp4'), videos, new Date());
+    const inFolder = recordImported(library, join(videos, 'Class', 'in-folder.mp4'), videos, new Date());
+    expect((await raw(BRIDGE.mediaPath('video', linked), auth)).body.toString()).toBe('linked video');
+    expect((await raw(BRIDGE.mediaPath('video', inFolder), auth)).body.toString()).toBe('video in a linked folder');
+    // The folder link swapped for one to elsewhere after the import: refused even with the same file there.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    mkdirSync(join(dir, 'other', 'Class'), { recursive: true });
+    writeFileSync(join(dir, 'other', 'Class', 'in-folder.mp4'), 'video in a linked folder');
+    utimesSync(join(dir, 'other', 'Class', 'in-folder.mp4'), statSync(join(elsewhere, 'Class', 'in-folder.mp4')).atime, statSync(join(elsewhere, 'Class', 'in-folder.mp4')).mtime);
+    rmSync(join(videos, 'Class'));
+    symlinkSync(join(dir, 'other', 'Class'), join(videos, 'Class'));
+    expect((await raw(BRIDGE.mediaPath('video', inFolder), auth)).status).toBe(404);
+    expect(library.video(inFolder).error).toMatch(/link out of the imported folders/);
   });
 
   it('serves thumbnails only from the library’s thumbnail folder', async () => {

@@ -192,6 +192,8 @@ export interface VideoFiles {
   root: string;
   sizeBytes: number;
   mtimeMs: number;
+  /** When this record was last written (ISO): what lies at `path` should be no newer. */
+  updatedAt: string;
   thumbnail: string | null;
   status: VideoStatus;
   codec: string | null;
@@ -202,8 +204,8 @@ export interface VideoFiles {
 export function getVideoFiles(db: ReadableDB, id: number): VideoFiles | undefined {
   return db
     .prepare(
-      `SELECT path, root, size_bytes AS sizeBytes, mtime_ms AS mtimeMs, thumbnail, status, codec, container,
-              content_hash AS contentHash FROM videos WHERE id = ?`,
+      `SELECT path, root, size_bytes AS sizeBytes, mtime_ms AS mtimeMs, updated_at AS updatedAt, thumbnail, status,
+              codec, container, content_hash AS contentHash FROM videos WHERE id = ?`,
     )
     .get(id) as VideoFiles | undefined;
 }
