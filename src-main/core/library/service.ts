@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { parse, resolve } from 'node:path';
+import { dirname, parse, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type {
   ImportFailure,
@@ -289,7 +289,8 @@ export class LibraryService {
     }
     if (kind === 'video' || isBrowserPlayable(files.codec, files.container)) return original;
     const copy = await this.playableCopy(videoId, files).catch(() => null);
-    const opened = copy ? await openFileInside(copy, [resolve(this.requireOpen().cacheDir, 'playable')]) : null;
+    // The copy must be a file of its own folder in the cache, not a link out of it.
+    const opened = copy ? await openFileInside(copy, [dirname(copy)]) : null;
     if (!opened?.ok) return original;
     await original.file.handle.close();
     return opened;
