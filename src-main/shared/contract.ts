@@ -26,7 +26,7 @@ import type {
   VideoDto,
   VideoPage,
 } from './dto.ts';
-import { EVALUATION_KS, PROJECTIONS, VIDEO_STATUSES } from './dto.ts';
+import { EVALUATION_KS, PROJECTIONS, TEST_LIST_MAX_CHARS, VIDEO_STATUSES } from './dto.ts';
 import { PRESET_NAMES, TASK_IDS, taskConfigSchema } from './tasks.ts';
 import { BACKBONES, trainConfigSchema, type TrainConfig } from './training.ts';
 import type { CallResult } from './errors.ts';
@@ -54,7 +54,12 @@ function event<P>(): EventSpec<P> {
   return {};
 }
 
-const nonEmptyPath = z.string().trim().min(1, 'a path is required').max(4096);
+const nonEmptyPath = z
+  .string()
+  .trim()
+  .min(1, 'a path is required')
+  .max(4096)
+  .refine((path) => !path.includes('\0'), 'a path cannot contain a NUL character');
 const id = z.number().int().positive();
 const noInput = z.object({}).strict();
 const seed = z.number().int().min(0).max(2 ** 31 - 1);
@@ -149,8 +154,11 @@ export const contract = {
           ks: z.array(z.number().int().min(1).max(500)).min(1).max(20).default([...EVALUATION_KS]),
           seed: seed.default(0),
           testFraction: z.number().gt(0).lt(1).default(0.3),
-          /** A text file listing test videos (paths or file names, one per line), UCF101 style. */
-          testList: nonEmptyPath.optional(),
+          /**
+           * The text of a test list (paths or file names, one per line), UCF101 style. The text, not a
+           * path: the API never reads a file that a caller names (see README, Security).
+           */
+          testListText: z.string().min(1).max(TEST_LIST_MAX_CHARS).optional(),
         })
         .strict(),
     ).returns<EvaluationTable>(),

@@ -324,6 +324,9 @@ export interface RetrievalResult {
 
 export const EVALUATION_KS = [1, 5, 10, 20, 50] as const;
 
+/** The longest test list accepted (characters); UCF101's testlist01.txt has about 110,000. */
+export const TEST_LIST_MAX_CHARS = 512 * 1024;
+
 export interface EvaluationRow {
   setId: number;
   name: string;

@@ -1,12 +1,13 @@
 /** extract, retrieve, eval and export-features: retrieval from the command line, through the contract. */
 import { writeFile } from 'node:fs/promises';
-import type { ExtractionProgress, FeatureSetDto } from '../../shared/dto.ts';
+import { TEST_LIST_MAX_CHARS, type ExtractionProgress, type FeatureSetDto } from '../../shared/dto.ts';
 import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from '../../shared/tasks.ts';
 import { BACKBONES, type Backbone } from '../../shared/training.ts';
 import { CliError, createSession, onInterrupt, requireLibrary, type CommandContext, type Session } from '../context.ts';
 import { parseChoice, parseInteger, parseNumber } from '../parse.ts';
 import { featuresCsv, npyBytes } from '../../core/retrieval/export.ts';
 import { loadSetVectors } from '../../core/db/features.ts';
+import { readTextFile } from '../../core/util/user-files.ts';
 
 /** `--run ID` or `--run random` (with --like RUN, or --task/--backbone/--preset; VCOP R3D tiny by default). */
 function sourceFrom(context: CommandContext) {
@@ -115,13 +116,16 @@ export async function runRetrieve(context: CommandContext): Promise<number> {
 export async function runEval(context: CommandContext): Promise<number> {
   const splitSeed = parseInteger(context.options['split-seed'], '--split-seed') ?? 0;
   const testFraction = parseNumber(context.options['test-fraction'], '--test-fraction') ?? 0.3;
+  // The user named this file on their own command line: the CLI reads it and sends the text.
+  const listFile = context.options['test-list'];
+  const testListText = listFile ? await readTextFile(listFile, TEST_LIST_MAX_CHARS) : undefined;
   return withLibrary(context, async (session) => {
     const set = await readySet(session, context);
     const table = await session.call('evaluation.table', {
       setIds: [set.id],
       seed: splitSeed,
       testFraction,
-      ...(context.options['test-list'] ? { testList: context.options['test-list'] } : {}),
+      ...(testListText !== undefined ? { testListText } : {}),
     });
     const row = table.rows[0];
     if (!row) throw new CliError('The evaluation returned no row.', 1);

@@ -190,6 +190,12 @@ export function getVideo(db: ReadableDB, id: number): VideoDto | undefined {
 /** The thumbnail file name of a video, for the media route. */
 export interface VideoFiles {
   path: string;
+  /** The imported folder it was found in, and the size and mtime it had then. */
+  root: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  /** When this record was last written (ISO): what lies at `path` should be no newer. */
+  updatedAt: string;
   thumbnail: string | null;
   status: VideoStatus;
   codec: string | null;
@@ -199,7 +205,10 @@ export interface VideoFiles {
 
 export function getVideoFiles(db: ReadableDB, id: number): VideoFiles | undefined {
   return db
-    .prepare('SELECT path, thumbnail, status, codec, container, content_hash AS contentHash FROM videos WHERE id = ?')
+    .prepare(
+      `SELECT path, root, size_bytes AS sizeBytes, mtime_ms AS mtimeMs, updated_at AS updatedAt, thumbnail, status,
+              codec, container, content_hash AS contentHash FROM videos WHERE id = ?`,
+    )
     .get(id) as VideoFiles | undefined;
 }
 
@@ -217,6 +226,13 @@ export function markMissing(db: WritableDB, path: string, now = new Date().toISO
     `UPDATE videos SET status = 'missing', error = 'file not found at the last import', updated_at = ?
      WHERE path = ?`,
   ).run(now, path);
+}
+
+/** A video whose file is no longer the one imported (gone, replaced, changed): unusable until imported again. */
+export function markNotAsImported(db: WritableDB, id: number, reason: string, now = new Date().toISOString()): void {
+  db.prepare(
+    `UPDATE videos SET status = 'missing', error = ?, updated_at = ? WHERE id = ? AND status IN ('ready', 'duplicate')`,
+  ).run(reason, now, id);
 }
 
 export interface VideoFilter {

@@ -710,10 +710,10 @@ export class FakeApi implements PretextApi {
    * takes about `testFraction` of them; a test list (never read here) takes every third.
    */
   #evaluate(input: MethodInput<'evaluation.table'>): EvaluationTable {
-    const { ks = [...EVALUATION_KS], seed = 0, testFraction = 0.3, testList } = input;
+    const { ks = [...EVALUATION_KS], seed = 0, testFraction = 0.3, testListText } = input;
     const ready = this.#readyVideos();
     const labelled = ready.filter((v) => v.label !== null);
-    const isTest = (v: VideoDto) => (testList === undefined ? (v.id * 7 + seed) % 10 < testFraction * 10 : v.id % 3 === 0);
+    const isTest = (v: VideoDto) => (testListText === undefined ? (v.id * 7 + seed) % 10 < testFraction * 10 : v.id % 3 === 0);
     const test = labelled.filter(isTest);
     const train = labelled.filter((v) => !isTest(v));
     const sets = input.setIds
@@ -736,7 +736,7 @@ export class FakeApi implements PretextApi {
       split: {
         seed,
         testFraction,
-        kind: testList === undefined ? 'seeded' : 'list',
+        kind: testListText === undefined ? 'seeded' : 'list',
         train: train.length,
         test: test.length,
         labels: new Set(labelled.map((v) => v.label)).size,
