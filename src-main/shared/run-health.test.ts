@@ -79,14 +79,16 @@ describe('assessRunHealth', () => {
     expect(health.flags[0]?.kind).toBe('not-generalising');
   });
 
-  it('flags collapsing features: spread near 0, or a quarter of where it started', () => {
+  it('flags collapsing features: spread near 0, or a quarter of its highest; random init is not judged', () => {
     const probe = (step: number, relative: number): ProbePoint => ({ step, featureSpread: relative / 8, featureSize: 64 });
     const judge = (probes: ProbePoint[]) => assessRunHealth({ config: vcop(), train: [], validation: [], probes });
     expect(judge([])).toMatchObject({ collapse: 'unknown' });
-    expect(judge([probe(0, 0.4), probe(600, 0.35)])).toMatchObject({ collapse: 'healthy', flags: [] });
-    const shrunk = judge([probe(0, 0.4), probe(600, 0.08)]);
+    // Measured on a tiny R3D: 0.046 at random init, 0.38 after 50 steps.
+    expect(judge([probe(0, 0.046)])).toMatchObject({ collapse: 'unknown', flags: [] });
+    expect(judge([probe(0, 0.046), probe(50, 0.38), probe(300, 0.3)])).toMatchObject({ collapse: 'healthy', flags: [] });
+    const shrunk = judge([probe(0, 0.046), probe(200, 0.4), probe(600, 0.08)]);
     expect(shrunk.collapse).toBe('collapsing');
-    expect(shrunk.flags[0]?.message).toMatch(/Collapsing: at step 600 the encoder gives nearly the same features to every input/);
-    expect(judge([probe(0, 0.01)]).collapse).toBe('collapsing');
+    expect(shrunk.flags[0]?.message).toMatch(/Collapsing: at step 600 the encoder gives nearly the same features to every input .*down from 0\.400 at step 200/);
+    expect(judge([probe(0, 0.046), probe(50, 0.005)]).collapse).toBe('collapsing');
   });
 });

@@ -191,7 +191,8 @@ describe('Train screen', () => {
             { step: 300, validationAccuracy: 0.75, isBest: false, createdAt: '2025-01-01T00:00:00.000Z' },
           ],
           probes: [
-            { step: 0, featureSpread: 0.4 / 16, featureSize: 256 },
+            { step: 0, featureSpread: 0.05 / 16, featureSize: 256 },
+            { step: 150, featureSpread: 0.4 / 16, featureSize: 256 },
             { step: 300, featureSpread: 0.05 / 16, featureSize: 256 },
           ],
         },
