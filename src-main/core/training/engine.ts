@@ -177,7 +177,11 @@ async function probe(options: TrainingOptions, step: number): Promise<ProbePoint
   });
   if (size === 0) return null;
   const values = new Float32Array(rows.reduce((total, part) => total + part.length, 0));
-  rows.reduce((offset, part) => (values.set(part, offset), offset + part.length), 0);
+  let offset = 0;
+  for (const part of rows) {
+    values.set(part, offset);
+    offset += part.length;
+  }
   return { step, featureSpread: featureSpread(values, size), featureSize: size };
 }
 
@@ -224,7 +228,7 @@ export async function train(options: TrainingOptions): Promise<TrainingOutcome> 
   };
 
   try {
-    // The untrained encoder's spread: what later measurements are compared with.
+    // The untrained encoder's spread, for reference on the curve (health judges trained steps only).
     if (step === 0) await measureProbe();
     while (step < config.steps) {
       const epoch = Math.floor(step / stepsPerEpoch);
