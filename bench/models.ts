@@ -15,7 +15,8 @@ import { parameterCount } from '../src-main/core/models/params.ts';
 import { createMomentumSgd } from '../src-main/core/models/sgd.ts';
 import { buildTaskModel } from '../src-main/core/models/task-models.ts';
 import { trainStep } from '../src-main/core/models/train-step.ts';
-import { classCount, tupleShape } from '../src-main/core/models/tuple-input.ts';
+import { tupleShape } from '../src-main/core/models/tuple-input.ts';
+import { classCount } from '../src-main/shared/task-labels.ts';
 import { printReport } from './report.ts';
 
 type Size = 'tiny' | 'mid';

@@ -26,7 +26,7 @@ Commands:
   train --resume RUN --library FILE      resume a cancelled, failed or interrupted run from its last checkpoint
   runs --library FILE [--json]           list training runs
   extract --run ID|random --library FILE extract retrieval features (10 clips per video) with a run's
-          [--checkpoint best|last]       checkpoint, or random init: --like RUN, or --task/--backbone/--preset
+          [--checkpoint auto|best|last]  checkpoint (auto: the last unless the best is clearly better), or random init: --like RUN, or --task/--backbone/--preset
           [--seed N] [--json]            (default clip-order r3d tiny); only new or changed videos are redone
   retrieve --video ID --run ID|random    nearest neighbours of a video (or of one of its clips: --clip I)
            --library FILE [--k N] [--json]

@@ -26,6 +26,7 @@ import type {
   VideoDto,
   VideoPage,
 } from './dto.ts';
+import { CHECKPOINT_CHOICES } from './checkpoint-policy.ts';
 import { EVALUATION_KS, PROJECTIONS, TEST_LIST_MAX_CHARS, VIDEO_STATUSES } from './dto.ts';
 import { PRESET_NAMES, TASK_IDS, taskConfigSchema } from './tasks.ts';
 import { BACKBONES, trainConfigSchema, type TrainConfig } from './training.ts';
@@ -66,7 +67,14 @@ const seed = z.number().int().min(0).max(2 ** 31 - 1);
 
 /** Weights for feature extraction: a run's checkpoint, or random init shaped like a run or a preset. */
 const featureSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('run'), runId: id, checkpoint: z.enum(['best', 'last']).default('best') }).strict(),
+  z
+    .object({
+      kind: z.literal('run'),
+      runId: id,
+      /** 'auto': the last checkpoint unless the best is clearly better (shared/checkpoint-policy.ts). */
+      checkpoint: z.enum(CHECKPOINT_CHOICES).default('auto'),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('random'),

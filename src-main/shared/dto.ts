@@ -217,6 +217,20 @@ export interface MetricPoint {
   stepsPerSecond: number | null;
 }
 
+/**
+ * The encoder measured on a fixed probe batch (the same tuples every time) during training: whether
+ * its features still tell inputs apart, and (when the library has labels) whether they group a class.
+ */
+export interface ProbePoint {
+  step: number;
+  /**
+   * Std across the probe's elements of their L2-normalised encoder features, averaged over feature
+   * dimensions: about 1/√featureSize for features spread over the sphere, 0 when all are the same.
+   */
+  featureSpread: number;
+  featureSize: number;
+}
+
 export interface CheckpointDto {
   step: number;
   validationAccuracy: number | null;
@@ -228,6 +242,7 @@ export interface RunDetail {
   run: RunDto;
   metrics: MetricPoint[];
   checkpoints: CheckpointDto[];
+  probes: ProbePoint[];
 }
 
 /** The compute backend training would use here, and why each faster one is not available. */
@@ -254,6 +269,8 @@ export interface TrainingProgress {
 export interface TrainingMetrics {
   runId: number;
   points: MetricPoint[];
+  /** Probe measurements taken with these points (usually none). */
+  probes: ProbePoint[];
 }
 
 /** Where a feature set's weights come from: a run's checkpoint, or random initialisation (the baseline). */

@@ -1,5 +1,6 @@
 /** extract, retrieve, eval and export-features: retrieval from the command line, through the contract. */
 import { writeFile } from 'node:fs/promises';
+import { CHECKPOINT_CHOICES } from '../../shared/checkpoint-policy.ts';
 import { TEST_LIST_MAX_CHARS, type ExtractionProgress, type FeatureSetDto } from '../../shared/dto.ts';
 import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from '../../shared/tasks.ts';
 import { BACKBONES, type Backbone } from '../../shared/training.ts';
@@ -25,7 +26,7 @@ function sourceFrom(context: CommandContext) {
   }
   const runId = parseInteger(options.run, '--run');
   if (runId === undefined || runId < 1) throw new CliError(`--run must be a run id or "random", got "${options.run}".`);
-  const checkpoint = parseChoice(options.checkpoint, ['best', 'last'] as const, '--checkpoint', 'best');
+  const checkpoint = parseChoice(options.checkpoint, CHECKPOINT_CHOICES, '--checkpoint', 'auto');
   return { kind: 'run', runId, checkpoint } as const;
 }
 

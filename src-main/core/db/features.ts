@@ -108,6 +108,13 @@ export function findFeatureSet(db: ReadableDB, sourceKey: string): StoredFeature
   return row && toStored(db, row);
 }
 
+/** Checkpoint steps of a run that feature sets were extracted from (kept when checkpoints are pruned). */
+export function checkpointStepsInUse(db: ReadableDB, runId: number): Set<number> {
+  const rows = db.prepare('SELECT source_json FROM feature_sets WHERE run_id = ?').all(runId) as { source_json: string }[];
+  const sources = rows.map((row) => JSON.parse(row.source_json) as FeatureSourceDto);
+  return new Set(sources.flatMap((source) => (source.kind === 'run' ? [source.checkpointStep] : [])));
+}
+
 export function listFeatureSets(db: ReadableDB): FeatureSetDto[] {
   const rows = db.prepare('SELECT * FROM feature_sets ORDER BY id').all() as SetRow[];
   return rows.map((row) => toStored(db, row).dto);

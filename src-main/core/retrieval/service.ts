@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { defaultCheckpoint, type CheckpointChoiceName } from '../../shared/checkpoint-policy.ts';
 import type { FeatureSetDto, FeatureSourceDto } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
+import { labelBaseline } from '../../shared/task-labels.ts';
 import type { PresetName, TaskId } from '../../shared/tasks.ts';
 import { BACKBONES_FOR_TASK, trainPreset, type Backbone, type TrainConfig } from '../../shared/training.ts';
 import type { EventHub } from '../api/events.ts';
@@ -29,7 +31,7 @@ import type { ExtractionStart, ExtractionWeights, FromExtractionWorker } from '.
 
 /** What `features.extract` asks for (the contract's validated input). */
 export type FeatureSourceRequest =
-  | { kind: 'run'; runId: number; checkpoint: 'best' | 'last' }
+  | { kind: 'run'; runId: number; checkpoint: CheckpointChoiceName }
   | { kind: 'random'; runId?: number | undefined; task?: TaskId | undefined; backbone?: Backbone | undefined; preset: PresetName; seed: number };
 
 /** A request resolved against the library: what to store and which weights to load. */
@@ -161,7 +163,9 @@ export class FeatureService {
       const last = checkpoints.at(-1);
       if (!last) throw new ApiError('INVALID_INPUT', `Run ${run.id} has no checkpoint yet; train it further first.`);
       const best = checkpoints.find((checkpoint) => checkpoint.isBest) ?? last;
-      const checkpoint = request.checkpoint === 'best' ? best : last;
+      const auto = defaultCheckpoint(checkpoints, labelBaseline(run.config.task), run.config.validationTuples);
+      const chosen = request.checkpoint === 'auto' ? (auto?.kind ?? 'last') : request.checkpoint;
+      const checkpoint = chosen === 'best' ? best : last;
       return {
         key: `run:${run.id}:step:${checkpoint.step}`,
         source: { kind: 'run', runId: run.id, checkpointStep: checkpoint.step },

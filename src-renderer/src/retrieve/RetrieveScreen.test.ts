@@ -162,7 +162,7 @@ describe('Retrieve screen', () => {
     const { q, click, setItem } = await openRetrieve(api);
     expect((q('extract-run-select') as HTMLSelectElement).value).toBe('1');
     await click(q('extract-run'));
-    expect(api.callsOf('features.extract').at(-1)).toEqual({ source: { kind: 'run', runId: 1, checkpoint: 'best' } });
+    expect(api.callsOf('features.extract').at(-1)).toEqual({ source: { kind: 'run', runId: 1, checkpoint: 'auto' } });
     api.finishExtraction(1);
     await update();
     expect(setItem(1)?.classList.contains('selected')).toBe(true);

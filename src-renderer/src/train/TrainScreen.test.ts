@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-main/shared/errors.ts';
+import { trainPreset } from '../../../src-main/shared/training.ts';
 import { FakeApi, makeRun, metricPoint } from '../lib/testing/fake-api.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 
@@ -174,5 +175,50 @@ describe('Train screen', () => {
     await click(runItem(2)!.querySelector('[data-testid="run-resume"]'));
     expect(q('error-banner')?.textContent).toContain('Run 5 is training');
     expect(q('error-banner')?.textContent).toContain('Resume training');
+  });
+
+  it('says in plain words when a run is not learning, draws the majority line and marks a best at it', async () => {
+    const config = trainPreset('order-verification', 'alexnet', 'tiny');
+    const stuck = Array.from({ length: 300 }, (_, i) => metricPoint('train', i + 1, { accuracy: 0.75, loss: 0.56 }));
+    const api = new FakeApi({
+      openPath: '/lib',
+      runs: [makeRun(1, { config }), makeRun(2, { config })],
+      runData: {
+        1: {
+          metrics: [...stuck, ...[100, 200, 300].map((step) => metricPoint('validation', step, { accuracy: 0.75 }))],
+          checkpoints: [
+            { step: 200, validationAccuracy: 0.76, isBest: true, createdAt: '2025-01-01T00:00:00.000Z' },
+            { step: 300, validationAccuracy: 0.75, isBest: false, createdAt: '2025-01-01T00:00:00.000Z' },
+          ],
+          probes: [
+            { step: 0, featureSpread: 0.05 / 16, featureSize: 256 },
+            { step: 150, featureSpread: 0.4 / 16, featureSize: 256 },
+            { step: 300, featureSpread: 0.05 / 16, featureSize: 256 },
+          ],
+        },
+        2: { metrics: Array.from({ length: 300 }, (_, i) => metricPoint('train', i + 1, { accuracy: 0.97 })) },
+      },
+    });
+    const { q, all, click, runItem } = await render(api);
+    await click(q('train-tab'));
+    await click(runItem(1)!.querySelector('[data-testid="run-select"]'));
+    expect(q('run-health')?.dataset).toMatchObject({ learning: 'at-majority', collapse: 'collapsing' });
+    const flags = all('run-health-flag');
+    expect(flags.map((flag) => flag.dataset.kind)).toEqual(['not-learning', 'collapsing']);
+    expect(flags[0]?.textContent).toContain('stays at the majority class, 75.0 %');
+    expect(flags[0]?.textContent).toContain('What to try');
+    expect(flags[0]?.textContent).toContain('Train longer');
+    expect(all('chart-guide').map((guide) => [guide.dataset.kind, guide.textContent?.trim()])).toEqual([
+      ['chance', 'chance 50 %'],
+      ['majority', 'majority class 75 %'],
+    ]);
+    // A 76 % best on 256 tuples is the majority class plus noise; extraction uses the last checkpoint.
+    expect(q('best-at-chance')?.textContent).toContain('not meaningful');
+    expect(q('extraction-default')?.closest('tr')?.dataset.step).toBe('300');
+    expect(q('checkpoint-policy')?.textContent).toContain('Keeps the newest 3 and the best');
+
+    await click(runItem(2)!.querySelector('[data-testid="run-select"]'));
+    expect(q('run-health')?.dataset.learning).toBe('learning');
+    expect(all('run-health-flag')).toEqual([]);
   });
 });

@@ -28,6 +28,7 @@ import type {
   MetricPoint,
   MetricSplit,
   PreviewFrame,
+  ProbePoint,
   RetrievalResult,
   RunDetail,
   RunDto,
@@ -74,7 +75,7 @@ export interface FakeApiData {
   /** Training runs of the open library (any order; `training.runs` answers newest first). */
   runs?: RunDto[];
   /** Stored metric series and checkpoints per run id. */
-  runData?: Record<number, { metrics?: MetricPoint[]; checkpoints?: CheckpointDto[] }>;
+  runData?: Record<number, { metrics?: MetricPoint[]; checkpoints?: CheckpointDto[]; probes?: ProbePoint[] }>;
   /** What `training.backends` answers. */
   backendReport?: BackendReport;
   /** Feature sets of the open library (`features.sets` answers them in id order). */
@@ -141,6 +142,13 @@ export function libraryInfo(path: string, videos: readonly VideoDto[], roots: st
     .map(([label, count]) => ({ label, count }))
     .sort((a, b) => (a.label ?? '\uffff').localeCompare(b.label ?? '\uffff'));
   return { path, schemaVersion: 1, counts, labels: labelCounts, roots };
+}
+
+/** What the fake keeps of a run besides its record. */
+interface RunData {
+  metrics: MetricPoint[];
+  checkpoints: CheckpointDto[];
+  probes: ProbePoint[];
 }
 
 /** A run record: `sequence-sorting` / `alexnet` with the tiny preset unless overridden. */
@@ -464,7 +472,7 @@ export class FakeApi implements PretextApi {
   pickedFolder: string | null;
   appInfo: AppInfo;
   runs: RunDto[];
-  readonly runData: Map<number, { metrics: MetricPoint[]; checkpoints: CheckpointDto[] }>;
+  readonly runData: Map<number, RunData>;
   backendReport: BackendReport;
   featureSets: FeatureSetDto[];
   readonly calls: Array<{ method: MethodName; input: unknown }> = [];
@@ -499,7 +507,11 @@ export class FakeApi implements PretextApi {
     this.runData = new Map(
       this.runs.map((run) => [
         run.id,
-        { metrics: [...(data.runData?.[run.id]?.metrics ?? [])], checkpoints: [...(data.runData?.[run.id]?.checkpoints ?? [])] },
+        {
+          metrics: [...(data.runData?.[run.id]?.metrics ?? [])],
+          checkpoints: [...(data.runData?.[run.id]?.checkpoints ?? [])],
+          probes: [...(data.runData?.[run.id]?.probes ?? [])],
+        },
       ]),
     );
     this.backendReport = data.backendReport ?? fakeBackendReport();
@@ -522,9 +534,9 @@ export class FakeApi implements PretextApi {
     return updated;
   }
 
-  #data(runId: number): { metrics: MetricPoint[]; checkpoints: CheckpointDto[] } {
+  #data(runId: number): RunData {
     let data = this.runData.get(runId);
-    if (!data) this.runData.set(runId, (data = { metrics: [], checkpoints: [] }));
+    if (!data) this.runData.set(runId, (data = { metrics: [], checkpoints: [], probes: [] }));
     return data;
   }
 
@@ -548,11 +560,12 @@ export class FakeApi implements PretextApi {
     return progress;
   }
 
-  /** Records points of a run (like the backend: one per split and step) and emits `training.metrics`. */
-  emitMetrics(runId: number, points: MetricPoint[]): void {
+  /** Records points (and probes) of a run (like the backend: one per split and step) and emits `training.metrics`. */
+  emitMetrics(runId: number, points: MetricPoint[], probes: ProbePoint[] = []): void {
     const data = this.#data(runId);
     data.metrics = storePoints(data.metrics, points);
-    this.emit('training.metrics', { runId, points });
+    data.probes = [...data.probes.filter((p) => !probes.some((q) => q.step === p.step)), ...probes].sort((a, b) => a.step - b.step);
+    this.emit('training.metrics', { runId, points, probes });
   }
 
   /** Records a checkpoint of a run; the best is the highest validation accuracy, the later on ties. */
@@ -970,7 +983,7 @@ export class FakeApi implements PretextApi {
         const id = Math.max(0, ...this.runs.map((r) => r.id)) + 1;
         const run = makeRun(id, { config, status: 'running', step: 0, backend: null });
         this.runs.push(run);
-        this.runData.set(id, { metrics: [], checkpoints: [] });
+        this.runData.set(id, { metrics: [], checkpoints: [], probes: [] });
         return run;
       },
       'training.cancel': ({ runId }) => {
@@ -989,6 +1002,7 @@ export class FakeApi implements PretextApi {
         const step = run.lastCheckpointStep ?? 0;
         const data = this.#data(runId);
         data.metrics = data.metrics.filter((p) => p.step <= step);
+        data.probes = data.probes.filter((p) => p.step <= step);
         return this.#updateRun(runId, { status: 'running', step, error: null });
       },
       'training.runs': () => {
@@ -999,7 +1013,7 @@ export class FakeApi implements PretextApi {
         this.info();
         const run = this.run(runId);
         const data = this.#data(runId);
-        return structuredClone({ run, metrics: data.metrics, checkpoints: data.checkpoints });
+        return structuredClone({ run, metrics: data.metrics, checkpoints: data.checkpoints, probes: data.probes });
       },
     };
   }
