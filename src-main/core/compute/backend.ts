@@ -11,10 +11,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
-import type { BackendReport } from '../../shared/dto.ts';
+import type { BackendReport, BackendStatus, GpuAdapterSummary } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { BackendChoice } from '../../shared/training.ts';
 import * as tf from './tf.ts';
+import { describeAdapter, findAdapter, type GpuLike } from './webgpu-adapter.ts';
 
 export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
 
@@ -27,8 +28,25 @@ export interface BackendSelection {
   /** What runs, e.g. "wasm" or "tfjs-node-gpu". */
   backend: string;
   choice: ConcreteBackend;
-  /** Each faster backend that was tried or probed and why it cannot run here. */
+  /** Each faster backend that was tried or probed and why it cannot run here (or why auto passed it by). */
   unavailable: UnavailableBackend[];
+  /** The GPU adapter in use (webgpu). */
+  adapter?: GpuAdapterSummary;
+}
+
+/** What a cheap look says: nothing when the backend runs here. */
+interface Probe {
+  /** Why it cannot run here. */
+  unavailable?: string;
+  /** It runs, but 'auto' should pass it by: why. */
+  autoSkips?: string;
+  adapter?: GpuAdapterSummary;
+}
+
+const RUNS: Probe = {};
+
+function unavailableBecause(reason: string | null): Probe {
+  return reason === null ? RUNS : { unavailable: reason };
 }
 
 interface BackendOption {
@@ -36,10 +54,10 @@ interface BackendOption {
   name: string;
   /** What to know when it runs. */
   note: string;
-  /** Why it cannot run here, or null. Cheap: loads no native library. */
-  probe(): Promise<string | null>;
-  /** Registers and initialises the tfjs backend; throws with the reason when it cannot. */
-  activate(): Promise<void>;
+  /** Whether it can run here. Cheap: loads no native library (dawn.node aside). */
+  probe(): Promise<Probe>;
+  /** Registers and initialises the tfjs backend (returning the GPU adapter it uses, if any); throws with the reason when it cannot. */
+  activate(): Promise<GpuAdapterSummary | void>;
 }
 
 const require = createRequire(import.meta.url);
@@ -78,7 +96,7 @@ function tfjsNodeOption(choice: ConcreteBackend, packageName: string, note: stri
     choice,
     name: packageName.replace('@tensorflow/', ''),
     note,
-    probe: tfjsNodeProbe(packageName),
+    probe: async () => unavailableBecause(await tfjsNodeProbe(packageName)()),
     activate: async () => {
       // Registers the 'tensorflow' backend.
       await importOptional(packageName);
@@ -88,11 +106,11 @@ function tfjsNodeOption(choice: ConcreteBackend, packageName: string, note: stri
 }
 
 interface DawnModule {
-  create(options: string[]): { requestAdapter(): Promise<unknown> };
+  create(options: string[]): GpuLike;
   globals: Record<string, unknown>;
 }
 
-let dawnGpu: Promise<{ gpu: ReturnType<DawnModule['create']>; globals: DawnModule['globals'] } | null> | null = null;
+let dawnGpu: Promise<{ gpu: GpuLike; globals: DawnModule['globals'] } | null> | null = null;
 
 /** One Dawn instance per process, created on first use. */
 function dawn() {
@@ -104,26 +122,39 @@ function dawn() {
   return dawnGpu;
 }
 
+/** The adapter Dawn offers, or why there is none. */
+async function dawnAdapter() {
+  if (!resolvePackage('@tensorflow/tfjs-backend-webgpu')) return { reason: 'not installed (@tensorflow/tfjs-backend-webgpu)' } as const;
+  const instance = await dawn();
+  if (!instance) return { reason: 'not installed (webgpu, the dawn.node package)' } as const;
+  const found = await findAdapter(instance.gpu);
+  return found ? { ...found, globals: instance.globals } : ({ reason: 'no adapter found (no GPU driver Dawn can use)' } as const);
+}
+
 const webgpuOption: BackendOption = {
   choice: 'webgpu',
   name: 'webgpu',
   note: 'WebGPU through Dawn (dawn.node)',
   probe: async () => {
-    if (!resolvePackage('@tensorflow/tfjs-backend-webgpu')) return 'not installed (@tensorflow/tfjs-backend-webgpu)';
-    const instance = await dawn();
-    if (!instance) return 'not installed (webgpu, the dawn.node package)';
-    return (await instance.gpu.requestAdapter()) ? null : 'no adapter found (no GPU driver Dawn can use)';
+    const found = await dawnAdapter();
+    if ('reason' in found) return { unavailable: found.reason };
+    const { summary } = found;
+    return summary.software
+      ? { adapter: summary, autoSkips: `${describeAdapter(summary)} is a CPU emulating a GPU, slower than wasm: auto passes it by, --backend webgpu forces it` }
+      : { adapter: summary };
   },
   activate: async () => {
-    const instance = await dawn();
-    if (!instance) throw new Error('the webgpu package is not installed');
+    const found = await dawnAdapter();
+    if ('reason' in found) throw new Error(found.reason);
     // What tfjs-backend-webgpu expects of a browser: the WebGPU constants and navigator.gpu.
-    Object.assign(globalThis, instance.globals);
+    Object.assign(globalThis, found.globals);
     const scope = globalThis as { navigator?: object };
     scope.navigator ??= {};
-    Object.defineProperty(scope.navigator, 'gpu', { value: instance.gpu, configurable: true });
-    await importOptional('@tensorflow/tfjs-backend-webgpu');
+    Object.defineProperty(scope.navigator, 'gpu', { value: (await dawn())?.gpu, configurable: true });
+    const { registerWebGpuBackend } = await import('./webgpu-backend.ts');
+    registerWebGpuBackend(found.adapter);
     await useTfjsBackend('webgpu');
+    return found.summary;
   },
 };
 
@@ -144,8 +175,8 @@ const wasmOption: BackendOption = {
   name: 'wasm',
   note: 'XNNPACK with SIMD on one thread (its threads never start in Node), at most 4 GB of memory',
   probe: async () => {
-    if (!('WebAssembly' in globalThis)) return 'this runtime has no WebAssembly';
-    return wasmFolder() ? null : 'its .wasm files are missing from @tensorflow/tfjs-backend-wasm';
+    if (!('WebAssembly' in globalThis)) return { unavailable: 'this runtime has no WebAssembly' };
+    return unavailableBecause(wasmFolder() ? null : 'its .wasm files are missing from @tensorflow/tfjs-backend-wasm');
   },
   activate: async () => {
     const folder = wasmFolder();
@@ -170,7 +201,7 @@ const cpuOption: BackendOption = {
   choice: 'cpu',
   name: 'cpu',
   note: 'plain JavaScript: always works, the slowest',
-  probe: async () => null,
+  probe: async () => RUNS,
   activate: () => useTfjsBackend('cpu'),
 };
 
@@ -183,27 +214,36 @@ const OPTIONS: readonly BackendOption[] = [
   cpuOption,
 ];
 
-/** Null when the backend now runs, else why it could not start. */
-async function activation(option: BackendOption): Promise<string | null> {
+type Activation = { adapter: GpuAdapterSummary | undefined } | { reason: string };
+
+async function activation(option: BackendOption): Promise<Activation> {
   try {
-    await option.activate();
-    return null;
+    return { adapter: (await option.activate()) ?? undefined };
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return { reason: error instanceof Error ? error.message : String(error) };
   }
 }
 
 /**
- * Makes `choice` (or, for 'auto', the fastest backend that works here) the tfjs backend. A forced
- * backend that cannot run throws ApiError UNSUPPORTED with the reason.
+ * Makes `choice` (or, for 'auto', the fastest backend that works here and is no software GPU) the
+ * tfjs backend. A forced backend that cannot run throws ApiError UNSUPPORTED with the reason.
  */
 export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendSelection> {
   const candidates = choice === 'auto' ? OPTIONS : OPTIONS.filter((option) => option.choice === choice);
   const unavailable: UnavailableBackend[] = [];
   for (const option of candidates) {
-    const reason = (await option.probe()) ?? (await activation(option));
-    if (reason === null) return { backend: option.name, choice: option.choice, unavailable };
-    unavailable.push({ name: option.name, reason });
+    const probe = await option.probe();
+    const reason = probe.unavailable ?? (choice === 'auto' ? probe.autoSkips : undefined);
+    if (reason !== undefined) {
+      unavailable.push({ name: option.name, reason });
+      continue;
+    }
+    const started = await activation(option);
+    if ('reason' in started) {
+      unavailable.push({ name: option.name, reason: started.reason });
+      continue;
+    }
+    return { backend: option.name, choice: option.choice, unavailable, ...(started.adapter ? { adapter: started.adapter } : {}) };
   }
   const why = unavailable.map((entry) => `${entry.name}: ${entry.reason}`).join('; ');
   throw new ApiError('UNSUPPORTED', `The ${choice} compute backend is not available here (${why}).`, { unavailable });
@@ -211,17 +251,34 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Backe
 
 /** One line per skipped backend, e.g. "webgpu: no adapter found (…)", for the CLI and logs. */
 export function describeSelection(selection: BackendSelection): string[] {
-  return [`using ${selection.backend}`, ...selection.unavailable.map((entry) => `${entry.name}: ${entry.reason}`)];
+  const adapter = selection.adapter ? ` on ${describeAdapter(selection.adapter)}` : '';
+  return [`using ${selection.backend}${adapter}`, ...selection.unavailable.map((entry) => `${entry.name}: ${entry.reason}`)];
+}
+
+/**
+ * Throws the compute backend's deferred error from the work since the last call (WebGPU reports
+ * errors after the fact); call after every step. Other backends throw where the error happens.
+ */
+export async function checkBackend(): Promise<void> {
+  if (tf.getBackend() !== 'webgpu') return;
+  const { checkWebGpu } = await import('./webgpu-backend.ts');
+  await checkWebGpu();
 }
 
 /** What 'auto' would pick here and why each other backend can or cannot run, without switching. */
 export async function backendReport(): Promise<BackendReport> {
   const backends = await Promise.all(
-    OPTIONS.map(async (option) => {
-      const reason = await option.probe();
-      return { name: option.name, available: reason === null, note: reason ?? option.note };
+    OPTIONS.map(async (option): Promise<BackendStatus> => {
+      const probe = await option.probe();
+      return {
+        name: option.name,
+        available: probe.unavailable === undefined,
+        note: probe.unavailable ?? probe.autoSkips ?? option.note,
+        ...(probe.autoSkips ? { autoSkips: probe.autoSkips } : {}),
+        ...(probe.adapter ? { adapter: probe.adapter } : {}),
+      };
     }),
   );
-  const selected = backends.find((backend) => backend.available)?.name ?? 'cpu';
+  const selected = backends.find((backend) => backend.available && !backend.autoSkips)?.name ?? 'cpu';
   return { selected, backends };
 }
