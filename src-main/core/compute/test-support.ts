@@ -25,10 +25,14 @@ async function runOn(
   compute: (...tensors: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
 ): Promise<Float32Array[]> {
   await tf.setBackend(backend);
-  return tf.tidy(() => {
-    const outputs = compute(...inputs.map((input) => tf.tensor(input.values, input.shape)));
-    return (Array.isArray(outputs) ? outputs : [outputs]).map((output) => output.dataSync() as Float32Array);
+  const outputs = tf.tidy(() => {
+    const result = compute(...inputs.map((input) => tf.tensor(input.values, input.shape)));
+    return Array.isArray(result) ? result : [result];
   });
+  // Read asynchronously: WebGPU cannot read synchronously in Node.
+  const values = await Promise.all(outputs.map((output) => output.data()));
+  tf.dispose(outputs);
+  return values as Float32Array[];
 }
 
 /** Every value within `tolerance` × the largest magnitude of `expected`. */
@@ -43,14 +47,24 @@ export function expectClose(actual: Float32Array, expected: Float32Array, tolera
   expect(worst / scale).toBeLessThanOrEqual(tolerance);
 }
 
-/** The same computation on wasm (with our kernels) and on cpu, output by output. */
-export async function expectWasmMatchesCpu(
+/** The same computation on `backend` and on cpu, output by output. */
+export async function expectBackendMatchesCpu(
+  backend: string,
   inputs: readonly HostTensor[],
   compute: (...tensors: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
   tolerance = 1e-4,
 ): Promise<void> {
   const expected = await runOn('cpu', inputs, compute);
-  const actual = await runOn('wasm', inputs, compute);
+  const actual = await runOn(backend, inputs, compute);
   expect(actual.length).toBe(expected.length);
   actual.forEach((values, index) => expectClose(values, expected[index] as Float32Array, tolerance));
+}
+
+/** The same computation on wasm (with our kernels) and on cpu, output by output. */
+export function expectWasmMatchesCpu(
+  inputs: readonly HostTensor[],
+  compute: (...tensors: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+  tolerance = 1e-4,
+): Promise<void> {
+  return expectBackendMatchesCpu('wasm', inputs, compute, tolerance);
 }
