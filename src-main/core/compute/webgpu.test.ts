@@ -15,10 +15,11 @@ import { conv2dCases, conv3dCases, maxPool3dCases, maxPoolCases, valueAndGradien
 import { expectBackendMatchesCpu, expectClose, randomHostTensor, type HostTensor } from './test-support.ts';
 import * as tf from './tf.ts';
 import { summarizeAdapter } from './webgpu-adapter.ts';
+import { BROKEN_KERNEL, registerBrokenKernel, runBrokenKernel, skipTitle, webgpuProblem } from './webgpu-test-support.ts';
 
-const webgpu = (await backendReport()).backends.find((backend) => backend.name === 'webgpu');
-const noAdapter = webgpu?.available ? null : (webgpu?.note ?? 'no webgpu entry in the backend report');
-const title = (name: string) => (noAdapter ? `${name} (skipped: ${noAdapter})` : name);
+const noAdapter = await webgpuProblem();
+const title = skipTitle(noAdapter);
+registerBrokenKernel();
 
 const host = (shape: number[], seed: string): HostTensor => randomHostTensor(shape, seed);
 
@@ -128,30 +129,8 @@ describe.skipIf(noAdapter !== null)(title('WebGPU backend (dawn.node)'), () => {
 
   it('fails the check with the kernel and the device message when a kernel is invalid, then recovers', async () => {
     await tf.setBackend('webgpu');
-    const x = tf.ones([4]);
-    tf.dispose(tf.engine().runKernel(BROKEN_KERNEL, { x }, {}) as tf.Tensor);
+    runBrokenKernel();
     await expect(checkBackend()).rejects.toThrow(new RegExp(`WebGPU rejected the ${BROKEN_KERNEL} kernel: .*undefinedValue`, 's'));
-    x.dispose();
     await expect(checkBackend()).resolves.toBeUndefined();
   });
-});
-
-/** A kernel whose shader does not compile, registered before the backend starts (so it is guarded). */
-const BROKEN_KERNEL = 'TestBrokenShader';
-tf.registerKernel({
-  kernelName: BROKEN_KERNEL,
-  backendName: 'webgpu',
-  kernelFunc: ({ inputs, backend }) => {
-    const x = inputs['x'] as tf.TensorInfo;
-    const program = {
-      variableNames: ['x'],
-      outputShape: x.shape,
-      shaderKey: BROKEN_KERNEL,
-      dispatchLayout: { x: [0] },
-      dispatch: [1, 1, 1],
-      workgroupSize: [1, 1, 1],
-      getUserCode: () => 'fn broken() -> f32 { return undefinedValue; }',
-    };
-    return (backend as unknown as { runWebGPUProgram(p: object, i: tf.TensorInfo[], d: string): tf.TensorInfo }).runWebGPUProgram(program, [x], 'float32');
-  },
 });
