@@ -15,7 +15,8 @@ import type { BackendReport, BackendStatus, GpuAdapterSummary } from '../../shar
 import { ApiError } from '../../shared/errors.ts';
 import type { BackendChoice } from '../../shared/training.ts';
 import * as tf from './tf.ts';
-import { describeAdapter, findAdapter, type GpuLike } from './webgpu-adapter.ts';
+import { describeAdapter } from '../../shared/gpu-adapter.ts';
+import { findAdapter, type GpuLike } from './webgpu-adapter.ts';
 
 export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
 
@@ -91,19 +92,41 @@ function tfjsNodeProbe(packageName: string): () => Promise<string | null> {
   };
 }
 
-function tfjsNodeOption(choice: ConcreteBackend, packageName: string, note: string): BackendOption {
+interface TfjsNodePackage {
+  choice: ConcreteBackend;
+  packageName: string;
+  note: string;
+  /** What the package needs of the machine, said with every reason it cannot run. */
+  needs?: string;
+  /** Whether this machine can run it at all (checked before anything loads). */
+  fits?: () => boolean;
+}
+
+function tfjsNodeOption({ choice, packageName, note, needs, fits }: TfjsNodePackage): BackendOption {
+  const withNeeds = (reason: string) => (needs ? `${reason}; ${needs}` : reason);
   return {
     choice,
     name: packageName.replace('@tensorflow/', ''),
     note,
-    probe: async () => unavailableBecause(await tfjsNodeProbe(packageName)()),
+    probe: async () => {
+      if (fits && !fits()) return { unavailable: withNeeds(`not for ${process.platform}-${process.arch}`) };
+      const reason = await tfjsNodeProbe(packageName)();
+      return unavailableBecause(reason === null ? null : withNeeds(reason));
+    },
     activate: async () => {
-      // Registers the 'tensorflow' backend.
-      await importOptional(packageName);
-      await useTfjsBackend('tensorflow');
+      try {
+        // Registers the 'tensorflow' backend.
+        await importOptional(packageName);
+        await useTfjsBackend('tensorflow');
+      } catch (error) {
+        throw new Error(withNeeds(error instanceof Error ? error.message : String(error)), { cause: error });
+      }
     },
   };
 }
+
+/** tfjs-node-gpu 4.22 links libtensorflow 2.9, built for exactly these (tensorflow/tfjs#8362: not CUDA 12). */
+export const TFJS_NODE_GPU_NEEDS = 'tfjs-node-gpu needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1 on x64 Linux or Windows (not CUDA 12, not macOS)';
 
 interface DawnModule {
   create(options: string[]): GpuLike;
@@ -207,8 +230,14 @@ const cpuOption: BackendOption = {
 
 /** Fastest first: the order 'auto' tries them in. */
 const OPTIONS: readonly BackendOption[] = [
-  tfjsNodeOption('gpu', '@tensorflow/tfjs-node-gpu', 'TensorFlow with CUDA'),
-  tfjsNodeOption('node', '@tensorflow/tfjs-node', 'TensorFlow on the CPU, all cores'),
+  tfjsNodeOption({
+    choice: 'gpu',
+    packageName: '@tensorflow/tfjs-node-gpu',
+    note: 'TensorFlow with CUDA 11.2 and cuDNN 8.1',
+    needs: TFJS_NODE_GPU_NEEDS,
+    fits: () => process.arch === 'x64' && (process.platform === 'linux' || process.platform === 'win32'),
+  }),
+  tfjsNodeOption({ choice: 'node', packageName: '@tensorflow/tfjs-node', note: 'TensorFlow on the CPU, all cores' }),
   webgpuOption,
   wasmOption,
   cpuOption,

@@ -61,12 +61,6 @@ export function summarizeAdapter(adapter: AdapterLike): GpuAdapterSummary {
   };
 }
 
-/** "mesa llvmpipe-… (software)", for reports and logs. */
-export function describeAdapter(adapter: GpuAdapterSummary): string {
-  const name = [adapter.vendor, adapter.device || adapter.description].filter(Boolean).join(' ') || 'an unnamed adapter';
-  return adapter.software ? `${name} (software)` : name;
-}
-
 /** The first adapter the implementation offers for compute, or null; with what it is. */
 export async function findAdapter(gpu: GpuLike): Promise<{ adapter: GpuAdapterLike; summary: GpuAdapterSummary } | null> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
