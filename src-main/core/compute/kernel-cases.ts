@@ -1,9 +1,54 @@
 /**
  * Kernel cases every backend must compute like the cpu backend, forward and backward, sized like the
- * models' layers but small (not a test file itself).
+ * models' layers but small, and how to run and compare them (not a test file itself; no test runner
+ * either, so that a browser page runs them too).
  */
-import { randomValues } from './test-support.ts';
+import { createRng } from '../tasks/rng.ts';
 import * as tf from './tf.ts';
+
+/** Normal-ish random values (sum of uniforms), reproducible from `seed`. */
+export function randomValues(size: number, seed: number | string): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: size }, () => rng.next() + rng.next() + rng.next() - 1.5);
+}
+
+export interface HostTensor {
+  shape: number[];
+  values: Float32Array;
+}
+
+export function randomHostTensor(shape: number[], seed: number | string): HostTensor {
+  return { shape, values: randomValues(shape.reduce((a, b) => a * b, 1), seed) };
+}
+
+/** Runs `compute` on `backend` with fresh tensors of `inputs`; returns every output's values. */
+export async function runOn(
+  backend: string,
+  inputs: readonly HostTensor[],
+  compute: (...tensors: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outputs = tf.tidy(() => {
+    const result = compute(...inputs.map((input) => tf.tensor(input.values, input.shape)));
+    return Array.isArray(result) ? result : [result];
+  });
+  // Read asynchronously: WebGPU cannot read synchronously in Node.
+  const values = await Promise.all(outputs.map((output) => output.data()));
+  tf.dispose(outputs);
+  return values as Float32Array[];
+}
+
+/** The largest difference from `expected`, relative to its largest magnitude (Infinity for another length). */
+export function relativeError(actual: Float32Array, expected: Float32Array): number {
+  if (actual.length !== expected.length) return Infinity;
+  let scale = 1e-6;
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    scale = Math.max(scale, Math.abs(expected[i] as number));
+    worst = Math.max(worst, Math.abs((actual[i] as number) - (expected[i] as number)));
+  }
+  return worst / scale;
+}
 
 /** The op's output and the gradients of a random weighting of it with respect to every input. */
 export function valueAndGradients(op: (...inputs: tf.Tensor[]) => tf.Tensor) {
