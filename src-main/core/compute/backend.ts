@@ -6,16 +6,18 @@
  * Facts measured here (2-core CPU, tfjs 4.22): wasm runs XNNPACK with SIMD on one thread (its worker
  * threads never start in Node), its memory ceiling is 4 GB, and it lacks or gets wrong kernels that
  * training needs, so `wasm-kernels.ts` registers replacements; the cpu backend is plain JavaScript,
- * 10–1000× slower than wasm per conv kernel.
+ * 10–1000× slower than wasm per conv kernel. A software WebGPU adapter (Mesa's lavapipe, SwiftShader)
+ * runs tiny training steps 2–5× slower than wasm, so 'auto' passes it by; `webgpu-backend.ts` says
+ * why tfjs's own WebGPU setup is not used.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import type { BackendReport, BackendStatus, GpuAdapterSummary } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
+import { describeAdapter } from '../../shared/gpu-adapter.ts';
 import type { BackendChoice } from '../../shared/training.ts';
 import * as tf from './tf.ts';
-import { describeAdapter } from '../../shared/gpu-adapter.ts';
 import { findAdapter, type GpuLike } from './webgpu-adapter.ts';
 
 export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
@@ -151,7 +153,7 @@ async function dawnAdapter() {
   const instance = await dawn();
   if (!instance) return { reason: 'not installed (webgpu, the dawn.node package)' } as const;
   const found = await findAdapter(instance.gpu);
-  return found ? { ...found, globals: instance.globals } : ({ reason: 'no adapter found (no GPU driver Dawn can use)' } as const);
+  return found ? { ...found, ...instance } : ({ reason: 'no adapter found (no GPU driver Dawn can use)' } as const);
 }
 
 const webgpuOption: BackendOption = {
@@ -173,7 +175,7 @@ const webgpuOption: BackendOption = {
     Object.assign(globalThis, found.globals);
     const scope = globalThis as { navigator?: object };
     scope.navigator ??= {};
-    Object.defineProperty(scope.navigator, 'gpu', { value: (await dawn())?.gpu, configurable: true });
+    Object.defineProperty(scope.navigator, 'gpu', { value: found.gpu, configurable: true });
     const { registerWebGpuBackend } = await import('./webgpu-backend.ts');
     registerWebGpuBackend(found.adapter);
     await useTfjsBackend('webgpu');

@@ -9,7 +9,7 @@
  *   Every kernel runs inside its own error scopes (an error names the kernel) and all other commands
  *   inside an outer set of scopes; `checkWebGpu()` after each step throws the first error.
  * - dawn.node prints uncaptured errors on stdout (breaking `--json`); captured ones it does not.
- * Plain web code (no Node): it takes a `navigator.gpu`-like object.
+ * Plain web code (no Node): it takes an adapter from dawn.node or from a browser's navigator.gpu.
  */
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as tf from './tf.ts';
