@@ -249,7 +249,29 @@ export interface RunDetail {
 export interface BackendReport {
   /** The backend 'auto' picks, e.g. "wasm". */
   selected: string;
-  backends: { name: string; available: boolean; note: string }[];
+  backends: BackendStatus[];
+}
+
+export interface BackendStatus {
+  name: string;
+  /** It runs here when chosen explicitly. */
+  available: boolean;
+  /** What to know when it runs, or why it cannot. */
+  note: string;
+  /** Available, yet 'auto' passes it by (a software GPU adapter): why. */
+  autoSkips?: string;
+  /** The GPU adapter it would use (webgpu). */
+  adapter?: GpuAdapterSummary;
+}
+
+/** A WebGPU adapter as its implementation describes it. */
+export interface GpuAdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** A CPU implementation (llvmpipe, SwiftShader) or a fallback adapter. */
+  software: boolean;
 }
 
 export interface TrainingProgress {

@@ -5,7 +5,7 @@
  * exactly; dropout masks are seeded from (run seed, step), so they replay too.
  */
 import type { TrainConfig } from '../../shared/training.ts';
-import { initBackend } from '../compute/backend.ts';
+import { checkBackend, initBackend } from '../compute/backend.ts';
 import * as tf from '../compute/tf.ts';
 import { EVALUATION } from './blocks.ts';
 import type { Batch } from '../frames/pipeline.ts';
@@ -17,10 +17,13 @@ import { createMomentumSgd } from './sgd.ts';
 import { evaluateStep, trainStep } from './train-step.ts';
 import { batchTensors, type BatchTensors } from './tuple-input.ts';
 
+/** Runs one step on `batch`; a deferred backend error (WebGPU) fails the step, never a later one. */
 async function withBatch<R>(model: TaskModel, batch: Batch, run: (tensors: BatchTensors) => Promise<R>): Promise<R> {
   const tensors = batchTensors(batch, model.tupleShape);
   try {
-    return await run(tensors);
+    const result = await run(tensors);
+    await checkBackend();
+    return result;
   } finally {
     tf.dispose([tensors.inputs, tensors.labels]);
   }

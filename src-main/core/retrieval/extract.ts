@@ -5,6 +5,7 @@
  */
 import { SAMPLING_FPS } from '../../shared/tasks.ts';
 import type { TrainConfig } from '../../shared/training.ts';
+import { checkBackend } from '../compute/backend.ts';
 import * as tf from '../compute/tf.ts';
 import type { VideoFeatures } from '../db/features.ts';
 import { cropResize, writeUnitFloats } from '../frames/augment.ts';
@@ -80,6 +81,7 @@ async function encodeVideo(options: ExtractionOptions, ref: VideoRef, contentHas
     const mean = videoFeature(clips);
     const [clipVectors, vector] = await Promise.all([clips.data(), mean.data()]);
     tf.dispose([clips, mean]);
+    await checkBackend();
     return {
       videoId: ref.id,
       contentHash,

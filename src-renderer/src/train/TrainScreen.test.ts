@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-main/shared/errors.ts';
 import { trainPreset } from '../../../src-main/shared/training.ts';
-import { FakeApi, makeRun, metricPoint } from '../lib/testing/fake-api.ts';
+import { FakeApi, fakeBackendReport, makeRun, metricPoint } from '../lib/testing/fake-api.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 
 afterEach(unmountApp);
@@ -26,6 +26,20 @@ describe('Train screen', () => {
     expect(q('train-no-library')).not.toBeNull();
     await click(q('train-no-library')!.querySelector('button'));
     expect(app.screen).toBe('library');
+  });
+
+  it('shows the GPU adapter, and that auto passes a software one by', async () => {
+    const backendReport = fakeBackendReport();
+    const adapter = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', software: true };
+    const why = 'mesa llvmpipe (software) is a CPU emulating a GPU, slower than wasm';
+    backendReport.backends[2] = { name: 'webgpu', available: true, note: why, autoSkips: why, adapter };
+    const { q, click } = await render(new FakeApi({ openPath: '/lib', backendReport }));
+    await click(q('train-tab'));
+    const webgpu = q('backend-report')!.querySelector('[data-choice="webgpu"]');
+    expect(webgpu?.querySelector('[data-testid="backend-adapter"]')?.textContent).toBe('mesa llvmpipe (software)');
+    expect(webgpu?.textContent).toContain('available, auto passes it by');
+    expect(webgpu?.textContent).toContain(why);
+    expect(q('backend-report')!.dataset.selected).toBe('wasm');
   });
 
   it('builds a config from task, backbone, preset and backend, with the backend report', async () => {
