@@ -10,7 +10,7 @@ import { createRng } from '../tasks/rng.ts';
 import { registerBrokenKernel, runBrokenKernel, skipTitle, webgpuProblem } from '../compute/webgpu-test-support.ts';
 import { syntheticBatch } from './test-support.ts';
 import { createTrainableModel } from './trainable.ts';
-import { classCount } from './tuple-input.ts';
+import { classCount } from '../../shared/task-labels.ts';
 
 const noAdapter = await webgpuProblem();
 const title = skipTitle(noAdapter);
