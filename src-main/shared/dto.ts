@@ -247,6 +247,19 @@ export type FeatureSourceDto =
   | { kind: 'run'; runId: number; checkpointStep: number }
   | { kind: 'random'; seed: number; runId: number | null };
 
+/**
+ * How a feature set turns a video into a vector (README "Evaluation protocols"):
+ * - `vcop-reference`: VCOP's retrieve_clips.py / retrieve_frames.py — clip encoders take 10 clips of 16
+ *   frames resized to 128×171 and centre-cropped to 112, the last conv map max-pooled by (1,2,2) and
+ *   flattened (9,216 for C3D and R3D); frame encoders take 10 single frames resized to 256×256, centre
+ *   crop 227 (CaffeNet's unpadded conv1 on 227 gives AlexNet's 6×6 grid on 224), conv5 + 3/2 max pool,
+ *   flattened. Clips (or frames) averaged.
+ * - `compact`: the encoder's own input size and clip length, the last conv map max-pooled over space
+ *   (a global pool), clips averaged: small vectors, not comparable with the papers' tables.
+ */
+export const FEATURE_PROTOCOLS = ['compact', 'vcop-reference'] as const;
+export type FeatureProtocol = (typeof FEATURE_PROTOCOLS)[number];
+
 export const FEATURE_SET_STATUSES = ['extracting', 'ready', 'cancelled', 'failed', 'interrupted'] as const;
 export type FeatureSetStatus = (typeof FEATURE_SET_STATUSES)[number];
 
@@ -260,6 +273,9 @@ export interface FeatureSetDto {
   backbone: Backbone;
   /** Null until the encoder has been built for the first time. */
   featureSize: number | null;
+  protocol: FeatureProtocol;
+  /** Side of the square crop the encoder saw, in pixels. */
+  inputSize: number;
   clipsPerVideo: number;
   framesPerClip: number;
   status: FeatureSetStatus;

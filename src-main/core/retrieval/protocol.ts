@@ -1,5 +1,5 @@
 /** Messages between the feature service and its extraction worker thread: one typed union each way. */
-import type { Projection } from '../../shared/dto.ts';
+import type { FeatureProtocol, Projection } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { VideoFeatures } from '../db/features.ts';
 import type { VideoRef } from '../frames/frame-source.ts';
@@ -12,8 +12,8 @@ export interface ExtractionStart {
   config: TrainConfig;
   weights: ExtractionWeights;
   videos: { ref: VideoRef; contentHash: string | null }[];
-  clipsPerVideo: number;
-  framesPerClip: number;
+  /** The worker derives decode size, crop, clips and pooling from it (feature-protocol.ts). */
+  protocol: FeatureProtocol;
   tools: MediaTools;
   frameCacheFolder: string;
   frameCacheBytes: number;
