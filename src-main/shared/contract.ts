@@ -7,7 +7,9 @@ import { z } from 'zod';
 import type {
   AppInfo,
   BackendReport,
+  ClassificationTable,
   EmbeddingMap,
+  EvaluationProgress,
   EvaluationTable,
   ExtractionProgress,
   FeatureSetDto,
@@ -26,7 +28,7 @@ import type {
   VideoDto,
   VideoPage,
 } from './dto.ts';
-import { EVALUATION_KS, PROJECTIONS, VIDEO_STATUSES } from './dto.ts';
+import { CLASSIFIERS, EVALUATION_KS, FEATURE_PROTOCOLS, PROJECTIONS, VIDEO_STATUSES } from './dto.ts';
 import { PRESET_NAMES, TASK_IDS, taskConfigSchema } from './tasks.ts';
 import { BACKBONES, trainConfigSchema, type TrainConfig } from './training.ts';
 import type { CallResult } from './errors.ts';
@@ -58,6 +60,16 @@ const nonEmptyPath = z.string().trim().min(1, 'a path is required').max(4096);
 const id = z.number().int().positive();
 const noInput = z.object({}).strict();
 const seed = z.number().int().min(0).max(2 ** 31 - 1);
+
+/** Which sets an evaluation scores, and on which split of the library's labelled videos. */
+const evaluationSplit = {
+  /** Feature sets to compare; all ready ones when omitted. */
+  setIds: z.array(id).max(200).optional(),
+  seed: seed.default(0),
+  testFraction: z.number().gt(0).lt(1).default(0.3),
+  /** A text file listing test videos (paths or file names, one per line), UCF101 style. */
+  testList: nonEmptyPath.optional(),
+};
 
 /** Weights for feature extraction: a run's checkpoint, or random init shaped like a run or a preset. */
 const featureSource = z.discriminatedUnion('kind', [
@@ -125,7 +137,9 @@ export const contract = {
     'training.runs': method(noInput).returns<RunDto[]>(),
     'training.run': method(z.object({ runId: id }).strict()).returns<RunDetail>(),
     'features.sets': method(noInput).returns<FeatureSetDto[]>(),
-    'features.extract': method(z.object({ source: featureSource }).strict()).returns<FeatureSetDto>(),
+    'features.extract': method(
+      z.object({ source: featureSource, protocol: z.enum(FEATURE_PROTOCOLS).default('compact') }).strict(),
+    ).returns<FeatureSetDto>(),
     /** Extracts the videos a set lacks (new or changed since), with the same weights as before. */
     'features.update': method(z.object({ setId: id }).strict()).returns<FeatureSetDto>(),
     'features.cancel': method(z.object({ setId: id }).strict()).returns<FeatureSetDto>(),
@@ -144,16 +158,13 @@ export const contract = {
     'evaluation.table': method(
       z
         .object({
-          /** Feature sets to compare; all ready ones when omitted. */
-          setIds: z.array(id).max(200).optional(),
+          ...evaluationSplit,
           ks: z.array(z.number().int().min(1).max(500)).min(1).max(20).default([...EVALUATION_KS]),
-          seed: seed.default(0),
-          testFraction: z.number().gt(0).lt(1).default(0.3),
-          /** A text file listing test videos (paths or file names, one per line), UCF101 style. */
-          testList: nonEmptyPath.optional(),
         })
         .strict(),
     ).returns<EvaluationTable>(),
+    /** kNN classifier or linear probe on frozen features: train split learns, test split is scored. */
+    'evaluation.classify': method(z.object({ ...evaluationSplit, method: z.enum(CLASSIFIERS) }).strict()).returns<ClassificationTable>(),
     'evaluation.map': method(
       z.object({ setId: id, projection: z.enum(PROJECTIONS).default('pca'), seed: seed.default(0) }).strict(),
     ).returns<EmbeddingMap>(),
@@ -170,6 +181,7 @@ export const contract = {
     'training.finished': event<RunDto>(),
     'features.progress': event<ExtractionProgress>(),
     'features.finished': event<FeatureSetDto>(),
+    'evaluation.progress': event<EvaluationProgress>(),
   },
 } as const;
 

@@ -326,31 +326,88 @@ export interface RetrievalResult {
 
 export const EVALUATION_KS = [1, 5, 10, 20, 50] as const;
 
-export interface EvaluationRow {
+/** Below this many queries a figure moves by ≥ 5 points per query: the UI and CLI warn. */
+export const FEW_QUERIES = 20;
+
+/** What every evaluation row says about the vectors it scored. */
+export interface EvaluatedSet {
   setId: number;
   name: string;
   isRandomInit: boolean;
-  /** Top-k accuracy in [0, 1] keyed by k; null when no labelled test video exists. */
+  protocol: FeatureProtocol;
+  inputSize: number;
+  clipsPerVideo: number;
+  featureSize: number | null;
+}
+
+export interface EvaluationRow extends EvaluatedSet {
+  /** Top-k accuracy in [0, 1] keyed by k; null when no test video can be scored. */
   topK: Record<number, number | null>;
-  /** Labelled test videos used as queries. */
+  /** Labelled test videos used as queries (those of a class with a training video). */
   queries: number;
   /** Training videos searched. */
   gallery: number;
 }
 
+/** A test video of the split (a query). */
+export interface SplitVideo {
+  videoId: number;
+  fileName: string;
+  label: string | null;
+}
+
+export interface EvaluationSplit {
+  seed: number;
+  testFraction: number;
+  /** 'seeded' draws the split (stratified by class); 'list' comes from the user's test list. */
+  kind: 'seeded' | 'list';
+  train: number;
+  test: number;
+  labels: number;
+  unlabelled: number;
+  /** The test videos scored as queries, by file name. */
+  queries: SplitVideo[];
+  /**
+   * Test classes without a training video: no neighbour or classifier can get them right, so their
+   * videos are left out of every figure (and listed here).
+   */
+  excludedClasses: { label: string; videos: number }[];
+}
+
 export interface EvaluationTable {
   ks: number[];
-  split: {
-    seed: number;
-    testFraction: number;
-    /** 'seeded' draws the split; 'list' comes from the user's test list. */
-    kind: 'seeded' | 'list';
-    train: number;
-    test: number;
-    labels: number;
-    unlabelled: number;
-  };
+  split: EvaluationSplit;
   rows: EvaluationRow[];
+}
+
+export const CLASSIFIERS = ['knn', 'linear'] as const;
+export type Classifier = (typeof CLASSIFIERS)[number];
+
+export interface ClassificationRow extends EvaluatedSet {
+  /** Share of test videos whose class is the best-scored one; null without a scorable test video. */
+  top1: number | null;
+  top5: number | null;
+  queries: number;
+  /** Labelled training videos the classifier learned from (kNN: its memory). */
+  train: number;
+  /** kNN: k and temperature; linear: the weight decay chosen on the validation part and its accuracy there. */
+  settings:
+    | { method: 'knn'; k: number; temperature: number }
+    | { method: 'linear'; weightDecay: number; validationAccuracy: number | null; validation: number; steps: number };
+}
+
+export interface ClassificationTable {
+  method: Classifier;
+  split: EvaluationSplit;
+  rows: ClassificationRow[];
+}
+
+/** Linear-probe progress: optimisation steps done of all fits (the sweep, then the final fit). */
+export interface EvaluationProgress {
+  method: Classifier;
+  setId: number;
+  done: number;
+  total: number;
 }
 
 export const PROJECTIONS = ['pca', 'umap'] as const;

@@ -83,11 +83,13 @@ async function fit(
   try {
     for (let i = 0; i < steps; i++) {
       signal?.throwIfAborted();
-      tf.tidy(() => optimizer.minimize(() => {
-        const logits = tf.add(tf.matMul(x, weights), bias);
-        const crossEntropy = tf.losses.softmaxCrossEntropy(y, logits);
-        return tf.add(crossEntropy, tf.mul(weightDecay / 2, tf.sum(tf.square(weights)))) as tf.Scalar;
-      }));
+      tf.tidy(() => {
+        optimizer.minimize(() => {
+          const logits = tf.add(tf.matMul(x, weights), bias);
+          const crossEntropy = tf.losses.softmaxCrossEntropy(y, logits);
+          return tf.add(crossEntropy, tf.mul(weightDecay / 2, tf.sum(tf.square(weights)))) as tf.Scalar;
+        });
+      });
       step();
       // Let a cancel message in between steps.
       if (i % 20 === 19) await new Promise((resolve) => setImmediate(resolve));

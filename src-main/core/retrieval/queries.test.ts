@@ -45,6 +45,8 @@ function addSet(name: string, kind: 'run' | 'random', vectors: Map<number, [numb
     source: kind === 'run' ? { kind, runId: createRun(db(), trainPreset('clip-order', 'r3d', 'tiny')).id, checkpointStep: 10 } : { kind, seed: 0, runId: null },
     name,
     config: trainPreset('clip-order', 'r3d', 'tiny'),
+    protocol: 'compact',
+    inputSize: 32,
     clipsPerVideo: 2,
     framesPerClip: 4,
   });
