@@ -9,7 +9,9 @@ const items = ({ keys, labels, vectors }: LinearProbeStart['train'], dimension: 
   keys.map((key, row) => ({ key, label: labels[row] as string, vector: vectors.subarray(row * dimension, (row + 1) * dimension) }));
 
 serveJob<LinearProbeStart, FromLinearProbeWorker>('linear-probe', async (start, signal, post) => {
-  await initBackend('auto');
+  // Small dense matrices: WebAssembly everywhere. 'auto' may pick WebGPU, whose tfjs backend needs
+  // OffscreenCanvas, which worker threads lack.
+  await initBackend('wasm');
   let reported = 0;
   const result = await linearProbe({
     train: items(start.train, start.dimension),
