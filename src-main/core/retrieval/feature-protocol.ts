@@ -33,10 +33,10 @@ export const REFERENCE_FRAME = { decode: { width: 256, height: 256 }, crop: 227 
 
 const isClipTask = (config: TrainConfig) => config.task.task === 'clip-order';
 
-/** numpy.linspace(start, stop, count)[index], as int() truncates it. */
-function linspaceIndex(start: number, stop: number, count: number, index: number): number {
-  const value = count === 1 ? start : index === count - 1 ? stop : start + (index * (stop - start)) / (count - 1);
-  return Math.trunc(value);
+/** numpy.linspace(start, stop, count)[index], computed as numpy does (index · step + start, the last one exact). */
+function linspace(start: number, stop: number, count: number, index: number): number {
+  if (count === 1) return start;
+  return index === count - 1 ? stop : index * ((stop - start) / (count - 1)) + start;
 }
 
 /**
@@ -45,7 +45,7 @@ function linspaceIndex(start: number, stop: number, count: number, index: number
  */
 export function referenceClipWindows(frameCount: number, count: number, length: number, fps: number): ClipWindow[] {
   return clipWindows(frameCount, count, length, fps).map((_, index) => {
-    const start = Math.max(0, linspaceIndex(length / 2, frameCount - length / 2, count, index) - length / 2);
+    const start = Math.max(0, Math.trunc(linspace(length / 2, frameCount - length / 2, count, index) - length / 2));
     const frames = Array.from({ length }, (_, offset) => Math.min(start + offset, frameCount - 1));
     return { frames, span: { index, startSeconds: start / fps, endSeconds: Math.min(start + length, frameCount) / fps } };
   });
@@ -54,7 +54,7 @@ export function referenceClipWindows(frameCount: number, count: number, length: 
 /** The reference's single frames: int(linspace(0, n − 1, count)). */
 export function referenceFrameWindows(frameCount: number, count: number, fps: number): ClipWindow[] {
   return clipWindows(frameCount, count, 1, fps).map((_, index) => {
-    const frame = linspaceIndex(0, frameCount - 1, count, index);
+    const frame = Math.trunc(linspace(0, frameCount - 1, count, index));
     return { frames: [frame], span: { index, startSeconds: frame / fps, endSeconds: (frame + 1) / fps } };
   });
 }
