@@ -1,5 +1,6 @@
 /** How the Evaluate screen reads an evaluation table and the library's labels. Pure. */
-import { FEW_QUERIES, type EvaluatedSet, type EvaluationRow, type FeatureProtocol, type LabelCount } from '../../../src-main/shared/dto.ts';
+import { FEW_QUERIES, type EvaluatedSet, type EvaluationRow, type LabelCount } from '../../../src-main/shared/dto.ts';
+import { PROTOCOL_TITLES } from '../retrieve/retrieve-format.ts';
 
 /**
  * Whether top-k says nothing at this k: with k at or above the gallery size every training video is
@@ -29,10 +30,8 @@ export function fewQueries(rows: readonly { queries: number }[]): number | null 
   return fewest < FEW_QUERIES ? fewest : null;
 }
 
-export const PROTOCOL_TITLES: Readonly<Record<FeatureProtocol, string>> = { 'vcop-reference': 'VCOP reference', compact: 'compact' };
-
 /** "VCOP reference · 112 px · 10 clips · 9,216-d": how a row's vectors were made. */
-export function protocolSummary(set: EvaluatedSet): string {
+export function protocolSummary(set: Pick<EvaluatedSet, 'protocol' | 'inputSize' | 'clipsPerVideo' | 'featureSize'>): string {
   const size = set.featureSize === null ? '' : ` · ${set.featureSize.toLocaleString('en-US')}-d`;
   return `${PROTOCOL_TITLES[set.protocol]} · ${set.inputSize} px · ${set.clipsPerVideo} clips${size}`;
 }
