@@ -1,5 +1,6 @@
 /** extract, retrieve, eval and export-features as a user runs them, on the generated demo library. */
-import { readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoLibrary, pretext } from './test-support.ts';
@@ -65,6 +66,21 @@ describe('pretext retrieval commands', () => {
     expect(linear.stderr).toMatch(/\[linear probe\] \d+\/\d+ steps/);
     expect(pretext('eval', '--method', 'svm', '--run', 'random', '--library', library).stderr).toMatch(/--method must be one of retrieval, knn, linear/);
     expect(pretext('eval', '--protocol', 'global', '--run', 'random', '--library', library).stderr).toMatch(/--protocol must be one of compact, vcop-reference/);
+  }, 120_000);
+
+  it('evaluates on a test list file named on the command line; refuses a FIFO or a device at once', () => {
+    const list = join(work, 'testlist.txt');
+    writeFileSync(list, 'move_down/clip_0.mp4\nmove_up/clip_0.mp4 2\n');
+    const result = pretext('eval', '--run', 'random', '--test-list', list, '--library', library, '--json');
+    expect(result.status, result.stderr).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { queries: number; split: { kind: string; test: number } };
+    expect(parsed.split).toMatchObject({ kind: 'list', test: 2 });
+    const fifo = join(work, 'list.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const stalled = pretext('eval', '--run', 'random', '--test-list', fifo, '--library', library);
+    expect(stalled.status).toBe(1);
+    expect(stalled.stderr).toMatch(/Not a regular file/);
+    expect(pretext('eval', '--run', 'random', '--test-list', '/dev/zero', '--library', library).stderr).toMatch(/Not a regular file/);
   }, 120_000);
 
   it('exports the vectors as .npy with a row index, and as CSV', () => {

@@ -28,7 +28,7 @@ import type {
   VideoDto,
   VideoPage,
 } from './dto.ts';
-import { CLASSIFIERS, EVALUATION_KS, FEATURE_PROTOCOLS, PROJECTIONS, VIDEO_STATUSES } from './dto.ts';
+import { CLASSIFIERS, EVALUATION_KS, FEATURE_PROTOCOLS, PROJECTIONS, TEST_LIST_MAX_CHARS, VIDEO_STATUSES } from './dto.ts';
 import { PRESET_NAMES, TASK_IDS, taskConfigSchema } from './tasks.ts';
 import { BACKBONES, trainConfigSchema, type TrainConfig } from './training.ts';
 import type { CallResult } from './errors.ts';
@@ -56,7 +56,12 @@ function event<P>(): EventSpec<P> {
   return {};
 }
 
-const nonEmptyPath = z.string().trim().min(1, 'a path is required').max(4096);
+const nonEmptyPath = z
+  .string()
+  .trim()
+  .min(1, 'a path is required')
+  .max(4096)
+  .refine((path) => !path.includes('\0'), 'a path cannot contain a NUL character');
 const id = z.number().int().positive();
 const noInput = z.object({}).strict();
 const seed = z.number().int().min(0).max(2 ** 31 - 1);
@@ -67,8 +72,11 @@ const evaluationSplit = {
   setIds: z.array(id).max(200).optional(),
   seed: seed.default(0),
   testFraction: z.number().gt(0).lt(1).default(0.3),
-  /** A text file listing test videos (paths or file names, one per line), UCF101 style. */
-  testList: nonEmptyPath.optional(),
+  /**
+   * The text of a test list (paths or file names, one per line), UCF101 style. The text, not a
+   * path: the API never reads a file that a caller names (see README, Security).
+   */
+  testListText: z.string().min(1).max(TEST_LIST_MAX_CHARS).optional(),
 };
 
 /** Weights for feature extraction: a run's checkpoint, or random init shaped like a run or a preset. */

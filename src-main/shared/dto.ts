@@ -23,9 +23,18 @@ export interface VideoDto {
   error: string | null;
   duplicateOfId: number | null;
   hasThumbnail: boolean;
+  /** Ready videos: the task presets too long for this video (a short video is kept, not failed). */
+  tooShortFor: TooShortFor[];
   /** ISO-8601 timestamps. */
   importedAt: string;
   updatedAt: string;
+}
+
+/** A task preset a video has too few frames for, at the sampling rate (SAMPLING_FPS). */
+export interface TooShortFor {
+  task: TaskId;
+  preset: PresetName;
+  framesNeeded: number;
 }
 
 export interface VideoPage {
@@ -101,8 +110,13 @@ export interface MediaToolsStatus {
   ffprobe: string | null;
   /** Where the binaries came from, e.g. "FFMPEG_PATH", "ffmpeg-static", "system". */
   source: string | null;
+  /** As the binaries print them, e.g. "5.1.9-0+deb12u1". */
+  ffmpegVersion: string | null;
+  ffprobeVersion: string | null;
   /** When not ok: what was tried and why each failed. */
   message: string | null;
+  /** When only an outdated build was found: which one, and how to get a newer one. */
+  warning: string | null;
 }
 
 export interface AppInfo {
@@ -325,6 +339,9 @@ export interface RetrievalResult {
 }
 
 export const EVALUATION_KS = [1, 5, 10, 20, 50] as const;
+
+/** The longest test list accepted (characters); UCF101's testlist01.txt has about 110,000. */
+export const TEST_LIST_MAX_CHARS = 512 * 1024;
 
 /** Below this many queries a figure moves by ≥ 5 points per query: the UI and CLI warn. */
 export const FEW_QUERIES = 20;

@@ -4,6 +4,7 @@ import {
   CLASSIFIERS,
   FEATURE_PROTOCOLS,
   FEW_QUERIES,
+  TEST_LIST_MAX_CHARS,
   type EvaluatedSet,
   type EvaluationSplit,
   type ExtractionProgress,
@@ -16,6 +17,7 @@ import { CliError, createSession, onInterrupt, requireLibrary, type CommandConte
 import { parseChoice, parseInteger, parseNumber } from '../parse.ts';
 import { featuresCsv, npyBytes } from '../../core/retrieval/export.ts';
 import { loadSetVectors } from '../../core/db/features.ts';
+import { readTextFile } from '../../core/util/user-files.ts';
 
 /** `--run ID` or `--run random` (with --like RUN, or --task/--backbone/--preset; VCOP R3D tiny by default). */
 function sourceFrom(context: CommandContext) {
@@ -152,13 +154,16 @@ export async function runEval(context: CommandContext): Promise<number> {
   const splitSeed = parseInteger(context.options['split-seed'], '--split-seed') ?? 0;
   const testFraction = parseNumber(context.options['test-fraction'], '--test-fraction') ?? 0.3;
   const method = parseChoice(context.options.method, ['retrieval', ...CLASSIFIERS] as const, '--method', 'retrieval');
+  // The user named this file on their own command line: the CLI reads it and sends the text.
+  const listFile = context.options['test-list'];
+  const testListText = listFile ? await readTextFile(listFile, TEST_LIST_MAX_CHARS) : undefined;
   return withLibrary(context, async (session) => {
     const set = await readySet(session, context);
     const splitInput = {
       setIds: [set.id],
       seed: splitSeed,
       testFraction,
-      ...(context.options['test-list'] ? { testList: context.options['test-list'] } : {}),
+      ...(testListText !== undefined ? { testListText } : {}),
     };
     if (method === 'retrieval') {
       const table = await session.call('evaluation.table', splitInput);

@@ -163,17 +163,14 @@ describe('evaluation table', () => {
     expect(again).toEqual(table);
   });
 
-  it('reads a UCF101-style test list: paths or file names, class indices and blank lines ignored', async () => {
+  it('takes a UCF101-style test list as text: paths or file names, class indices and blank lines ignored', async () => {
     const { good } = labelledLibrary();
-    const list = join(work, 'testlist01.txt');
-    writeFileSync(list, 'left/left0.mp4 1\r\n\nright3.mp4\n# a comment\nnot/there.mp4\n');
-    const table = await library.retrieval.evaluate({ setIds: [good], ks: [1], seed: 0, testFraction: 0.3, testList: list });
+    const text = 'left/left0.mp4 1\r\n\nright3.mp4\n# a comment\nnot/there.mp4\n';
+    const table = await library.retrieval.evaluate({ setIds: [good], ks: [1], seed: 0, testFraction: 0.3, testListText: text });
     expect(table.split).toMatchObject({ kind: 'list', test: 2, train: 7 });
     expect(table.rows[0]).toMatchObject({ queries: 2, topK: { 1: 1 } });
-    writeFileSync(list, 'nothing.mp4\n');
-    await expect(library.retrieval.evaluate({ ks: [1], seed: 0, testFraction: 0.3, testList: list })).rejects.toThrow(/No entry of the test list/);
-    await expect(library.retrieval.evaluate({ ks: [1], seed: 0, testFraction: 0.3, testList: join(work, 'missing.txt') })).rejects.toThrow(
-      /Cannot read the test list/,
+    await expect(library.retrieval.evaluate({ ks: [1], seed: 0, testFraction: 0.3, testListText: 'nothing.mp4\n' })).rejects.toThrow(
+      /No entry of the test list names a ready library video \(first: nothing.mp4\)/,
     );
   });
 
@@ -186,13 +183,20 @@ describe('evaluation table', () => {
       if (row.id !== lonely) vectors.set(row.id, row.label === 'right' ? angle(180) : angle(0));
     }
     const set = addSet('Run 2', 'run', vectors);
-    const list = join(work, 'testlist01.txt');
-    writeFileSync(list, 'left0.mp4\njump0.mp4\n');
-    const table = await library.retrieval.evaluate({ setIds: [set], ks: [1], seed: 0, testFraction: 0.3, testList: list });
+    const table = await library.retrieval.evaluate({ setIds: [set], ks: [1], seed: 0, testFraction: 0.3, testListText: 'left0.mp4\njump0.mp4\n' });
     expect(table.split.excludedClasses).toEqual([{ label: 'jump', videos: 1 }]);
     expect(table.split.queries.map((query) => query.fileName)).toEqual(['left0.mp4']);
     expect(table.rows[0]).toMatchObject({ queries: 1, topK: { 1: 1 } });
     expect(good).toBeGreaterThan(0);
+  });
+
+  it('never opens a file named as the test list (it once echoed /etc/passwd’s first line)', async () => {
+    labelledLibrary();
+    const secret = join(work, 'secret.txt');
+    writeFileSync(secret, 'TOKEN=hunter2\n');
+    const refused = library.retrieval.evaluate({ ks: [1], seed: 0, testFraction: 0.3, testListText: secret });
+    await expect(refused).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(refused).rejects.not.toThrow(/hunter2/);
   });
 
   it('gives null accuracies, not NaN, when the library has no labels', async () => {

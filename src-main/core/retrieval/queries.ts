@@ -3,7 +3,6 @@
  * evaluation table, and the 2D embedding map. Vectors are read from the library once per set and kept
  * until the set or the library changes.
  */
-import { readFile } from 'node:fs/promises';
 import type {
   ClassificationRow,
   ClassificationTable,
@@ -53,8 +52,8 @@ export interface SplitRequest {
   setIds?: number[] | undefined;
   seed: number;
   testFraction: number;
-  /** A UCF101-style list of test videos: one path (or file name) per line, anything after a space ignored. */
-  testList?: string | undefined;
+  /** The text of a UCF101-style list of test videos: one path (or file name) per line, anything after a space ignored. */
+  testListText?: string | undefined;
 }
 
 export interface EvaluationRequest extends SplitRequest {
@@ -207,13 +206,11 @@ export class RetrievalService {
     const items = byPath.map((video, rank) => ({ key: rank, label: video.label }));
     const ids = (ranks: number[]) => ranks.map((rank) => (byPath[rank] as SamplingVideo).id);
     let split: Split;
-    if (request.testList !== undefined) {
-      const text = await readFile(request.testList, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new ApiError('NOT_FOUND', `Cannot read the test list ${request.testList}: ${error.code ?? error.message}`);
-      });
-      const listed = videosInList(videos, text);
+    if (request.testListText !== undefined) {
+      const listed = videosInList(videos, request.testListText);
       if (listed.ids.length === 0) {
-        throw new ApiError('INVALID_INPUT', `No entry of the test list ${request.testList} names a ready library video (first: ${listed.unmatched[0] ?? 'none'}).`);
+        const first = listed.unmatched[0]?.slice(0, 200) ?? 'none';
+        throw new ApiError('INVALID_INPUT', `No entry of the test list names a ready library video (first: ${first}).`);
       }
       const rankOf = new Map(byPath.map((video, rank) => [video.id, rank]));
       split = splitFromLists(items, listed.ids.map((id) => rankOf.get(id) as number));
@@ -235,7 +232,7 @@ export class RetrievalService {
       split: {
         seed: request.seed,
         testFraction: request.testFraction,
-        kind: request.testList === undefined ? 'seeded' : 'list',
+        kind: request.testListText === undefined ? 'seeded' : 'list',
         train: split.train.length,
         test: split.test.length,
         labels: labels.size,

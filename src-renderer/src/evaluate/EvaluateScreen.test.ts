@@ -109,6 +109,24 @@ describe('Evaluate screen', () => {
     expect(q('classification-table')?.textContent).toContain('weight decay');
   });
 
+  it('sends the text of a test list picked in the file dialog, and goes back to a seeded split', async () => {
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(30), featureSets: featureSets() });
+    const { q, click } = await openEvaluate(api);
+    const picker = q('evaluate-test-list') as HTMLInputElement;
+    expect(picker.type).toBe('file');
+    // jsdom's File has no text(); a browser's does.
+    const list = { name: 'testlist01.txt', size: 12, text: async () => 'a/clip.mp4\n' };
+    Object.defineProperty(picker, 'files', { value: [list] });
+    picker.dispatchEvent(new Event('change', { bubbles: true }));
+    await vi.waitFor(() => expect(q('evaluate-test-list-name')?.textContent).toBe('testlist01.txt'));
+    await click(q('evaluate-run'));
+    expect(api.callsOf('evaluation.table').at(-1)).toEqual({ seed: 0, testFraction: 0.3, testListText: 'a/clip.mp4\n' });
+    await click(q('evaluate-test-list-clear'));
+    expect(q('evaluate-test-list-name')).toBeNull();
+    await click(q('evaluate-run'));
+    expect(api.callsOf('evaluation.table').at(-1)).toEqual({ seed: 0, testFraction: 0.3 });
+  });
+
   it('downloads the table as CSV and JSON', async () => {
     const blobs: Blob[] = [];
     const names: string[] = [];

@@ -102,6 +102,7 @@ export function makeVideo(id: number, overrides: Partial<VideoDto> = {}): VideoD
     error: null,
     duplicateOfId: null,
     hasThumbnail: true,
+    tooShortFor: [],
     importedAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
@@ -489,7 +490,16 @@ export class FakeApi implements PretextApi {
     this.appInfo = data.appInfo ?? {
       version: '0.1.0-test',
       platform: 'test',
-      mediaTools: { ok: true, ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe', source: 'system', message: null },
+      mediaTools: {
+        ok: true,
+        ffmpeg: '/usr/bin/ffmpeg',
+        ffprobe: '/usr/bin/ffprobe',
+        source: 'ffmpeg: system, ffprobe: system',
+        ffmpegVersion: '7.1',
+        ffprobeVersion: '7.1',
+        message: null,
+        warning: null,
+      },
     };
     this.runs = data.runs ?? [];
     this.runData = new Map(
@@ -703,10 +713,10 @@ export class FakeApi implements PretextApi {
 
   /** One split of the labelled ready videos, shared by the fake evaluations. */
   #split(input: Omit<MethodInput<'evaluation.classify'>, 'method'>) {
-    const { seed = 0, testFraction = 0.3, testList } = input;
+    const { seed = 0, testFraction = 0.3, testListText } = input;
     const ready = this.#readyVideos();
     const labelled = ready.filter((v) => v.label !== null);
-    const isTest = (v: VideoDto) => (testList === undefined ? (v.id * 7 + seed) % 10 < testFraction * 10 : v.id % 3 === 0);
+    const isTest = (v: VideoDto) => (testListText === undefined ? (v.id * 7 + seed) % 10 < testFraction * 10 : v.id % 3 === 0);
     const train = labelled.filter((v) => !isTest(v));
     const trainLabels = new Set(train.map((v) => v.label));
     const allTest = labelled.filter(isTest);
@@ -719,7 +729,7 @@ export class FakeApi implements PretextApi {
     const split: EvaluationSplit = {
       seed,
       testFraction,
-      kind: testList === undefined ? 'seeded' : 'list',
+      kind: testListText === undefined ? 'seeded' : 'list',
       train: train.length,
       test: allTest.length,
       labels: new Set(labelled.map((v) => v.label)).size,
