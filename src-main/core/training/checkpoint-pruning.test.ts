@@ -50,6 +50,8 @@ describe('pruneCheckpoints', () => {
       config: trainPreset('clip-order', 'r3d', 'tiny'),
       clipsPerVideo: 10,
       framesPerClip: 4,
+      protocol: 'compact',
+      inputSize: 40,
     });
     await pruneCheckpoints(db, runId, { cacheDir, keepLast: 1 }).removed;
     expect(listCheckpoints(db, runId).map((c) => c.step)).toEqual([50, 100, 200]);

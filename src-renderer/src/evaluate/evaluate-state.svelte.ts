@@ -1,11 +1,20 @@
 import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
-import { TEST_LIST_MAX_CHARS, type EmbeddingMap, type EvaluationTable, type Projection } from '../../../src-main/shared/dto.ts';
+import {
+  TEST_LIST_MAX_CHARS,
+  type ClassificationTable,
+  type Classifier,
+  type EmbeddingMap,
+  type EvaluationProgress,
+  type EvaluationTable,
+  type Projection,
+} from '../../../src-main/shared/dto.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 import { normalizeSeed } from '../preview/preview-state.svelte.ts';
 import type { FeatureSetsState } from '../retrieve/feature-sets-state.svelte.ts';
 
 export const EVALUATE_CONTEXT = 'Evaluate feature sets';
 export const MAP_CONTEXT = 'Draw embedding map';
+export const CLASSIFY_CONTEXT = 'Classify with frozen features';
 export const TEST_LIST_CONTEXT = 'Read the test list';
 
 /** A test list the user chose: its file name (shown) and its text (sent; the API reads no files). */
@@ -31,6 +40,10 @@ export class EvaluateState {
   testList = $state.raw<TestList | null>(null);
   table = $state.raw<EvaluationTable | null>(null);
   evaluating = $state(false);
+  /** The latest kNN or linear-probe table, and the classifier now running with its progress. */
+  classification = $state.raw<ClassificationTable | null>(null);
+  classifying = $state<Classifier | null>(null);
+  probeProgress = $state.raw<EvaluationProgress | null>(null);
 
   mapSetId = $state<number | null>(null);
   projection = $state<Projection>('pca');
@@ -42,10 +55,12 @@ export class EvaluateState {
     this.chosen === null ? this.sets.ready.map((set) => set.id) : this.chosen.filter((id) => this.sets.byId(id)?.videoCount),
   );
   readonly canEvaluate = $derived(this.chosenIds.length > 0 && !this.evaluating);
+  readonly canClassify = $derived(this.chosenIds.length > 0 && this.classifying === null);
 
   readonly #api: PretextApi;
   readonly #errors: ErrorSink;
   #tableRequest = 0;
+  #classifyRequest = 0;
   #mapRequest = 0;
   /** The library the results belong to; undefined before the first activation. */
   #library: string | null | undefined = undefined;
@@ -113,13 +128,44 @@ export class EvaluateState {
     }
   }
 
-  /** Measures top-k for the chosen sets. */
-  async evaluate(): Promise<void> {
-    if (!this.canEvaluate) return;
-    const input: MethodInput<'evaluation.table'> = { seed: this.seed, testFraction: this.testFraction };
+  /** The split and sets every evaluation of the screen sends. */
+  #splitInput(): Omit<MethodInput<'evaluation.table'>, 'ks'> {
+    const input: Omit<MethodInput<'evaluation.table'>, 'ks'> = { seed: this.seed, testFraction: this.testFraction };
     // Left out by default, so sets finished meanwhile join as the backend lists them.
     if (this.chosen !== null) input.setIds = [...this.chosenIds];
     if (this.testList) input.testListText = this.testList.text;
+    return input;
+  }
+
+  /** Scores the chosen sets with the weighted kNN classifier or the linear probe (progress from its worker). */
+  async classify(method: Classifier): Promise<void> {
+    if (!this.canClassify) return;
+    const request = ++this.#classifyRequest;
+    this.classifying = method;
+    this.probeProgress = null;
+    const stop = this.#api.on('evaluation.progress', (progress) => {
+      if (request === this.#classifyRequest) this.probeProgress = progress;
+    });
+    try {
+      const table = await this.#api.call('evaluation.classify', { ...this.#splitInput(), method });
+      if (request !== this.#classifyRequest) return;
+      this.classification = table;
+      this.#errors.resolve(CLASSIFY_CONTEXT);
+    } catch (error) {
+      if (request === this.#classifyRequest) this.#errors.report(error, CLASSIFY_CONTEXT);
+    } finally {
+      stop();
+      if (request === this.#classifyRequest) {
+        this.classifying = null;
+        this.probeProgress = null;
+      }
+    }
+  }
+
+  /** Measures top-k for the chosen sets. */
+  async evaluate(): Promise<void> {
+    if (!this.canEvaluate) return;
+    const input: MethodInput<'evaluation.table'> = this.#splitInput();
     const request = ++this.#tableRequest;
     this.evaluating = true;
     try {
@@ -169,7 +215,11 @@ export class EvaluateState {
 
   #forgetLibrary(): void {
     this.#tableRequest++;
+    this.#classifyRequest++;
     this.#mapRequest++;
+    this.classification = null;
+    this.classifying = null;
+    this.probeProgress = null;
     this.chosen = null;
     this.testList = null;
     this.table = null;

@@ -15,8 +15,12 @@ import type {
   AppInfo,
   BackendReport,
   CheckpointDto,
+  ClassificationRow,
+  ClassificationTable,
   ClipSpan,
   EmbeddingMap,
+  EvaluatedSet,
+  EvaluationSplit,
   EvaluationTable,
   ExtractionProgress,
   FeatureSetDto,
@@ -213,6 +217,8 @@ export function makeFeatureSet(id: number, overrides: Partial<FeatureSetDto> = {
     task: 'clip-order',
     backbone: 'r3d',
     featureSize: 4,
+    protocol: 'compact',
+    inputSize: 112,
     clipsPerVideo: 10,
     framesPerClip: 16,
     status: 'ready',
@@ -718,45 +724,87 @@ export class FakeApi implements PretextApi {
     };
   }
 
-  /**
-   * Top-k of each set on one split of the labelled ready videos, by the fake vectors: a seeded split
-   * takes about `testFraction` of them; a test list (never read here) takes every third.
-   */
-  #evaluate(input: MethodInput<'evaluation.table'>): EvaluationTable {
-    const { ks = [...EVALUATION_KS], seed = 0, testFraction = 0.3, testListText } = input;
+  /** One split of the labelled ready videos, shared by the fake evaluations. */
+  #split(input: Omit<MethodInput<'evaluation.classify'>, 'method'>) {
+    const { seed = 0, testFraction = 0.3, testListText } = input;
     const ready = this.#readyVideos();
     const labelled = ready.filter((v) => v.label !== null);
     const isTest = (v: VideoDto) => (testListText === undefined ? (v.id * 7 + seed) % 10 < testFraction * 10 : v.id % 3 === 0);
-    const test = labelled.filter(isTest);
     const train = labelled.filter((v) => !isTest(v));
+    const trainLabels = new Set(train.map((v) => v.label));
+    const allTest = labelled.filter(isTest);
+    const test = allTest.filter((v) => trainLabels.has(v.label));
+    const excluded = new Map<string, number>();
+    for (const v of allTest) if (!trainLabels.has(v.label)) excluded.set(v.label as string, (excluded.get(v.label as string) ?? 0) + 1);
     const sets = input.setIds
       ? input.setIds.map((id) => this.#searchableSet(id))
       : this.featureSets.filter((s) => s.status === 'ready' && s.videoCount > 0);
-    const rows = sets.map((set) => {
-      const ranked = test.map((query) => {
-        const target = fakeFeatureVector(set, query);
-        return train
-          .map((video) => ({ label: video.label, score: cosine(target, fakeFeatureVector(set, video)) }))
-          .sort((a, b) => b.score - a.score)
-          .map((n) => n.label === query.label);
-      });
-      const topK: Record<number, number | null> = {};
-      for (const k of ks) topK[k] = test.length === 0 ? null : ranked.filter((hits) => hits.slice(0, k).includes(true)).length / test.length;
-      return { setId: set.id, name: set.name, isRandomInit: set.source.kind === 'random', topK, queries: test.length, gallery: train.length };
-    });
-    return {
-      ks,
-      split: {
-        seed,
-        testFraction,
-        kind: testListText === undefined ? 'seeded' : 'list',
-        train: train.length,
-        test: test.length,
-        labels: new Set(labelled.map((v) => v.label)).size,
-        unlabelled: ready.length - labelled.length,
-      },
-      rows,
+    const split: EvaluationSplit = {
+      seed,
+      testFraction,
+      kind: testListText === undefined ? 'seeded' : 'list',
+      train: train.length,
+      test: allTest.length,
+      labels: new Set(labelled.map((v) => v.label)).size,
+      unlabelled: ready.length - labelled.length,
+      queries: test.map((v) => ({ videoId: v.id, fileName: v.fileName, label: v.label })),
+      excludedClasses: [...excluded].sort(([a], [b]) => a.localeCompare(b)).map(([label, videos]) => ({ label, videos })),
     };
+    const evaluated = (set: FeatureSetDto): EvaluatedSet => ({
+      setId: set.id,
+      name: set.name,
+      isRandomInit: set.source.kind === 'random',
+      protocol: set.protocol,
+      inputSize: set.inputSize,
+      clipsPerVideo: set.clipsPerVideo,
+      featureSize: set.featureSize,
+    });
+    /** Per query, the training labels from most to least similar. */
+    const ranked = (set: FeatureSetDto) =>
+      test.map((query) => {
+        const target = fakeFeatureVector(set, query);
+        const neighbours = train
+          .map((video) => ({ label: video.label as string, score: cosine(target, fakeFeatureVector(set, video)) }))
+          .sort((a, b) => b.score - a.score);
+        return { label: query.label as string, neighbours };
+      });
+    return { train, test, sets, split, evaluated, ranked };
+  }
+
+  /**
+   * Top-k by cosine over the fake vectors on a deterministic split: each labelled video with
+   * (id·7 + seed) mod 10 below testFraction·10 is a query; test videos of a class without a training
+   * video are left out; a test list (never read here) takes every third.
+   */
+  #evaluate(input: MethodInput<'evaluation.table'>): EvaluationTable {
+    const ks = input.ks ?? [...EVALUATION_KS];
+    const { train, test, sets, split, evaluated, ranked } = this.#split(input);
+    const rows = sets.map((set) => {
+      const hits = ranked(set).map(({ label, neighbours }) => neighbours.map((n) => n.label === label));
+      const topK: Record<number, number | null> = {};
+      for (const k of ks) topK[k] = test.length === 0 ? null : hits.filter((row) => row.slice(0, k).includes(true)).length / test.length;
+      return { ...evaluated(set), topK, queries: test.length, gallery: train.length };
+    });
+    return { ks, split, rows };
+  }
+
+  /** Both classifiers as weighted votes of the 20 nearest training videos (the fake has no probe to train). */
+  #classify(input: MethodInput<'evaluation.classify'>): ClassificationTable {
+    const { train, test, sets, split, evaluated, ranked } = this.#split(input);
+    const rows = sets.map((set): ClassificationRow => {
+      const classes = ranked(set).map(({ label, neighbours }) => {
+        const votes = new Map<string, number>();
+        for (const n of neighbours.slice(0, 20)) votes.set(n.label, (votes.get(n.label) ?? 0) + Math.exp(n.score / 0.07));
+        return { label, order: [...votes].sort((a, b) => b[1] - a[1]).map(([name]) => name) };
+      });
+      const share = (depth: number) => (test.length === 0 ? null : classes.filter((c) => c.order.slice(0, depth).includes(c.label)).length / test.length);
+      const settings: ClassificationRow['settings'] =
+        input.method === 'knn'
+          ? { method: 'knn', k: 20, temperature: 0.07 }
+          : { method: 'linear', weightDecay: 0.001, validationAccuracy: null, validation: 0, steps: 200 };
+      return { ...evaluated(set), top1: share(1), top5: share(5), queries: test.length, train: train.length, settings };
+    });
+    return { method: input.method, split, rows };
   }
 
   /** Each video at its label's direction plus noise: a stand-in for PCA of the fake vectors. */
@@ -913,13 +961,18 @@ export class FakeApi implements PretextApi {
         this.info();
         return structuredClone([...this.featureSets].sort((a, b) => a.id - b.id));
       },
-      'features.extract': ({ source }) => {
+      'features.extract': ({ source, protocol = 'compact' }) => {
         this.info();
         const extracting = this.featureSets.find((s) => s.status === 'extracting');
         if (extracting) {
           throw new ApiError('BUSY', `Feature set ${extracting.id} is being extracted; cancel it or wait for it first.`);
         }
-        const { key, set } = this.#resolveFeatureSource(source);
+        const resolved = this.#resolveFeatureSource(source);
+        const reference = protocol === 'vcop-reference';
+        const key = reference ? `${resolved.key}:protocol:${protocol}` : resolved.key;
+        const set: Partial<FeatureSetDto> = reference
+          ? { ...resolved.set, name: `${resolved.set.name} · VCOP reference`, protocol, inputSize: 112 }
+          : resolved.set;
         const existing = [...this.#featureSourceKeys].find(([, k]) => k === key)?.[0];
         if (existing !== undefined) return this.#updateFeatureSet(existing, { status: 'extracting', error: null });
         const id = Math.max(0, ...this.featureSets.map((s) => s.id)) + 1;
@@ -961,6 +1014,10 @@ export class FakeApi implements PretextApi {
       'evaluation.table': (input) => {
         this.info();
         return this.#evaluate(input);
+      },
+      'evaluation.classify': (input) => {
+        this.info();
+        return this.#classify(input);
       },
       'evaluation.map': ({ setId, projection = 'pca' }) => {
         this.info();
