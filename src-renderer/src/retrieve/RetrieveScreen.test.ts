@@ -175,7 +175,7 @@ describe('Retrieve screen', () => {
     await update();
     await change(q('extract-protocol'), 'vcop-reference');
     await click(q('extract-run'));
-    expect(api.callsOf('features.extract').at(-1)).toEqual({ source: { kind: 'run', runId: 1, checkpoint: 'best' }, protocol: 'vcop-reference' });
+    expect(api.callsOf('features.extract').at(-1)).toEqual({ source: { kind: 'run', runId: 1, checkpoint: 'auto' }, protocol: 'vcop-reference' });
     expect(setItem(3)?.textContent).toContain('VCOP reference');
     expect(setItem(3)?.querySelector('[data-testid="feature-set-protocol"]')?.textContent).toMatch(/^VCOP reference · 112 px/);
   });
