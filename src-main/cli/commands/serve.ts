@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createHandlers } from '../../core/api/handlers.ts';
+import { backendReport } from '../../core/compute/backend.ts';
+import { mediaToolsStatus } from '../../core/media/tools.ts';
 import { isLoopbackHost, startBridge } from '../../server/server.ts';
 import { CliError, createSession, requireLibrary, type CommandContext } from '../context.ts';
+import { setupReport } from '../setup-report.ts';
 
 const PACKAGE_ROOT = resolve(import.meta.dirname, '../../..');
 export const RENDERER_DIR = resolve(PACKAGE_ROOT, 'out/renderer');
@@ -37,14 +40,21 @@ export async function runServe(context: CommandContext): Promise<number> {
         'and change this library. Prefer an SSH tunnel to 127.0.0.1.',
     );
   }
-  if (context.json) console.log(JSON.stringify({ url: bridge.openUrl, port: bridge.port }));
-  else console.log(`Pretext Studio is serving ${session.library.current()?.path}\nOpen ${bridge.openUrl}`);
-
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  // `on`, not `once`: `npm start` passes on the Ctrl-C the terminal also sends here, and a second signal
+  // must not kill the server half way through closing the library.
+  const stopped = new Promise<void>((done) => {
+    process.on('SIGINT', () => done());
+    process.on('SIGTERM', () => done());
   });
+  if (context.json) console.log(JSON.stringify({ url: bridge.openUrl, port: bridge.port }));
+  else {
+    // A failed check must not keep the app from starting: the report says what could not be checked.
+    const compute = await backendReport().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    console.log(setupReport(await mediaToolsStatus(), compute).join('\n'));
+    console.log(`Pretext Studio is serving ${session.library.current()?.path}\nOpen ${bridge.openUrl}`);
+  }
+
+  await stopped;
   await bridge.close();
   await session.library.close();
   return 0;

@@ -1,0 +1,27 @@
+/**
+ * What `pretext serve` (and so `npm start`) prints above its URL: which ffmpeg imports use and which
+ * compute backend training gets, and when something is missing, why and what to do. Pure.
+ */
+import type { BackendReport, MediaToolsStatus } from '../shared/dto.ts';
+
+function mediaLines(media: MediaToolsStatus): string[] {
+  // The message already lists every place looked in and how to install FFmpeg.
+  if (!media.ok) return ['Importing videos needs ffmpeg and ffprobe.', ...(media.message ?? '').split('\n')];
+  return [`Video tools: ${media.source}`];
+}
+
+function computeLines(compute: BackendReport | Error): string[] {
+  if (compute instanceof Error) return [`Compute: the backends could not be checked (${compute.message})`];
+  const selectedIndex = compute.backends.findIndex((backend) => backend.name === compute.selected);
+  const selected = compute.backends[selectedIndex];
+  const fasterMissing = compute.backends.slice(0, Math.max(selectedIndex, 0)).filter((backend) => !backend.available);
+  if (fasterMissing.length === 0) return [`Compute: ${compute.selected}${selected ? ` (${selected.note})` : ''}`];
+  return [
+    `Compute: ${compute.selected}, because the faster backends cannot run here:`,
+    ...fasterMissing.map((backend) => `  - ${backend.name}: ${backend.note}`),
+  ];
+}
+
+export function setupReport(media: MediaToolsStatus, compute: BackendReport | Error): string[] {
+  return [...mediaLines(media), ...computeLines(compute)];
+}
