@@ -83,7 +83,14 @@ export const contract = {
     'app.info': method(noInput).returns<AppInfo>(),
     'library.current': method(noInput).returns<LibraryInfo | null>(),
     'library.open': method(
-      z.object({ path: nonEmptyPath, create: z.boolean().default(false) }).strict(),
+      z
+        .object({
+          path: nonEmptyPath,
+          create: z.boolean().default(false),
+          /** For listings: leaves every job's state as it is (jobs of dead processes are closed by openings for work). */
+          readOnly: z.boolean().default(false),
+        })
+        .strict(),
     ).returns<LibraryInfo>(),
     'import.start': method(z.object({ folder: nonEmptyPath }).strict()).returns<ImportJobDto>(),
     'import.cancel': method(z.object({ jobId: id }).strict()).returns<ImportJobDto>(),

@@ -68,7 +68,7 @@ export async function runRuns(context: CommandContext): Promise<number> {
   if (context.args.length > 0) throw new CliError('Usage: pretext runs --library FILE [--json]');
   const session = createSession();
   try {
-    await session.call('library.open', { path: requireLibrary(context), create: false });
+    await session.call('library.open', { path: requireLibrary(context), create: false, readOnly: true });
     const runs = await session.call('training.runs', {});
     if (context.json) console.log(JSON.stringify(runs, null, 2));
     else runs.forEach((run) => console.log(`${String(run.id).padStart(4)}  ${run.task} / ${run.backbone}  ${summary(run)}`));

@@ -21,7 +21,7 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
       mediaTools: await mediaToolsStatus(),
     }),
     'library.current': async () => library.current(),
-    'library.open': async ({ path, create }) => library.open(path, create),
+    'library.open': async ({ path, create, readOnly }) => library.open(path, create, { readOnly }),
     'import.start': async ({ folder }) => library.startImport(folder),
     'import.cancel': async ({ jobId }) => library.cancelImport(jobId),
     'import.jobs': async ({ limit }) => library.jobs(limit),

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { trainPreset } from '../../shared/training.ts';
 import { openMemoryDatabase } from './connection.ts';
 import {
-  closeInterruptedRuns,
   createRun,
   getRun,
   listCheckpoints,
@@ -42,12 +41,5 @@ describe('runs repository', () => {
     recordMetrics(db, run.id, [train(5)]);
     expect(runDetail(db, run.id)?.metrics.map((m) => m.step)).toEqual([1, 2, 3, 4, 5]);
     expect(() => recordMetrics(db, run.id, [train(5)])).toThrow(/UNIQUE|PRIMARY/);
-  });
-
-  it('marks runs left running as interrupted', () => {
-    const db = openMemoryDatabase();
-    const run = createRun(db, trainPreset('sequence-sorting', 'alexnet', 'tiny'));
-    expect(closeInterruptedRuns(db)).toBe(1);
-    expect(getRun(db, run.id)?.status).toBe('interrupted');
   });
 });

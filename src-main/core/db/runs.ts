@@ -147,17 +147,6 @@ export function rewindToLastCheckpoint(db: WritableDB, runId: number, now = new 
   })();
 }
 
-/** Runs left 'running' by a crash or kill become 'interrupted' (resumable) when the library opens. */
-export function closeInterruptedRuns(db: WritableDB, now = new Date().toISOString()): number {
-  return db
-    .prepare(
-      `UPDATE training_runs SET status = 'interrupted', updated_at = ?,
-         error = 'the app stopped during training; resume continues from the last checkpoint'
-       WHERE status = 'running'`,
-    )
-    .run(now).changes;
-}
-
 export function runDetail(db: ReadableDB, runId: number): RunDetail | undefined {
   const run = getRun(db, runId);
   if (!run) return undefined;

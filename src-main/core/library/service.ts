@@ -15,10 +15,9 @@ import { ApiError } from '../../shared/errors.ts';
 import type { MediaKind } from '../../shared/routes.ts';
 import type { EventHub } from '../api/events.ts';
 import { openLibraryDatabase, type WritableDB } from '../db/connection.ts';
-import { closeInterruptedJobs, createJob, getJob, importRoots, listFailures, listJobs } from '../db/jobs.ts';
+import { createJob, getJob, importRoots, listFailures, listJobs } from '../db/jobs.ts';
+import { closeAbandonedJobs, orphanedJobIds, type JobKind } from '../db/job-owners.ts';
 import { schemaVersion } from '../db/migrations/index.ts';
-import { closeInterruptedRuns } from '../db/runs.ts';
-import { closeInterruptedFeatureSets } from '../db/features.ts';
 import { getVideo, getVideoFiles, labelCounts, listVideos, statusCounts, type VideoFilter } from '../db/videos.ts';
 import { FrameCache } from '../frames/frame-cache.ts';
 import { createFfmpegFrameSource, type FrameSource } from '../frames/frame-source.ts';
@@ -29,6 +28,7 @@ import { TrainingService } from '../training/service.ts';
 import { FeatureService } from '../retrieval/service.ts';
 import { RetrievalService } from '../retrieval/queries.ts';
 import { runImport } from './importer.ts';
+import { goneFromHere, JobOwnership } from './job-ownership.ts';
 
 export interface LibraryServiceOptions {
   events: EventHub;
@@ -66,6 +66,8 @@ export function cacheDirFor(libraryFile: string): string {
 export class LibraryService {
   private db: WritableDB | null = null;
   private file: string | null = null;
+  /** This process as the owner of the jobs it runs in the open library. */
+  private ownership: JobOwnership | null = null;
   private readonly imports = new Map<number, RunningImport>();
   private frameSource: FrameSource | null = null;
   /** Playable copies being made, so concurrent requests for one video share one ffmpeg. */
@@ -87,17 +89,21 @@ export class LibraryService {
     return this.db !== null;
   }
 
-  open(path: string, create: boolean): LibraryInfo {
+  /**
+   * Opens a library. Jobs whose owning process is gone are closed as interrupted (resumable); jobs
+   * another live process runs are left alone. `readOnly` (listings) changes no job state at all.
+   */
+  open(path: string, create: boolean, options: { readOnly?: boolean } = {}): LibraryInfo {
     if (this.imports.size > 0 || this.training.isBusy || this.features.isBusy) {
       throw new ApiError('BUSY', 'A job is running; cancel it or wait before switching libraries.');
     }
     const file = resolve(path);
     const db = openLibraryDatabase(file, { create });
-    closeInterruptedJobs(db);
-    closeInterruptedRuns(db);
-    closeInterruptedFeatureSets(db);
+    if (!options.readOnly) closeAbandonedJobs(db, goneFromHere());
+    this.ownership?.release();
     this.db?.close();
     this.db = db;
+    this.ownership = new JobOwnership(db);
     this.file = file;
     this.frameSource = null;
     mkdirSync(this.thumbnailDir(), { recursive: true });
@@ -140,7 +146,7 @@ export class LibraryService {
       throw new ApiError('BUSY', 'An import is already running; wait for it or cancel it first.');
     }
     const tools = await this.resolveTools();
-    const job = createJob(db, root);
+    const job = this.ownJob('import', () => createJob(db, root));
     const controller = new AbortController();
     const { events } = this.options;
     const done = runImport(
@@ -211,6 +217,30 @@ export class LibraryService {
     return { db, file, cacheDir: resolve(cacheDirFor(file)) };
   }
 
+  /**
+   * Runs `start`, which sets a job running and returns it (or its id), in one transaction with
+   * recording this process as its owner, so no other process can see it running without an owner.
+   */
+  ownJob<T extends number | { id: number }>(kind: JobKind, start: () => T): T {
+    const db = this.requireDb();
+    const ownership = this.ownership as JobOwnership;
+    return db.transaction(() => {
+      const job = start();
+      ownership.claim(kind, typeof job === 'number' ? job : job.id);
+      return job;
+    })();
+  }
+
+  /** Running jobs of `kind` whose process is gone: what the next opening for work closes as interrupted. */
+  orphanedJobs(kind: JobKind): Set<number> {
+    return orphanedJobIds(this.requireDb(), kind, goneFromHere(this.ownership?.id));
+  }
+
+  /** Closes jobs whose process died while this library was open here (before resuming one of them). */
+  closeOrphanedJobs(): void {
+    closeAbandonedJobs(this.requireDb(), goneFromHere(this.ownership?.id));
+  }
+
   resolveTools(): Promise<MediaTools> {
     return (this.options.resolveTools ?? getMediaTools)();
   }
@@ -269,6 +299,8 @@ export class LibraryService {
     await this.features.close();
     for (const running of this.imports.values()) running.controller.abort();
     await Promise.all([...this.imports.values()].map((running) => running.done));
+    this.ownership?.release();
+    this.ownership = null;
     this.db?.close();
     this.db = null;
     this.file = null;

@@ -108,18 +108,20 @@ export class FeatureService {
 
   private start(db: WritableDB, cacheDir: string, resolved: ResolvedSource): FeatureSetDto {
     const framesPerClip = retrievalClipFrames(resolved.config);
-    const existing = findFeatureSet(db, resolved.key);
-    const setId =
-      existing?.dto.id ??
-      createFeatureSet(db, {
-        sourceKey: resolved.key,
-        source: resolved.source,
-        name: resolved.name,
-        config: resolved.config,
-        clipsPerVideo: RETRIEVAL_CLIPS,
-        framesPerClip,
-      });
-    setFeatureSetStatus(db, setId, 'extracting');
+    const setId = this.library.ownJob('extraction', () => {
+      const id =
+        findFeatureSet(db, resolved.key)?.dto.id ??
+        createFeatureSet(db, {
+          sourceKey: resolved.key,
+          source: resolved.source,
+          name: resolved.name,
+          config: resolved.config,
+          clipsPerVideo: RETRIEVAL_CLIPS,
+          framesPerClip,
+        });
+      setFeatureSetStatus(db, id, 'extracting');
+      return id;
+    });
     this.launch(db, cacheDir, setId, resolved, framesPerClip);
     return this.set(setId).dto;
   }

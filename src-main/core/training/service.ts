@@ -29,6 +29,15 @@ interface ActiveRun {
   done: Promise<RunDto>;
 }
 
+/**
+ * A run whose process is gone is shown as interrupted even before an opening for work records it so
+ * (a read-only listing changes nothing), so no one waits on a run that is not training.
+ */
+function asSeen(run: RunDto, orphaned: Set<number>): RunDto {
+  if (!orphaned.has(run.id)) return run;
+  return { ...run, status: 'interrupted', error: 'the process running this training is gone; resume continues from the last checkpoint' };
+}
+
 const RESUMABLE = new Set<RunDto['status']>(['cancelled', 'failed', 'interrupted']);
 
 /**
@@ -51,7 +60,7 @@ export class TrainingService {
   start(config: TrainConfig): RunDto {
     this.assertIdle();
     const { db } = this.library.requireOpen();
-    const run = createRun(db, config);
+    const run = this.library.ownJob('training', () => createRun(db, config));
     this.launch(run, 0);
     return getRun(db, run.id) as RunDto;
   }
@@ -59,11 +68,13 @@ export class TrainingService {
   resume(runId: number): RunDto {
     this.assertIdle();
     const { db } = this.library.requireOpen();
+    // A run whose process died while this library was open here is closed now, so it can resume.
+    if (this.library.orphanedJobs('training').has(runId)) this.library.closeOrphanedJobs();
     const run = this.requireRun(db, runId);
     if (!RESUMABLE.has(run.status)) {
       throw new ApiError('INVALID_INPUT', `Run ${runId} is ${run.status}; only cancelled, failed or interrupted runs resume.`);
     }
-    const step = rewindToLastCheckpoint(db, runId);
+    const step = this.library.ownJob('training', () => ({ id: runId, step: rewindToLastCheckpoint(db, runId) })).step;
     this.launch(run, step);
     return getRun(db, runId) as RunDto;
   }
@@ -79,13 +90,14 @@ export class TrainingService {
   }
 
   runs(): RunDto[] {
-    return listRuns(this.library.requireOpen().db);
+    const orphaned = this.library.orphanedJobs('training');
+    return listRuns(this.library.requireOpen().db).map((run) => asSeen(run, orphaned));
   }
 
   run(runId: number): RunDetail {
     const detail = runDetail(this.library.requireOpen().db, runId);
     if (!detail) throw new ApiError('NOT_FOUND', `No training run ${runId}.`);
-    return detail;
+    return { ...detail, run: asSeen(detail.run, this.library.orphanedJobs('training')) };
   }
 
   /** Resolves when the run stops (for the CLI and tests). */
