@@ -16,6 +16,7 @@ import {
   runDetail,
   setRunStatus,
 } from '../db/runs.ts';
+import { statusCounts } from '../db/videos.ts';
 import type { LibraryService } from '../library/service.ts';
 import type { FromWorker, WorkerStart } from './protocol.ts';
 import { prepareTrainingVideos } from './videos.ts';
@@ -60,6 +61,10 @@ export class TrainingService {
   start(config: TrainConfig): RunDto {
     this.assertIdle();
     const { db } = this.library.requireOpen();
+    // Refused before a run exists: a run that can only fail would stay in the list with a useless Resume.
+    if (statusCounts(db).ready === 0) {
+      throw new ApiError('NO_VIDEOS', 'The library has no ready video to train on: import videos first.');
+    }
     const run = this.library.ownJob('training', () => createRun(db, config));
     this.launch(run, 0);
     return getRun(db, run.id) as RunDto;

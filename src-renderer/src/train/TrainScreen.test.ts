@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-main/shared/errors.ts';
-import { FakeApi, makeRun, metricPoint } from '../lib/testing/fake-api.ts';
+import { FakeApi, makeRun, makeVideos, metricPoint } from '../lib/testing/fake-api.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 
 afterEach(unmountApp);
@@ -27,8 +27,19 @@ describe('Train screen', () => {
     expect(app.screen).toBe('library');
   });
 
+  it('says "import videos first" on a library without ready videos, and keeps Train disabled', async () => {
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(2, () => ({ status: 'failed' })) });
+    const { q, click, app } = await render(api);
+    await click(q('train-tab'));
+    expect(q('train-no-videos')?.textContent).toContain('import videos first');
+    expect((q('train-start') as HTMLButtonElement).disabled).toBe(true);
+    await click(q('train-no-videos')!.querySelector('button'));
+    expect(app.screen).toBe('library');
+    expect(api.callsOf('training.start')).toEqual([]);
+  });
+
   it('builds a config from task, backbone, preset and backend, with the backend report', async () => {
-    const api = new FakeApi({ openPath: '/lib' });
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(3) });
     const { q, click, change } = await render(api);
     await click(q('train-tab'));
     expect(optionValues(q('train-task'))).toEqual(['order-verification', 'sequence-sorting', 'odd-one-out', 'clip-order']);
@@ -75,7 +86,7 @@ describe('Train screen', () => {
   });
 
   it('trains, shows progress and curves live, cancels and resumes', async () => {
-    const api = new FakeApi({ openPath: '/lib' });
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(3) });
     const { q, all, click, change, runItem } = await render(api);
     await click(q('train-tab'));
     await change(q('train-task'), 'sequence-sorting');
