@@ -26,7 +26,8 @@ import type {
   VideoDto,
   VideoPage,
 } from './dto.ts';
-import { EVALUATION_KS, PROJECTIONS, VIDEO_STATUSES } from './dto.ts';
+import { EVALUATION_KS, PROJECTIONS, RUN_STATUSES, VIDEO_STATUSES } from './dto.ts';
+import { RUN_NAME_MAX, RUN_NOTE_MAX } from './runs.ts';
 import { PRESET_NAMES, TASK_IDS, taskConfigSchema } from './tasks.ts';
 import { BACKBONES, trainConfigSchema, type TrainConfig } from './training.ts';
 import type { CallResult } from './errors.ts';
@@ -129,7 +130,32 @@ export const contract = {
     'training.start': method(z.object({ config: trainConfigSchema }).strict()).returns<RunDto>(),
     'training.cancel': method(z.object({ runId: id }).strict()).returns<RunDto>(),
     'training.resume': method(z.object({ runId: id }).strict()).returns<RunDto>(),
-    'training.runs': method(noInput).returns<RunDto[]>(),
+    'training.runs': method(
+      z
+        .object({
+          task: z.enum(TASK_IDS).optional(),
+          status: z.enum(RUN_STATUSES).optional(),
+          /** Words that must all appear in the run's number, name, note, task, backbone or backend. */
+          search: z.string().max(200).optional(),
+        })
+        .strict(),
+    ).returns<RunDto[]>(),
+    /** Renames (a blank or null name restores the default title) and/or annotates a run. */
+    'training.update': method(
+      z
+        .object({
+          runId: id,
+          name: z.string().max(RUN_NAME_MAX).nullable().optional(),
+          note: z.string().max(RUN_NOTE_MAX).optional(),
+        })
+        .strict(),
+    ).returns<RunDto>(),
+    /** Deletes a run with its checkpoints and the feature sets extracted from it; refused while it trains. */
+    'training.delete': method(z.object({ runId: id }).strict()).returns<{
+      runId: number;
+      checkpoints: number;
+      featureSets: number[];
+    }>(),
     'training.run': method(z.object({ runId: id }).strict()).returns<RunDetail>(),
     'features.sets': method(noInput).returns<FeatureSetDto[]>(),
     'features.extract': method(z.object({ source: featureSource }).strict()).returns<FeatureSetDto>(),

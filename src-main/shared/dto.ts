@@ -173,12 +173,16 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface RunDto {
   id: number;
+  /** The researcher's title for the run; null: it is called by its number. */
+  name: string | null;
+  /** The researcher's note (free text, '' when none). */
+  note: string;
   task: TaskId;
   backbone: Backbone;
-  /** The whole config the run was started with: enough to repeat it. */
+  /** The whole config the run was started with: enough to repeat it (its backend is the one asked for, e.g. "auto"). */
   config: TrainConfig;
   seed: number;
-  /** The compute backend the run used last, e.g. "wasm". */
+  /** The compute backend that actually ran, last time, e.g. "wasm". */
   backend: string | null;
   status: RunStatus;
   /** Steps done (at the last record). */

@@ -1,4 +1,4 @@
-import type { RunDto, TrainingProgress } from '../../shared/dto.ts';
+import { RUN_STATUSES, type RunDto, type RunStatus, type TrainingProgress } from '../../shared/dto.ts';
 import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from '../../shared/tasks.ts';
 import { BACKBONES, BACKBONES_FOR_TASK, BACKEND_CHOICES, type Backbone, type BackendChoice } from '../../shared/training.ts';
 import { CliError, createSession, onInterrupt, requireLibrary, type CommandContext } from '../context.ts';
@@ -65,13 +65,27 @@ export async function runTrain(context: CommandContext): Promise<number> {
 }
 
 export async function runRuns(context: CommandContext): Promise<number> {
-  if (context.args.length > 0) throw new CliError('Usage: pretext runs --library FILE [--json]');
+  if (context.args.length > 0) {
+    throw new CliError('Usage: pretext runs --library FILE [--task TASK] [--status STATUS] [--search WORDS] [--json]');
+  }
+  const { options } = context;
+  const filter = {
+    ...(options.task !== undefined ? { task: parseChoice<TaskId>(options.task, TASK_IDS, '--task') } : {}),
+    ...(options.status !== undefined ? { status: parseChoice<RunStatus>(options.status, RUN_STATUSES, '--status') } : {}),
+    ...(options.search !== undefined ? { search: options.search } : {}),
+  };
   const session = createSession();
   try {
     await session.call('library.open', { path: requireLibrary(context), create: false, readOnly: true });
-    const runs = await session.call('training.runs', {});
+    const runs = await session.call('training.runs', filter);
     if (context.json) console.log(JSON.stringify(runs, null, 2));
-    else runs.forEach((run) => console.log(`${String(run.id).padStart(4)}  ${run.task} / ${run.backbone}  ${summary(run)}`));
+    else {
+      runs.forEach((run) => {
+        const title = run.name ? `"${run.name}"  ` : '';
+        console.log(`${String(run.id).padStart(4)}  ${title}${run.task} / ${run.backbone}  ${summary(run)}`);
+        if (run.note) console.log(`      note: ${run.note.replace(/\n/g, '\n      ')}`);
+      });
+    }
     return 0;
   } finally {
     await session.library.close();

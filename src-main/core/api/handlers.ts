@@ -40,7 +40,13 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
     'training.start': async ({ config }) => library.training.start(config),
     'training.cancel': async ({ runId }) => library.training.cancel(runId),
     'training.resume': async ({ runId }) => library.training.resume(runId),
-    'training.runs': async () => library.training.runs(),
+    'training.runs': async (filter) => library.training.runs(filter),
+    'training.update': async ({ runId, name, note }) => library.training.update(runId, { name, note }),
+    'training.delete': async ({ runId }) => {
+      const deleted = library.training.delete(runId);
+      for (const setId of deleted.featureSets) library.retrieval.forget(setId);
+      return deleted;
+    },
     'training.run': async ({ runId }) => library.training.run(runId),
     'features.sets': async () => library.features.sets(),
     'features.extract': async ({ source }) => library.features.extract(source),

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { RunDetail, RunDto, TrainingProgress } from '../../shared/dto.ts';
@@ -7,6 +8,7 @@ import type { EventHub } from '../api/events.ts';
 import type { WritableDB } from '../db/connection.ts';
 import {
   createRun,
+  deleteRun,
   getRun,
   listCheckpoints,
   listRuns,
@@ -15,7 +17,9 @@ import {
   rewindToLastCheckpoint,
   runDetail,
   setRunStatus,
+  updateRunNotes,
 } from '../db/runs.ts';
+import { runMatches, type RunFilter } from '../../shared/runs.ts';
 import { statusCounts } from '../db/videos.ts';
 import type { LibraryService } from '../library/service.ts';
 import type { FromWorker, WorkerStart } from './protocol.ts';
@@ -94,9 +98,40 @@ export class TrainingService {
     return run;
   }
 
-  runs(): RunDto[] {
+  runs(filter: RunFilter = {}): RunDto[] {
     const orphaned = this.library.orphanedJobs('training');
-    return listRuns(this.library.requireOpen().db).map((run) => asSeen(run, orphaned));
+    return listRuns(this.library.requireOpen().db)
+      .map((run) => asSeen(run, orphaned))
+      .filter((run) => runMatches(run, filter));
+  }
+
+  /** Renames and/or annotates a run (allowed while it trains: it touches no training state). */
+  update(runId: number, fields: { name?: string | null | undefined; note?: string | undefined }): RunDto {
+    const { db } = this.library.requireOpen();
+    this.requireRun(db, runId);
+    updateRunNotes(db, runId, fields);
+    return asSeen(this.requireRun(db, runId), this.library.orphanedJobs('training'));
+  }
+
+  /**
+   * Deletes a run, its checkpoints (records and folders) and the feature sets extracted from it.
+   * Refused while the run trains, here or in another live process, or while one of its sets is extracted.
+   */
+  delete(runId: number): { runId: number; checkpoints: number; featureSets: number[] } {
+    const { db, cacheDir } = this.library.requireOpen();
+    const run = this.requireRun(db, runId);
+    const training = this.active?.runId === runId || (run.status === 'running' && !this.library.orphanedJobs('training').has(runId));
+    if (training) throw new ApiError('BUSY', `Run ${runId} is training; cancel it before deleting it.`);
+    const orphanedSets = this.library.orphanedJobs('extraction');
+    const extracting = this.library.features
+      .sets()
+      .find((set) => set.source.runId === runId && set.status === 'extracting' && !orphanedSets.has(set.id));
+    if (extracting) throw new ApiError('BUSY', `Feature set ${extracting.id} of run ${runId} is being extracted; cancel it first.`);
+    const deleted = deleteRun(db, runId);
+    // Files after the records: a crash in between leaves unused folders, never records without files.
+    for (const folder of deleted.checkpointFolders) rmSync(resolve(cacheDir, folder), { recursive: true, force: true });
+    rmSync(resolve(cacheDir, 'runs', String(runId)), { recursive: true, force: true });
+    return { runId, checkpoints: deleted.checkpointFolders.length, featureSets: deleted.featureSetIds };
   }
 
   run(runId: number): RunDetail {

@@ -5,6 +5,7 @@ import { migration0002 } from './0002-motion.ts';
 import { migration0003 } from './0003-training-runs.ts';
 import { migration0004 } from './0004-features.ts';
 import { migration0005 } from './0005-job-owners.ts';
+import { migration0006 } from './0006-run-notes.ts';
 
 export interface Migration {
   version: number;
@@ -13,7 +14,14 @@ export interface Migration {
 }
 
 /** Every schema version in order; a new version is one new file appended here. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -39,6 +39,7 @@ import type {
 } from '../../../../src-main/shared/dto.ts';
 import { EVALUATION_KS, VIDEO_STATUSES } from '../../../../src-main/shared/dto.ts';
 import { ApiError } from '../../../../src-main/shared/errors.ts';
+import { runMatches } from '../../../../src-main/shared/runs.ts';
 // Test-only: the real presets and schemas (zod) are fine here, the app bundle never imports this file.
 import {
   TASK_IDS,
@@ -147,6 +148,8 @@ export function makeRun(id: number, overrides: Partial<RunDto> = {}): RunDto {
   const config = overrides.config ?? trainPreset('sequence-sorting', 'alexnet', 'tiny');
   return {
     id,
+    name: null,
+    note: '',
     task: config.task.task,
     backbone: config.backbone,
     config,
@@ -981,9 +984,28 @@ export class FakeApi implements PretextApi {
         data.metrics = data.metrics.filter((p) => p.step <= step);
         return this.#updateRun(runId, { status: 'running', step, error: null });
       },
-      'training.runs': () => {
+      'training.runs': (filter) => {
         this.info();
-        return [...this.runs].sort((a, b) => b.id - a.id);
+        return [...this.runs].filter((run) => runMatches(run, filter)).sort((a, b) => b.id - a.id);
+      },
+      'training.update': ({ runId, name, note }) => {
+        this.info();
+        this.run(runId);
+        return this.#updateRun(runId, {
+          ...(name !== undefined ? { name: name?.trim() || null } : {}),
+          ...(note !== undefined ? { note } : {}),
+        });
+      },
+      'training.delete': ({ runId }) => {
+        this.info();
+        const run = this.run(runId);
+        if (run.status === 'running') throw new ApiError('BUSY', `Run ${runId} is training; cancel it before deleting it.`);
+        const checkpoints = this.#data(runId).checkpoints.length;
+        const featureSets = this.featureSets.filter((s) => s.source.runId === runId).map((s) => s.id);
+        this.runs = this.runs.filter((r) => r.id !== runId);
+        this.runData.delete(runId);
+        this.featureSets = this.featureSets.filter((s) => !featureSets.includes(s.id));
+        return { runId, checkpoints, featureSets };
       },
       'training.run': ({ runId }): RunDetail => {
         this.info();
