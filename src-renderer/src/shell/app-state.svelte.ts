@@ -30,15 +30,16 @@ export class AppState {
   constructor(transport: ApiTransport, notices: Notices = new Notices()) {
     this.transport = transport;
     this.notices = notices;
-    this.library = new LibraryState(transport.api, notices);
-    this.importer = new ImportState(transport.api, notices, {
+    // Each screen's errors show on that screen only, so they do not follow the user around.
+    this.library = new LibraryState(transport.api, notices.for('library'));
+    this.importer = new ImportState(transport.api, notices.for('library'), {
       onFinished: () => void this.library.reload(),
     });
-    this.preview = new PreviewState(transport.api, notices);
-    this.train = new TrainState(transport.api, notices);
-    this.features = new FeatureSetsState(transport.api, notices);
-    this.retrieve = new RetrieveState(transport.api, notices, { sets: this.features, runs: this.train.runs });
-    this.evaluate = new EvaluateState(transport.api, notices, { sets: this.features });
+    this.preview = new PreviewState(transport.api, notices.for('preview'));
+    this.train = new TrainState(transport.api, notices.for('train'));
+    this.features = new FeatureSetsState(transport.api, notices.for('retrieve', 'evaluate'));
+    this.retrieve = new RetrieveState(transport.api, notices.for('retrieve'), { sets: this.features, runs: this.train.runs });
+    this.evaluate = new EvaluateState(transport.api, notices.for('evaluate'), { sets: this.features });
   }
 
   /** Loads what the first screen needs and subscribes to events; returns the teardown. */

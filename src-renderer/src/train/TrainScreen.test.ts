@@ -83,6 +83,11 @@ describe('Train screen', () => {
     await change(q('train-param-task.patchSize'), '500');
     await click(q('train-start'));
     expect(q('error-banner')?.textContent).toContain('patchSize must fit inside frameSize');
+    // The error belongs to the Train screen: it does not follow the user to another tab.
+    await click(q('library-tab'));
+    expect(q('error-banner')).toBeNull();
+    await click(q('train-tab'));
+    expect(q('error-banner')?.textContent).toContain('patchSize must fit inside frameSize');
     expect(q('train-param-task.patchSize')?.getAttribute('aria-invalid')).toBe('true');
   });
 
