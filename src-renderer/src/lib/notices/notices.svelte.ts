@@ -63,8 +63,8 @@ export class Notices implements ErrorSink {
 
   /** Dismisses every error shown on `screen`. */
   dismissOn(screen: string): void {
-    const shown = new Set(this.on(screen).map((notice) => notice.id));
-    this.items = this.items.filter((notice) => !shown.has(notice.id));
+    const shown = this.on(screen);
+    this.items = this.items.filter((notice) => !shown.includes(notice));
   }
 
   clear(): void {
