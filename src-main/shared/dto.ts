@@ -37,7 +37,10 @@ export interface VideoPage {
 export interface LabelCount {
   /** null groups the videos without a label. */
   label: string | null;
+  /** Ready videos with this label (what training and evaluation use). */
   count: number;
+  /** Videos with this label in any status (what the library's label filter finds). */
+  total: number;
 }
 
 export type StatusCounts = Record<VideoStatus, number> & { total: number };

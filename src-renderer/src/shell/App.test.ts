@@ -69,6 +69,23 @@ describe('App', () => {
     expect(all('video-card').every((c) => c.dataset.label === 'Class2')).toBe(true);
   });
 
+  it('counts in the label filter what choosing the label finds', async () => {
+    const videos = makeVideos(5, (id) => (id > 3 ? { status: 'failed', label: null } : {}));
+    const { q, all } = await render(new FakeApi({ openPath: '/lib', videos }));
+    const option = (value: string) => (q('label-filter') as HTMLSelectElement).querySelector(`option[value="${value}"]`)?.textContent;
+    expect(option('/unlabelled')).toBe('Unlabelled (2)');
+    choose(q('label-filter'), '/unlabelled');
+    await update();
+    expect(all('video-card').map((card) => card.dataset.videoId)).toEqual(['4', '5']);
+    choose(q('status-filter'), 'ready');
+    await update();
+    expect(option('/unlabelled')).toBe('Unlabelled (0)');
+    expect(all('video-card')).toEqual([]);
+    choose(q('status-filter'), 'failed');
+    await update();
+    expect(option('/unlabelled')).toBe('Unlabelled');
+  });
+
   it('runs an import with progress, summary and failures', async () => {
     const api = new FakeApi({
       openPath: '/lib',

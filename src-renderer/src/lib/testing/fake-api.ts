@@ -132,13 +132,13 @@ export function makeJob(id: number, overrides: Partial<ImportJobDto> = {}): Impo
 
 export function libraryInfo(path: string, videos: readonly VideoDto[], roots: string[] = []): LibraryInfo {
   const counts = { ready: 0, failed: 0, missing: 0, duplicate: 0, total: videos.length };
-  const labels = new Map<string | null, number>();
+  const labels = new Map<string | null, LabelCount>();
   for (const video of videos) {
     counts[video.status]++;
-    labels.set(video.label, (labels.get(video.label) ?? 0) + 1);
+    const entry = labels.get(video.label) ?? { label: video.label, count: 0, total: 0 };
+    labels.set(video.label, { ...entry, count: entry.count + (video.status === 'ready' ? 1 : 0), total: entry.total + 1 });
   }
-  const labelCounts: LabelCount[] = [...labels]
-    .map(([label, count]) => ({ label, count }))
+  const labelCounts: LabelCount[] = [...labels.values()]
     .sort((a, b) => (a.label ?? '\uffff').localeCompare(b.label ?? '\uffff'));
   return { path, schemaVersion: 1, counts, labels: labelCounts, roots };
 }
