@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type {
   ImportFailure,
@@ -54,6 +54,32 @@ interface RunningImport {
   done: Promise<ImportJobDto>;
 }
 
+/** The database file of a library in a folder (what a folder given as the library holds). */
+export const LIBRARY_FILE_NAME = 'library.pretext';
+
+/**
+ * The database file for a path the user gave: a .pretext file, or a folder holding one (an existing
+ * folder, or, when creating, any path without the .pretext extension). Creating makes missing parents.
+ */
+export function libraryFileFor(path: string, create: boolean): string {
+  const given = resolve(path);
+  let isFolder = false;
+  try {
+    isFolder = statSync(given).isDirectory();
+  } catch {
+    isFolder = create && extname(given).toLowerCase() !== '.pretext';
+  }
+  const file = isFolder ? join(given, LIBRARY_FILE_NAME) : given;
+  if (create) {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+    } catch (error) {
+      throw new ApiError('IO_ERROR', `Cannot create the folder ${dirname(file)}: ${(error as Error).message}`);
+    }
+  }
+  return file;
+}
+
 /** Files that belong to a library: its database and a cache folder beside it. */
 export function cacheDirFor(libraryFile: string): string {
   return `${libraryFile}.cache`;
@@ -97,7 +123,7 @@ export class LibraryService {
     if (this.imports.size > 0 || this.training.isBusy || this.features.isBusy) {
       throw new ApiError('BUSY', 'A job is running; cancel it or wait before switching libraries.');
     }
-    const file = resolve(path);
+    const file = libraryFileFor(path, create);
     const db = openLibraryDatabase(file, { create });
     if (!options.readOnly) closeAbandonedJobs(db, goneFromHere());
     this.ownership?.release();

@@ -69,6 +69,14 @@ describe('App', () => {
     expect(all('video-card').every((c) => c.dataset.label === 'Class2')).toBe(true);
   });
 
+  it('shows the library chooser when Change… is pressed on any tab', async () => {
+    const { q, click, app } = await render(new FakeApi({ openPath: '/lib', knownLibraries: ['/lib'], videos: makeVideos(2) }));
+    await click(q('train-tab'));
+    await click(q('library-change'));
+    expect(app.screen).toBe('library');
+    expect(q('library-path-input')).not.toBeNull();
+  });
+
   it('counts in the label filter what choosing the label finds', async () => {
     const videos = makeVideos(5, (id) => (id > 3 ? { status: 'failed', label: null } : {}));
     const { q, all } = await render(new FakeApi({ openPath: '/lib', videos }));
