@@ -7,6 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import type {
   ImportFailure,
   ImportJobDto,
+  ImportProgress,
   LibraryInfo,
   VideoDto,
   VideoPage,
@@ -39,6 +40,8 @@ export interface LibraryServiceOptions {
   frameCacheBytes?: number;
   /** Starts the training worker thread (injected by tests). */
   spawnTrainingWorker?: () => Worker;
+  /** Least time between two `library.changed` events while an import stores videos (default 1 s). */
+  importChangeIntervalMs?: number;
 }
 
 const DEFAULT_FRAME_CACHE_BYTES = 2 * 1024 ** 3;
@@ -175,6 +178,18 @@ export class LibraryService {
     const job = this.ownJob('import', () => createJob(db, root));
     const controller = new AbortController();
     const { events } = this.options;
+    // The library's grid and counts follow the import as files are stored, not only at its end.
+    const changeInterval = this.options.importChangeIntervalMs ?? 1000;
+    let lastChange = Date.now();
+    let lastProcessed = 0;
+    const onProgress = (progress: ImportProgress): void => {
+      events.emit('import.progress', progress);
+      const now = Date.now();
+      if (progress.counts.processed === lastProcessed || now - lastChange < changeInterval || this.db !== db) return;
+      lastChange = now;
+      lastProcessed = progress.counts.processed;
+      events.emit('library.changed', this.info());
+    };
     const done = runImport(
       {
         db,
@@ -183,7 +198,7 @@ export class LibraryService {
         concurrency: this.options.importConcurrency ?? Math.max(2, Math.min(8, cpus().length)),
       },
       job,
-      { signal: controller.signal, onProgress: (progress) => events.emit('import.progress', progress) },
+      { signal: controller.signal, onProgress },
     )
       .catch((error: unknown): ImportJobDto => {
         // Even recording the failure failed (e.g. the database's disk is full): report it without the db.
