@@ -93,6 +93,8 @@ export const contract = {
         })
         .strict(),
     ).returns<LibraryInfo>(),
+    /** Libraries opened before, most recent first (those that still exist). */
+    'library.recent': method(noInput).returns<string[]>(),
     'import.start': method(z.object({ folder: nonEmptyPath }).strict()).returns<ImportJobDto>(),
     'import.cancel': method(z.object({ jobId: id }).strict()).returns<ImportJobDto>(),
     'import.jobs': method(

@@ -90,4 +90,10 @@ describe('contract handlers', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'NO_VIDEOS', message: expect.stringMatching(/import videos first/) } });
     expect(library.training.runs()).toEqual([]);
   });
+
+  it('list the recent libraries the shell keeps, none without one', async () => {
+    expect(await dispatch(createHandlers(library), 'library.recent', {})).toEqual({ ok: true, value: [] });
+    const shell = { recentLibraries: () => ['/data/ucf.pretext'] };
+    expect(await dispatch(createHandlers(library, shell), 'library.recent', {})).toEqual({ ok: true, value: ['/data/ucf.pretext'] });
+  });
 });

@@ -10,6 +10,8 @@ import type { Handlers } from './dispatch.ts';
 /** What only a shell can do (native dialogs); absent in the browser bridge. */
 export interface ShellCapabilities {
   pickFolder?: (title: string | undefined) => Promise<string | null>;
+  /** Libraries opened before (the desktop app and serve keep a list). */
+  recentLibraries?: () => string[];
 }
 
 /** The one implementation of every contract method, shared by Electron IPC, the bridge and tests. */
@@ -22,6 +24,7 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
     }),
     'library.current': async () => library.current(),
     'library.open': async ({ path, create, readOnly }) => library.open(path, create, { readOnly }),
+    'library.recent': async () => shell.recentLibraries?.() ?? [],
     'import.start': async ({ folder }) => library.startImport(folder),
     'import.cancel': async ({ jobId }) => library.cancelImport(jobId),
     'import.jobs': async ({ limit }) => library.jobs(limit),

@@ -69,6 +69,17 @@ describe('App', () => {
     expect(all('video-card').every((c) => c.dataset.label === 'Class2')).toBe(true);
   });
 
+  it('offers the recent libraries in the chooser, each opened with one click', async () => {
+    const api = new FakeApi({ knownLibraries: ['/a', '/b'], recentLibraries: ['/b', '/a'] });
+    const { q, all, click } = await render(api);
+    expect(all('recent-library').map((button) => button.textContent)).toEqual(['/b', '/a']);
+    await click(all('recent-library')[0]!);
+    expect(api.callsOf('library.open').at(-1)).toMatchObject({ path: '/b', create: false });
+    expect(q('library-header')?.textContent).toContain('/b');
+    await click(q('library-change'));
+    expect(all('recent-library').map((button) => button.textContent)).toEqual(['/a']);
+  });
+
   it('shows the library chooser when Change… is pressed on any tab', async () => {
     const { q, click, app } = await render(new FakeApi({ openPath: '/lib', knownLibraries: ['/lib'], videos: makeVideos(2) }));
     await click(q('train-tab'));

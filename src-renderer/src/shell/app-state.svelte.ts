@@ -24,6 +24,8 @@ export class AppState {
   readonly evaluate: EvaluateState;
   screen = $state<ScreenId>('library');
   appInfo = $state<AppInfo | null>(null);
+  /** Libraries opened before, most recent first (the library chooser offers them). */
+  recentLibraries = $state.raw<readonly string[]>([]);
   /** The library the import panel was loaded for. */
   #importerLibrary: string | null = null;
 
@@ -45,6 +47,7 @@ export class AppState {
   /** Loads what the first screen needs and subscribes to events; returns the teardown. */
   start(): () => void {
     void this.#loadAppInfo();
+    void this.loadRecentLibraries();
     // From the start: a run keeps training, and features keep extracting (and reporting), while other screens are shown.
     this.train.listen();
     this.features.listen();
@@ -78,7 +81,16 @@ export class AppState {
   async openLibrary(path: string, create: boolean): Promise<boolean> {
     const opened = await this.library.open(path, create);
     if (opened && this.library.info) await this.#startImporter(this.library.info.path);
+    void this.loadRecentLibraries();
     return opened;
+  }
+
+  async loadRecentLibraries(): Promise<void> {
+    try {
+      this.recentLibraries = await this.transport.api.call('library.recent', {});
+    } catch (error) {
+      this.notices.report(error, 'Read recent libraries', ['library']);
+    }
   }
 
   async #startImporter(libraryPath: string): Promise<void> {

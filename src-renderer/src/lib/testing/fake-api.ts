@@ -66,6 +66,8 @@ export interface FakeApiData {
   openPath?: string | null;
   /** Library folders that exist (may be opened without `create`). */
   knownLibraries?: string[];
+  /** What `library.recent` answers at first (opening a library puts it in front). */
+  recentLibraries?: string[];
   videos?: VideoDto[];
   jobs?: ImportJobDto[];
   failures?: Record<number, ImportFailure[]>;
@@ -460,6 +462,7 @@ export async function settle(rounds = 5): Promise<void> {
 export class FakeApi implements PretextApi {
   openPath: string | null;
   readonly knownLibraries: Set<string>;
+  recentLibraries: string[];
   videos: VideoDto[];
   jobs: ImportJobDto[];
   failures: Record<number, ImportFailure[]>;
@@ -479,6 +482,7 @@ export class FakeApi implements PretextApi {
   constructor(data: FakeApiData = {}) {
     this.openPath = data.openPath ?? null;
     this.knownLibraries = new Set(data.knownLibraries ?? (data.openPath ? [data.openPath] : []));
+    this.recentLibraries = data.recentLibraries ?? [];
     this.videos = data.videos ?? [];
     this.jobs = data.jobs ?? [];
     this.failures = data.failures ?? {};
@@ -814,8 +818,10 @@ export class FakeApi implements PretextApi {
           this.videos = [];
         }
         this.openPath = trimmed;
+        this.recentLibraries = [trimmed, ...this.recentLibraries.filter((entry) => entry !== trimmed)];
         return this.info();
       },
+      'library.recent': () => [...this.recentLibraries],
       'videos.list': ({ offset = 0, limit = 200, label, status, search }) => {
         this.info();
         if (status !== undefined && !VIDEO_STATUSES.includes(status)) {
