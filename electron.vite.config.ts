@@ -17,6 +17,7 @@ export default defineConfig({
           'extraction-worker': resolve(root, 'src-main/core/retrieval/extract-worker.ts'),
           'loader-worker': resolve(root, 'src-main/core/frames/loader-worker.ts'),
           'projection-worker': resolve(root, 'src-main/core/retrieval/projection-worker.ts'),
+          'linear-probe-worker': resolve(root, 'src-main/core/retrieval/linear-probe-worker.ts'),
         },
         // Shared chunks beside the entries: worker-host.ts finds the workers next to itself.
         output: { chunkFileNames: '[name]-[hash].js' },

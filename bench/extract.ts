@@ -9,8 +9,9 @@ import type { TaskId } from '../src-main/shared/tasks.ts';
 import { initBackend, type ConcreteBackend } from '../src-main/core/compute/backend.ts';
 import { memoryFrameSource } from '../src-main/core/frames/test-support.ts';
 import { buildTaskModel } from '../src-main/core/models/task-models.ts';
-import { RETRIEVAL_CLIPS, retrievalClipFrames } from '../src-main/core/retrieval/clips.ts';
+import { RETRIEVAL_CLIPS } from '../src-main/core/retrieval/clips.ts';
 import { extractFeatures } from '../src-main/core/retrieval/extract.ts';
+import { extractionPlan } from '../src-main/core/retrieval/feature-protocol.ts';
 import { printReport } from './report.ts';
 
 const { values } = parseArgs({
@@ -42,12 +43,13 @@ for (const backend of values.backends.split(',') as ConcreteBackend[]) {
       if (size === 'paper' && backend === 'cpu') continue;
       const run = config(task, backbone, size);
       const model = buildTaskModel(run.task, { backbone, width: run.width, seed: 1 });
-      const framesPerClip = retrievalClipFrames(run);
+      const plan = extractionPlan(run, 'compact');
+      const { framesPerClip } = plan;
       const ids = Array.from({ length: videoCount + 1 }, (_, id) => id + 1);
       const source = memoryFrameSource(new Map(ids.map((id) => [id, 250])));
       const videos = ids.map((id) => ({ ref: { id, path: `/memory/${id}` }, contentHash: null }));
       let featureSize = 0;
-      const common = { encoder: model.encoder, config: run, source, clipsPerVideo: RETRIEVAL_CLIPS, framesPerClip, onFailure: () => {} };
+      const common = { encoder: model.encoder, plan, source, onFailure: () => {} };
       // The first video warms the kernels up; the rest are timed.
       await extractFeatures({ ...common, videos: videos.slice(0, 1), onVideo: () => {} });
       const started = performance.now();

@@ -1,13 +1,14 @@
 // Training-step speed of every task network (forward + backward + SGD update) on the wasm (with the
-// app's kernels) and cpu backends, tiny and mid sizes, each case in its own process for an honest peak
-// RSS; and the same model and batch in PyTorch when `import torch` works.
-// Usage: npx tsx bench/models.ts [--steps 3] [--backends wasm,cpu] [--sizes tiny,mid] [--cpu-mid]
+// app's kernels), webgpu (where Dawn finds an adapter; software ones too) and cpu backends, tiny and
+// mid sizes, each case in its own process for an honest peak RSS; and the same model and batch in
+// PyTorch when `import torch` works.
+// Usage: npm run bench:models -- [--steps 3] [--backends wasm,webgpu,cpu] [--sizes tiny,mid] [--cpu-mid]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TASK_PRESETS, type TaskConfig } from '../src-main/shared/tasks.ts';
 import type { Backbone } from '../src-main/shared/training.ts';
-import { describeSelection, initBackend, type ConcreteBackend } from '../src-main/core/compute/backend.ts';
+import { backendReport, checkBackend, describeSelection, initBackend, type ConcreteBackend } from '../src-main/core/compute/backend.ts';
 import * as tf from '../src-main/core/compute/tf.ts';
 import { scaledWidth } from '../src-main/core/models/encoder.ts';
 import { frameEncoderGrid, frameEncoderPlan } from '../src-main/core/models/frame-encoder.ts';
@@ -15,7 +16,8 @@ import { parameterCount } from '../src-main/core/models/params.ts';
 import { createMomentumSgd } from '../src-main/core/models/sgd.ts';
 import { buildTaskModel } from '../src-main/core/models/task-models.ts';
 import { trainStep } from '../src-main/core/models/train-step.ts';
-import { classCount, tupleShape } from '../src-main/core/models/tuple-input.ts';
+import { tupleShape } from '../src-main/core/models/tuple-input.ts';
+import { classCount } from '../src-main/shared/task-labels.ts';
 import { printReport } from './report.ts';
 
 type Size = 'tiny' | 'mid';
@@ -66,6 +68,8 @@ async function measure(benchCase: BenchCase, backend: ConcreteBackend, steps: nu
   const step = async (seed: number) => {
     const started = performance.now();
     await trainStep(model, optimizer, { inputs, labels }, { weightDecay: 5e-4, seed });
+    // A WebGPU error would otherwise time kernels that did nothing.
+    await checkBackend();
     return (performance.now() - started) / 1000;
   };
   const firstStepS = await step(0);
@@ -210,7 +214,7 @@ function runChild(benchCase: BenchCase, backend: ConcreteBackend, steps: number)
 const { values } = parseArgs({
   options: {
     steps: { type: 'string', default: '3' },
-    backends: { type: 'string', default: 'wasm,cpu' },
+    backends: { type: 'string', default: 'wasm,webgpu,cpu' },
     sizes: { type: 'string', default: 'tiny,mid' },
     'cpu-mid': { type: 'boolean', default: false },
     child: { type: 'string' },
@@ -226,7 +230,12 @@ if (values.child) {
   console.log(JSON.stringify({ timing: await measure(benchCase, values.backend as ConcreteBackend, steps) }));
 } else {
   const sizes = values.sizes.split(',') as Size[];
-  const backends = values.backends.split(',') as ConcreteBackend[];
+  const report = await backendReport();
+  const backends = (values.backends.split(',') as ConcreteBackend[]).filter((backend) => {
+    const entry = report.backends.find((candidate) => candidate.name === backend);
+    if (entry && !entry.available) console.log(`${backend}: skipped (${entry.note})`);
+    return !entry || entry.available;
+  });
   const torch = torchAvailable();
   if (!torch) console.log(`PyTorch: skipped (${PYTHON} cannot import torch; on Debian: apt install python3-torch, then PYTHON=/usr/bin/python3)`);
   console.log(`auto: ${describeSelection(await initBackend('auto')).join('; ')}`);

@@ -1,14 +1,16 @@
 // Whole-pipeline training speed per task/backbone (tiny presets): decoding, sampling and batching in
 // the training worker next to the model, on a generated library. Prints steps/s, tuple elements/s, the share of
-// step time spent waiting for data (goal < 10 %) and the process's peak RSS.
-// Usage: npx tsx bench/train.ts [--steps 80]
+// step time spent waiting for data (goal < 10 %) and the process's peak RSS, per compute backend
+// (webgpu where Dawn finds an adapter, software ones too).
+// Usage: npm run bench:train -- [--steps 80] [--backends wasm,webgpu]
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TrainingProgress } from '../src-main/shared/dto.ts';
 import type { TaskId } from '../src-main/shared/tasks.ts';
-import { trainPreset, type Backbone } from '../src-main/shared/training.ts';
+import { trainPreset, type Backbone, type BackendChoice } from '../src-main/shared/training.ts';
+import { backendReport } from '../src-main/core/compute/backend.ts';
 import { EventHub } from '../src-main/core/api/events.ts';
 import { LibraryService } from '../src-main/core/library/service.ts';
 import { synthesizeVideo } from '../src-main/core/media/synthesize.ts';
@@ -16,8 +18,14 @@ import { getMediaTools } from '../src-main/core/media/tools.ts';
 import { tupleShape } from '../src-main/core/models/tuple-input.ts';
 import { printReport } from './report.ts';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '80' } } });
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '80' }, backends: { type: 'string', default: 'wasm,webgpu' } } });
 const steps = Number(values.steps);
+const report = await backendReport();
+const backends = (values.backends.split(',') as BackendChoice[]).filter((backend) => {
+  const entry = report.backends.find((candidate) => candidate.name === backend);
+  if (entry && !entry.available) console.log(`${backend}: skipped (${entry.note})`);
+  return !entry || entry.available;
+});
 const CASES: [TaskId, Backbone][] = [
   ['order-verification', 'alexnet'],
   ['sequence-sorting', 'alexnet'],
@@ -40,8 +48,8 @@ try {
   await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
 
   const rows: Record<string, string | number>[] = [];
-  for (const [task, backbone] of CASES) {
-    const config = { ...trainPreset(task, backbone, 'tiny'), steps, evaluateEvery: steps, checkpointEvery: steps };
+  for (const [task, backbone, backend] of CASES.flatMap((entry) => backends.map((backend) => [...entry, backend] as const))) {
+    const config = { ...trainPreset(task, backbone, 'tiny'), steps, evaluateEvery: steps, checkpointEvery: steps, backend };
     let last: TrainingProgress | null = null;
     const stop = events.on('training.progress', (progress) => {
       if (progress.phase === 'training' && progress.stepsPerSecond !== null) last = progress;

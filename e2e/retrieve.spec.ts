@@ -186,6 +186,17 @@ test('evaluates the random-init set as the baseline row, with a map of the libra
   for (const k of [1, 5, 10, 20, 50]) await expect(rows.first().locator(`td[data-k="${k}"]`)).toHaveText(/^\d{1,3}\.\d %$/);
   await expect(page.getByTestId('evaluation-split')).toHaveAttribute('data-kind', 'seeded');
   await expect(page.getByTestId('evaluation-split')).toContainText('4 labels');
+  // What the figures rest on: 4 stratified queries (one per class) against 12 gallery videos.
+  await expect(page.getByTestId('evaluation-query-count')).toHaveText('4 queries');
+  await expect(page.getByTestId('evaluation-gallery-count')).toHaveText('12 train (gallery)');
+  await expect(page.getByTestId('evaluation-few-queries')).toContainText('fewer than 20');
+  await expect(rows.first().getByTestId('evaluation-protocol')).toHaveText(/^compact · \d+ px · 10 clips/);
+  await expect(rows.first().locator('td[data-k="20"]')).toHaveAttribute('data-beyond-gallery', 'true');
+  await expect(rows.first().locator('td[data-k="10"]')).toHaveAttribute('data-beyond-gallery', 'false');
+  await page.getByTestId('classify-knn').click();
+  await expect(page.getByTestId('classification-row')).toHaveCount(1);
+  await expect(page.getByTestId('classification-top1')).toHaveText(/^\d{1,3}\.\d %$/);
+  await page.getByTestId('evaluate-screen').screenshot({ path: test.info().outputPath('evaluation-counts.png') });
 
   await expect(page.getByTestId('map-point')).toHaveCount(16);
   await expect(page.getByTestId('map-legend-item')).toHaveCount(4);

@@ -12,6 +12,7 @@ interface BuilderConfig {
   productName: string;
   /** The loader turns the list into file sets. */
   files: Array<string | { filter: string[] }>;
+  asar: boolean;
   asarUnpack: string[];
   electronFuses: Record<string, boolean>;
   linux: { target: string[]; category: string; icon: string };
@@ -55,14 +56,28 @@ describe('electron-builder.yml', () => {
     );
   });
 
-  it('turns off the Electron features an installed app must not offer', async () => {
-    const { electronFuses } = await loadConfig();
-    expect(electronFuses).toMatchObject({
-      runAsNode: false,
-      enableNodeOptionsEnvironmentVariable: false,
-      enableNodeCliInspectArguments: false,
-      onlyLoadAppFromAsar: true,
-      grantFileProtocolExtraPrivileges: false,
-    });
+  it('flips every Electron fuse, as electron-builder writes them into the binary: no Node mode, asar only and checked, cookies encrypted', async () => {
+    const config = await loadConfig();
+    expect(config.asar).toBe(true);
+    const { PlatformPackager } = require('app-builder-lib') as {
+      PlatformPackager: { prototype: { generateFuseConfig(fuses: Record<string, boolean>): Promise<Record<string, unknown>> } };
+    };
+    const { FuseV1Options, FuseVersion } = await import('@electron/fuses');
+    const wire = await PlatformPackager.prototype.generateFuseConfig.call(null, config.electronFuses);
+    const expected: Record<keyof typeof FuseV1Options, boolean> = {
+      RunAsNode: false,
+      EnableCookieEncryption: true,
+      EnableNodeOptionsEnvironmentVariable: false,
+      EnableNodeCliInspectArguments: false,
+      EnableEmbeddedAsarIntegrityValidation: true,
+      OnlyLoadAppFromAsar: true,
+      LoadBrowserProcessSpecificV8Snapshot: false,
+      GrantFileProtocolExtraPrivileges: false,
+    };
+    // Every fuse this Electron knows is decided (a new one fails here until it is).
+    const fuseNames = Object.keys(FuseV1Options).filter((key) => Number.isNaN(Number(key))) as (keyof typeof FuseV1Options)[];
+    expect(fuseNames.sort()).toEqual(Object.keys(expected).sort());
+    expect(wire.version).toBe(FuseVersion.V1);
+    for (const name of fuseNames) expect([name, wire[FuseV1Options[name]]]).toEqual([name, expected[name]]);
   });
 });

@@ -1,7 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EventHub } from '../core/api/events.ts';
+import { MEDIA_NOT_FOUND, type MediaAnswer } from '../core/library/media-access.ts';
+import { recordImported } from '../core/library/test-support.ts';
+import { LibraryService } from '../core/library/service.ts';
+import { openRegularFile } from '../core/util/user-files.ts';
 import { appFileFor, fileResponse, parseMediaUrl, respondWithAppFile, respondWithMedia } from './protocol-responses.ts';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from './security.ts';
 
@@ -101,9 +107,10 @@ describe('fileResponse', () => {
 });
 
 describe('respondWithMedia', () => {
-  const mediaFile = async (kind: string, id: number) => (kind === 'video' && id === 7 ? join(dir, 'clip.mp4') : null);
+  const mediaFile = async (kind: string, id: number): Promise<MediaAnswer> =>
+    kind === 'video' && id === 7 ? { ok: true, file: await openRegularFile(join(dir, 'clip.mp4')) } : MEDIA_NOT_FOUND;
 
-  it('serves only files the library resolves for an id', async () => {
+  it('serves only files the library resolves for an id, to GET and HEAD only', async () => {
     const request = new Request('pretext-media://video/7', { headers: { range: 'bytes=0-1' } });
     const ok = await respondWithMedia(request, mediaFile);
     expect(ok.status).toBe(206);
@@ -112,6 +119,55 @@ describe('respondWithMedia', () => {
     for (const url of refused) {
       expect((await respondWithMedia(new Request(url), mediaFile)).status, url).toBe(404);
     }
+    const write = await respondWithMedia(new Request('pretext-media://video/7', { method: 'DELETE' }), mediaFile);
+    expect([write.status, write.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+  });
+});
+
+describe('respondWithMedia with the library', () => {
+  let library: LibraryService;
+  let videos: string;
+  let id: number;
+  const events = new EventHub();
+  const serve = (method = 'GET') => respondWithMedia(new Request(`pretext-media://video/${id}`, { method }), (kind, videoId) => library.mediaFile(kind, videoId));
+
+  beforeEach(() => {
+    videos = join(dir, 'videos');
+    mkdirSync(videos);
+    writeFileSync(join(videos, 'clip.mp4'), 'imported video bytes');
+    library = new LibraryService({ events });
+    library.open(join(dir, 'lib.pretext'), true);
+    id = recordImported(library, join(videos, 'clip.mp4'), videos);
+  });
+  afterEach(() => library.close());
+
+  it('serves the file as imported', async () => {
+    const response = await serve();
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('imported video bytes');
+  });
+
+  it('refuses a video replaced by a link out of the library (404) and marks it missing', async () => {
+    rmSync(join(videos, 'clip.mp4'));
+    symlinkSync(join(dir, 'secret.txt'), join(videos, 'clip.mp4'));
+    const response = await serve();
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('do not serve');
+    expect(library.video(id)).toMatchObject({ status: 'missing', error: expect.stringMatching(/link out of the imported folders/) });
+  });
+
+  it('refuses a video overwritten after the import (409) and marks it changed', async () => {
+    writeFileSync(join(videos, 'clip.mp4'), 'root:x:0:0:root:/root:/bin/bash');
+    const response = await serve('HEAD');
+    expect(response.status).toBe(409);
+    expect(library.video(id)).toMatchObject({ status: 'missing', error: expect.stringMatching(/changed on disk since the import/) });
+    expect((await serve()).status).toBe(404);
+  });
+
+  it('refuses a video that became a FIFO without waiting for a writer', async () => {
+    rmSync(join(videos, 'clip.mp4'));
+    execFileSync('mkfifo', [join(videos, 'clip.mp4')]);
+    expect((await serve()).status).toBe(404);
   });
 });
 

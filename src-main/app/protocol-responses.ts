@@ -4,6 +4,8 @@
 import { createReadStream, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { Readable } from 'node:stream';
+import type { MediaAnswer } from '../core/library/media-access.ts';
+import type { OpenFile } from '../core/util/user-files.ts';
 import { isMediaKind, MEDIA_SCHEME, type MediaKind } from '../shared/routes.ts';
 import { contentTypeOf, parseRange } from '../server/media.ts';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from './security.ts';
@@ -64,15 +66,54 @@ export function appFileFor(url: string, rendererDir: string): string | null {
 
 const notFound = (): Response => new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
 
+const notAllowed = (): Response => new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } });
+const isRead = (method: string) => method === 'GET' || method === 'HEAD';
+
+interface FileToSend {
+  path: string;
+  size: number;
+  mtime: Date;
+  /** The bytes start..end (inclusive); the stream releases the file when it ends or is cancelled. */
+  read(start: number, end: number): Readable;
+  /** Releases the file when no body is sent. */
+  release(): void;
+}
+
 /** A file as a streamed response with single-range support (a <video> seeks with Range requests). */
+function rangeResponse(
+  file: FileToSend,
+  request: Pick<Request, 'method' | 'headers'>,
+  extraHeaders: Record<string, string>,
+): Response {
+  const range = parseRange(request.headers.get('range') ?? undefined, file.size);
+  if (range === 'unsatisfiable') {
+    file.release();
+    return new Response(null, { status: 416, headers: { 'content-range': `bytes */${file.size}` } });
+  }
+  const { start, end } = range ?? { start: 0, end: file.size - 1 };
+  const length = file.size === 0 ? 0 : end - start + 1;
+  const headers: Record<string, string> = {
+    'content-type': contentTypeOf(file.path),
+    'content-length': String(length),
+    'accept-ranges': 'bytes',
+    'last-modified': file.mtime.toUTCString(),
+    'x-content-type-options': 'nosniff',
+    ...extraHeaders,
+  };
+  if (range) headers['content-range'] = `bytes ${start}-${end}/${file.size}`;
+  const sendsBody = request.method !== 'HEAD' && length > 0;
+  if (!sendsBody) file.release();
+  const body = sendsBody ? (Readable.toWeb(file.read(start, end)) as ReadableStream<Uint8Array>) : null;
+  return new Response(body, { status: range ? 206 : 200, headers });
+}
+
+/** A file of the renderer by path (sync fs: Electron's asar support covers it). */
 export async function fileResponse(
   path: string,
   request: Pick<Request, 'method' | 'headers'>,
   extraHeaders: Record<string, string> = {},
 ): Promise<Response> {
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } });
-  }
+  if (!isRead(request.method)) return notAllowed();
   let info: Stats;
   try {
     info = statSync(path);
@@ -80,36 +121,50 @@ export async function fileResponse(
     return notFound();
   }
   if (!info.isFile()) return notFound();
-  const range = parseRange(request.headers.get('range') ?? undefined, info.size);
-  if (range === 'unsatisfiable') {
-    return new Response(null, { status: 416, headers: { 'content-range': `bytes */${info.size}` } });
-  }
-  const { start, end } = range ?? { start: 0, end: info.size - 1 };
-  const length = info.size === 0 ? 0 : end - start + 1;
-  const headers: Record<string, string> = {
-    'content-type': contentTypeOf(path),
-    'content-length': String(length),
-    'accept-ranges': 'bytes',
-    'last-modified': info.mtime.toUTCString(),
-    'x-content-type-options': 'nosniff',
-    ...extraHeaders,
+  const file: FileToSend = {
+    path,
+    size: info.size,
+    mtime: info.mtime,
+    read: (start, end) => createReadStream(path, { start, end }),
+    release: () => undefined,
   };
-  if (range) headers['content-range'] = `bytes ${start}-${end}/${info.size}`;
-  const body =
-    request.method === 'HEAD' || length === 0
-      ? null
-      : (Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream<Uint8Array>);
-  return new Response(body, { status: range ? 206 : 200, headers });
+  return rangeResponse(file, request, extraHeaders);
 }
 
-/** A thumbnail or video of the open library, looked up by id: a request can never name a path. */
+/** An opened file (closed by the response's stream, or at once when no body is sent). */
+export function openFileResponse(
+  { path, handle, stats }: OpenFile,
+  request: Pick<Request, 'method' | 'headers'>,
+  extraHeaders: Record<string, string> = {},
+): Response {
+  const file: FileToSend = {
+    path,
+    size: stats.size,
+    mtime: stats.mtime,
+    read: (start, end) => handle.createReadStream({ start, end }),
+    release: () => void handle.close(),
+  };
+  return rangeResponse(file, request, extraHeaders);
+}
+
+/**
+ * A thumbnail or video of the open library, looked up by id: a request can never name a path, and
+ * the library checks the file is still the one it imported (404/409 otherwise).
+ */
 export async function respondWithMedia(
   request: Request,
-  mediaFile: (kind: MediaKind, id: number) => Promise<string | null>,
+  mediaFile: (kind: MediaKind, id: number) => Promise<MediaAnswer>,
 ): Promise<Response> {
+  if (!isRead(request.method)) return notAllowed();
   const media = parseMediaUrl(request.url);
-  const file = media ? await mediaFile(media.kind, media.id) : null;
-  return file ? fileResponse(file, request, { 'cache-control': 'private, max-age=60' }) : notFound();
+  if (!media) return notFound();
+  const answer = await mediaFile(media.kind, media.id);
+  if (!answer.ok) {
+    return answer.status === 409
+      ? new Response('Changed since the import', { status: 409, headers: { 'content-type': 'text/plain' } })
+      : notFound();
+  }
+  return openFileResponse(answer.file, request, { 'cache-control': 'private, max-age=60' });
 }
 
 /** A file of the built renderer, with the Content-Security-Policy header. */

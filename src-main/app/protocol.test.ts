@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MEDIA_SCHEME } from '../shared/routes.ts';
+import { MEDIA_NOT_FOUND } from '../core/library/media-access.ts';
 import { APP_SCHEME } from './security.ts';
 
 const registered: unknown[] = [];
@@ -23,7 +24,7 @@ describe('app schemes', () => {
 
   it('route the app scheme to the renderer folder and the media scheme to library files', async () => {
     const { handleAppSchemes } = await import('./protocol.ts');
-    const mediaFile = vi.fn(async () => null);
+    const mediaFile = vi.fn(async () => MEDIA_NOT_FOUND);
     handleAppSchemes('/nonexistent/renderer', mediaFile);
     expect([...handlers.keys()].sort()).toEqual([APP_SCHEME, MEDIA_SCHEME].sort());
     const media = await handlers.get(MEDIA_SCHEME)!(new Request(`${MEDIA_SCHEME}://video/4`));

@@ -46,6 +46,14 @@ describe('window options', () => {
     });
     expect(mainWindowOptions('/p', true).webPreferences?.devTools).toBe(true);
   });
+
+  it('keep Chromium’s experimental features and Blink feature switches off', () => {
+    for (const devTools of [false, true]) {
+      const preferences = mainWindowOptions('/p', devTools).webPreferences ?? {};
+      expect(preferences.experimentalFeatures).toBe(false);
+      expect(preferences).not.toHaveProperty('enableBlinkFeatures');
+    }
+  });
 });
 
 describe('Content-Security-Policy', () => {

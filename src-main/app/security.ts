@@ -78,6 +78,9 @@ export function mainWindowOptions(preload: string, devTools: boolean): BrowserWi
       allowRunningInsecureContent: false,
       webviewTag: false,
       navigateOnDragDrop: false,
+      // Chromium's unfinished web-platform features, and Blink feature switches (enableBlinkFeatures
+      // is deliberately never set): untested code paths in the renderer.
+      experimentalFeatures: false,
       // Chromium would download spellcheck dictionaries from Google.
       spellcheck: false,
       safeDialogs: true,

@@ -32,6 +32,8 @@ export interface CommandContext {
     'test-fraction'?: string | undefined;
     'test-list'?: string | undefined;
     'split-seed'?: string | undefined;
+    method?: string | undefined;
+    protocol?: string | undefined;
   };
   json: boolean;
 }

@@ -27,12 +27,14 @@ Commands:
   runs --library FILE [--json]           list training runs
        [--task TASK] [--status STATUS] [--search WORDS]
   extract --run ID|random --library FILE extract retrieval features (10 clips per video) with a run's
-          [--checkpoint best|last]       checkpoint, or random init: --like RUN, or --task/--backbone/--preset
+          [--checkpoint auto|best|last]  checkpoint (auto: the last unless the best is clearly better), or random init: --like RUN, or --task/--backbone/--preset
           [--seed N] [--json]            (default clip-order r3d tiny); only new or changed videos are redone
+          [--protocol compact|vcop-reference]  compact global pooling (default) or VCOP's reference features
   retrieve --video ID --run ID|random    nearest neighbours of a video (or of one of its clips: --clip I)
            --library FILE [--k N] [--json]
-  eval --run ID|random --library FILE    top-1/5/10/20/50 retrieval accuracy (labels = parent folder names)
-       [--split-seed N] [--test-fraction F] [--test-list FILE] [--json]
+  eval --run ID|random --library FILE    evaluate frozen features (labels = parent folder names):
+       [--method retrieval|knn|linear]   top-1/5/10/20/50 retrieval, weighted kNN or linear probe top-1/5
+       [--protocol compact|vcop-reference] [--split-seed N] [--test-fraction F] [--test-list FILE] [--json]
   export-features --run ID|random        write the video vectors as NumPy .npy (+ .videos.csv) or CSV
        --library FILE [--format npy|csv] [--out FILE]
 
@@ -86,6 +88,8 @@ async function main(argv: string[]): Promise<number> {
       'test-fraction': { type: 'string' },
       'test-list': { type: 'string' },
       'split-seed': { type: 'string' },
+      method: { type: 'string' },
+      protocol: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

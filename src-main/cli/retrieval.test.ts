@@ -1,5 +1,6 @@
 /** extract, retrieve, eval and export-features as a user runs them, on the generated demo library. */
-import { readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoLibrary, pretext } from './test-support.ts';
@@ -46,6 +47,40 @@ describe('pretext retrieval commands', () => {
     expect(parsed.queries + parsed.gallery).toBe(16);
     // 12 training videos: every test video finds its label among all of them.
     expect(parsed.topK['20']).toBe(1);
+    expect(parsed).toMatchObject({ method: 'retrieval', protocol: 'compact', clipsPerVideo: 10 });
+  }, 120_000);
+
+  it('scores the weighted kNN classifier and the linear probe on the same split, saying which protocol', () => {
+    const knn = pretext('eval', '--method', 'knn', '--run', 'random', '--library', library, '--json');
+    expect(knn.status, knn.stderr).toBe(0);
+    const parsedKnn = JSON.parse(knn.stdout) as { method: string; protocol: string; top1: number; top5: number; queries: number; train: number; settings: object; warnings: string[] };
+    expect(parsedKnn).toMatchObject({ method: 'knn', protocol: 'compact', queries: 4, train: 12, settings: { method: 'knn', k: 20, temperature: 0.07 } });
+    // 4 classes: top-5 holds every class.
+    expect(parsedKnn.top5).toBe(1);
+    expect(parsedKnn.warnings[0]).toMatch(/only 4 queries \(fewer than 20\)/);
+    const linear = pretext('eval', '--method', 'linear', '--run', 'random', '--library', library);
+    expect(linear.status, linear.stderr).toBe(0);
+    expect(linear.stdout).toMatch(/compact protocol, \d+ px, 10 clips/);
+    expect(linear.stdout).toMatch(/linear probe, weight decay [\d.e-]+ \(validation top-1/);
+    expect(linear.stdout).toMatch(/top-1 \d+\.\d % · top-5 100\.0 %/);
+    expect(linear.stderr).toMatch(/\[linear probe\] \d+\/\d+ steps/);
+    expect(pretext('eval', '--method', 'svm', '--run', 'random', '--library', library).stderr).toMatch(/--method must be one of retrieval, knn, linear/);
+    expect(pretext('eval', '--protocol', 'global', '--run', 'random', '--library', library).stderr).toMatch(/--protocol must be one of compact, vcop-reference/);
+  }, 120_000);
+
+  it('evaluates on a test list file named on the command line; refuses a FIFO or a device at once', () => {
+    const list = join(work, 'testlist.txt');
+    writeFileSync(list, 'move_down/clip_0.mp4\nmove_up/clip_0.mp4 2\n');
+    const result = pretext('eval', '--run', 'random', '--test-list', list, '--library', library, '--json');
+    expect(result.status, result.stderr).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { queries: number; split: { kind: string; test: number } };
+    expect(parsed.split).toMatchObject({ kind: 'list', test: 2 });
+    const fifo = join(work, 'list.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const stalled = pretext('eval', '--run', 'random', '--test-list', fifo, '--library', library);
+    expect(stalled.status).toBe(1);
+    expect(stalled.stderr).toMatch(/Not a regular file/);
+    expect(pretext('eval', '--run', 'random', '--test-list', '/dev/zero', '--library', library).stderr).toMatch(/Not a regular file/);
   }, 120_000);
 
   it('exports the vectors as .npy with a row index, and as CSV', () => {

@@ -3,7 +3,8 @@
  * resumed. The library must stay consistent and the metric series must have no gap and no duplicate.
  */
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, demoLibrary, pretext } from './test-support.ts';
@@ -57,10 +58,19 @@ describe('pretext train', () => {
 
     const resumed = pretext('train', '--resume', String(run.id), '--library', library, '--json');
     expect(resumed.status, resumed.stderr).toBe(0);
-    const detail = JSON.parse(resumed.stdout) as { run: { status: string; step: number }; metrics: { split: string; step: number }[] };
+    const detail = JSON.parse(resumed.stdout) as {
+      run: { status: string; step: number };
+      metrics: { split: string; step: number }[];
+      checkpoints: { step: number }[];
+    };
     expect(detail.run).toMatchObject({ status: 'completed', step: 400 });
     const trainSteps = detail.metrics.filter((point) => point.split === 'train').map((point) => point.step);
     expect(trainSteps).toEqual(Array.from({ length: 400 }, (_, index) => index + 1));
+    // Pruned as it went (keepCheckpoints 3 and the best), and every record still has its folder.
+    const folders = readdirSync(join(`${library}.cache`, 'runs', String(run.id))).filter((name) => /^step-\d+$/.test(name)).sort();
+    expect(detail.checkpoints.length).toBeLessThanOrEqual(4);
+    expect(detail.checkpoints.map((checkpoint) => `step-${checkpoint.step}`).sort()).toEqual(folders);
+    expect(folders).toContain('step-400');
   }, 300_000);
 
   it('cancels on Ctrl-C (SIGINT): exit code 130 and the run recorded as cancelled', async () => {

@@ -1,7 +1,6 @@
-import { createReadStream, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname } from 'node:path';
+import { openRegularFile, type OpenFile } from '../core/util/user-files.ts';
 
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -56,41 +55,54 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end };
 }
 
-/** Streams a file with Range support (video seeking needs 206 responses). */
+/** Streams a file with Range support (video seeking needs 206 responses); 404 when it is not a regular file. */
 export async function sendFile(
   request: IncomingMessage,
   response: ServerResponse,
   path: string,
   extraHeaders: Record<string, string> = {},
 ): Promise<void> {
-  let info: Stats;
+  let file: OpenFile;
   try {
-    info = await stat(path);
-    if (!info.isFile()) throw new Error('not a file');
+    file = await openRegularFile(path);
   } catch {
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
     return;
   }
+  sendOpenFile(request, response, file, extraHeaders);
+}
+
+/** Streams an opened file (and closes it), with Range support. */
+export function sendOpenFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  file: OpenFile,
+  extraHeaders: Record<string, string> = {},
+): void {
+  const { size, mtime } = file.stats;
   const headers: Record<string, string | number> = {
-    'content-type': contentTypeOf(path),
+    'content-type': contentTypeOf(file.path),
     'accept-ranges': 'bytes',
-    'last-modified': info.mtime.toUTCString(),
+    'last-modified': mtime.toUTCString(),
     ...extraHeaders,
   };
-  const range = parseRange(request.headers.range, info.size);
+  const range = parseRange(request.headers.range, size);
   if (range === 'unsatisfiable') {
-    response.writeHead(416, { 'content-range': `bytes */${info.size}` }).end();
+    void file.handle.close();
+    response.writeHead(416, { 'content-range': `bytes */${size}` }).end();
     return;
   }
-  const { start, end } = range ?? { start: 0, end: info.size - 1 };
-  headers['content-length'] = info.size === 0 ? 0 : end - start + 1;
-  if (range) headers['content-range'] = `bytes ${start}-${end}/${info.size}`;
+  const { start, end } = range ?? { start: 0, end: size - 1 };
+  headers['content-length'] = size === 0 ? 0 : end - start + 1;
+  if (range) headers['content-range'] = `bytes ${start}-${end}/${size}`;
   response.writeHead(range ? 206 : 200, headers);
-  if (request.method === 'HEAD' || info.size === 0) {
+  if (request.method === 'HEAD' || size === 0) {
+    void file.handle.close();
     response.end();
     return;
   }
-  const stream = createReadStream(path, { start, end });
+  // The stream closes the handle when it ends or is destroyed.
+  const stream = file.handle.createReadStream({ start, end });
   stream.on('error', () => response.destroy());
   response.on('close', () => stream.destroy());
   stream.pipe(response);

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BRIDGE } from '../shared/contract.ts';
 import { EventHub } from '../core/api/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
-import { insertVideo } from '../core/db/videos.ts';
 import { LibraryService } from '../core/library/service.ts';
-import { startBridge, type Bridge } from './server.ts';
+import { recordImported } from '../core/library/test-support.ts';
+import { ERROR_CODES } from '../shared/errors.ts';
+import { HTTP_STATUS, startBridge, type Bridge } from './server.ts';
 
 let dir: string;
 let bridge: Bridge;
@@ -133,6 +135,36 @@ describe('bridge', () => {
     expect(JSON.parse(dialog.body.toString()).error.code).toBe('UNSUPPORTED');
   });
 
+  it('answers every handled input error with a 4xx and its typed code (a non-library file was a 500)', async () => {
+    writeFileSync(join(dir, 'notes.txt'), 'plain text, not a library '.repeat(10));
+    execFileSync('mkfifo', [join(dir, 'lib.fifo')]);
+    const cases: [string, unknown, number, string][] = [
+      ['library.open', { path: join(dir, 'notes.txt') }, 400, 'INVALID_INPUT'],
+      ['library.open', { path: join(dir, 'lib.fifo') }, 400, 'INVALID_INPUT'],
+      ['library.open', { path: join(dir, 'nope.pretext') }, 404, 'NOT_FOUND'],
+      ['import.start', { folder: join(dir, 'notes.txt') }, 400, 'INVALID_INPUT'],
+      ['evaluation.table', { testList: join(dir, 'notes.txt') }, 400, 'INVALID_INPUT'],
+      ['training.cancel', { runId: 99 }, 404, 'NOT_FOUND'],
+      ['features.update', { setId: 99 }, 404, 'NOT_FOUND'],
+    ];
+    for (const [method, input, status, code] of cases) {
+      const response = await call(method, input);
+      const body = JSON.parse(response.body.toString()) as { error: { code: string; message: string } };
+      expect([method, response.status, body.error.code]).toEqual([method, status, code]);
+      expect(body.error.message).not.toMatch(/plain text/);
+    }
+    // The library stayed open and unchanged.
+    expect(JSON.parse((await call('library.current', {})).body.toString()).value.path).toBe(join(dir, 'lib.pretext'));
+  });
+
+  it('has a status for every error code: 4xx for the caller’s mistakes, 5xx for the server’s own failures', () => {
+    const serverFailures = new Set(['DB_ERROR', 'IO_ERROR', 'INTERNAL', 'UNSUPPORTED', 'MEDIA_TOOLS_MISSING']);
+    for (const code of ERROR_CODES) {
+      const status = HTTP_STATUS[code];
+      expect([code, serverFailures.has(code) ? status >= 500 : status >= 400 && status < 500]).toEqual([code, true]);
+    }
+  });
+
   it('never serves files outside the renderer folder', async () => {
     const outside = ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt'];
     // assets/linked.js is a symbolic link to ../../secret.txt.
@@ -145,11 +177,7 @@ describe('bridge', () => {
   it('serves only media the library knows, with Range support', async () => {
     const videoPath = join(dir, 'clip.mp4');
     writeFileSync(videoPath, Buffer.from('0123456789'));
-    const db = (library as unknown as { db: Parameters<typeof insertVideo>[0] }).db;
-    const id = insertVideo(db, {
-      path: videoPath, root: dir, sizeBytes: 10, mtimeMs: 1, contentHash: 's256:ab', media: null,
-      label: null, status: 'ready', error: null, duplicateOf: null, thumbnail: null,
-    });
+    const id = recordImported(library, videoPath, dir);
     const partial = await raw(BRIDGE.mediaPath('video', id), { ...auth, range: 'bytes=2-5' });
     expect(partial.status).toBe(206);
     expect(partial.body.toString()).toBe('2345');
@@ -159,10 +187,82 @@ describe('bridge', () => {
     expect((await raw(BRIDGE.mediaPath('video', id + 1), auth)).status).toBe(404);
     expect((await raw('/media/video/..%2f..%2fsecret.txt', auth)).status).toBe(404);
     expect((await raw(`/media/file/${id}`, auth)).status).toBe(404);
+    for (const method of ['DELETE', 'PUT', 'POST', 'TRACE', 'PATCH', 'OPTIONS']) {
+      const refused = await raw(BRIDGE.mediaPath('video', id), auth, method);
+      expect([method, refused.status, refused.headers.allow]).toEqual([method, 405, 'GET, HEAD']);
+      expect(refused.body.toString()).not.toContain('0123');
+    }
+    const head = await raw(BRIDGE.mediaPath('video', id), auth, 'HEAD');
+    expect([head.status, head.headers['content-length'], head.body.length]).toEqual([200, '10', 0]);
     // Not a real video: no playable copy can be made, so the file itself is served.
     const playable = await raw(BRIDGE.mediaPath('playable', id), auth);
     expect(playable.status).toBe(200);
     expect(playable.body.toString()).toBe('0123456789');
+  });
+
+  it('serves a video only while it is the file imported: a link out is 404, an overwritten file 409, both marked', async () => {
+    const videos = join(dir, 'videos');
+    mkdirSync(videos);
+    for (const name of ['a.mp4', 'b.mp4', 'c.mp4']) writeFileSync(join(videos, name), `video ${name}`);
+    const [a, b, c] = ['a.mp4', 'b.mp4', 'c.mp4'].map((name) => recordImported(library, join(videos, name), videos)) as [number, number, number];
+    expect((await raw(BRIDGE.mediaPath('video', a), auth)).body.toString()).toBe('video a.mp4');
+
+    rmSync(join(videos, 'a.mp4'));
+    symlinkSync(join(dir, 'secret.txt'), join(videos, 'a.mp4'));
+    writeFileSync(join(videos, 'b.mp4'), 'root:x:0:0:root:/root:/bin/bash\n');
+    rmSync(join(videos, 'c.mp4'));
+    for (const kind of ['video', 'playable'] as const) {
+      const linked = await raw(BRIDGE.mediaPath(kind, a), auth);
+      expect([kind, linked.status]).toEqual([kind, 404]);
+      expect(linked.body.toString()).not.toContain('do not serve');
+    }
+    const overwritten = await raw(BRIDGE.mediaPath('video', b), auth);
+    expect(overwritten.status).toBe(409);
+    expect(overwritten.body.toString()).not.toContain('root:x');
+    expect((await raw(BRIDGE.mediaPath('video', c), auth)).status).toBe(404);
+    expect([a, b, c].map((id) => library.video(id).status)).toEqual(['missing', 'missing', 'missing']);
+    expect(library.video(b).error).toMatch(/changed on disk since the import/);
+    // Marked, the video is no longer served at all, even if the link is put back.
+    expect((await raw(BRIDGE.mediaPath('playable', b), auth)).status).toBe(404);
+  });
+
+  it('serves a video the user imported through a link out of the folder (a file or a folder link older than the record)', async () => {
+    const videos = join(dir, 'videos');
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(join(elsewhere, 'Class'), { recursive: true });
+    mkdirSync(videos);
+    writeFileSync(join(elsewhere, 'linked.mp4'), 'linked video');
+    writeFileSync(join(elsewhere, 'Class', 'in-folder.mp4'), 'video in a linked folder');
+    symlinkSync(join(elsewhere, 'linked.mp4'), join(videos, 'linked.mp4'));
+    symlinkSync(join(elsewhere, 'Class'), join(videos, 'Class'));
+    // Coarse file-system clocks: let the links be visibly older than the record.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const linked = recordImported(library, join(videos, 'linked.mp4'), videos, new Date());
+    const inFolder = recordImported(library, join(videos, 'Class', 'in-folder.mp4'), videos, new Date());
+    expect((await raw(BRIDGE.mediaPath('video', linked), auth)).body.toString()).toBe('linked video');
+    expect((await raw(BRIDGE.mediaPath('video', inFolder), auth)).body.toString()).toBe('video in a linked folder');
+    // The folder link swapped for one to elsewhere after the import: refused even with the same file there.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    mkdirSync(join(dir, 'other', 'Class'), { recursive: true });
+    writeFileSync(join(dir, 'other', 'Class', 'in-folder.mp4'), 'video in a linked folder');
+    utimesSync(join(dir, 'other', 'Class', 'in-folder.mp4'), statSync(join(elsewhere, 'Class', 'in-folder.mp4')).atime, statSync(join(elsewhere, 'Class', 'in-folder.mp4')).mtime);
+    rmSync(join(videos, 'Class'));
+    symlinkSync(join(dir, 'other', 'Class'), join(videos, 'Class'));
+    expect((await raw(BRIDGE.mediaPath('video', inFolder), auth)).status).toBe(404);
+    expect(library.video(inFolder).error).toMatch(/link out of the imported folders/);
+  });
+
+  it('serves thumbnails only from the library’s thumbnail folder', async () => {
+    const id = recordImported(library, join(dir, 'secret.txt'), dir);
+    const db = library.requireOpen().db;
+    symlinkSync(join(dir, 'secret.txt'), join(library.thumbnailDir(), 'linked.jpg'));
+    db.prepare('UPDATE videos SET thumbnail = ? WHERE id = ?').run('linked.jpg', id);
+    const linked = await raw(BRIDGE.mediaPath('thumbnail', id), auth);
+    expect(linked.status).toBe(404);
+    writeFileSync(join(library.thumbnailDir(), 'own.jpg'), 'jpeg bytes');
+    db.prepare('UPDATE videos SET thumbnail = ? WHERE id = ?').run('own.jpg', id);
+    const own = await raw(BRIDGE.mediaPath('thumbnail', id), auth);
+    expect([own.status, own.headers['content-type'], own.body.toString()]).toEqual([200, 'image/jpeg', 'jpeg bytes']);
   });
 
   it('streams contract events as server-sent events', async () => {

@@ -9,13 +9,14 @@ import { isMediaKind, type MediaKind } from '../shared/routes.ts';
 import type { ErrorCode } from '../shared/errors.ts';
 import { dispatch, type Handlers } from '../core/api/dispatch.ts';
 import type { EventHub } from '../core/api/events.ts';
-import { sendFile } from './media.ts';
+import type { MediaAnswer } from '../core/library/media-access.ts';
+import { sendFile, sendOpenFile } from './media.ts';
 
 export interface BridgeOptions {
   handlers: Handlers;
   events: EventHub;
-  /** Resolves a media request to a file the library knows, or null. */
-  mediaFile: (kind: MediaKind, videoId: number) => Promise<string | null>;
+  /** Opens the file of a media request if the library still knows it as imported, else the status to answer. */
+  mediaFile: (kind: MediaKind, videoId: number) => Promise<MediaAnswer>;
   /** The built renderer (out/renderer). */
   staticDir: string;
   host?: string;
@@ -42,15 +43,25 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_HOSTNAMES.has(host.toLowerCase());
 }
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+/**
+ * Every error code's HTTP status (a complete table: a new code without one does not compile). A
+ * caller's mistake is 4xx; only the server's own failures are 5xx.
+ */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   INVALID_INPUT: 400,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   UNKNOWN_METHOD: 404,
   NO_LIBRARY: 409,
+  NO_VIDEOS: 409,
   BUSY: 409,
+  CANCELLED: 409,
   DB_TOO_NEW: 409,
+  DB_ERROR: 500,
+  IO_ERROR: 500,
+  INTERNAL: 500,
   UNSUPPORTED: 501,
+  MEDIA_TOOLS_MISSING: 503,
 };
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -94,7 +105,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 function sendError(response: ServerResponse, code: ErrorCode, message: string): void {
-  sendJson(response, HTTP_STATUS[code] ?? 500, { ok: false, error: { code, message } });
+  sendJson(response, HTTP_STATUS[code], { ok: false, error: { code, message } });
 }
 
 async function readBody(request: IncomingMessage, limit: number): Promise<string> {
@@ -198,7 +209,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return;
     }
     const result = await dispatch(options.handlers, method, input);
-    sendJson(response, result.ok ? 200 : (HTTP_STATUS[result.error.code] ?? 500), result);
+    sendJson(response, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
   }
 
   function serveEvents(request: IncomingMessage, response: ServerResponse): void {
@@ -213,17 +224,21 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   }
 
   async function serveMedia(request: IncomingMessage, response: ServerResponse, kind: string, id: string) {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
     const videoId = Number(id);
     if (!isMediaKind(kind) || !Number.isSafeInteger(videoId) || videoId <= 0) {
       response.writeHead(404).end('Not found');
       return;
     }
-    const file = await options.mediaFile(kind, videoId);
-    if (!file) {
-      response.writeHead(404).end('Not found');
+    const answer = await options.mediaFile(kind, videoId);
+    if (!answer.ok) {
+      response.writeHead(answer.status).end(answer.status === 409 ? 'Changed since the import' : 'Not found');
       return;
     }
-    await sendFile(request, response, file, { 'cache-control': 'private, max-age=60' });
+    sendOpenFile(request, response, answer.file, { 'cache-control': 'private, max-age=60' });
   }
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -255,7 +270,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     } else if (request.method === 'GET' || request.method === 'HEAD') {
       await serveStatic(request, response, url);
     } else {
-      response.writeHead(405).end();
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
     }
   }
 

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import type {
   AppInfo,
   BackendReport,
+  ClassificationTable,
   EmbeddingMap,
+  EvaluationProgress,
   EvaluationTable,
   ExtractionProgress,
   FeatureSetDto,
@@ -26,7 +28,16 @@ import type {
   VideoDto,
   VideoPage,
 } from './dto.ts';
-import { EVALUATION_KS, PROJECTIONS, RUN_STATUSES, VIDEO_STATUSES } from './dto.ts';
+import { CHECKPOINT_CHOICES } from './checkpoint-policy.ts';
+import {
+  CLASSIFIERS,
+  EVALUATION_KS,
+  FEATURE_PROTOCOLS,
+  PROJECTIONS,
+  RUN_STATUSES,
+  TEST_LIST_MAX_CHARS,
+  VIDEO_STATUSES,
+} from './dto.ts';
 import { RUN_NAME_MAX, RUN_NOTE_MAX } from './runs.ts';
 import { PRESET_NAMES, TASK_IDS, taskConfigSchema } from './tasks.ts';
 import { BACKBONES, trainConfigSchema, type TrainConfig } from './training.ts';
@@ -55,14 +66,39 @@ function event<P>(): EventSpec<P> {
   return {};
 }
 
-const nonEmptyPath = z.string().trim().min(1, 'a path is required').max(4096);
+const nonEmptyPath = z
+  .string()
+  .trim()
+  .min(1, 'a path is required')
+  .max(4096)
+  .refine((path) => !path.includes('\0'), 'a path cannot contain a NUL character');
 const id = z.number().int().positive();
 const noInput = z.object({}).strict();
 const seed = z.number().int().min(0).max(2 ** 31 - 1);
 
+/** Which sets an evaluation scores, and on which split of the library's labelled videos. */
+const evaluationSplit = {
+  /** Feature sets to compare; all ready ones when omitted. */
+  setIds: z.array(id).max(200).optional(),
+  seed: seed.default(0),
+  testFraction: z.number().gt(0).lt(1).default(0.3),
+  /**
+   * The text of a test list (paths or file names, one per line), UCF101 style. The text, not a
+   * path: the API never reads a file that a caller names (see README, Security).
+   */
+  testListText: z.string().min(1).max(TEST_LIST_MAX_CHARS).optional(),
+};
+
 /** Weights for feature extraction: a run's checkpoint, or random init shaped like a run or a preset. */
 const featureSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('run'), runId: id, checkpoint: z.enum(['best', 'last']).default('best') }).strict(),
+  z
+    .object({
+      kind: z.literal('run'),
+      runId: id,
+      /** 'auto': the last checkpoint unless the best is clearly better (shared/checkpoint-policy.ts). */
+      checkpoint: z.enum(CHECKPOINT_CHOICES).default('auto'),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('random'),
@@ -160,7 +196,9 @@ export const contract = {
     }>(),
     'training.run': method(z.object({ runId: id }).strict()).returns<RunDetail>(),
     'features.sets': method(noInput).returns<FeatureSetDto[]>(),
-    'features.extract': method(z.object({ source: featureSource }).strict()).returns<FeatureSetDto>(),
+    'features.extract': method(
+      z.object({ source: featureSource, protocol: z.enum(FEATURE_PROTOCOLS).default('compact') }).strict(),
+    ).returns<FeatureSetDto>(),
     /** Extracts the videos a set lacks (new or changed since), with the same weights as before. */
     'features.update': method(z.object({ setId: id }).strict()).returns<FeatureSetDto>(),
     'features.cancel': method(z.object({ setId: id }).strict()).returns<FeatureSetDto>(),
@@ -179,16 +217,13 @@ export const contract = {
     'evaluation.table': method(
       z
         .object({
-          /** Feature sets to compare; all ready ones when omitted. */
-          setIds: z.array(id).max(200).optional(),
+          ...evaluationSplit,
           ks: z.array(z.number().int().min(1).max(500)).min(1).max(20).default([...EVALUATION_KS]),
-          seed: seed.default(0),
-          testFraction: z.number().gt(0).lt(1).default(0.3),
-          /** A text file listing test videos (paths or file names, one per line), UCF101 style. */
-          testList: nonEmptyPath.optional(),
         })
         .strict(),
     ).returns<EvaluationTable>(),
+    /** kNN classifier or linear probe on frozen features: train split learns, test split is scored. */
+    'evaluation.classify': method(z.object({ ...evaluationSplit, method: z.enum(CLASSIFIERS) }).strict()).returns<ClassificationTable>(),
     'evaluation.map': method(
       z.object({ setId: id, projection: z.enum(PROJECTIONS).default('pca'), seed: seed.default(0) }).strict(),
     ).returns<EmbeddingMap>(),
@@ -205,6 +240,7 @@ export const contract = {
     'training.finished': event<RunDto>(),
     'features.progress': event<ExtractionProgress>(),
     'features.finished': event<FeatureSetDto>(),
+    'evaluation.progress': event<EvaluationProgress>(),
   },
 } as const;
 

@@ -23,9 +23,18 @@ export interface VideoDto {
   error: string | null;
   duplicateOfId: number | null;
   hasThumbnail: boolean;
+  /** Ready videos: the task presets too long for this video (a short video is kept, not failed). */
+  tooShortFor: TooShortFor[];
   /** ISO-8601 timestamps. */
   importedAt: string;
   updatedAt: string;
+}
+
+/** A task preset a video has too few frames for, at the sampling rate (SAMPLING_FPS). */
+export interface TooShortFor {
+  task: TaskId;
+  preset: PresetName;
+  framesNeeded: number;
 }
 
 export interface VideoPage {
@@ -104,8 +113,13 @@ export interface MediaToolsStatus {
   ffprobe: string | null;
   /** Where the binaries came from, e.g. "FFMPEG_PATH", "ffmpeg-static", "system". */
   source: string | null;
+  /** As the binaries print them, e.g. "5.1.9-0+deb12u1". */
+  ffmpegVersion: string | null;
+  ffprobeVersion: string | null;
   /** When not ok: what was tried and why each failed. */
   message: string | null;
+  /** When only an outdated build was found: which one, and how to get a newer one. */
+  warning: string | null;
 }
 
 export interface AppInfo {
@@ -210,6 +224,20 @@ export interface MetricPoint {
   stepsPerSecond: number | null;
 }
 
+/**
+ * The encoder measured on a fixed probe batch (the same tuples every time) during training: whether
+ * its features still tell inputs apart, and (when the library has labels) whether they group a class.
+ */
+export interface ProbePoint {
+  step: number;
+  /**
+   * Std across the probe's elements of their L2-normalised encoder features, averaged over feature
+   * dimensions: about 1/√featureSize for features spread over the sphere, 0 when all are the same.
+   */
+  featureSpread: number;
+  featureSize: number;
+}
+
 export interface CheckpointDto {
   step: number;
   validationAccuracy: number | null;
@@ -221,13 +249,36 @@ export interface RunDetail {
   run: RunDto;
   metrics: MetricPoint[];
   checkpoints: CheckpointDto[];
+  probes: ProbePoint[];
 }
 
 /** The compute backend training would use here, and why each faster one is not available. */
 export interface BackendReport {
   /** The backend 'auto' picks, e.g. "wasm". */
   selected: string;
-  backends: { name: string; available: boolean; note: string }[];
+  backends: BackendStatus[];
+}
+
+export interface BackendStatus {
+  name: string;
+  /** It runs here when chosen explicitly. */
+  available: boolean;
+  /** What to know when it runs, or why it cannot. */
+  note: string;
+  /** Available, yet 'auto' passes it by (a software GPU adapter): why. */
+  autoSkips?: string;
+  /** The GPU adapter it would use (webgpu). */
+  adapter?: GpuAdapterSummary;
+}
+
+/** A WebGPU adapter as its implementation describes it. */
+export interface GpuAdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** A CPU implementation (llvmpipe, SwiftShader) or a fallback adapter. */
+  software: boolean;
 }
 
 export interface TrainingProgress {
@@ -247,12 +298,27 @@ export interface TrainingProgress {
 export interface TrainingMetrics {
   runId: number;
   points: MetricPoint[];
+  /** Probe measurements taken with these points (usually none). */
+  probes: ProbePoint[];
 }
 
 /** Where a feature set's weights come from: a run's checkpoint, or random initialisation (the baseline). */
 export type FeatureSourceDto =
   | { kind: 'run'; runId: number; checkpointStep: number }
   | { kind: 'random'; seed: number; runId: number | null };
+
+/**
+ * How a feature set turns a video into a vector (README "Evaluation protocols"):
+ * - `vcop-reference`: VCOP's retrieve_clips.py / retrieve_frames.py — clip encoders take 10 clips of 16
+ *   frames resized to 128×171 and centre-cropped to 112, the last conv map max-pooled by (1,2,2) and
+ *   flattened (9,216 for C3D and R3D); frame encoders take 10 single frames resized to 256×256, centre
+ *   crop 227 (CaffeNet's unpadded conv1 on 227 gives AlexNet's 6×6 grid on 224), conv5 + 3/2 max pool,
+ *   flattened. Clips (or frames) averaged.
+ * - `compact`: the encoder's own input size and clip length, the last conv map max-pooled over space
+ *   (a global pool), clips averaged: small vectors, not comparable with the papers' tables.
+ */
+export const FEATURE_PROTOCOLS = ['compact', 'vcop-reference'] as const;
+export type FeatureProtocol = (typeof FEATURE_PROTOCOLS)[number];
 
 export const FEATURE_SET_STATUSES = ['extracting', 'ready', 'cancelled', 'failed', 'interrupted'] as const;
 export type FeatureSetStatus = (typeof FEATURE_SET_STATUSES)[number];
@@ -267,6 +333,9 @@ export interface FeatureSetDto {
   backbone: Backbone;
   /** Null until the encoder has been built for the first time. */
   featureSize: number | null;
+  protocol: FeatureProtocol;
+  /** Side of the square crop the encoder saw, in pixels. */
+  inputSize: number;
   clipsPerVideo: number;
   framesPerClip: number;
   status: FeatureSetStatus;
@@ -317,31 +386,91 @@ export interface RetrievalResult {
 
 export const EVALUATION_KS = [1, 5, 10, 20, 50] as const;
 
-export interface EvaluationRow {
+/** The longest test list accepted (characters); UCF101's testlist01.txt has about 110,000. */
+export const TEST_LIST_MAX_CHARS = 512 * 1024;
+
+/** Below this many queries a figure moves by ≥ 5 points per query: the UI and CLI warn. */
+export const FEW_QUERIES = 20;
+
+/** What every evaluation row says about the vectors it scored. */
+export interface EvaluatedSet {
   setId: number;
   name: string;
   isRandomInit: boolean;
-  /** Top-k accuracy in [0, 1] keyed by k; null when no labelled test video exists. */
+  protocol: FeatureProtocol;
+  inputSize: number;
+  clipsPerVideo: number;
+  featureSize: number | null;
+}
+
+export interface EvaluationRow extends EvaluatedSet {
+  /** Top-k accuracy in [0, 1] keyed by k; null when no test video can be scored. */
   topK: Record<number, number | null>;
-  /** Labelled test videos used as queries. */
+  /** Labelled test videos used as queries (those of a class with a training video). */
   queries: number;
   /** Training videos searched. */
   gallery: number;
 }
 
+/** A test video of the split (a query). */
+export interface SplitVideo {
+  videoId: number;
+  fileName: string;
+  label: string | null;
+}
+
+export interface EvaluationSplit {
+  seed: number;
+  testFraction: number;
+  /** 'seeded' draws the split (stratified by class); 'list' comes from the user's test list. */
+  kind: 'seeded' | 'list';
+  train: number;
+  test: number;
+  labels: number;
+  unlabelled: number;
+  /** The test videos scored as queries, by file name. */
+  queries: SplitVideo[];
+  /**
+   * Test classes without a training video: no neighbour or classifier can get them right, so their
+   * videos are left out of every figure (and listed here).
+   */
+  excludedClasses: { label: string; videos: number }[];
+}
+
 export interface EvaluationTable {
   ks: number[];
-  split: {
-    seed: number;
-    testFraction: number;
-    /** 'seeded' draws the split; 'list' comes from the user's test list. */
-    kind: 'seeded' | 'list';
-    train: number;
-    test: number;
-    labels: number;
-    unlabelled: number;
-  };
+  split: EvaluationSplit;
   rows: EvaluationRow[];
+}
+
+export const CLASSIFIERS = ['knn', 'linear'] as const;
+export type Classifier = (typeof CLASSIFIERS)[number];
+
+export interface ClassificationRow extends EvaluatedSet {
+  /** Share of test videos whose class is the best-scored one; null without a scorable test video. */
+  top1: number | null;
+  top5: number | null;
+  queries: number;
+  /** Labelled training videos the classifier learned from (kNN: its memory). */
+  train: number;
+  /** kNN: k and temperature; linear: the weight decay chosen on the validation part and its accuracy there. */
+  settings:
+    | { method: 'knn'; k: number; temperature: number }
+    | { method: 'linear'; weightDecay: number; validationAccuracy: number | null; validation: number; steps: number };
+}
+
+export interface ClassificationTable {
+  method: Classifier;
+  split: EvaluationSplit;
+  rows: ClassificationRow[];
+}
+
+/** Linear-probe progress: optimisation steps done of all fits (the sweep, then the final fit). */
+export interface EvaluationProgress {
+  method: Classifier;
+  setId: number;
+  done: number;
+  total: number;
 }
 
 export const PROJECTIONS = ['pca', 'umap'] as const;

@@ -1,12 +1,24 @@
 /** extract, retrieve, eval and export-features: retrieval from the command line, through the contract. */
 import { writeFile } from 'node:fs/promises';
-import type { ExtractionProgress, FeatureSetDto } from '../../shared/dto.ts';
+import { CHECKPOINT_CHOICES } from '../../shared/checkpoint-policy.ts';
+import {
+  CLASSIFIERS,
+  FEATURE_PROTOCOLS,
+  FEW_QUERIES,
+  TEST_LIST_MAX_CHARS,
+  type EvaluatedSet,
+  type EvaluationSplit,
+  type ExtractionProgress,
+  type FeatureProtocol,
+  type FeatureSetDto,
+} from '../../shared/dto.ts';
 import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from '../../shared/tasks.ts';
 import { BACKBONES, type Backbone } from '../../shared/training.ts';
 import { CliError, createSession, onInterrupt, requireLibrary, type CommandContext, type Session } from '../context.ts';
 import { parseChoice, parseInteger, parseNumber } from '../parse.ts';
 import { featuresCsv, npyBytes } from '../../core/retrieval/export.ts';
 import { loadSetVectors } from '../../core/db/features.ts';
+import { readTextFile } from '../../core/util/user-files.ts';
 
 /** `--run ID` or `--run random` (with --like RUN, or --task/--backbone/--preset; VCOP R3D tiny by default). */
 function sourceFrom(context: CommandContext) {
@@ -24,7 +36,7 @@ function sourceFrom(context: CommandContext) {
   }
   const runId = parseInteger(options.run, '--run');
   if (runId === undefined || runId < 1) throw new CliError(`--run must be a run id or "random", got "${options.run}".`);
-  const checkpoint = parseChoice(options.checkpoint, ['best', 'last'] as const, '--checkpoint', 'best');
+  const checkpoint = parseChoice(options.checkpoint, CHECKPOINT_CHOICES, '--checkpoint', 'auto');
   return { kind: 'run', runId, checkpoint } as const;
 }
 
@@ -34,10 +46,16 @@ function progressLine(progress: ExtractionProgress): string {
   return `[extracting] ${progress.done}/${progress.total} videos${speed}${eta}`;
 }
 
+/** "vcop-reference protocol, 112 px, 10 clips × 16 frames": how the vectors were made. */
+function protocolLine(set: Pick<FeatureSetDto, 'protocol' | 'inputSize' | 'clipsPerVideo'> & { framesPerClip?: number }): string {
+  const frames = set.framesPerClip === undefined ? '' : ` × ${set.framesPerClip} ${set.framesPerClip === 1 ? 'frame' : 'frames'}`;
+  return `${set.protocol} protocol, ${set.inputSize} px, ${set.clipsPerVideo} clips${frames}`;
+}
+
 function describeSet(set: FeatureSetDto): string {
   const failures = set.failures.map((failure) => `\n  failed: ${failure.fileName}: ${failure.reason}`).join('');
   return (
-    `Feature set ${set.id} (${set.name}) ${set.status}: ${set.videoCount} videos, ${set.featureSize ?? '?'} features` +
+    `Feature set ${set.id} (${set.name}) ${set.status}: ${set.videoCount} videos, ${set.featureSize ?? '?'} features, ${protocolLine(set)}` +
     (set.missingCount > 0 ? `, ${set.missingCount} still missing` : '') +
     (set.error ? `\n  error: ${set.error}` : '') +
     failures
@@ -46,7 +64,8 @@ function describeSet(set: FeatureSetDto): string {
 
 /** Extracts (or brings up to date) the feature set of the source, printing progress on stderr. */
 async function extractSet(session: Session, context: CommandContext): Promise<FeatureSetDto> {
-  const started = await session.call('features.extract', { source: sourceFrom(context) });
+  const protocol = parseChoice<FeatureProtocol>(context.options.protocol, FEATURE_PROTOCOLS, '--protocol', 'compact');
+  const started = await session.call('features.extract', { source: sourceFrom(context), protocol });
   const interactive = process.stderr.isTTY && !context.json;
   const stopListening = session.events.on('features.progress', (progress) => {
     if (context.json || progress.setId !== started.id) return;
@@ -112,25 +131,84 @@ export async function runRetrieve(context: CommandContext): Promise<number> {
   });
 }
 
+/** How the rows' figures may mislead: few queries, classes left out. */
+function evaluationWarnings(split: EvaluationSplit, queries: number): string[] {
+  const warnings: string[] = [];
+  if (queries < FEW_QUERIES) {
+    warnings.push(`only ${queries} ${queries === 1 ? 'query' : 'queries'} (fewer than ${FEW_QUERIES}): one query moves each figure by ${queries > 0 ? (100 / queries).toFixed(1) : '–'} points`);
+  }
+  if (split.excludedClasses.length > 0) {
+    const classes = split.excludedClasses.map((entry) => `${entry.label} (${entry.videos})`).join(', ');
+    warnings.push(`left out test classes without a training video: ${classes}`);
+  }
+  return warnings;
+}
+
+const percent = (value: number | null) => (value === null ? 'n/a' : `${(value * 100).toFixed(1)} %`);
+
+/** What every eval JSON says about the set and its split. */
+function setFields(row: EvaluatedSet) {
+  return { setId: row.setId, name: row.name, protocol: row.protocol, inputSize: row.inputSize, clipsPerVideo: row.clipsPerVideo, featureSize: row.featureSize };
+}
+
 export async function runEval(context: CommandContext): Promise<number> {
   const splitSeed = parseInteger(context.options['split-seed'], '--split-seed') ?? 0;
   const testFraction = parseNumber(context.options['test-fraction'], '--test-fraction') ?? 0.3;
+  const method = parseChoice(context.options.method, ['retrieval', ...CLASSIFIERS] as const, '--method', 'retrieval');
+  // The user named this file on their own command line: the CLI reads it and sends the text.
+  const listFile = context.options['test-list'];
+  const testListText = listFile ? await readTextFile(listFile, TEST_LIST_MAX_CHARS) : undefined;
   return withLibrary(context, async (session) => {
     const set = await readySet(session, context);
-    const table = await session.call('evaluation.table', {
+    const splitInput = {
       setIds: [set.id],
       seed: splitSeed,
       testFraction,
-      ...(context.options['test-list'] ? { testList: context.options['test-list'] } : {}),
-    });
-    const row = table.rows[0];
-    if (!row) throw new CliError('The evaluation returned no row.', 1);
-    if (context.json) {
-      console.log(JSON.stringify({ setId: set.id, name: set.name, topK: row.topK, queries: row.queries, gallery: row.gallery, split: table.split }, null, 2));
+      ...(testListText !== undefined ? { testListText } : {}),
+    };
+    if (method === 'retrieval') {
+      const table = await session.call('evaluation.table', splitInput);
+      const row = table.rows[0];
+      if (!row) throw new CliError('The evaluation returned no row.', 1);
+      const warnings = evaluationWarnings(table.split, row.queries);
+      if (context.json) {
+        console.log(JSON.stringify({ method, ...setFields(row), topK: row.topK, queries: row.queries, gallery: row.gallery, split: table.split, warnings }, null, 2));
+        return 0;
+      }
+      const cells = table.ks.map((k) => `top-${k} ${k >= row.gallery ? `(${percent(row.topK[k] ?? null)}: k ≥ gallery)` : percent(row.topK[k] ?? null)}`);
+      console.log(`${set.name}\n  ${protocolLine(row)}\n  ${cells.join(' · ')}\n  ${row.queries} test queries, ${row.gallery} training videos (${table.split.kind} split)`);
+      for (const warning of warnings) console.error(`warning: ${warning}`);
       return 0;
     }
-    const cells = table.ks.map((k) => `top-${k} ${row.topK[k] === null ? 'n/a' : `${((row.topK[k] as number) * 100).toFixed(1)} %`}`);
-    console.log(`${set.name}\n  ${cells.join(' · ')}\n  ${row.queries} test queries, ${row.gallery} training videos (${table.split.kind} split)`);
+    const interactive = process.stderr.isTTY && !context.json;
+    const stopListening = session.events.on('evaluation.progress', (progress) => {
+      if (context.json) return;
+      const line = `[linear probe] ${progress.done}/${progress.total} steps`;
+      process.stderr.write(interactive ? `\r\x1b[2K${line}` : `${line}\n`);
+    });
+    let table;
+    try {
+      table = await session.call('evaluation.classify', { ...splitInput, method });
+    } finally {
+      stopListening();
+      if (interactive && method === 'linear') process.stderr.write('\n');
+    }
+    const row = table.rows[0];
+    if (!row) throw new CliError('The evaluation returned no row.', 1);
+    const warnings = evaluationWarnings(table.split, row.queries);
+    if (context.json) {
+      const { top1, top5, queries, train, settings } = row;
+      console.log(JSON.stringify({ method, ...setFields(row), top1, top5, queries, train, settings, split: table.split, warnings }, null, 2));
+      return 0;
+    }
+    const settings =
+      row.settings.method === 'knn'
+        ? `weighted kNN, k = ${row.settings.k}, T = ${row.settings.temperature}`
+        : `linear probe, weight decay ${row.settings.weightDecay} (validation top-1 ${percent(row.settings.validationAccuracy)} on ${row.settings.validation} videos)`;
+    console.log(
+      `${set.name}\n  ${protocolLine(row)}\n  ${settings}\n  top-1 ${percent(row.top1)} · top-5 ${percent(row.top5)}\n  ${row.queries} test videos, ${row.train} training videos (${table.split.kind} split)`,
+    );
+    for (const warning of warnings) console.error(`warning: ${warning}`);
     return 0;
   });
 }
@@ -149,8 +227,9 @@ export async function runExportFeatures(context: CommandContext): Promise<number
       // The .npy holds numbers only: which row is which video goes next to it.
       await writeFile(`${out}.videos.csv`, featuresCsv(vectors.videoIds, vectors.labels, new Float32Array(0), 0));
     }
-    const written = { setId: set.id, format, file: out, videos: rows, featureSize: vectors.featureSize };
-    console.log(context.json ? JSON.stringify(written, null, 2) : `Wrote ${rows} × ${vectors.featureSize} features to ${out}`);
+    const made = { protocol: set.protocol, inputSize: set.inputSize, clipsPerVideo: set.clipsPerVideo, framesPerClip: set.framesPerClip };
+    const written = { setId: set.id, format, file: out, videos: rows, featureSize: vectors.featureSize, ...made };
+    console.log(context.json ? JSON.stringify(written, null, 2) : `Wrote ${rows} × ${vectors.featureSize} features (${protocolLine(set)}) to ${out}`);
     return 0;
   });
 }

@@ -1,4 +1,7 @@
-import { RUN_STATUSES, type RunDto, type RunStatus, type TrainingProgress } from '../../shared/dto.ts';
+import { RUN_STATUSES, type RunDetail, type RunDto, type RunStatus, type TrainingProgress } from '../../shared/dto.ts';
+import { isMeaningful } from '../../shared/checkpoint-policy.ts';
+import { assessRunHealth, type RunHealth } from '../../shared/run-health.ts';
+import { labelBaseline } from '../../shared/task-labels.ts';
 import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from '../../shared/tasks.ts';
 import { BACKBONES, BACKBONES_FOR_TASK, BACKEND_CHOICES, type Backbone, type BackendChoice } from '../../shared/training.ts';
 import { CliError, createSession, onInterrupt, requireLibrary, type CommandContext } from '../context.ts';
@@ -12,9 +15,26 @@ function progressLine(progress: TrainingProgress): string {
 }
 
 function summary(run: RunDto): string {
-  const best = run.bestValidationAccuracy === null ? 'n/a' : `${(run.bestValidationAccuracy * 100).toFixed(1)} %`;
+  const accuracy = run.bestValidationAccuracy;
+  const atChance = !isMeaningful(accuracy, labelBaseline(run.config.task), run.config.validationTuples);
+  const best = accuracy === null ? 'n/a' : `${(accuracy * 100).toFixed(1)} %${atChance ? ' (at chance: not meaningful)' : ''}`;
   return `Run ${run.id} ${run.status} at step ${run.step}/${run.totalSteps} on ${run.backend ?? '?'}; best validation accuracy ${best}` +
     (run.error ? `\n  error: ${run.error}` : '');
+}
+
+function healthOf(detail: RunDetail): RunHealth {
+  return assessRunHealth({
+    config: detail.run.config,
+    train: detail.metrics.filter((point) => point.split === 'train'),
+    validation: detail.metrics.filter((point) => point.split === 'validation'),
+    probes: detail.probes,
+  });
+}
+
+/** The run's health in plain words: one line, then each flag with what to try. */
+function healthText(health: RunHealth): string {
+  const flags = health.flags.map((flag) => `\n  ${flag.message}` + flag.advice.map((advice) => `\n    - ${advice}`).join(''));
+  return `  health: ${health.summary}${flags.join('')}`;
 }
 
 /** Trains (or resumes) a run in the foreground; Ctrl-C cancels it with a checkpoint. */
@@ -55,8 +75,9 @@ export async function runTrain(context: CommandContext): Promise<number> {
       stopListening();
       if (interactive) process.stderr.write('\n');
     }
-    if (context.json) console.log(JSON.stringify(await call('training.run', { runId: run.id }), null, 2));
-    else console.log(summary(finished));
+    const detail = await call('training.run', { runId: run.id });
+    if (context.json) console.log(JSON.stringify({ ...detail, health: healthOf(detail) }, null, 2));
+    else console.log(`${summary(finished)}\n${healthText(healthOf(detail))}`);
     if (finished.status === 'completed') return 0;
     return finished.status === 'cancelled' ? 130 : 1;
   } finally {
@@ -78,13 +99,15 @@ export async function runRuns(context: CommandContext): Promise<number> {
   try {
     await session.call('library.open', { path: requireLibrary(context), create: false, readOnly: true });
     const runs = await session.call('training.runs', filter);
-    if (context.json) console.log(JSON.stringify(runs, null, 2));
+    const health = new Map<number, RunHealth>();
+    for (const run of runs) health.set(run.id, healthOf(await session.call('training.run', { runId: run.id })));
+    if (context.json) console.log(JSON.stringify(runs.map((run) => ({ ...run, health: health.get(run.id) })), null, 2));
     else {
-      runs.forEach((run) => {
+      for (const run of runs) {
         const title = run.name ? `"${run.name}"  ` : '';
-        console.log(`${String(run.id).padStart(4)}  ${title}${run.task} / ${run.backbone}  ${summary(run)}`);
+        console.log(`${String(run.id).padStart(4)}  ${title}${run.task} / ${run.backbone}  ${summary(run)}\n${healthText(health.get(run.id) as RunHealth)}`);
         if (run.note) console.log(`      note: ${run.note.replace(/\n/g, '\n      ')}`);
-      });
+      }
     }
     return 0;
   } finally {

@@ -52,7 +52,7 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
     },
     'training.run': async ({ runId }) => library.training.run(runId),
     'features.sets': async () => library.features.sets(),
-    'features.extract': async ({ source }) => library.features.extract(source),
+    'features.extract': async ({ source, protocol }) => library.features.extract({ ...source, protocol }),
     'features.update': async ({ setId }) => library.features.update(setId),
     'features.cancel': async ({ setId }) => library.features.cancel(setId),
     'features.delete': async ({ setId }) => {
@@ -62,6 +62,7 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
     },
     'retrieval.query': async (query) => library.retrieval.neighbours(query),
     'evaluation.table': async (request) => library.retrieval.evaluate(request),
+    'evaluation.classify': async (request) => library.retrieval.classify(request),
     'evaluation.map': async ({ setId, projection, seed }) => library.retrieval.map(setId, projection, seed),
     'dialog.pickFolder': async ({ title }) => {
       if (!shell.pickFolder) {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/errors.ts';
-import { backendReport, describeSelection, initBackend } from './backend.ts';
+import { backendReport, describeSelection, initBackend, TFJS_NODE_GPU_NEEDS } from './backend.ts';
 import * as tf from './tf.ts';
 
 describe('compute backends', () => {
   it('reports every backend, fastest first, with what auto picks and why the others cannot run', async () => {
     const report = await backendReport();
     expect(report.backends.map((backend) => backend.name)).toEqual(['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu']);
-    expect(report.selected).toBe(report.backends.find((backend) => backend.available)?.name);
+    expect(report.selected).toBe(report.backends.find((backend) => backend.available && !backend.autoSkips)?.name);
     for (const backend of report.backends) expect(backend.note.length).toBeGreaterThan(5);
   });
 
@@ -35,6 +35,14 @@ describe('compute backends', () => {
     const attempt = initBackend(choice[missing.name as keyof typeof choice]);
     await expect(attempt).rejects.toBeInstanceOf(ApiError);
     await expect(attempt).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining(missing.note) });
+  });
+
+  it('names what tfjs-node-gpu needs whenever it cannot run', async () => {
+    const gpu = (await backendReport()).backends.find((backend) => backend.name === 'tfjs-node-gpu');
+    if (gpu?.available) return; // CUDA 11 works here
+    expect(gpu?.note).toContain(TFJS_NODE_GPU_NEEDS);
+    expect(TFJS_NODE_GPU_NEEDS).toMatch(/CUDA 11\.2.*cuDNN 8\.1.*x64 Linux or Windows/);
+    await expect(initBackend('gpu')).rejects.toMatchObject({ message: expect.stringContaining(TFJS_NODE_GPU_NEEDS) });
   });
 
   it('switches to cpu on request', async () => {

@@ -6,15 +6,19 @@
  * Facts measured here (2-core CPU, tfjs 4.22): wasm runs XNNPACK with SIMD on one thread (its worker
  * threads never start in Node), its memory ceiling is 4 GB, and it lacks or gets wrong kernels that
  * training needs, so `wasm-kernels.ts` registers replacements; the cpu backend is plain JavaScript,
- * 10–1000× slower than wasm per conv kernel.
+ * 10–1000× slower than wasm per conv kernel. A software WebGPU adapter (Mesa's lavapipe, SwiftShader)
+ * runs tiny training steps 2–5× slower than wasm, so 'auto' passes it by; `webgpu-backend.ts` says
+ * why tfjs's own WebGPU setup is not used.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
-import type { BackendReport } from '../../shared/dto.ts';
+import type { BackendReport, BackendStatus, GpuAdapterSummary } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
+import { describeAdapter } from '../../shared/gpu-adapter.ts';
 import type { BackendChoice } from '../../shared/training.ts';
 import * as tf from './tf.ts';
+import { findAdapter, type GpuLike } from './webgpu-adapter.ts';
 
 export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
 
@@ -27,8 +31,25 @@ export interface BackendSelection {
   /** What runs, e.g. "wasm" or "tfjs-node-gpu". */
   backend: string;
   choice: ConcreteBackend;
-  /** Each faster backend that was tried or probed and why it cannot run here. */
+  /** Each faster backend that was tried or probed and why it cannot run here (or why auto passed it by). */
   unavailable: UnavailableBackend[];
+  /** The GPU adapter in use (webgpu). */
+  adapter?: GpuAdapterSummary;
+}
+
+/** What a cheap look says: nothing when the backend runs here. */
+interface Probe {
+  /** Why it cannot run here. */
+  unavailable?: string;
+  /** It runs, but 'auto' should pass it by: why. */
+  autoSkips?: string;
+  adapter?: GpuAdapterSummary;
+}
+
+const RUNS: Probe = {};
+
+function unavailableBecause(reason: string | null): Probe {
+  return reason === null ? RUNS : { unavailable: reason };
 }
 
 interface BackendOption {
@@ -36,10 +57,10 @@ interface BackendOption {
   name: string;
   /** What to know when it runs. */
   note: string;
-  /** Why it cannot run here, or null. Cheap: loads no native library. */
-  probe(): Promise<string | null>;
-  /** Registers and initialises the tfjs backend; throws with the reason when it cannot. */
-  activate(): Promise<void>;
+  /** Whether it can run here. Cheap: loads no native library (dawn.node aside). */
+  probe(): Promise<Probe>;
+  /** Registers and initialises the tfjs backend (returning the GPU adapter it uses, if any); throws with the reason when it cannot. */
+  activate(): Promise<GpuAdapterSummary | void>;
 }
 
 const require = createRequire(import.meta.url);
@@ -73,26 +94,48 @@ function tfjsNodeProbe(packageName: string): () => Promise<string | null> {
   };
 }
 
-function tfjsNodeOption(choice: ConcreteBackend, packageName: string, note: string): BackendOption {
+interface TfjsNodePackage {
+  choice: ConcreteBackend;
+  packageName: string;
+  note: string;
+  /** What the package needs of the machine, said with every reason it cannot run. */
+  needs?: string;
+  /** Whether this machine can run it at all (checked before anything loads). */
+  fits?: () => boolean;
+}
+
+function tfjsNodeOption({ choice, packageName, note, needs, fits }: TfjsNodePackage): BackendOption {
+  const withNeeds = (reason: string) => (needs ? `${reason}; ${needs}` : reason);
   return {
     choice,
     name: packageName.replace('@tensorflow/', ''),
     note,
-    probe: tfjsNodeProbe(packageName),
+    probe: async () => {
+      if (fits && !fits()) return { unavailable: withNeeds(`not for ${process.platform}-${process.arch}`) };
+      const reason = await tfjsNodeProbe(packageName)();
+      return unavailableBecause(reason === null ? null : withNeeds(reason));
+    },
     activate: async () => {
-      // Registers the 'tensorflow' backend.
-      await importOptional(packageName);
-      await useTfjsBackend('tensorflow');
+      try {
+        // Registers the 'tensorflow' backend.
+        await importOptional(packageName);
+        await useTfjsBackend('tensorflow');
+      } catch (error) {
+        throw new Error(withNeeds(error instanceof Error ? error.message : String(error)), { cause: error });
+      }
     },
   };
 }
 
+/** tfjs-node-gpu 4.22 links libtensorflow 2.9, built for exactly these (tensorflow/tfjs#8362: not CUDA 12). */
+export const TFJS_NODE_GPU_NEEDS = 'tfjs-node-gpu needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1 on x64 Linux or Windows (not CUDA 12, not macOS)';
+
 interface DawnModule {
-  create(options: string[]): { requestAdapter(): Promise<unknown> };
+  create(options: string[]): GpuLike;
   globals: Record<string, unknown>;
 }
 
-let dawnGpu: Promise<{ gpu: ReturnType<DawnModule['create']>; globals: DawnModule['globals'] } | null> | null = null;
+let dawnGpu: Promise<{ gpu: GpuLike; globals: DawnModule['globals'] } | null> | null = null;
 
 /** One Dawn instance per process, created on first use. */
 function dawn() {
@@ -104,26 +147,39 @@ function dawn() {
   return dawnGpu;
 }
 
+/** The adapter Dawn offers, or why there is none. */
+async function dawnAdapter() {
+  if (!resolvePackage('@tensorflow/tfjs-backend-webgpu')) return { reason: 'not installed (@tensorflow/tfjs-backend-webgpu)' } as const;
+  const instance = await dawn();
+  if (!instance) return { reason: 'not installed (webgpu, the dawn.node package)' } as const;
+  const found = await findAdapter(instance.gpu);
+  return found ? { ...found, ...instance } : ({ reason: 'no adapter found (no GPU driver Dawn can use)' } as const);
+}
+
 const webgpuOption: BackendOption = {
   choice: 'webgpu',
   name: 'webgpu',
   note: 'WebGPU through Dawn (dawn.node)',
   probe: async () => {
-    if (!resolvePackage('@tensorflow/tfjs-backend-webgpu')) return 'not installed (@tensorflow/tfjs-backend-webgpu)';
-    const instance = await dawn();
-    if (!instance) return 'not installed (webgpu, the dawn.node package)';
-    return (await instance.gpu.requestAdapter()) ? null : 'no adapter found (no GPU driver Dawn can use)';
+    const found = await dawnAdapter();
+    if ('reason' in found) return { unavailable: found.reason };
+    const { summary } = found;
+    return summary.software
+      ? { adapter: summary, autoSkips: `${describeAdapter(summary)} is a CPU emulating a GPU, slower than wasm: auto passes it by, --backend webgpu forces it` }
+      : { adapter: summary };
   },
   activate: async () => {
-    const instance = await dawn();
-    if (!instance) throw new Error('the webgpu package is not installed');
+    const found = await dawnAdapter();
+    if ('reason' in found) throw new Error(found.reason);
     // What tfjs-backend-webgpu expects of a browser: the WebGPU constants and navigator.gpu.
-    Object.assign(globalThis, instance.globals);
+    Object.assign(globalThis, found.globals);
     const scope = globalThis as { navigator?: object };
     scope.navigator ??= {};
-    Object.defineProperty(scope.navigator, 'gpu', { value: instance.gpu, configurable: true });
-    await importOptional('@tensorflow/tfjs-backend-webgpu');
+    Object.defineProperty(scope.navigator, 'gpu', { value: found.gpu, configurable: true });
+    const { registerWebGpuBackend } = await import('./webgpu-backend.ts');
+    registerWebGpuBackend(found.adapter);
     await useTfjsBackend('webgpu');
+    return found.summary;
   },
 };
 
@@ -144,8 +200,8 @@ const wasmOption: BackendOption = {
   name: 'wasm',
   note: 'XNNPACK with SIMD on one thread (its threads never start in Node), at most 4 GB of memory',
   probe: async () => {
-    if (!('WebAssembly' in globalThis)) return 'this runtime has no WebAssembly';
-    return wasmFolder() ? null : 'its .wasm files are missing from @tensorflow/tfjs-backend-wasm';
+    if (!('WebAssembly' in globalThis)) return { unavailable: 'this runtime has no WebAssembly' };
+    return unavailableBecause(wasmFolder() ? null : 'its .wasm files are missing from @tensorflow/tfjs-backend-wasm');
   },
   activate: async () => {
     const folder = wasmFolder();
@@ -170,40 +226,55 @@ const cpuOption: BackendOption = {
   choice: 'cpu',
   name: 'cpu',
   note: 'plain JavaScript: always works, the slowest',
-  probe: async () => null,
+  probe: async () => RUNS,
   activate: () => useTfjsBackend('cpu'),
 };
 
 /** Fastest first: the order 'auto' tries them in. */
 const OPTIONS: readonly BackendOption[] = [
-  tfjsNodeOption('gpu', '@tensorflow/tfjs-node-gpu', 'TensorFlow with CUDA'),
-  tfjsNodeOption('node', '@tensorflow/tfjs-node', 'TensorFlow on the CPU, all cores'),
+  tfjsNodeOption({
+    choice: 'gpu',
+    packageName: '@tensorflow/tfjs-node-gpu',
+    note: 'TensorFlow with CUDA 11.2 and cuDNN 8.1',
+    needs: TFJS_NODE_GPU_NEEDS,
+    fits: () => process.arch === 'x64' && (process.platform === 'linux' || process.platform === 'win32'),
+  }),
+  tfjsNodeOption({ choice: 'node', packageName: '@tensorflow/tfjs-node', note: 'TensorFlow on the CPU, all cores' }),
   webgpuOption,
   wasmOption,
   cpuOption,
 ];
 
-/** Null when the backend now runs, else why it could not start. */
-async function activation(option: BackendOption): Promise<string | null> {
+type Activation = { adapter: GpuAdapterSummary | undefined } | { reason: string };
+
+async function activation(option: BackendOption): Promise<Activation> {
   try {
-    await option.activate();
-    return null;
+    return { adapter: (await option.activate()) ?? undefined };
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return { reason: error instanceof Error ? error.message : String(error) };
   }
 }
 
 /**
- * Makes `choice` (or, for 'auto', the fastest backend that works here) the tfjs backend. A forced
- * backend that cannot run throws ApiError UNSUPPORTED with the reason.
+ * Makes `choice` (or, for 'auto', the fastest backend that works here and is no software GPU) the
+ * tfjs backend. A forced backend that cannot run throws ApiError UNSUPPORTED with the reason.
  */
 export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendSelection> {
   const candidates = choice === 'auto' ? OPTIONS : OPTIONS.filter((option) => option.choice === choice);
   const unavailable: UnavailableBackend[] = [];
   for (const option of candidates) {
-    const reason = (await option.probe()) ?? (await activation(option));
-    if (reason === null) return { backend: option.name, choice: option.choice, unavailable };
-    unavailable.push({ name: option.name, reason });
+    const probe = await option.probe();
+    const reason = probe.unavailable ?? (choice === 'auto' ? probe.autoSkips : undefined);
+    if (reason !== undefined) {
+      unavailable.push({ name: option.name, reason });
+      continue;
+    }
+    const started = await activation(option);
+    if ('reason' in started) {
+      unavailable.push({ name: option.name, reason: started.reason });
+      continue;
+    }
+    return { backend: option.name, choice: option.choice, unavailable, ...(started.adapter ? { adapter: started.adapter } : {}) };
   }
   const why = unavailable.map((entry) => `${entry.name}: ${entry.reason}`).join('; ');
   throw new ApiError('UNSUPPORTED', `The ${choice} compute backend is not available here (${why}).`, { unavailable });
@@ -211,17 +282,34 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Backe
 
 /** One line per skipped backend, e.g. "webgpu: no adapter found (…)", for the CLI and logs. */
 export function describeSelection(selection: BackendSelection): string[] {
-  return [`using ${selection.backend}`, ...selection.unavailable.map((entry) => `${entry.name}: ${entry.reason}`)];
+  const adapter = selection.adapter ? ` on ${describeAdapter(selection.adapter)}` : '';
+  return [`using ${selection.backend}${adapter}`, ...selection.unavailable.map((entry) => `${entry.name}: ${entry.reason}`)];
+}
+
+/**
+ * Throws the compute backend's deferred error from the work since the last call (WebGPU reports
+ * errors after the fact); call after every step. Other backends throw where the error happens.
+ */
+export async function checkBackend(): Promise<void> {
+  if (tf.getBackend() !== 'webgpu') return;
+  const { checkWebGpu } = await import('./webgpu-backend.ts');
+  await checkWebGpu();
 }
 
 /** What 'auto' would pick here and why each other backend can or cannot run, without switching. */
 export async function backendReport(): Promise<BackendReport> {
   const backends = await Promise.all(
-    OPTIONS.map(async (option) => {
-      const reason = await option.probe();
-      return { name: option.name, available: reason === null, note: reason ?? option.note };
+    OPTIONS.map(async (option): Promise<BackendStatus> => {
+      const probe = await option.probe();
+      return {
+        name: option.name,
+        available: probe.unavailable === undefined,
+        note: probe.unavailable ?? probe.autoSkips ?? option.note,
+        ...(probe.autoSkips ? { autoSkips: probe.autoSkips } : {}),
+        ...(probe.adapter ? { adapter: probe.adapter } : {}),
+      };
     }),
   );
-  const selected = backends.find((backend) => backend.available)?.name ?? 'cpu';
+  const selected = backends.find((backend) => backend.available && !backend.autoSkips)?.name ?? 'cpu';
   return { selected, backends };
 }

@@ -6,6 +6,7 @@ const WORKERS = {
   extraction: { source: '../retrieval/extract-worker.ts', bundle: './extraction-worker.js' },
   loader: { source: '../frames/loader-worker.ts', bundle: './loader-worker.js' },
   projection: { source: '../retrieval/projection-worker.ts', bundle: './projection-worker.js' },
+  'linear-probe': { source: '../retrieval/linear-probe-worker.ts', bundle: './linear-probe-worker.js' },
 } as const;
 
 export type CoreWorker = keyof typeof WORKERS;

@@ -1,4 +1,5 @@
 import { parentPort, type Worker } from 'node:worker_threads';
+import { runInBackground } from './background-priority.ts';
 
 /** What every core worker accepts: one job to start, and its cancel. */
 export type ToJobWorker<Start> = { type: 'start'; start: Start } | { type: 'cancel' };
@@ -6,6 +7,7 @@ export type ToJobWorker<Start> = { type: 'start'; start: Start } | { type: 'canc
 /**
  * The worker side of a core worker thread: runs `job` on 'start', aborts its signal on 'cancel',
  * and reports a thrown error as a 'failed' message (the parent records it; nothing is lost silently).
+ * The thread runs below the main thread's priority, so the UI's calls come first on a busy CPU.
  */
 export function serveJob<Start, Message>(
   name: string,
@@ -13,6 +15,7 @@ export function serveJob<Start, Message>(
 ): void {
   const port = parentPort;
   if (!port) throw new Error(`the ${name} worker must run in a worker thread`);
+  runInBackground();
   const controller = new AbortController();
   const post = (message: Message | { type: 'failed'; message: string }) => port.postMessage(message);
   port.on('message', (message: ToJobWorker<Start>) => {

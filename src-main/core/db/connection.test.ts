@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLibraryDatabase } from './connection.ts';
 import { LATEST_SCHEMA_VERSION, schemaVersion } from './migrations/index.ts';
@@ -26,9 +28,45 @@ describe('openLibraryDatabase', () => {
     );
   });
 
-  it('refuses a file that is not a database without changing it', () => {
+  it('refuses a file that is not a database without changing it or quoting it (an input error, not a DB_ERROR)', () => {
     const file = join(dir, 'notes.pretext');
-    writeFileSync(file, 'this is not sqlite, just some text that happens to be long enough. '.repeat(20));
-    expect(() => openLibraryDatabase(file)).toThrow(expect.objectContaining({ code: 'DB_ERROR' }));
+    const text = 'this is not sqlite, just some text that happens to be long enough. '.repeat(20);
+    writeFileSync(file, text);
+    for (const create of [false, true]) {
+      expect(() => openLibraryDatabase(file, { create })).toThrow(
+        expect.objectContaining({ code: 'INVALID_INPUT', message: expect.not.stringContaining('sqlite, just') }),
+      );
+    }
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('refuses FIFOs, devices, /proc files and folders at once, without opening them for SQLite', () => {
+    const fifo = join(dir, 'lib.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const path of [fifo, '/dev/zero', '/dev/null', '/proc/self/environ', dir]) {
+      for (const create of [false, true]) {
+        expect(() => openLibraryDatabase(path, { create })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+      }
+    }
+    expect(() => openLibraryDatabase('/dev/shm/new.pretext', { create: true })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+
+  it('turns an empty file into a library only when asked to create one', () => {
+    const file = join(dir, 'empty.pretext');
+    writeFileSync(file, '');
+    expect(() => openLibraryDatabase(file)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    openLibraryDatabase(file, { create: true }).close();
+    openLibraryDatabase(file).close();
+  });
+
+  it('leaves another program’s SQLite database alone', () => {
+    const file = join(dir, 'places.sqlite');
+    const other = new Database(file);
+    other.exec('CREATE TABLE places (url TEXT)');
+    other.close();
+    const before = readFileSync(file);
+    expect(() => openLibraryDatabase(file)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/another program/) }));
+    expect(readFileSync(file).equals(before)).toBe(true);
   });
 });

@@ -30,6 +30,8 @@ function newSet(db: WritableDB): number {
     source: { kind: 'random', seed: 0, runId: null },
     name: 'Random init',
     config: trainPreset('clip-order', 'r3d', 'tiny'),
+    protocol: 'compact',
+    inputSize: 32,
     clipsPerVideo: 2,
     framesPerClip: 4,
   });

@@ -2,7 +2,7 @@
  * Feature sets and their vectors. Vectors are float32 BLOBs; a video's row remembers the content
  * hash it came from, so "missing" means new or changed since the last extraction.
  */
-import type { ClipSpan, FeatureSetDto, FeatureSetStatus, FeatureSourceDto } from '../../shared/dto.ts';
+import type { ClipSpan, FeatureProtocol, FeatureSetDto, FeatureSetStatus, FeatureSourceDto } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { ReadableDB, WritableDB } from './connection.ts';
 import { readyVideos, type SamplingVideo } from './videos.ts';
@@ -14,6 +14,8 @@ interface SetRow {
   name: string;
   config_json: string;
   feature_size: number | null;
+  protocol: FeatureProtocol;
+  input_size: number;
   clips_per_video: number;
   frames_per_clip: number;
   status: FeatureSetStatus;
@@ -28,6 +30,9 @@ export interface NewFeatureSet {
   name: string;
   /** The architecture and input the encoder was built with. */
   config: TrainConfig;
+  protocol: FeatureProtocol;
+  /** Side of the square crop the encoder sees. */
+  inputSize: number;
   clipsPerVideo: number;
   framesPerClip: number;
 }
@@ -81,6 +86,8 @@ function toStored(db: ReadableDB, row: SetRow): StoredFeatureSet {
       task: config.task.task,
       backbone: config.backbone,
       featureSize: row.feature_size,
+      protocol: row.protocol,
+      inputSize: row.input_size,
       clipsPerVideo: row.clips_per_video,
       framesPerClip: row.frames_per_clip,
       status: row.status,
@@ -108,6 +115,13 @@ export function findFeatureSet(db: ReadableDB, sourceKey: string): StoredFeature
   return row && toStored(db, row);
 }
 
+/** Checkpoint steps of a run that feature sets were extracted from (kept when checkpoints are pruned). */
+export function checkpointStepsInUse(db: ReadableDB, runId: number): Set<number> {
+  const rows = db.prepare('SELECT source_json FROM feature_sets WHERE run_id = ?').all(runId) as { source_json: string }[];
+  const sources = rows.map((row) => JSON.parse(row.source_json) as FeatureSourceDto);
+  return new Set(sources.flatMap((source) => (source.kind === 'run' ? [source.checkpointStep] : [])));
+}
+
 export function listFeatureSets(db: ReadableDB): FeatureSetDto[] {
   const rows = db.prepare('SELECT * FROM feature_sets ORDER BY id').all() as SetRow[];
   return rows.map((row) => toStored(db, row).dto);
@@ -118,11 +132,23 @@ export function createFeatureSet(db: WritableDB, set: NewFeatureSet, now = new D
   return Number(
     db
       .prepare(
-        `INSERT INTO feature_sets (source_key, source_json, run_id, name, config_json, clips_per_video, frames_per_clip,
-           status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'extracting', ?, ?)`,
+        `INSERT INTO feature_sets (source_key, source_json, run_id, name, config_json, protocol, input_size, clips_per_video,
+           frames_per_clip, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'extracting', ?, ?)`,
       )
-      .run(set.sourceKey, JSON.stringify(set.source), runId, set.name, JSON.stringify(set.config), set.clipsPerVideo, set.framesPerClip, now, now)
+      .run(
+        set.sourceKey,
+        JSON.stringify(set.source),
+        runId,
+        set.name,
+        JSON.stringify(set.config),
+        set.protocol,
+        set.inputSize,
+        set.clipsPerVideo,
+        set.framesPerClip,
+        now,
+        now,
+      )
       .lastInsertRowid,
   );
 }

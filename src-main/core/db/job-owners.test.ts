@@ -17,6 +17,8 @@ function jobsOf(db: WritableDB, ownerId: string | null) {
     source: { kind: 'random', seed: 0, runId: null },
     name: 'set',
     config: trainPreset('clip-order', 'r3d', 'tiny'),
+    protocol: 'compact',
+    inputSize: 32,
     clipsPerVideo: 2,
     framesPerClip: 4,
   });

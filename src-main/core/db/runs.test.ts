@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trainPreset } from '../../shared/training.ts';
 import { openMemoryDatabase } from './connection.ts';
+import { recordProbes } from './run-probes.ts';
 import {
   createRun,
   getRun,
@@ -42,4 +43,20 @@ describe('runs repository', () => {
     expect(runDetail(db, run.id)?.metrics.map((m) => m.step)).toEqual([1, 2, 3, 4, 5]);
     expect(() => recordMetrics(db, run.id, [train(5)])).toThrow(/UNIQUE|PRIMARY/);
   });
+
+  it('keeps probes with the series: in the detail, and dropped past the checkpoint a resume continues from', () => {
+    const db = openMemoryDatabase();
+    const run = createRun(db, trainPreset('odd-one-out', 'alexnet', 'tiny'));
+    const probe = (step: number, featureSpread: number) => ({ step, featureSpread, featureSize: 32 });
+    recordProbes(db, run.id, [probe(0, 0.1), probe(2, 0.09)]);
+    recordCheckpoint(db, run.id, { step: 2, folder: 'a', validationAccuracy: 0.6 });
+    recordProbes(db, run.id, [probe(4, 0.08)]);
+    expect(runDetail(db, run.id)?.probes.map((p) => p.step)).toEqual([0, 2, 4]);
+    expect(rewindToLastCheckpoint(db, run.id)).toBe(2);
+    // Step 4 is measured again after the resume; the newer measurement is kept.
+    recordProbes(db, run.id, [probe(4, 0.07)]);
+    recordProbes(db, run.id, [probe(4, 0.05)]);
+    expect(runDetail(db, run.id)?.probes).toEqual([probe(0, 0.1), probe(2, 0.09), probe(4, 0.05)]);
+  });
+
 });

@@ -1,6 +1,7 @@
 import type { CheckpointDto, MetricPoint, RunDetail, RunDto, RunStatus } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { ReadableDB, WritableDB } from './connection.ts';
+import { listProbes } from './run-probes.ts';
 
 interface RunRow {
   id: number;
@@ -171,6 +172,7 @@ export function rewindToLastCheckpoint(db: WritableDB, runId: number, now = new 
       step: number | null;
     }).step ?? 0;
     db.prepare('DELETE FROM run_metrics WHERE run_id = ? AND step > ?').run(runId, last);
+    db.prepare('DELETE FROM run_probes WHERE run_id = ? AND step > ?').run(runId, last);
     db.prepare(`UPDATE training_runs SET step = ?, status = 'running', error = NULL, updated_at = ? WHERE id = ?`).run(
       last,
       now,
@@ -204,5 +206,13 @@ export function runDetail(db: ReadableDB, runId: number): RunDetail | undefined 
     isBest: row.is_best === 1,
     createdAt: row.created_at,
   }));
-  return { run, metrics, checkpoints };
+  return { run, metrics, checkpoints, probes: listProbes(db, runId) };
+}
+
+/** Forgets checkpoints of a run (their folders are the caller's to delete, after this commits). */
+export function deleteCheckpoints(db: WritableDB, runId: number, steps: readonly number[]): void {
+  const remove = db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step = ?');
+  db.transaction(() => {
+    for (const step of steps) remove.run(runId, step);
+  })();
 }

@@ -1,6 +1,7 @@
 import type { LabelCount, StatusCounts, VideoDto, VideoPage, VideoStatus } from '../../shared/dto.ts';
 import { VIDEO_STATUSES } from '../../shared/dto.ts';
 import type { VideoProbe } from '../media/probe.ts';
+import { tasksTooShortFor } from '../tasks/usability.ts';
 import type { ReadableDB, WritableDB } from './connection.ts';
 
 interface VideoRow {
@@ -78,6 +79,7 @@ function toDto(row: VideoRow): VideoDto {
     error: row.error,
     duplicateOfId: row.duplicate_of,
     hasThumbnail: row.thumbnail !== null,
+    tooShortFor: row.status === 'ready' && row.duration_s !== null ? tasksTooShortFor(row.duration_s) : [],
     importedAt: row.imported_at,
     updatedAt: row.updated_at,
   };
@@ -188,6 +190,12 @@ export function getVideo(db: ReadableDB, id: number): VideoDto | undefined {
 /** The thumbnail file name of a video, for the media route. */
 export interface VideoFiles {
   path: string;
+  /** The imported folder it was found in, and the size and mtime it had then. */
+  root: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  /** When this record was last written (ISO): what lies at `path` should be no newer. */
+  updatedAt: string;
   thumbnail: string | null;
   status: VideoStatus;
   codec: string | null;
@@ -197,7 +205,10 @@ export interface VideoFiles {
 
 export function getVideoFiles(db: ReadableDB, id: number): VideoFiles | undefined {
   return db
-    .prepare('SELECT path, thumbnail, status, codec, container, content_hash AS contentHash FROM videos WHERE id = ?')
+    .prepare(
+      `SELECT path, root, size_bytes AS sizeBytes, mtime_ms AS mtimeMs, updated_at AS updatedAt, thumbnail, status,
+              codec, container, content_hash AS contentHash FROM videos WHERE id = ?`,
+    )
     .get(id) as VideoFiles | undefined;
 }
 
@@ -215,6 +226,13 @@ export function markMissing(db: WritableDB, path: string, now = new Date().toISO
     `UPDATE videos SET status = 'missing', error = 'file not found at the last import', updated_at = ?
      WHERE path = ?`,
   ).run(now, path);
+}
+
+/** A video whose file is no longer the one imported (gone, replaced, changed): unusable until imported again. */
+export function markNotAsImported(db: WritableDB, id: number, reason: string, now = new Date().toISOString()): void {
+  db.prepare(
+    `UPDATE videos SET status = 'missing', error = ?, updated_at = ? WHERE id = ? AND status IN ('ready', 'duplicate')`,
+  ).run(reason, now, id);
 }
 
 export interface VideoFilter {

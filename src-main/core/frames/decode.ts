@@ -156,7 +156,7 @@ function assertComplete(exit: DecoderExit, frameBytes: number, fps: number, fact
   const frameCount = Math.floor(exit.bytes / frameBytes);
   const decodedS = frameCount / fps;
   const failed = exit.code !== 0 || exit.bytes % frameBytes !== 0 || frameCount === 0;
-  if (!failed && decodedS >= endCheckTime(facts.durationS)) return frameCount;
+  if (!failed && decodedS >= endCheckTime(facts.durationS, facts.fps)) return frameCount;
   const why =
     lastMeaningfulLine(exit.stderr, filePath) ??
     (exit.code !== 0 ? `ffmpeg exited with code ${exit.code}` : 'the stream ended early');

@@ -3,6 +3,7 @@
  * runs beside the model's instead of between its steps.
  */
 import { parentPort } from 'node:worker_threads';
+import { runInBackground } from '../compute/background-priority.ts';
 import { isMediaError } from '../media/errors.ts';
 import { FrameCache } from './frame-cache.ts';
 import { createFfmpegFrameSource } from './frame-source.ts';
@@ -11,6 +12,8 @@ import { localFiller, type BatchFiller } from './pipeline.ts';
 
 const port = parentPort;
 if (!port) throw new Error('the loader must run in a worker thread');
+// Below the main thread, with the ffmpeg decodes it starts: the UI's calls come first on a busy CPU.
+runInBackground();
 let fill: BatchFiller | null = null;
 let cache: FrameCache | null = null;
 const running = new Map<number, AbortController>();

@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,10 @@ import type { ImportJobDto, ImportProgress, VideoDto } from '../../shared/dto.ts
 import { openLibraryDatabase, type WritableDB } from '../db/connection.ts';
 import { createJob, listFailures } from '../db/jobs.ts';
 import { listVideos } from '../db/videos.ts';
-import { copySharedClip, writeCorruptFixtures } from '../media/testing.ts';
+import { synthesizeVideo } from '../media/synthesize.ts';
+import { copySharedClip, writeAviWithDamagedHeader, writeCorruptFixtures } from '../media/testing.ts';
+import { TASK_IDS } from '../../shared/tasks.ts';
+import { tasksTooShortFor } from '../tasks/usability.ts';
 import { getMediaTools, type MediaTools } from '../media/tools.ts';
 import { runImport, type ImportOptions } from './importer.ts';
 
@@ -196,6 +200,33 @@ describe('runImport', () => {
     expect(f.videos()).toEqual([]);
     expect(listFailures(f.db, job.id)).toEqual([]);
     expect(f.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('keeps videos too short for a task, says which task presets cannot use them, and lists what it skipped', async () => {
+    const f = fixture('short');
+    const spec = { width: 64, height: 48, pattern: 'testsrc', codec: 'h264' } as const;
+    await synthesizeVideo(tools, join(f.root, 'one-frame.mp4'), { ...spec, seconds: 0.04, fps: 25 });
+    await synthesizeVideo(tools, join(f.root, 'slow.mp4'), { ...spec, seconds: 30, fps: 0.1 });
+    await writeAviWithDamagedHeader(join(f.root, 'avi'), 'frame-count');
+    mkdirSync(join(f.root, 'folder.mp4'));
+    if (process.platform !== 'win32') execFileSync('mkfifo', [join(f.root, 'pipe.mp4')]);
+
+    const job = await f.run();
+    expect(job).toMatchObject({ status: 'completed', imported: 3 });
+    const oneFrame = f.byName('one-frame.mp4');
+    expect(oneFrame).toMatchObject({ status: 'ready', frameCount: 1 });
+    expect(oneFrame?.tooShortFor).toEqual(tasksTooShortFor(oneFrame?.durationS ?? 0));
+    expect(new Set(oneFrame?.tooShortFor.map((item) => item.task))).toEqual(new Set(TASK_IDS));
+    expect(f.byName('slow.mp4')).toMatchObject({ status: 'ready', frameCount: 3, tooShortFor: [] });
+    const avi = f.byName('damaged-frame-count.avi');
+    expect(avi).toMatchObject({ status: 'ready', frameCount: 164 });
+    expect(avi?.durationS).toBeCloseTo(6.56, 1);
+
+    const skipped = listFailures(f.db, job.id);
+    expect(skipped).toContainEqual({ path: join(f.root, 'folder.mp4'), reason: expect.stringMatching(/^skipped: a folder named like a video/) });
+    if (process.platform !== 'win32') {
+      expect(skipped).toContainEqual({ path: join(f.root, 'pipe.mp4'), reason: 'skipped: a named pipe (FIFO), not a video file' });
+    }
   });
 
   it('fails the job with a clear error when the folder does not exist', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,43 @@ describe('scanVideoFiles', () => {
     const { files, problems } = await scanVideoFiles(root);
     expect(files.map((file) => file.path)).toEqual([join(root, 'linked.mp4'), join(root, 'real.mp4')]);
     expect(problems).toEqual([{ path: join(root, 'broken.mp4'), reason: 'unreadable: broken symbolic link' }]);
+  });
+
+  it.skipIf(process.platform === 'win32')('lists a FIFO named like a video as skipped, and never opens it', async () => {
+    const fifo = join(root, 'x.mp4');
+    execFileSync('mkfifo', [fifo]);
+    symlinkSync(fifo, join(root, 'link-to-fifo.avi'));
+    const { files, problems } = await scanVideoFiles(root);
+    expect(files).toEqual([]);
+    expect(problems).toEqual([
+      { path: join(root, 'link-to-fifo.avi'), reason: 'skipped: a named pipe (FIFO), not a video file' },
+      { path: fifo, reason: 'skipped: a named pipe (FIFO), not a video file' },
+    ]);
+  });
+
+  it('lists a folder named like a video as skipped and still imports the videos inside it', async () => {
+    touch(join(root, 'clip.mp4', 'inner.avi'));
+    const { files, problems } = await scanVideoFiles(root);
+    expect(files.map((file) => file.path)).toEqual([join(root, 'clip.mp4', 'inner.avi')]);
+    expect(problems).toEqual([
+      { path: join(root, 'clip.mp4'), reason: 'skipped: a folder named like a video (videos inside it are still imported)' },
+    ]);
+  });
+
+  // macOS and Windows refuse such names; Linux file systems store any bytes.
+  it.runIf(process.platform === 'linux')('says a file or folder name is not valid UTF-8 instead of "disappeared"', async () => {
+    const latin1 = (name: string): Buffer => Buffer.concat([Buffer.from(`${root}/`), Buffer.from(name, 'latin1')]);
+    writeFileSync(latin1('caf\xe9.mp4'), 'x');
+    mkdirSync(latin1('d\xe9j\xe0'));
+    writeFileSync(Buffer.concat([latin1('d\xe9j\xe0'), Buffer.from('/inside.mp4')]), 'x');
+    touch(join(root, 'real \uFFFD.mp4'));
+    const { files, problems } = await scanVideoFiles(root);
+    expect(files.map((file) => file.path)).toEqual([join(root, 'real \uFFFD.mp4')]);
+    const reason = 'skipped: its name is not valid UTF-8, so it cannot be passed to ffmpeg; rename it to import it';
+    expect(problems).toEqual([
+      { path: join(root, 'caf\uFFFD.mp4'), reason },
+      { path: join(root, 'd\uFFFDj\uFFFD'), reason: `folder ${reason}` },
+    ]);
   });
 
   it('fails for a root that does not exist', async () => {

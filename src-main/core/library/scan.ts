@@ -43,6 +43,40 @@ function describe(error: unknown): string {
   }
 }
 
+interface EntryKind {
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}
+
+/** What a non-regular file is, for the skipped list; reading a FIFO would block the import. */
+function specialFileKind(entry: EntryKind): string | null {
+  if (entry.isFIFO()) return 'a named pipe (FIFO)';
+  if (entry.isSocket()) return 'a socket';
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'a device';
+  return null;
+}
+
+const skippedSpecialFile = (kind: string): string => `skipped: ${kind}, not a video file`;
+const SKIPPED_FOLDER = 'skipped: a folder named like a video (videos inside it are still imported)';
+const SKIPPED_NAME =
+  'skipped: its name is not valid UTF-8, so it cannot be passed to ffmpeg; rename it to import it';
+
+/**
+ * Node decodes a file name that is not valid UTF-8 with U+FFFD in place of the bad bytes, and that
+ * path leads nowhere. (A name may hold a real U+FFFD: then the path exists.)
+ */
+async function isUndecodableName(name: string, path: string): Promise<boolean> {
+  if (!name.includes('\uFFFD')) return false;
+  try {
+    await lstat(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /**
  * Lists the video files below `root`, following symbolic links but visiting each real directory
  * once (so link loops end), skipping hidden entries. Sorted by path for a stable import order.
@@ -72,12 +106,18 @@ export async function scanVideoFiles(
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const path = join(directory, entry.name);
-      if (entry.isDirectory()) {
+      const videoName = isVideoFileName(entry.name);
+      if ((entry.isDirectory() || videoName) && (await isUndecodableName(entry.name, path))) {
+        problems.push({ path, reason: entry.isDirectory() ? `folder ${SKIPPED_NAME}` : SKIPPED_NAME });
+      } else if (entry.isDirectory()) {
+        if (videoName) problems.push({ path, reason: SKIPPED_FOLDER });
         await visit(path);
       } else if (entry.isSymbolicLink()) {
         await visitLink(path, entry.name);
-      } else if (entry.isFile() && isVideoFileName(entry.name)) {
-        await addFile(path);
+      } else if (entry.isFile()) {
+        if (videoName) await addFile(path);
+      } else if (videoName) {
+        problems.push({ path, reason: skippedSpecialFile(specialFileKind(entry) ?? 'a special file') });
       }
     }
   }
@@ -85,8 +125,13 @@ export async function scanVideoFiles(
   async function visitLink(path: string, name: string): Promise<void> {
     try {
       const target = await stat(path);
+      const videoName = isVideoFileName(name);
       if (target.isDirectory()) await visit(path);
-      else if (target.isFile() && isVideoFileName(name)) await addFile(path);
+      else if (target.isFile()) {
+        if (videoName) await addFile(path);
+      } else if (videoName) {
+        problems.push({ path, reason: skippedSpecialFile(specialFileKind(target) ?? 'a special file') });
+      }
     } catch (error) {
       // A broken or looping link that looks like a video is worth reporting; other links are not.
       if (!isVideoFileName(name)) return;

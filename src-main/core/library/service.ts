@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, join, parse, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type {
   ImportFailure,
@@ -19,7 +19,16 @@ import { openLibraryDatabase, type WritableDB } from '../db/connection.ts';
 import { createJob, getJob, importRoots, listFailures, listJobs } from '../db/jobs.ts';
 import { closeAbandonedJobs, orphanedJobIds, type JobKind } from '../db/job-owners.ts';
 import { schemaVersion } from '../db/migrations/index.ts';
-import { getVideo, getVideoFiles, labelCounts, listVideos, statusCounts, type VideoFilter } from '../db/videos.ts';
+import {
+  getVideo,
+  getVideoFiles,
+  labelCounts,
+  listVideos,
+  markNotAsImported,
+  statusCounts,
+  type VideoFiles,
+  type VideoFilter,
+} from '../db/videos.ts';
 import { FrameCache } from '../frames/frame-cache.ts';
 import { createFfmpegFrameSource, type FrameSource } from '../frames/frame-source.ts';
 import { isBrowserPlayable, writePlayableCopy } from '../media/playable.ts';
@@ -28,8 +37,17 @@ import { previewTuple, type PreviewRequest } from '../preview/tuple-preview.ts';
 import { TrainingService } from '../training/service.ts';
 import { FeatureService } from '../retrieval/service.ts';
 import { RetrievalService } from '../retrieval/queries.ts';
+import { isPseudoFilesystemPath } from '../util/user-files.ts';
 import { runImport } from './importer.ts';
 import { goneFromHere, JobOwnership } from './job-ownership.ts';
+import {
+  MEDIA_NOT_FOUND,
+  MEDIA_PROBLEM_REASON,
+  MEDIA_PROBLEM_STATUS,
+  openFileInside,
+  openRecordedFile,
+  type MediaAnswer,
+} from './media-access.ts';
 
 export interface LibraryServiceOptions {
   events: EventHub;
@@ -165,12 +183,18 @@ export class LibraryService {
     const db = this.requireDb();
     const root = resolve(folder);
     let isFolder = false;
+    let real: string;
     try {
       isFolder = statSync(root).isDirectory();
+      real = realpathSync(root);
     } catch {
       throw new ApiError('NOT_FOUND', `Folder not found: ${root}`);
     }
     if (!isFolder) throw new ApiError('INVALID_INPUT', `Not a folder: ${root}`);
+    // /proc/self/root leads back to / and /dev holds endless files: no video library lives there.
+    if (isPseudoFilesystemPath(root) || isPseudoFilesystemPath(real) || parse(real).root === real) {
+      throw new ApiError('INVALID_INPUT', `Not a video folder: ${root} is a system folder.`);
+    }
     if (this.imports.size > 0) {
       throw new ApiError('BUSY', 'An import is already running; wait for it or cancel it first.');
     }
@@ -309,17 +333,42 @@ export class LibraryService {
   }
 
   /**
-   * The file behind a media request, or null. Only videos the library knows are served, so a
-   * request can never name an arbitrary path. 'playable' makes (once) an H.264 copy of a video
-   * browsers cannot play; when that fails the original is served and the player says why.
+   * The file behind a media request, opened, or the status to answer. Only files the library knows
+   * are served, so a request can never name an arbitrary path, and each is checked again at request
+   * time (media-access.ts): a video that is no longer the file imported is marked missing and
+   * refused. 'playable' makes (once) an H.264 copy of a video browsers cannot play; when that fails
+   * the original is served and the player says why.
    */
-  async mediaFile(kind: MediaKind, videoId: number): Promise<string | null> {
-    if (!this.db) return null;
-    const files = getVideoFiles(this.db, videoId);
-    if (!files) return null;
-    if (kind === 'thumbnail') return files.thumbnail ? resolve(this.thumbnailDir(), files.thumbnail) : null;
-    if (files.status !== 'ready' && files.status !== 'duplicate') return null;
-    if (kind === 'video' || isBrowserPlayable(files.codec, files.container)) return files.path;
+  async mediaFile(kind: MediaKind, videoId: number): Promise<MediaAnswer> {
+    const db = this.db;
+    if (!db) return MEDIA_NOT_FOUND;
+    const files = getVideoFiles(db, videoId);
+    if (!files) return MEDIA_NOT_FOUND;
+    if (kind === 'thumbnail') {
+      if (!files.thumbnail) return MEDIA_NOT_FOUND;
+      const thumbnail = await openFileInside(resolve(this.thumbnailDir(), files.thumbnail), [this.thumbnailDir()]);
+      return thumbnail.ok ? thumbnail : MEDIA_NOT_FOUND;
+    }
+    if (files.status !== 'ready' && files.status !== 'duplicate') return MEDIA_NOT_FOUND;
+    const original = await openRecordedFile(files, [files.root, ...importRoots(db)]);
+    if (!original.ok) {
+      if (this.db === db) {
+        markNotAsImported(db, videoId, MEDIA_PROBLEM_REASON[original.problem]);
+        this.options.events.emit('library.changed', this.info());
+      }
+      return { ok: false, status: MEDIA_PROBLEM_STATUS[original.problem] };
+    }
+    if (kind === 'video' || isBrowserPlayable(files.codec, files.container)) return original;
+    const copy = await this.playableCopy(videoId, files).catch(() => null);
+    // The copy must be a file of its own folder in the cache, not a link out of it.
+    const opened = copy ? await openFileInside(copy, [dirname(copy)]) : null;
+    if (!opened?.ok) return original;
+    await original.file.handle.close();
+    return opened;
+  }
+
+  /** The path of a video's H.264 copy, made once; concurrent requests for one video share one ffmpeg. */
+  private playableCopy(videoId: number, files: VideoFiles): Promise<string> {
     // Named by content, so a changed file gets a new copy; a digest, because hashes hold ':'.
     const version = createHash('sha256').update(files.contentHash ?? files.path).digest('hex').slice(0, 16);
     const copy = resolve(cacheDirFor(this.file as string), 'playable', `${videoId}-${version}.mp4`);
@@ -331,7 +380,7 @@ export class LibraryService {
         .finally(() => this.playableCopies.delete(copy));
       this.playableCopies.set(copy, making);
     }
-    return making.catch(() => files.path);
+    return making;
   }
 
   /** Cancels running jobs, waits for them to record their state (training checkpoints), and closes the database. */

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaError } from './errors.ts';
 import { fileArg } from './input.ts';
-import { inspectVideo, latestPacketEnd, thumbnailTime } from './inspect.ts';
+import { endCheckTime, inspectVideo, latestPacketEnd, thumbnailTime } from './inspect.ts';
 import { runTool } from './run.ts';
 import { synthesizeVideo } from './synthesize.ts';
-import { resolveTestToolsets, SHARED_CLIPS, SHARED_MEDIA_DIR, toolsetLabel, writeCorruptFixtures } from './testing.ts';
+import { probeVideo } from './probe.ts';
+import { resolveTestToolsets, SHARED_CLIPS, SHARED_MEDIA_DIR, toolsetLabel, writeAviWithDamagedHeader, writeCorruptFixtures } from './testing.ts';
 import type { MediaTools } from './tools.ts';
 
 const toolsets = await resolveTestToolsets();
@@ -65,6 +66,41 @@ describe.each(labelled)('inspectVideo with %s', (label, tools) => {
     }
     expect(await readdir(thumbs).catch(() => [])).toEqual([]);
   });
+
+  it('accepts sound videos whose frames are few or long: one H.264 frame, three frames at 0.1 fps', async () => {
+    const folder = path.join(dir, tools.ffmpegVersion, 'sparse');
+    const oneFrame = path.join(folder, 'one-frame.mp4');
+    const slow = path.join(folder, 'slow.mp4');
+    await synthesizeVideo(tools, oneFrame, { seconds: 0.04, width: 64, height: 48, fps: 25, pattern: 'testsrc', codec: 'h264' });
+    await synthesizeVideo(tools, slow, { seconds: 30, width: 64, height: 48, fps: 0.1, pattern: 'testsrc', codec: 'h264' });
+    const one = await inspectVideo(tools, oneFrame, { thumbnailPath: path.join(folder, 'one-frame.jpg') });
+    expect(one).toMatchObject({ frameCount: 1, codec: 'h264' });
+    expect(one.durationS).toBeCloseTo(0.04, 2);
+    const three = await inspectVideo(tools, slow, { thumbnailPath: path.join(folder, 'slow.jpg') });
+    expect(three).toMatchObject({ frameCount: 3, codec: 'h264' });
+    expect(three.durationS).toBeCloseTo(30, 0);
+    expect((await imageSize(tools, path.join(folder, 'slow.jpg'))).codec).toBe('mjpeg');
+  });
+
+  it('keeps the true length of a complete AVI whose header counts 108 times its frames', async () => {
+    const folder = path.join(dir, tools.ffmpegVersion, 'avi-count');
+    const damaged = await writeAviWithDamagedHeader(folder, 'frame-count');
+    expect((await probeVideo(tools, damaged)).durationS).toBeCloseTo(708.5, 0);
+    const probe = await inspectVideo(tools, damaged, { thumbnailPath: path.join(folder, 'thumb.jpg') });
+    expect(probe).toMatchObject({ frameCount: 164, frameCountExact: true, fps: 25 });
+    expect(probe.durationS).toBeCloseTo(6.56, 1);
+  });
+
+  it('rejects an AVI whose stream header stretches its frames 108 times, naming the two rates', async () => {
+    const folder = path.join(dir, tools.ffmpegVersion, 'avi-rate');
+    const damaged = await writeAviWithDamagedHeader(folder, 'frame-rate');
+    const error = await inspectVideo(tools, damaged, { thumbnailPath: path.join(folder, 'thumb.jpg') }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MediaError);
+    expect((error as MediaError).reason).toBe(
+      'corrupt: the AVI stream header gives 0.231 fps (708.5 s), while its main header (25.0 fps) and the audio agree on 6.6 s; ' +
+        're-mux it at the right frame rate to import it',
+    );
+  });
 });
 
 describe('inspectVideo details', () => {
@@ -120,9 +156,16 @@ describe('inspectVideo details', () => {
     expect((await readFile(log, 'utf8')).trim().split('\n')).toEqual(['ffprobe', 'ffmpeg', 'ffmpeg']);
   });
 
-  it('picks the thumbnail frame at 10 % of the video, at most 3 s in', () => {
-    expect(thumbnailTime(1)).toBeCloseTo(0.1);
-    expect(thumbnailTime(600)).toBe(3);
+  it('picks the thumbnail frame at 10 % of the video, at most 3 s in, never after the last frame starts', () => {
+    expect(thumbnailTime(1, 25)).toBeCloseTo(0.1);
+    expect(thumbnailTime(600, 25)).toBe(3);
+    expect(thumbnailTime(0.04, 25)).toBe(0);
+  });
+
+  it('checks the end where the last frame still starts, also when frames last seconds', () => {
+    expect(endCheckTime(10, 25)).toBeCloseTo(9.5);
+    expect(endCheckTime(30, 0.1)).toBeCloseTo(15);
+    expect(endCheckTime(0.04, 25)).toBe(0);
   });
 
   it('finds how far packets reach, whatever their decode order', () => {

@@ -1,13 +1,13 @@
 /**
  * Everything the importer needs to accept a video, in three tool runs: ffprobe for the facts, one
- * decode near the end (catches truncated files whose header still looks fine), one decode for the
- * thumbnail.
+ * decode near the end (catches truncated files whose header still looks fine, and AVI headers that
+ * overstate the length), one decode for the thumbnail.
  */
 import { writeFile } from 'node:fs/promises';
 import { writeAtomically } from './atomic.ts';
 import { MediaError } from './errors.ts';
 import { fileArg } from './input.ts';
-import { firstMeaningfulLine, probeVideo, type VideoProbe } from './probe.ts';
+import { firstMeaningfulLine, isCompleteAvi, probeVideo, type VideoProbe } from './probe.ts';
 import { isAbortError, runTool, type RunResult } from './run.ts';
 import type { MediaTools } from './tools.ts';
 
@@ -30,12 +30,21 @@ const DIAGNOSE_TIMEOUT_MS = 30_000;
 /** A JPEG thumbnail or an 8×8 grey frame: far below this. */
 const MAX_FRAME_BYTES = 32 * 1024 * 1024;
 
-export function endCheckTime(durationS: number): number {
-  return Math.max(0, durationS - END_CHECK_MARGIN_S);
+/**
+ * When the last frame starts: a seek decodes the first frame at or after its time, so a seek past
+ * this finds nothing even in a sound file (a 1-frame clip, or 0.1 fps where frames are 10 s long).
+ * Half a frame of slack absorbs rounding in the container's timestamps.
+ */
+function lastFrameStart(durationS: number, fps: number): number {
+  return Math.max(0, durationS - 1.5 / fps);
 }
 
-export function thumbnailTime(durationS: number): number {
-  return Math.min(durationS * THUMBNAIL_AT_FRACTION, THUMBNAIL_AT_MOST_S);
+export function endCheckTime(durationS: number, fps: number): number {
+  return Math.max(0, Math.min(durationS - END_CHECK_MARGIN_S, lastFrameStart(durationS, fps)));
+}
+
+export function thumbnailTime(durationS: number, fps: number): number {
+  return Math.min(durationS * THUMBNAIL_AT_FRACTION, THUMBNAIL_AT_MOST_S, lastFrameStart(durationS, fps));
 }
 
 /** Decodes the first frame at or after `atS` of the main video stream into `output`. */
@@ -62,15 +71,21 @@ function decodeFailure(result: RunResult, filePath: string): MediaError {
   return new MediaError(`corrupt or unsupported: ${line ?? `ffmpeg exited with code ${result.code}`}`, { filePath });
 }
 
+interface ReadablePackets {
+  /** Where the last packet ends (pts + duration). */
+  endS: number;
+  count: number;
+}
+
 /**
  * How far the video stream's packets can actually be read: lists packet times until the demuxer
  * hits the end of the data. Only run for files that already failed, so reading them whole is fine.
  */
-async function readableUntilS(
+async function readablePackets(
   tools: MediaTools,
   filePath: string,
   signal: AbortSignal | undefined,
-): Promise<number | null> {
+): Promise<ReadablePackets | null> {
   const args = [
     '-v', 'error', '-select_streams', 'V:0',
     '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0',
@@ -78,7 +93,10 @@ async function readableUntilS(
   ];
   try {
     const result = await runTool(tools.ffprobe, args, { signal, timeoutMs: DIAGNOSE_TIMEOUT_MS });
-    return latestPacketEnd(result.stdout.toString('utf8'));
+    const csv = result.stdout.toString('utf8');
+    const endS = latestPacketEnd(csv);
+    // Packets without a time (N/A) count too: packed B-frames in AVI have none.
+    return endS === null ? null : { endS, count: csv.split(/\r?\n/).filter((line) => line.trim() !== '').length };
   } catch (error) {
     if (isAbortError(error)) throw error;
     return null;
@@ -106,20 +124,34 @@ function truncationReason(readableS: number | null, checkedAtS: number): string 
   return `truncated or corrupt: frames near the end (${checkedAtS.toFixed(1)} s) cannot be decoded`;
 }
 
-async function assertDecodesNearEnd(
+/** An 8×8 grey frame is enough to prove decoding worked and keeps the pipe tiny. */
+const PROOF_FRAME_OUTPUT = ['-vf', 'scale=8:8', '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1'];
+
+/**
+ * Proves the video decodes near its end and returns its facts, with the length corrected where the
+ * container overstates it: a complete AVI whose header counts far more frames than it holds (its
+ * frames have no timestamps of their own, so the readable packets are the truth).
+ */
+async function decodedUntilEnd(
   tools: MediaTools,
   filePath: string,
   probe: VideoProbe,
   signal: AbortSignal | undefined,
-): Promise<void> {
-  const atS = endCheckTime(probe.durationS);
-  // An 8×8 grey frame is enough to prove decoding worked and keeps the pipe tiny.
-  const output = ['-vf', 'scale=8:8', '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1'];
-  const result = await decodeOneFrame(tools, filePath, atS, output, signal);
-  if (result.stdout.length > 0) return;
+): Promise<VideoProbe> {
+  const atS = endCheckTime(probe.durationS, probe.fps);
+  const result = await decodeOneFrame(tools, filePath, atS, PROOF_FRAME_OUTPUT, signal);
+  if (result.stdout.length > 0) return probe;
   if (result.code !== 0) throw decodeFailure(result, filePath);
-  const readableS = await readableUntilS(tools, filePath, signal);
-  throw new MediaError(truncationReason(readableS, atS), { filePath });
+  const readable = await readablePackets(tools, filePath, signal);
+  if (readable && readable.endS < atS && probe.container === 'avi' && (await isCompleteAvi(filePath))) {
+    // One frame per packet at the header's rate: AVI frames have no times of their own.
+    const durationS = Math.max(readable.endS, readable.count / probe.fps);
+    const corrected = { ...probe, durationS, frameCount: readable.count, frameCountExact: true };
+    const atEnd = endCheckTime(corrected.durationS, corrected.fps);
+    const again = await decodeOneFrame(tools, filePath, atEnd, PROOF_FRAME_OUTPUT, signal);
+    if (again.stdout.length > 0) return corrected;
+  }
+  throw new MediaError(truncationReason(readable?.endS ?? null, atS), { filePath });
 }
 
 const isJpeg = (bytes: Buffer): boolean => bytes.length > 2 && bytes[0] === 0xff && bytes[1] === 0xd8;
@@ -137,7 +169,7 @@ async function renderThumbnail(
     '-vf', `scale=${width}:-2`, '-pix_fmt', 'yuvj420p', '-q:v', '4',
     '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1',
   ];
-  const result = await decodeOneFrame(tools, filePath, thumbnailTime(probe.durationS), output, signal);
+  const result = await decodeOneFrame(tools, filePath, thumbnailTime(probe.durationS, probe.fps), output, signal);
   if (isJpeg(result.stdout)) return result.stdout;
   if (result.code !== 0) throw decodeFailure(result, filePath);
   throw new MediaError('corrupt or unsupported: no frame could be decoded for the thumbnail', { filePath });
@@ -154,8 +186,7 @@ export async function inspectVideo(
   options: InspectOptions,
 ): Promise<VideoProbe> {
   const { signal, thumbnailPath, thumbnailWidth = DEFAULT_THUMBNAIL_WIDTH } = options;
-  const probe = await probeVideo(tools, filePath, { signal });
-  await assertDecodesNearEnd(tools, filePath, probe, signal);
+  const probe = await decodedUntilEnd(tools, filePath, await probeVideo(tools, filePath, { signal }), signal);
   const jpeg = await renderThumbnail(tools, filePath, probe, thumbnailWidth, signal);
   await writeAtomically(thumbnailPath, (tempPath) => writeFile(tempPath, jpeg));
   return probe;

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MediaKind } from '../../shared/routes.ts';
 import { EventHub } from '../api/events.ts';
 import { LibraryService } from '../library/service.ts';
 import { isBrowserPlayable } from './playable.ts';
@@ -12,6 +13,13 @@ import { getMediaTools, type MediaTools } from './tools.ts';
 let work: string;
 let tools: MediaTools;
 let library: LibraryService;
+/** The path a media request would serve, its handle closed; null when refused. */
+async function servedPath(kind: MediaKind, id: number): Promise<string | null> {
+  const answer = await library.mediaFile(kind, id);
+  if (!answer.ok) return null;
+  await answer.file.handle.close();
+  return answer.file.path;
+}
 const idOf = (fileName: string) => library.videos({ offset: 0, limit: 10 }).items.find((video) => video.fileName === fileName)?.id as number;
 
 beforeAll(async () => {
@@ -41,23 +49,23 @@ describe('playable media', () => {
   });
 
   it('serves an H.264 MP4 as it is', async () => {
-    expect(await library.mediaFile('playable', idOf('a-h264.mp4'))).toBe(join(work, 'videos', 'a-h264.mp4'));
+    expect(await servedPath('playable', idOf('a-h264.mp4'))).toBe(join(work, 'videos', 'a-h264.mp4'));
   });
 
   it('makes one H.264 copy of an MPEG-4 part 2 AVI, shared by concurrent requests and kept', async () => {
     const id = idOf('b-xvid.avi');
-    const [first, second] = await Promise.all([library.mediaFile('playable', id), library.mediaFile('playable', id)]);
+    const [first, second] = await Promise.all([servedPath('playable', id), servedPath('playable', id)]);
     expect(first).toBe(second);
     expect(first).toMatch(new RegExp(`playable[\\\\/]${id}-[0-9a-f]{16}\\.mp4$`));
     const copy = await probeVideo(tools, first as string);
     expect(copy).toMatchObject({ codec: 'h264', container: 'mp4', width: 64, height: 48, frameCount: 10 });
     const made = statSync(first as string).mtimeMs;
-    expect(await library.mediaFile('playable', id)).toBe(first);
+    expect(await servedPath('playable', id)).toBe(first);
     expect(statSync(first as string).mtimeMs).toBe(made);
-    expect(await library.mediaFile('video', id)).toBe(join(work, 'videos', 'b-xvid.avi'));
+    expect(await servedPath('video', id)).toBe(join(work, 'videos', 'b-xvid.avi'));
   });
 
   it('serves nothing for unknown videos', async () => {
-    expect(await library.mediaFile('playable', 99)).toBeNull();
+    expect(await servedPath('playable', 99)).toBeNull();
   });
 });

@@ -148,6 +148,18 @@ describe('videoProbeFromFfprobe', () => {
     expect(reason({ streams: [{ ...video, codec_name: 'mjpeg' }], format: { format_name: 'jpeg_pipe' } })).toBe('not a video: a single image (jpeg)');
   });
 
+  it('trusts an AVI stream rate unless the main header and the audio both contradict it', () => {
+    const stretched = { ...video, codec_name: 'mpeg4', avg_frame_rate: '25/108', duration: '864', nb_frames: '200' };
+    const avi = { format_name: 'avi', duration: '864' };
+    const aviProbe = (streams: FfprobeOutput['streams'], mainFps: number | null) =>
+      videoProbeFromFfprobe({ streams, format: avi }, '/videos/clip.avi', mainFps);
+    expect(aviProbe([stretched], 25).durationS).toBe(864); // no second witness
+    expect(aviProbe([stretched, { ...audio, duration: '860' }], 25).durationS).toBe(864); // the audio sides with the stream
+    expect(aviProbe([stretched, audio], null).durationS).toBe(864); // no main header rate
+    expect(aviProbe([{ ...stretched, avg_frame_rate: '25/1', duration: '8.0' }, audio], 29.97).durationS).toBe(8); // close rates
+    expect(() => aviProbe([stretched, audio], 25)).toThrow(/AVI stream header gives 0\.231 fps \(864\.0 s\), while its main header \(25\.0 fps\) and the audio agree on 8\.0 s/);
+  });
+
   it('parses frame rates and refuses nonsense', () => {
     expect(parseFrameRate('30000/1001')).toBeCloseTo(29.97, 2);
     expect(parseFrameRate('25')).toBe(25);

@@ -81,6 +81,41 @@ async function readHeader(filePath: string): Promise<FileHeader> {
   }
 }
 
+const isRiffAvi = (bytes: Buffer): boolean =>
+  bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'AVI ';
+
+/**
+ * The frame rate in an AVI's main header (avih), a second opinion on the video stream header's rate
+ * that ffmpeg uses; null for other files or a header that states none.
+ */
+export function aviMainHeaderFps(bytes: Buffer): number | null {
+  if (!isRiffAvi(bytes)) return null;
+  const at = bytes.indexOf('avih', 12, 'latin1');
+  if (at < 0 || at + 12 > bytes.length) return null;
+  const microsecondsPerFrame = bytes.readUInt32LE(at + 8);
+  return microsecondsPerFrame > 0 ? 1e6 / microsecondsPerFrame : null;
+}
+
+/**
+ * Whether an AVI file holds all the bytes its RIFF header announces: a cut-off copy does not, while a
+ * file whose header only miscounts its frames does. (OpenDML files continue past the first RIFF.)
+ * Null for files that are not AVI or cannot be read.
+ */
+export async function isCompleteAvi(filePath: string): Promise<boolean | null> {
+  let handle;
+  try {
+    handle = await open(filePath, 'r');
+    const bytes = Buffer.alloc(12);
+    const { bytesRead } = await handle.read(bytes, 0, 12, 0);
+    if (!isRiffAvi(bytes.subarray(0, bytesRead))) return null;
+    return (await handle.stat()).size >= bytes.readUInt32LE(4) + 8;
+  } catch {
+    return null;
+  } finally {
+    await handle?.close();
+  }
+}
+
 /** Video containers always hold control bytes early on; text does not. */
 export function looksLikeText(bytes: Buffer): boolean {
   if (bytes.length === 0) return false;
@@ -97,11 +132,37 @@ function looksLikeIsoMedia(bytes: Buffer): boolean {
 }
 
 /**
+ * Common files that are surely not videos, by their first bytes. ffprobe guesses from weak patterns
+ * when nothing matches well (an old build read a program as MPEG audio), and a PDF's first bytes are
+ * mostly text: both gave the wrong reason.
+ */
+const NON_VIDEO_SIGNATURES: readonly { bytes: readonly number[]; what: string }[] = [
+  { bytes: [0x7f, 0x45, 0x4c, 0x46], what: 'a program (ELF executable or library)' },
+  { bytes: [0x4d, 0x5a], what: 'a Windows program (EXE or DLL)' },
+  { bytes: [0xcf, 0xfa, 0xed, 0xfe], what: 'a macOS program (Mach-O)' },
+  { bytes: [0xca, 0xfe, 0xba, 0xbe], what: 'a macOS program (Mach-O) or Java class' },
+  { bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], what: 'a PDF document' },
+  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a ZIP archive (or an Office document)' },
+  { bytes: [0x1f, 0x8b], what: 'a gzip archive' },
+  { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: 'a 7-Zip archive' },
+  { bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], what: 'a RAR archive' },
+];
+
+/** What a file surely is when its first bytes name a common non-video format, else null. */
+export function knownNonVideo(bytes: Buffer): string | null {
+  const matches = (signature: readonly number[]): boolean =>
+    bytes.length >= signature.length && signature.every((byte, index) => bytes[index] === byte);
+  return NON_VIDEO_SIGNATURES.find((signature) => matches(signature.bytes))?.what ?? null;
+}
+
+/**
  * Rejected before ffprobe sees them: besides being clearer, this keeps playlists and concat
  * scripts (text) renamed as videos from making ffprobe open other files.
  */
 function assertPlausibleVideo(header: FileHeader, filePath: string): void {
   if (header.sizeBytes === 0) throw new MediaError('empty file (0 bytes)', { filePath });
+  const nonVideo = knownNonVideo(header.bytes);
+  if (nonVideo) throw new MediaError(`not a video: it is ${nonVideo}`, { filePath });
   if (looksLikeText(header.bytes)) throw new MediaError('not a video: it is a text file', { filePath });
 }
 
@@ -154,7 +215,7 @@ export async function probeVideo(
   if (result.code !== 0) {
     throw new MediaError(probeFailureReason(result.stderr, result.code, header, inputArg), { filePath });
   }
-  return videoProbeFromFfprobe(parseProbeJson(result.stdout, filePath), filePath);
+  return videoProbeFromFfprobe(parseProbeJson(result.stdout, filePath), filePath, aviMainHeaderFps(header.bytes));
 }
 
 /** "30000/1001" → 29.97; null for "0/0" and nonsense rates. */
@@ -226,12 +287,46 @@ function assertAviComplete(promisedS: number, durationS: number, filePath: strin
   }
 }
 
+/**
+ * An AVI's frames carry no timestamps: their times come from the stream header's rate alone. When
+ * the main header's rate and the audio agree on a length far from the one that rate gives, the
+ * stream header is corrupt, and every decode would stretch or squeeze the video to match it.
+ */
+function assertAviRateConsistent(
+  fps: number,
+  frames: number,
+  mainHeaderFps: number | null,
+  streams: FfprobeStream[],
+  filePath: string | undefined,
+): void {
+  if (mainHeaderFps === null || Math.max(fps / mainHeaderFps, mainHeaderFps / fps) <= 2) return;
+  const lengthByMainHeader = frames / mainHeaderFps;
+  const near = (seconds: number): boolean =>
+    Math.abs(seconds - lengthByMainHeader) <= Math.max(0.5, 0.1 * lengthByMainHeader);
+  const audio = streams.filter((stream) => stream.codec_type === 'audio').map((stream) => positiveNumber(stream.duration));
+  const witness = audio.find((seconds): seconds is number => seconds !== null && near(seconds));
+  if (witness === undefined) return;
+  unusable(
+    `corrupt: the AVI stream header gives ${fps.toPrecision(3)} fps (${(frames / fps).toFixed(1)} s), while its main ` +
+      `header (${mainHeaderFps.toPrecision(3)} fps) and the audio agree on ${witness.toFixed(1)} s; ` +
+      're-mux it at the right frame rate to import it',
+    filePath,
+  );
+}
+
 function unusable(reason: string, filePath: string | undefined): never {
   throw new MediaError(reason, { filePath });
 }
 
-/** Pure interpretation of ffprobe's JSON; throws MediaError when it does not describe a usable video. */
-export function videoProbeFromFfprobe(output: FfprobeOutput, filePath?: string): VideoProbe {
+/**
+ * Pure interpretation of ffprobe's JSON (and, for AVI, the main header's frame rate); throws
+ * MediaError when it does not describe a usable video.
+ */
+export function videoProbeFromFfprobe(
+  output: FfprobeOutput,
+  filePath?: string,
+  aviMainFps: number | null = null,
+): VideoProbe {
   const streams = output.streams ?? [];
   const format = output.format ?? {};
   const formatName = format.format_name ?? '';
@@ -253,6 +348,7 @@ export function videoProbeFromFfprobe(output: FfprobeOutput, filePath?: string):
     (exactFrames ? exactFrames / durationS : unusable('corrupt or unsupported: unknown frame rate', filePath));
   const container = containerName(format);
   if (container === 'avi' && exactFrames) assertAviComplete(exactFrames / fps, durationS, filePath);
+  if (container === 'avi') assertAviRateConsistent(fps, exactFrames ?? durationS * fps, aviMainFps, streams, filePath);
   const quarterTurn = rotationDegrees(video) % 180 === 90;
   return {
     durationS,

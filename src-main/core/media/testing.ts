@@ -2,14 +2,14 @@
  * Test helpers shared by the media tests and the tests of code built on them (importer, training):
  * bad-file fixtures, the real clips in ../shared/media and the ffmpeg builds to run against.
  */
-import { copyFile, mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileArg } from './input.ts';
 import { runTool } from './run.ts';
 import { synthesizeVideo } from './synthesize.ts';
-import { resolveMediaTools, systemCandidate, type MediaTools } from './tools.ts';
+import { ffmpegCandidates, ffprobeCandidates, resolveMediaTools, type MediaTools, type ToolCandidate } from './tools.ts';
 
 export type CorruptKind =
   | 'truncated-faststart'
@@ -19,7 +19,9 @@ export type CorruptKind =
   | 'text'
   | 'audio-only'
   | 'image'
-  | 'garbage';
+  | 'garbage'
+  | 'program'
+  | 'pdf';
 
 export interface CorruptFixture {
   kind: CorruptKind;
@@ -105,6 +107,39 @@ async function writeTruncatedVideos(at: (name: string) => string, tools: MediaTo
   }
 }
 
+/** The 64-byte header of an x86-64 Linux executable; the rest of a program does not matter here. */
+function elfHeader(): Buffer {
+  const header = Buffer.alloc(64);
+  header.write('\x7fELF', 0, 'latin1');
+  header.set([2, 1, 1], 4); // 64-bit, little-endian, ELF version 1
+  header.writeUInt16LE(2, 16); // an executable
+  header.writeUInt16LE(0x3e, 18); // x86-64
+  header.writeUInt32LE(1, 20);
+  return header;
+}
+
+/**
+ * A program whose data holds MPEG audio frames (as a program with embedded sounds does): ffprobe,
+ * guessing from patterns, calls it mp3 audio.
+ */
+async function writeProgram(target: string, tools: MediaTools): Promise<void> {
+  const audio = `${target}.mp2`;
+  const sine = ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1'];
+  await runFfmpegOrThrow(tools, [...sine, '-c:a', 'mp2', '-f', 'mp2', fileArg(audio)]);
+  await writeFile(target, Buffer.concat([elfHeader(), await readFile(audio)]));
+  await rm(audio);
+}
+
+/** A minimal PDF: its first 512 bytes are all printable, like many real ones. */
+const MINIMAL_PDF = [
+  '%PDF-1.4',
+  '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
+  '2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj',
+  'trailer << /Root 1 0 R >>',
+  '%%EOF',
+  '',
+].join('\n');
+
 async function writeNonVideos(at: (name: string) => string, tools: MediaTools): Promise<void> {
   await writeFile(at('empty.mp4'), '');
   await writeFile(at('text.mp4'), 'These are my holiday notes, not a video.\n');
@@ -113,6 +148,8 @@ async function writeNonVideos(at: (name: string) => string, tools: MediaTools): 
   await runFfmpegOrThrow(tools, [...sine, '-c:a', 'aac', '-f', 'mp4', fileArg(at('audio-only.mp4'))]);
   const picture = ['-f', 'lavfi', '-i', 'testsrc2=s=64x48', '-frames:v', '1'];
   await runFfmpegOrThrow(tools, [...picture, '-c:v', 'png', '-f', 'image2pipe', fileArg(at('image.mp4'))]);
+  await writeProgram(at('program.avi'), tools);
+  await writeFile(at('document.mp4'), MINIMAL_PDF);
 }
 
 /** Writes one file per way a video can be broken into `dir`, and nothing else. */
@@ -136,6 +173,8 @@ export async function writeCorruptFixtures(dir: string, tools: MediaTools): Prom
     fixture('audio-only', 'audio-only.mp4', /^not a video: audio only, no video stream$/, 'probe'),
     fixture('image', 'image.mp4', /^not a video: a single image \(png\)$/, 'probe'),
     fixture('garbage', 'garbage.mp4', /^corrupt or unsupported: \S/, 'probe'),
+    fixture('program', 'program.avi', /^not a video: it is a program \(ELF executable or library\)$/, 'probe'),
+    fixture('pdf', 'document.mp4', /^not a video: it is a PDF document$/, 'probe'),
   ];
 }
 
@@ -147,20 +186,48 @@ export async function copySharedClip(fileName: string, dir: string): Promise<str
   return target;
 }
 
+/** What a damaged AVI header overstates: the frame count (avih and strh) or the frame duration (strh). */
+export type AviHeaderDamage = 'frame-count' | 'frame-rate';
+
 /**
- * The ffmpeg builds to test against: the default chain (here the 2018 static build from
- * @ffmpeg-installer) and, when it differs, the one on PATH (a current distro build).
+ * A copy of the UCF101 clip (164 frames, 25 fps, 6.56 s, with audio) whose header claims 108 times
+ * its length: 17,712 frames, or frames of 108/25 s. Either way ffprobe reports 708.5 s.
+ */
+export async function writeAviWithDamagedHeader(dir: string, damage: AviHeaderDamage): Promise<string> {
+  const source = await copySharedClip('ucf101_v_ApplyEyeMakeup_g01_c01.avi', dir);
+  const target = path.join(dir, `damaged-${damage}.avi`);
+  const bytes = await readFile(source);
+  await rm(source);
+  const avih = bytes.indexOf('avih', 12, 'latin1') + 8;
+  const strh = bytes.indexOf('strh', 12, 'latin1') + 8;
+  if (avih < 8 || bytes.toString('latin1', strh, strh + 4) !== 'vids') throw new Error('the UCF101 clip has no avih/video strh header');
+  const inflate = (offset: number): void => {
+    bytes.writeUInt32LE(bytes.readUInt32LE(offset) * 108, offset);
+  };
+  if (damage === 'frame-count') {
+    inflate(avih + 16); // dwTotalFrames
+    inflate(strh + 32); // dwLength
+  } else {
+    inflate(strh + 20); // dwScale: a frame lasts dwScale / dwRate seconds
+  }
+  await writeFile(target, bytes);
+  return target;
+}
+
+/**
+ * The ffmpeg builds to test against: the one the app picks (the newest found) and, when npm packages
+ * bring a different one (here @ffmpeg-installer's and ffprobe-static's 2018 builds), that one too:
+ * users without a system ffmpeg still run on it.
  */
 export async function resolveTestToolsets(): Promise<MediaTools[]> {
   const preferred = await resolveMediaTools();
-  const onPath = await resolveMediaTools({
-    candidates: {
-      ffmpeg: [systemCandidate('ffmpeg', process.env)],
-      ffprobe: [systemCandidate('ffprobe', process.env)],
-    },
+  const fromPackages = (candidates: ToolCandidate[]): ToolCandidate[] =>
+    candidates.filter((candidate) => candidate.source !== 'system' && candidate.path !== null && !candidate.explicit);
+  const packaged = await resolveMediaTools({
+    candidates: { ffmpeg: fromPackages(ffmpegCandidates(process.env)), ffprobe: fromPackages(ffprobeCandidates(process.env)) },
   }).catch(() => null);
-  if (!onPath || toolsetLabel(onPath) === toolsetLabel(preferred)) return [preferred];
-  return [preferred, onPath];
+  if (!packaged || toolsetLabel(packaged) === toolsetLabel(preferred)) return [preferred];
+  return [preferred, packaged];
 }
 
 /** A short label for test names, e.g. "ffmpeg 5.1.9 / ffprobe 5.1.9". */

@@ -1,8 +1,8 @@
 /**
- * Finds working ffmpeg and ffprobe binaries. Each is resolved on its own along a fallback chain
- * (explicit env var → npm package → system PATH) and every candidate is checked by running
- * `-version`, because a path that exists can still be the wrong architecture, a broken download
- * or the other tool.
+ * Finds working ffmpeg and ffprobe binaries. Each is resolved on its own from a chain of candidates
+ * (explicit env var → npm package → system PATH): every candidate is checked by running `-version`,
+ * because a path that exists can still be the wrong architecture, a broken download or the other
+ * tool, and the newest working build is used unless the env var names one that works.
  */
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,11 +20,28 @@ export interface MediaTools {
   ffprobeSource: string;
   ffmpegVersion: string;
   ffprobeVersion: string;
+  ffmpegBuild: BuildInfo;
+  ffprobeBuild: BuildInfo;
 }
 
-/** One place a binary may come from: a path to verify, or why this source has none. */
+/** What `-version` says about a build, for telling old from new. */
+export interface BuildInfo {
+  /** The version token as printed: "5.1.9-0+deb12u1", "n7.1", "N-47683-g0e8eb07980-static". */
+  version: string;
+  /** Release numbers when the token names a release ("4.1" → [4, 1]); null for git snapshots. */
+  release: number[] | null;
+  /** libavformat's version, the library that parses the (untrusted) files: it rises with every build. */
+  libavformat: number[] | null;
+  /** The source's year: the git snapshot's date, else the copyright line's last year. */
+  year: number | null;
+}
+
+/**
+ * One place a binary may come from: a path to verify, or why this source has none. `explicit`
+ * marks the user's own choice (FFMPEG_PATH, FFPROBE_PATH): it wins over a newer build elsewhere.
+ */
 export type ToolCandidate =
-  | { source: string; path: string }
+  | { source: string; path: string; explicit?: boolean }
   | { source: string; path: null; unavailable: string };
 
 export interface ResolveOptions {
@@ -38,7 +55,9 @@ const requireOptional = createRequire(import.meta.url);
 
 function envCandidate(variable: string, env: NodeJS.ProcessEnv): ToolCandidate {
   const value = env[variable]?.trim();
-  return value ? { source: variable, path: value } : { source: variable, path: null, unavailable: 'not set' };
+  return value
+    ? { source: variable, path: value, explicit: true }
+    : { source: variable, path: null, unavailable: 'not set' };
 }
 
 /** Inside a packaged Electron app, binaries live in app.asar.unpacked: the asar archive cannot be executed. */
@@ -97,7 +116,7 @@ function besideFfmpegPathCandidate(env: NodeJS.ProcessEnv): ToolCandidate[] {
   const ffmpegPath = env.FFMPEG_PATH?.trim();
   if (!ffmpegPath || env.FFPROBE_PATH?.trim()) return [];
   const fileName = process.platform === 'win32' ? 'ffprobe.exe' : 'ffprobe';
-  return [{ source: 'next to FFMPEG_PATH', path: path.join(path.dirname(ffmpegPath), fileName) }];
+  return [{ source: 'next to FFMPEG_PATH', path: path.join(path.dirname(ffmpegPath), fileName), explicit: true }];
 }
 
 export function ffmpegCandidates(env: NodeJS.ProcessEnv): ToolCandidate[] {
@@ -119,7 +138,7 @@ export function ffprobeCandidates(env: NodeJS.ProcessEnv): ToolCandidate[] {
   ];
 }
 
-type Verification = { ok: true; version: string } | { ok: false; why: string };
+type Verification = { ok: true; build: BuildInfo } | { ok: false; why: string };
 
 function describeSpawnError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
@@ -128,12 +147,71 @@ function describeSpawnError(error: unknown): string {
   return (error as Error).message;
 }
 
-/** Parses "ffmpeg version 5.1.9-0+deb12u1 Copyright …" into its version token. */
+const numbers = (...parts: (string | undefined)[]): number[] =>
+  parts.filter((part): part is string => part !== undefined).map(Number);
+
+/**
+ * Reads a build's age from its `-version` output. Tokens vary by packager: "4.1", "n5.1.6",
+ * "5.1.6-0+deb12u1", "4.0.2-static", "N-47683-g0e8eb07980-static", "git-2018-12-10-0e8eb07".
+ */
+export function parseBuildInfo(version: string, output: string): BuildInfo {
+  const release = /^n?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
+  const gitDate = /(?:^|\D)((?:19|20)\d{2})-\d{2}-\d{2}/.exec(version);
+  const libavformat = /^libavformat\s+(\d+)\.\s*(\d+)\.\s*(\d+)/m.exec(output);
+  const copyright = /Copyright \(c\) (?:\d{4}-)?(\d{4})/.exec(output);
+  return {
+    version,
+    release: release ? numbers(release[1], release[2], release[3]) : null,
+    libavformat: libavformat ? numbers(libavformat[1], libavformat[2], libavformat[3]) : null,
+    year: Number(gitDate?.[1] ?? copyright?.[1]) || null,
+  };
+}
+
+/** Parses "ffmpeg version 5.1.9-0+deb12u1 Copyright …" into the build it describes. */
 export function parseVersionLine(tool: ToolName, output: string): Verification {
   const match = /^(ffmpeg|ffprobe) version (\S+)/m.exec(output);
   if (!match) return { ok: false, why: `printed no "${tool} version" line` };
   if (match[1] !== tool) return { ok: false, why: `is ${match[1]}, not ${tool}` };
-  return { ok: true, version: match[2] ?? '' };
+  return { ok: true, build: parseBuildInfo(match[2] ?? '', output) };
+}
+
+/** Lexicographic order of version numbers; a missing part counts as 0. */
+function compareNumbers(a: number[], b: number[]): number {
+  for (let index = 0; index < Math.max(a.length, b.length); index += 1) {
+    const difference = (a[index] ?? 0) - (b[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/**
+ * Positive when `a` is the newer build. libavformat's version first (it orders releases and git
+ * snapshots alike), then the release (point releases keep the library versions), then the year.
+ * Zero when nothing comparable is known.
+ */
+export function compareBuilds(a: BuildInfo, b: BuildInfo): number {
+  const keys: [number[] | null, number[] | null][] = [
+    [a.libavformat, b.libavformat],
+    [a.release, b.release],
+    [a.year === null ? null : [a.year], b.year === null ? null : [b.year]],
+  ];
+  for (const [left, right] of keys) {
+    if (left && right) {
+      const order = compareNumbers(left, right);
+      if (order !== 0) return order;
+    }
+  }
+  return 0;
+}
+
+/** FFmpeg 5.0 (January 2022) ships libavformat 59; older lines no longer get security fixes. */
+const OLDEST_CURRENT = { libavformat: 59, release: 5, year: 2022 };
+
+/** Whether a build predates every FFmpeg line still maintained; unknown counts as current. */
+export function isOutdated(build: BuildInfo): boolean {
+  if (build.libavformat) return (build.libavformat[0] ?? 0) < OLDEST_CURRENT.libavformat;
+  if (build.release) return (build.release[0] ?? 0) < OLDEST_CURRENT.release;
+  return build.year !== null && build.year < OLDEST_CURRENT.year;
 }
 
 async function verifyCandidate(tool: ToolName, binaryPath: string): Promise<Verification> {
@@ -154,22 +232,37 @@ async function verifyCandidate(tool: ToolName, binaryPath: string): Promise<Veri
 interface Found {
   path: string;
   source: string;
-  version: string;
+  build: BuildInfo;
 }
 
-/** Walks a chain in order; returns the first working binary, or a line per candidate saying why not. */
-async function firstWorking(tool: ToolName, candidates: ToolCandidate[]): Promise<Found | string[]> {
+/**
+ * Verifies every candidate of a chain and picks the newest working build: these binaries parse
+ * untrusted files, and npm packages may carry builds years old. An explicit choice that works is
+ * taken as is; between builds of the same age the earlier in the chain wins. Returns a line per
+ * candidate saying why not when none works.
+ */
+async function newestWorking(tool: ToolName, candidates: ToolCandidate[]): Promise<Found | string[]> {
+  // All at once: each `-version` is a process start, and the old static builds start slowly.
+  const verdicts = await Promise.all(
+    candidates.map((candidate) => (candidate.path === null ? null : verifyCandidate(tool, candidate.path))),
+  );
   const failures: string[] = [];
-  for (const candidate of candidates) {
-    if (candidate.path === null) {
-      failures.push(`${candidate.source}: ${candidate.unavailable}`);
+  let newest: Found | null = null;
+  for (const [index, candidate] of candidates.entries()) {
+    const verdict = verdicts[index];
+    if (candidate.path === null || !verdict) {
+      if (candidate.path === null) failures.push(`${candidate.source}: ${candidate.unavailable}`);
       continue;
     }
-    const verdict = await verifyCandidate(tool, candidate.path);
-    if (verdict.ok) return { path: candidate.path, source: candidate.source, version: verdict.version };
-    failures.push(`${candidate.source} (${candidate.path}): ${verdict.why}`);
+    if (!verdict.ok) {
+      failures.push(`${candidate.source} (${candidate.path}): ${verdict.why}`);
+      continue;
+    }
+    const found = { path: candidate.path, source: candidate.source, build: verdict.build };
+    if (candidate.explicit) return found;
+    if (!newest || compareBuilds(found.build, newest.build) > 0) newest = found;
   }
-  return failures;
+  return newest ?? failures;
 }
 
 const HOW_TO_FIX =
@@ -187,8 +280,8 @@ function missingToolsMessage(failuresByTool: [ToolName, string[]][]): string {
 export async function resolveMediaTools(options: ResolveOptions = {}): Promise<MediaTools> {
   const env = options.env ?? process.env;
   const [ffmpeg, ffprobe] = await Promise.all([
-    firstWorking('ffmpeg', options.candidates?.ffmpeg ?? ffmpegCandidates(env)),
-    firstWorking('ffprobe', options.candidates?.ffprobe ?? ffprobeCandidates(env)),
+    newestWorking('ffmpeg', options.candidates?.ffmpeg ?? ffmpegCandidates(env)),
+    newestWorking('ffprobe', options.candidates?.ffprobe ?? ffprobeCandidates(env)),
   ]);
   if (Array.isArray(ffmpeg) || Array.isArray(ffprobe)) {
     const failuresByTool: [ToolName, string[]][] = [];
@@ -203,8 +296,10 @@ export async function resolveMediaTools(options: ResolveOptions = {}): Promise<M
     ffprobe: ffprobe.path,
     ffmpegSource: ffmpeg.source,
     ffprobeSource: ffprobe.source,
-    ffmpegVersion: ffmpeg.version,
-    ffprobeVersion: ffprobe.version,
+    ffmpegVersion: ffmpeg.build.version,
+    ffprobeVersion: ffprobe.build.version,
+    ffmpegBuild: ffmpeg.build,
+    ffprobeBuild: ffprobe.build,
   };
 }
 
@@ -230,16 +325,43 @@ export function describeSources(tools: MediaTools): string {
   return `ffmpeg: ${tools.ffmpegSource}, ffprobe: ${tools.ffprobeSource}`;
 }
 
+function describeBuild(tool: ToolName, source: string, build: BuildInfo): string {
+  return `${tool} ${build.version} (${source}${build.year ? `, from ${build.year}` : ''})`;
+}
+
+/** Which chosen builds predate every maintained FFmpeg line, and how to get a newer one; null when none. */
+export function outdatedWarning(tools: MediaTools): string | null {
+  const old = [
+    ...(isOutdated(tools.ffmpegBuild) ? [describeBuild('ffmpeg', tools.ffmpegSource, tools.ffmpegBuild)] : []),
+    ...(isOutdated(tools.ffprobeBuild) ? [describeBuild('ffprobe', tools.ffprobeSource, tools.ffprobeBuild)] : []),
+  ];
+  if (old.length === 0) return null;
+  return (
+    `Only an old build was found: ${old.join(' and ')}. It reads every imported file and lacks years of ` +
+    'security fixes. Install FFmpeg 5.0 or newer (https://ffmpeg.org/download.html; e.g. `sudo apt install ffmpeg`, ' +
+    '`brew install ffmpeg`, `winget install ffmpeg`) and restart, or set FFMPEG_PATH and FFPROBE_PATH to a newer build.'
+  );
+}
+
 /** What app.info shows; never throws for missing tools, the message says what to do instead. */
 export async function mediaToolsStatus(
   load: () => Promise<MediaTools> = getMediaTools,
 ): Promise<MediaToolsStatus> {
   try {
     const tools = await load();
-    const source = describeSources(tools);
-    return { ok: true, ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe, source, message: null };
+    return {
+      ok: true,
+      ffmpeg: tools.ffmpeg,
+      ffprobe: tools.ffprobe,
+      source: describeSources(tools),
+      ffmpegVersion: tools.ffmpegVersion,
+      ffprobeVersion: tools.ffprobeVersion,
+      message: null,
+      warning: outdatedWarning(tools),
+    };
   } catch (error) {
     if (!(error instanceof ApiError) || error.code !== 'MEDIA_TOOLS_MISSING') throw error;
-    return { ok: false, ffmpeg: null, ffprobe: null, source: null, message: error.message };
+    const none = { ffmpeg: null, ffprobe: null, source: null, ffmpegVersion: null, ffprobeVersion: null };
+    return { ok: false, ...none, message: error.message, warning: null };
   }
 }

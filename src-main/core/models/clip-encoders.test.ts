@@ -23,14 +23,15 @@ describe('clip encoders', () => {
     disposeParams(params);
   });
 
-  it.each(BACKBONES)('%s scales with width and pools a 16-frame 112 px clip to one frame of 4×4 (VCOP input)', (backbone) => {
+  it.each(BACKBONES)('%s scales with width and ends a 16-frame 112 px clip in a 2×7×7 conv map (VCOP input)', (backbone) => {
     const params: Param[] = [];
     const encoder = buildClipEncoder(createScope(1, params), { backbone, frames: 16, inputSize: 112, width: 1 / 16 });
     expect(encoder.featureSize).toBe(32);
     tf.tidy(() => {
       const clip = tf.zeros([1, 16, 112, 112, 3]);
       const map = encoder.convFeatures(clip, EVALUATION).shape;
-      expect(map).toEqual(backbone === 'c3d' ? [1, 1, 4, 4, 32] : [1, 2, 7, 7, 32]);
+      // C3D's conv5b, before pool5: the map VCOP's retrieval pools to 2×3×3.
+      expect(map).toEqual([1, 2, 7, 7, 32]);
       expect(encoder.apply(clip, EVALUATION).shape).toEqual([1, 32]);
     });
     disposeParams(params);

@@ -39,7 +39,8 @@ const C3D_STAGES: { filters: number[]; pool: Triple }[] = [
   { filters: [512, 512], pool: [2, 2, 2] },
 ];
 
-function c3dTrunk(scope: Scope, width: number): { trunk: Layer; channels: number } {
+/** The trunk ends at conv5b (the last conv map, which VCOP's retrieval pools); pool5 comes after it. */
+function c3dTrunk(scope: Scope, width: number): { trunk: Layer; channels: number; after: Layer } {
   let channels = 3;
   const layers: Layer[] = [];
   C3D_STAGES.forEach((stage, stageIndex) => {
@@ -51,7 +52,8 @@ function c3dTrunk(scope: Scope, width: number): { trunk: Layer; channels: number
     });
     layers.push(maxPool3d(stage.pool, stage.pool));
   });
-  return { trunk: sequence(...layers), channels };
+  const pool5 = layers.pop() as Layer;
+  return { trunk: sequence(...layers), channels, after: pool5 };
 }
 
 /**
@@ -112,7 +114,8 @@ function resnetTrunk(scope: Scope, width: number, makeConv: ConvFactory): { trun
   return { trunk: sequence(stem, ...blocks), channels };
 }
 
-function clipTrunk(scope: Scope, backbone: ClipBackbone, width: number): { trunk: Layer; channels: number } {
+/** `trunk` ends at the last conv map; `after` is what lies between it and the global pool (C3D's pool5). */
+function clipTrunk(scope: Scope, backbone: ClipBackbone, width: number): { trunk: Layer; channels: number; after?: Layer } {
   switch (backbone) {
     case 'c3d':
       return c3dTrunk(scope, width);
@@ -124,12 +127,13 @@ function clipTrunk(scope: Scope, backbone: ClipBackbone, width: number): { trunk
 }
 
 export function buildClipEncoder(scope: Scope, options: ClipEncoderOptions): Encoder {
-  const { trunk, channels } = clipTrunk(scope, options.backbone, options.width);
+  const { trunk, channels, after } = clipTrunk(scope, options.backbone, options.width);
   const convFeatures = sequence(centrePixels, trunk);
+  const beforePool = after ? sequence(convFeatures, after) : convFeatures;
   return {
     inputShape: [options.frames, options.inputSize, options.inputSize, 3],
     featureSize: channels,
-    apply: (x, mode) => globalAveragePool(convFeatures(x, mode), mode) as tf.Tensor2D,
+    apply: (x, mode) => globalAveragePool(beforePool(x, mode), mode) as tf.Tensor2D,
     convFeatures,
   };
 }

@@ -13,7 +13,8 @@ import { createMomentumSgd } from './sgd.ts';
 import { buildTaskModel } from './task-models.ts';
 import { syntheticBatch } from './test-support.ts';
 import { evaluateStep, trainStep } from './train-step.ts';
-import { batchTensors, classCount } from './tuple-input.ts';
+import { classCount } from '../../shared/task-labels.ts';
+import { batchTensors } from './tuple-input.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');

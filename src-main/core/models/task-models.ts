@@ -13,7 +13,8 @@ import { scaledWidth, type Encoder } from './encoder.ts';
 import { buildFrameEncoder, frameEncoderPlan } from './frame-encoder.ts';
 import { dynamicImage, elementPairs, pairFeatures, sumOfDifferences } from './fusion.ts';
 import { createScope, disposeParams, type Param, type Scope } from './params.ts';
-import { classCount, tupleShape, type TupleShape } from './tuple-input.ts';
+import { classCount } from '../../shared/task-labels.ts';
+import { tupleShape, type TupleShape } from './tuple-input.ts';
 
 export interface ModelOptions {
   backbone: Backbone;
@@ -32,6 +33,8 @@ export interface TaskModel {
   encoder: Encoder;
   /** [tuples, ...tupleShape] RGB in [0, 1] → logits [tuples, classCount]. */
   apply(inputs: tf.Tensor, mode: Mode): tf.Tensor2D;
+  /** [tuples, ...tupleShape] → the encoder's features of every element, [tuples·elements, featureSize]. */
+  elementFeatures(inputs: tf.Tensor, mode: Mode): tf.Tensor2D;
   /** Every weight, the encoder's ("encoder/…") first, in a fixed order. */
   params: Param[];
   dispose(): void;
@@ -182,6 +185,7 @@ export function buildTaskModel(config: TaskConfig, options: ModelOptions): TaskM
       const features = net.encoder.apply(encoderInput(inputs, shape, net), mode);
       return net.head(tf.reshape(features, [tuples, shape[0], -1]), mode) as tf.Tensor2D;
     },
+    elementFeatures: (inputs, mode) => net.encoder.apply(encoderInput(inputs, shape, net), mode),
     params,
     dispose: () => disposeParams(params),
   };

@@ -8,7 +8,7 @@ import type { Batch } from '../frames/pipeline.ts';
 import { createRng } from '../tasks/rng.ts';
 import { syntheticBatch } from './test-support.ts';
 import { createTrainableModel } from './trainable.ts';
-import { classCount } from './tuple-input.ts';
+import { classCount } from '../../shared/task-labels.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -42,6 +42,20 @@ describe('trainable model', () => {
     model.dispose();
     resumed.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('gives the encoder features of every element of every tuple, leaking no tensor', async () => {
+    const config: TrainConfig = { ...trainPreset('clip-order', 'r3d', 'tiny'), batchSize: 2, backend: 'wasm' };
+    const model = await createTrainableModel(config);
+    const before = tf.memory().numTensors;
+    const batch = pipelineBatch(config, 0);
+    const features = await model.features(batch);
+    // 2 tuples × 3 clips, one row each; evaluation mode, so the same batch gives the same rows.
+    expect(features.values.length).toBe(2 * 3 * features.size);
+    expect(features.size).toBeGreaterThan(0);
+    expect((await model.features(batch)).values).toEqual(features.values);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
   });
 
   it('refuses a batch of another task', async () => {

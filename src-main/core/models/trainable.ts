@@ -5,21 +5,25 @@
  * exactly; dropout masks are seeded from (run seed, step), so they replay too.
  */
 import type { TrainConfig } from '../../shared/training.ts';
-import { initBackend } from '../compute/backend.ts';
+import { checkBackend, initBackend } from '../compute/backend.ts';
 import * as tf from '../compute/tf.ts';
+import { EVALUATION } from './blocks.ts';
 import type { Batch } from '../frames/pipeline.ts';
 import { createRng } from '../tasks/rng.ts';
 import type { TrainableModel } from '../training/engine.ts';
 import { folderHandler, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { buildTaskModel, type TaskModel } from './task-models.ts';
 import { createMomentumSgd } from './sgd.ts';
-import { evaluateStep, trainStep, type StepResult } from './train-step.ts';
+import { evaluateStep, trainStep } from './train-step.ts';
 import { batchTensors, type BatchTensors } from './tuple-input.ts';
 
-async function withBatch(model: TaskModel, batch: Batch, run: (tensors: BatchTensors) => Promise<StepResult>): Promise<StepResult> {
+/** Runs one step on `batch`; a deferred backend error (WebGPU) fails the step, never a later one. */
+async function withBatch<R>(model: TaskModel, batch: Batch, run: (tensors: BatchTensors) => Promise<R>): Promise<R> {
   const tensors = batchTensors(batch, model.tupleShape);
   try {
-    return await run(tensors);
+    const result = await run(tensors);
+    await checkBackend();
+    return result;
   } finally {
     tf.dispose([tensors.inputs, tensors.labels]);
   }
@@ -41,6 +45,15 @@ export async function createTrainableModel(config: TrainConfig): Promise<Trainab
         trainStep(model, optimizer, tensors, { weightDecay: config.weightDecay, seed: dropoutSeed(config.seed, optimizer.iterations) }),
       ),
     evaluate: (batch) => withBatch(model, batch, (tensors) => evaluateStep(model, tensors)),
+    features: (batch) =>
+      withBatch(model, batch, async (tensors) => {
+        const features = tf.tidy(() => model.elementFeatures(tensors.inputs, EVALUATION));
+        try {
+          return { values: (await features.data()) as Float32Array, size: features.shape[1] };
+        } finally {
+          features.dispose();
+        }
+      }),
     save: async (folder) => {
       await saveCheckpoint(folderHandler(folder), parts);
     },

@@ -7,7 +7,6 @@
 import type { TaskConfig } from '../../shared/tasks.ts';
 import * as tf from '../compute/tf.ts';
 import type { Batch } from '../frames/pipeline.ts';
-import { factorial, orderClassCount } from '../tasks/permutations.ts';
 
 /** One tuple: [elements, frames, height, width, channels]. */
 export type TupleShape = readonly [number, number, number, number, 3];
@@ -22,20 +21,6 @@ export function tupleShape(config: TaskConfig): TupleShape {
       return [config.subsequences, config.framesPerSubsequence, config.cropSize, config.cropSize, 3];
     case 'clip-order':
       return [config.clips, config.clipLength, config.cropSize, config.cropSize, 3];
-  }
-}
-
-/** S&L: right or wrong order; OPN: orders up to reversal; O3N: which is odd; VCOP: every order. */
-export function classCount(config: TaskConfig): number {
-  switch (config.task) {
-    case 'order-verification':
-      return 2;
-    case 'sequence-sorting':
-      return orderClassCount(config.tupleFrames);
-    case 'odd-one-out':
-      return config.subsequences;
-    case 'clip-order':
-      return factorial(config.clips);
   }
 }
 

@@ -1,11 +1,18 @@
 /**
- * Retrieval features from a frozen encoder (PAPERS.md): the last conv feature map, max-pooled over
- * space and flattened (VCOP's reference), per clip. A frame encoder sees each frame of the clip and
- * its frame features are averaged over the clip; a clip encoder sees the clip whole.
+ * Retrieval features from a frozen encoder, per clip, from its last conv feature map (PAPERS.md):
+ * - 'global-max' (the compact protocol): max over space, flattened over time; a frame encoder's frame
+ *   features are averaged over the clip.
+ * - 'reference-grid' (vcop-reference): VCOP's local grid. A clip encoder's map goes through
+ *   MaxPool3d(kernel (1,2,2), stride (1,2,2)); a frame encoder's trunk already ends in conv5's 3/2 max
+ *   pool, as retrieve_frames.py pools it. Flattened channels first (PyTorch's C·T·H·W order), so an
+ *   export lines up with the reference's vectors.
  */
 import * as tf from '../compute/tf.ts';
 import { EVALUATION } from '../models/blocks.ts';
 import type { Encoder } from '../models/encoder.ts';
+import type { ExtractionPlan } from './feature-protocol.ts';
+
+export type Pooling = ExtractionPlan['pooling'];
 
 const isClipEncoder = (encoder: Encoder) => encoder.inputShape.length === 4;
 
@@ -14,17 +21,25 @@ export function inputSide(encoder: Encoder): number {
   return encoder.inputShape.at(-2) as number;
 }
 
+/** [n, …, c] → [n, c·…]: channels first, then the rest in order, as PyTorch's view(n, -1) of NC… */
+function flattenChannelsFirst(map: tf.Tensor): tf.Tensor2D {
+  const rank = map.shape.length;
+  const order = [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)];
+  return tf.reshape(tf.transpose(map, order), [map.shape[0] as number, -1]);
+}
+
 /** [clips, frames, side, side, 3] in [0, 1] → [clips, features]. */
-export function clipFeatures(encoder: Encoder, clips: tf.Tensor5D): tf.Tensor2D {
+export function clipFeatures(encoder: Encoder, clips: tf.Tensor5D, pooling: Pooling = 'global-max'): tf.Tensor2D {
   return tf.tidy(() => {
     const [count, frames, height, width] = clips.shape;
     if (isClipEncoder(encoder)) {
-      const map = encoder.convFeatures(clips, EVALUATION);
+      const map = encoder.convFeatures(clips, EVALUATION) as tf.Tensor5D;
       // [clips, t, h, w, c] → max over h, w → [clips, t·c].
-      return tf.reshape(tf.max(map, [2, 3]), [count, -1]);
+      if (pooling === 'global-max') return tf.reshape(tf.max(map, [2, 3]), [count, -1]);
+      return flattenChannelsFirst(tf.maxPool3d(map, [1, 2, 2], [1, 2, 2], 'valid'));
     }
     const map = encoder.convFeatures(tf.reshape(clips, [count * frames, height, width, 3]), EVALUATION);
-    const perFrame = tf.max(map, [1, 2]);
+    const perFrame = pooling === 'global-max' ? tf.max(map, [1, 2]) : flattenChannelsFirst(map);
     return tf.mean(tf.reshape(perFrame, [count, frames, -1]), 1);
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../tasks/rng.ts';
-import { rankNeighbours, retrievalGallery, seededSplit, splitFromLists, topKAccuracy, type RetrievalItem } from './evaluate.ts';
+import { answerableQueries, rankNeighbours, retrievalGallery, seededSplit, splitFromLists, topKAccuracy, type RetrievalItem } from './evaluate.ts';
 
 /** A unit vector at `angle` degrees: neighbours rank by angular distance. */
 const at = (key: number, label: string | null, angle: number): RetrievalItem => ({
@@ -89,6 +89,20 @@ describe('topKAccuracy', () => {
   it('rejects empty or non-positive ks', () => {
     expect(() => topKAccuracy({ gallery: train, queries: test, ks: [] })).toThrow(RangeError);
     expect(() => topKAccuracy({ gallery: train, queries: test, ks: [1, 0] })).toThrow(new RangeError('ks must be positive integers, got [1, 0]'));
+  });
+});
+
+describe('answerableQueries', () => {
+  it('keeps labelled queries of a class the gallery has, and counts the others per class', () => {
+    const more = [...test, at(16, 'D', 50), at(17, 'E', 60)];
+    const { answerable, excluded } = answerableQueries(train, more);
+    expect(answerable.map((query) => query.key)).toEqual([11, 12, 13]);
+    expect(excluded).toEqual([
+      { label: 'D', videos: 2 },
+      { label: 'E', videos: 1 },
+    ]);
+    // With the impossible query left out, top-50 over this gallery is 1 instead of 3/4.
+    expect(topKAccuracy({ gallery: train, queries: answerable }).topK[50]).toBe(1);
   });
 });
 

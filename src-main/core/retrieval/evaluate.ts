@@ -78,6 +78,25 @@ export function splitFromLists(items: readonly KeyedLabel[], testKeys: Iterable<
   };
 }
 
+/**
+ * Queries that can be answered right: labelled, of a class that some gallery item has. The others are
+ * left out of every figure and counted per class, so the table can say which and why.
+ */
+export function answerableQueries<T extends KeyedLabel>(
+  gallery: readonly KeyedLabel[],
+  queries: readonly T[],
+): { answerable: (T & { label: string })[]; excluded: { label: string; videos: number }[] } {
+  const known = new Set(gallery.flatMap((item) => (item.label === null ? [] : [item.label])));
+  const excluded = new Map<string, number>();
+  const answerable: (T & { label: string })[] = [];
+  for (const query of queries) {
+    if (query.label === null) continue;
+    if (known.has(query.label)) answerable.push(query as T & { label: string });
+    else excluded.set(query.label, (excluded.get(query.label) ?? 0) + 1);
+  }
+  return { answerable, excluded: [...excluded].sort(([a], [b]) => (a < b ? -1 : 1)).map(([label, videos]) => ({ label, videos })) };
+}
+
 /** Training items ready to be searched, with their labels by gallery row. */
 export interface RetrievalGallery {
   vectors: VectorGallery;

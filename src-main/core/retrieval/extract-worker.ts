@@ -6,6 +6,7 @@ import { createFfmpegFrameSource } from '../frames/frame-source.ts';
 import { folderHandler, loadCheckpoint } from '../models/checkpoint.ts';
 import { buildTaskModel } from '../models/task-models.ts';
 import { extractFeatures } from './extract.ts';
+import { extractionPlan } from './feature-protocol.ts';
 import type { ExtractionStart, FromExtractionWorker } from './protocol.ts';
 
 serveJob<ExtractionStart, FromExtractionWorker>('extraction', async (start, signal, post) => {
@@ -19,11 +20,9 @@ serveJob<ExtractionStart, FromExtractionWorker>('extraction', async (start, sign
     if (weights.kind === 'checkpoint') await loadCheckpoint(folderHandler(weights.folder), { model });
     const finished = await extractFeatures({
       encoder: model.encoder,
-      config,
+      plan: extractionPlan(config, start.protocol),
       source: createFfmpegFrameSource(start.tools, cache),
       videos: start.videos,
-      clipsPerVideo: start.clipsPerVideo,
-      framesPerClip: start.framesPerClip,
       onVideo: (features) => post({ type: 'video', features }),
       onFailure: (videoId, reason) => post({ type: 'video-failed', videoId, reason }),
       signal,

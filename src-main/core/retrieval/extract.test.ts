@@ -6,6 +6,7 @@ import type { VideoFeatures } from '../db/features.ts';
 import { memoryFrameSource } from '../frames/test-support.ts';
 import { buildTaskModel } from '../models/task-models.ts';
 import { extractFeatures } from './extract.ts';
+import { extractionPlan } from './feature-protocol.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -19,11 +20,9 @@ async function extract(passBudget: number | undefined, frameCounts: Map<number, 
   const failed: [number, string][] = [];
   const finished = await extractFeatures({
     encoder: model.encoder,
-    config,
+    plan: extractionPlan(config, 'compact'),
     source: memoryFrameSource(frameCounts),
     videos: [...frameCounts.keys()].map((id) => ({ ref: { id, path: `/memory/${id}` }, contentHash: `h${id}` })),
-    clipsPerVideo: 10,
-    framesPerClip: 4,
     onVideo: (features) => stored.push(features),
     onFailure: (videoId, reason) => failed.push([videoId, reason]),
     ...(passBudget !== undefined ? { passBudget } : {}),

@@ -4,7 +4,7 @@
  * them). A video that cannot be decoded is reported and skipped; cancel stops between videos.
  */
 import { SAMPLING_FPS } from '../../shared/tasks.ts';
-import type { TrainConfig } from '../../shared/training.ts';
+import { checkBackend } from '../compute/backend.ts';
 import * as tf from '../compute/tf.ts';
 import type { VideoFeatures } from '../db/features.ts';
 import { cropResize, writeUnitFloats } from '../frames/augment.ts';
@@ -12,17 +12,16 @@ import type { FrameSource, VideoRef } from '../frames/frame-source.ts';
 import { isMediaError, MediaError } from '../media/errors.ts';
 import type { Encoder } from '../models/encoder.ts';
 import { centreCrop } from '../tasks/crops.ts';
-import { clipWindows, type ClipWindow } from './clips.ts';
-import { clipFeatures, inputSide, videoFeature } from './encode.ts';
+import type { ClipWindow } from './clips.ts';
+import { clipFeatures, videoFeature } from './encode.ts';
+import type { ExtractionPlan } from './feature-protocol.ts';
 
 export interface ExtractionOptions {
   encoder: Encoder;
-  /** Supplies the decoded frame size. */
-  config: TrainConfig;
+  /** The protocol's decode size, crop, clips and pooling. */
+  plan: ExtractionPlan;
   source: FrameSource;
   videos: readonly { ref: VideoRef; contentHash: string | null }[];
-  clipsPerVideo: number;
-  framesPerClip: number;
   onVideo(features: VideoFeatures): void;
   onFailure(videoId: number, reason: string): void;
   signal?: AbortSignal;
@@ -32,12 +31,12 @@ export interface ExtractionOptions {
 
 /** The clips of one video as the encoder's input: [clips, frames, side, side, 3] in [0, 1]. */
 async function clipPixels(options: ExtractionOptions, ref: VideoRef): Promise<{ pixels: Float32Array; windows: ClipWindow[] }> {
-  const frame = options.config.task.frameSize;
-  const side = inputSide(options.encoder);
+  const frame = options.plan.decodeSize;
+  const side = options.plan.inputSize;
   const grid = await options.source.openGrid(ref, { ...frame, fps: SAMPLING_FPS }, options.signal ? { signal: options.signal } : {});
   try {
     if (grid.frameCount < 1) throw new MediaError('no frames: nothing could be decoded', { filePath: ref.path });
-    const windows = clipWindows(grid.frameCount, options.clipsPerVideo, options.framesPerClip, SAMPLING_FPS);
+    const windows = options.plan.windows(grid.frameCount, SAMPLING_FPS);
     const indices = windows.flatMap((window) => window.frames);
     const rgb = await grid.readFrames(indices);
     const frameBytes = frame.width * frame.height * 3;
@@ -61,17 +60,17 @@ export const PASS_INPUT_BUDGET = 1_000_000;
 
 async function encodeVideo(options: ExtractionOptions, ref: VideoRef, contentHash: string | null): Promise<VideoFeatures> {
   const { pixels, windows } = await clipPixels(options, ref);
-  const side = inputSide(options.encoder);
-  const clipValues = options.framesPerClip * side * side * 3;
+  const { clipsPerVideo, framesPerClip, inputSize: side, pooling } = options.plan;
+  const clipValues = framesPerClip * side * side * 3;
   const perPass = Math.max(1, Math.floor((options.passBudget ?? PASS_INPUT_BUDGET) / clipValues));
   const passes: tf.Tensor2D[] = [];
   try {
-    for (let first = 0; first < options.clipsPerVideo; first += perPass) {
-      const count = Math.min(perPass, options.clipsPerVideo - first);
+    for (let first = 0; first < clipsPerVideo; first += perPass) {
+      const count = Math.min(perPass, clipsPerVideo - first);
       const values = pixels.subarray(first * clipValues, (first + count) * clipValues);
-      const input = tf.tensor5d(values, [count, options.framesPerClip, side, side, 3]);
+      const input = tf.tensor5d(values, [count, framesPerClip, side, side, 3]);
       try {
-        passes.push(clipFeatures(options.encoder, input));
+        passes.push(clipFeatures(options.encoder, input, pooling));
       } finally {
         input.dispose();
       }
@@ -80,6 +79,7 @@ async function encodeVideo(options: ExtractionOptions, ref: VideoRef, contentHas
     const mean = videoFeature(clips);
     const [clipVectors, vector] = await Promise.all([clips.data(), mean.data()]);
     tf.dispose([clips, mean]);
+    await checkBackend();
     return {
       videoId: ref.id,
       contentHash,

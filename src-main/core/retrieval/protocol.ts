@@ -1,9 +1,10 @@
 /** Messages between the feature service and its extraction worker thread: one typed union each way. */
-import type { Projection } from '../../shared/dto.ts';
+import type { FeatureProtocol, Projection } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { VideoFeatures } from '../db/features.ts';
 import type { VideoRef } from '../frames/frame-source.ts';
 import type { MediaTools } from '../media/tools.ts';
+import type { ProbeResult } from './linear-probe.ts';
 
 export type ExtractionWeights = { kind: 'checkpoint'; folder: string } | { kind: 'random'; seed: number };
 
@@ -12,8 +13,8 @@ export interface ExtractionStart {
   config: TrainConfig;
   weights: ExtractionWeights;
   videos: { ref: VideoRef; contentHash: string | null }[];
-  clipsPerVideo: number;
-  framesPerClip: number;
+  /** The worker derives decode size, crop, clips and pooling from it (feature-protocol.ts). */
+  protocol: FeatureProtocol;
   tools: MediaTools;
   frameCacheFolder: string;
   frameCacheBytes: number;
@@ -37,4 +38,17 @@ export interface ProjectionStart {
 export type FromProjectionWorker =
   /** x0, y0, x1, y1, … in row order. */
   | { type: 'done'; xy: Float32Array }
+  | { type: 'failed'; message: string };
+
+/** A linear probe to fit: rows of vectors (row-major) with their labels, train then test. */
+export interface LinearProbeStart {
+  dimension: number;
+  train: { keys: number[]; labels: string[]; vectors: Float32Array };
+  test: { keys: number[]; labels: string[]; vectors: Float32Array };
+  seed: number;
+}
+
+export type FromLinearProbeWorker =
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'done'; result: ProbeResult }
   | { type: 'failed'; message: string };

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EvaluationProgress, FeatureProtocol } from '../../shared/dto.ts';
 import { trainPreset } from '../../shared/training.ts';
 import { EventHub } from '../api/events.ts';
 import { createRun } from '../db/runs.ts';
@@ -39,12 +40,14 @@ function addVideo(path: string, label: string | null): number {
 }
 
 /** A ready set of 2-d vectors; each video gets two clips: its vector and its vector turned by 90°. */
-function addSet(name: string, kind: 'run' | 'random', vectors: Map<number, [number, number]>): number {
+function addSet(name: string, kind: 'run' | 'random', vectors: Map<number, [number, number]>, protocol: FeatureProtocol = 'compact'): number {
   const setId = createFeatureSet(db(), {
     sourceKey: name,
     source: kind === 'run' ? { kind, runId: createRun(db(), trainPreset('clip-order', 'r3d', 'tiny')).id, checkpointStep: 10 } : { kind, seed: 0, runId: null },
     name,
     config: trainPreset('clip-order', 'r3d', 'tiny'),
+    protocol,
+    inputSize: protocol === 'compact' ? 32 : 112,
     clipsPerVideo: 2,
     framesPerClip: 4,
   });
@@ -141,34 +144,59 @@ describe('evaluation table', () => {
     });
     good.set(unlabelled, angle(90));
     mixed.set(unlabelled, angle(90));
-    return { ids, unlabelled, good: addSet('Run 1', 'run', good), mixed: addSet('Random init', 'random', mixed) };
+    return { ids, unlabelled, good: addSet('Run 1', 'run', good, 'vcop-reference'), mixed: addSet('Random init', 'random', mixed) };
   }
 
   it('compares every ready set on one seeded split, the random-init row marked', async () => {
     const { good, mixed } = labelledLibrary();
     const table = await library.retrieval.evaluate({ ks: [1, 5], seed: 0, testFraction: 0.25 });
-    expect(table.split).toEqual({ seed: 0, testFraction: 0.25, kind: 'seeded', train: 7, test: 2, labels: 2, unlabelled: 1 });
-    expect(table.rows.map((row) => [row.setId, row.isRandomInit, row.queries, row.gallery])).toEqual([
-      [good, false, 2, 7],
-      [mixed, true, 2, 7],
+    expect(table.split).toMatchObject({ seed: 0, testFraction: 0.25, kind: 'seeded', train: 7, test: 2, labels: 2, unlabelled: 1, excludedClasses: [] });
+    // Stratified: one query per class.
+    expect(table.split.queries.map((query) => query.label).sort()).toEqual(['left', 'right']);
+    expect(table.split.queries.every((query) => query.fileName.endsWith('.mp4'))).toBe(true);
+    expect(table.rows.map((row) => [row.setId, row.isRandomInit, row.queries, row.gallery, row.protocol, row.inputSize, row.featureSize])).toEqual([
+      [good, false, 2, 7, 'vcop-reference', 112, 2],
+      [mixed, true, 2, 7, 'compact', 32, 2],
     ]);
     expect(table.rows[0]?.topK).toEqual({ 1: 1, 5: 1 });
     const again = await library.retrieval.evaluate({ ks: [1, 5], seed: 0, testFraction: 0.25 });
     expect(again).toEqual(table);
   });
 
-  it('reads a UCF101-style test list: paths or file names, class indices and blank lines ignored', async () => {
+  it('takes a UCF101-style test list as text: paths or file names, class indices and blank lines ignored', async () => {
     const { good } = labelledLibrary();
-    const list = join(work, 'testlist01.txt');
-    writeFileSync(list, 'left/left0.mp4 1\r\n\nright3.mp4\n# a comment\nnot/there.mp4\n');
-    const table = await library.retrieval.evaluate({ setIds: [good], ks: [1], seed: 0, testFraction: 0.3, testList: list });
+    const text = 'left/left0.mp4 1\r\n\nright3.mp4\n# a comment\nnot/there.mp4\n';
+    const table = await library.retrieval.evaluate({ setIds: [good], ks: [1], seed: 0, testFraction: 0.3, testListText: text });
     expect(table.split).toMatchObject({ kind: 'list', test: 2, train: 7 });
     expect(table.rows[0]).toMatchObject({ queries: 2, topK: { 1: 1 } });
-    writeFileSync(list, 'nothing.mp4\n');
-    await expect(library.retrieval.evaluate({ ks: [1], seed: 0, testFraction: 0.3, testList: list })).rejects.toThrow(/No entry of the test list/);
-    await expect(library.retrieval.evaluate({ ks: [1], seed: 0, testFraction: 0.3, testList: join(work, 'missing.txt') })).rejects.toThrow(
-      /Cannot read the test list/,
+    await expect(library.retrieval.evaluate({ ks: [1], seed: 0, testFraction: 0.3, testListText: 'nothing.mp4\n' })).rejects.toThrow(
+      /No entry of the test list names a ready library video \(first: nothing.mp4\)/,
     );
+  });
+
+  it('leaves out, and names, test classes without a training video', async () => {
+    const { good } = labelledLibrary();
+    const lonely = addVideo('/lib/jump/jump0.mp4', 'jump');
+    db().prepare('DELETE FROM feature_sets').run();
+    const vectors = new Map<number, [number, number]>([[lonely, angle(0)]]);
+    for (const row of db().prepare("SELECT id, label FROM videos WHERE status = 'ready'").all() as { id: number; label: string | null }[]) {
+      if (row.id !== lonely) vectors.set(row.id, row.label === 'right' ? angle(180) : angle(0));
+    }
+    const set = addSet('Run 2', 'run', vectors);
+    const table = await library.retrieval.evaluate({ setIds: [set], ks: [1], seed: 0, testFraction: 0.3, testListText: 'left0.mp4\njump0.mp4\n' });
+    expect(table.split.excludedClasses).toEqual([{ label: 'jump', videos: 1 }]);
+    expect(table.split.queries.map((query) => query.fileName)).toEqual(['left0.mp4']);
+    expect(table.rows[0]).toMatchObject({ queries: 1, topK: { 1: 1 } });
+    expect(good).toBeGreaterThan(0);
+  });
+
+  it('never opens a file named as the test list (it once echoed /etc/passwd’s first line)', async () => {
+    labelledLibrary();
+    const secret = join(work, 'secret.txt');
+    writeFileSync(secret, 'TOKEN=hunter2\n');
+    const refused = library.retrieval.evaluate({ ks: [1], seed: 0, testFraction: 0.3, testListText: secret });
+    await expect(refused).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(refused).rejects.not.toThrow(/hunter2/);
   });
 
   it('gives null accuracies, not NaN, when the library has no labels', async () => {
@@ -178,6 +206,28 @@ describe('evaluation table', () => {
     const table = await library.retrieval.evaluate({ ks: [1, 5], seed: 0, testFraction: 0.3 });
     expect(table.split).toMatchObject({ labels: 0, unlabelled: 2, test: 0 });
     expect(table.rows[0]).toMatchObject({ topK: { 1: null, 5: null }, queries: 0 });
+  });
+
+  it('scores the kNN classifier on the same split as retrieval', async () => {
+    const { good, mixed } = labelledLibrary();
+    const table = await library.retrieval.classify({ method: 'knn', seed: 0, testFraction: 0.25 });
+    expect(table.method).toBe('knn');
+    expect(table.split).toEqual((await library.retrieval.evaluate({ ks: [1], seed: 0, testFraction: 0.25 })).split);
+    expect(table.rows.map((row) => [row.setId, row.queries, row.train, row.settings])).toEqual([
+      [good, 2, 8 - 2, { method: 'knn', k: 20, temperature: 0.07 }],
+      [mixed, 2, 6, { method: 'knn', k: 20, temperature: 0.07 }],
+    ]);
+    expect(table.rows[0]).toMatchObject({ top1: 1, top5: 1, protocol: 'vcop-reference' });
+  });
+
+  it('fits the linear probe in a worker, reporting progress', async () => {
+    const { good } = labelledLibrary();
+    const progress: EvaluationProgress[] = [];
+    events.on('evaluation.progress', (event) => progress.push(event));
+    const table = await library.retrieval.classify({ method: 'linear', setIds: [good], seed: 0, testFraction: 0.25 });
+    expect(table.rows[0]).toMatchObject({ setId: good, top1: 1, queries: 2, train: 6, settings: { method: 'linear' } });
+    expect(progress.at(-1)).toMatchObject({ method: 'linear', setId: good });
+    expect(progress.at(-1)?.done).toBe(progress.at(-1)?.total);
   });
 });
 

@@ -3,12 +3,17 @@
  * evaluation table, and the 2D embedding map. Vectors are read from the library once per set and kept
  * until the set or the library changes.
  */
-import { readFile } from 'node:fs/promises';
 import type {
+  ClassificationRow,
+  ClassificationTable,
+  Classifier,
   ClipSpan,
   EmbeddingMap,
+  EvaluatedSet,
   EvaluationRow,
+  EvaluationSplit,
   EvaluationTable,
+  FeatureSetDto,
   NeighbourDto,
   Projection,
   RetrievalResult,
@@ -20,9 +25,11 @@ import { runJob } from '../compute/worker-job.ts';
 import { loadSetVectors, type SetVectors } from '../db/features.ts';
 import type { LibraryService } from '../library/service.ts';
 import { readyVideos, type SamplingVideo } from '../db/videos.ts';
-import { seededSplit, splitFromLists, topKAccuracy, type RetrievalItem, type Split } from './evaluate.ts';
+import { WEIGHTED_KNN, weightedKnn, type LabelledItem } from './classify.ts';
+import { answerableQueries, seededSplit, splitFromLists, topKAccuracy, type RetrievalItem, type Split } from './evaluate.ts';
 import { VectorGallery } from './knn.ts';
-import type { FromProjectionWorker, ProjectionStart } from './protocol.ts';
+import { PROBE_STEPS, type ProbeResult } from './linear-probe.ts';
+import type { FromLinearProbeWorker, FromProjectionWorker, LinearProbeStart, ProjectionStart } from './protocol.ts';
 
 interface LoadedSet {
   data: SetVectors;
@@ -40,15 +47,46 @@ export interface NeighbourQuery {
   clipIndex?: number | undefined;
 }
 
-export interface EvaluationRequest {
+export interface SplitRequest {
   /** Sets to compare; every ready one when omitted. */
   setIds?: number[] | undefined;
-  ks: number[];
   seed: number;
   testFraction: number;
-  /** A UCF101-style list of test videos: one path (or file name) per line, anything after a space ignored. */
-  testList?: string | undefined;
+  /** The text of a UCF101-style list of test videos: one path (or file name) per line, anything after a space ignored. */
+  testListText?: string | undefined;
 }
+
+export interface EvaluationRequest extends SplitRequest {
+  ks: number[];
+}
+
+export interface ClassificationRequest extends SplitRequest {
+  method: Classifier;
+}
+
+interface PreparedEvaluation {
+  /** Video ids of the training split. */
+  train: number[];
+  /** Video ids of the test videos that can be scored (labelled, of a class with a training video). */
+  test: number[];
+  sets: FeatureSetDto[];
+  split: EvaluationSplit;
+}
+
+/** What a row says about its set: how the vectors were made. */
+function evaluatedSet(set: FeatureSetDto): EvaluatedSet {
+  return {
+    setId: set.id,
+    name: set.name,
+    isRandomInit: set.source.kind === 'random',
+    protocol: set.protocol,
+    inputSize: set.inputSize,
+    clipsPerVideo: set.clipsPerVideo,
+    featureSize: set.featureSize,
+  };
+}
+
+const labelledOnly = (items: RetrievalItem[]): LabelledItem[] => items.filter((item): item is LabelledItem => item.label !== null);
 
 const slashes = (path: string) => path.replaceAll('\\', '/');
 
@@ -87,7 +125,7 @@ export class RetrievalService {
 
   constructor(
     private readonly library: LibraryService,
-    events: EventHub,
+    private readonly events: EventHub,
   ) {
     // New vectors, new labels or another library: read again on the next question.
     events.on('features.progress', ({ setId }) => this.forget(setId));
@@ -158,8 +196,8 @@ export class RetrievalService {
     };
   }
 
-  /** Top-k accuracy of each set on one split of the library's ready videos (the same split for all). */
-  async evaluate(request: EvaluationRequest): Promise<EvaluationTable> {
+  /** The split every set of one evaluation shares, and the sets to score. */
+  private async prepare(request: SplitRequest): Promise<PreparedEvaluation> {
     const { db } = this.library.requireOpen();
     const videos = readyVideos(db);
     // Drawn over the videos ordered by path, not id (ids follow import completion order): the same
@@ -168,13 +206,11 @@ export class RetrievalService {
     const items = byPath.map((video, rank) => ({ key: rank, label: video.label }));
     const ids = (ranks: number[]) => ranks.map((rank) => (byPath[rank] as SamplingVideo).id);
     let split: Split;
-    if (request.testList !== undefined) {
-      const text = await readFile(request.testList, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new ApiError('NOT_FOUND', `Cannot read the test list ${request.testList}: ${error.code ?? error.message}`);
-      });
-      const listed = videosInList(videos, text);
+    if (request.testListText !== undefined) {
+      const listed = videosInList(videos, request.testListText);
       if (listed.ids.length === 0) {
-        throw new ApiError('INVALID_INPUT', `No entry of the test list ${request.testList} names a ready library video (first: ${listed.unmatched[0] ?? 'none'}).`);
+        const first = listed.unmatched[0]?.slice(0, 200) ?? 'none';
+        throw new ApiError('INVALID_INPUT', `No entry of the test list names a ready library video (first: ${first}).`);
       }
       const rankOf = new Map(byPath.map((video, rank) => [video.id, rank]));
       split = splitFromLists(items, listed.ids.map((id) => rankOf.get(id) as number));
@@ -182,42 +218,105 @@ export class RetrievalService {
       split = seededSplit(items, { seed: request.seed, testFraction: request.testFraction });
     }
     split = { train: ids(split.train), test: ids(split.test) };
+    const videoById = new Map(videos.map((video) => [video.id, video]));
+    const labelled = (keys: number[]) => keys.map((key) => ({ key, label: (videoById.get(key) as SamplingVideo).label }));
+    const { answerable, excluded } = answerableQueries(labelled(split.train), labelled(split.test));
     const sets = request.setIds
       ? request.setIds.map((id) => this.library.features.set(id).dto)
       : this.library.features.sets().filter((set) => set.status === 'ready' && set.videoCount > 0);
-    const rows = sets.map((set): EvaluationRow => {
-      const { data } = this.load(set.id);
-      const byVideo = new Map(data.videoIds.map((id, row) => [id, row]));
-      const itemsOf = (keys: number[]): RetrievalItem[] =>
-        keys.flatMap((key) => {
-          const row = byVideo.get(key);
-          if (row === undefined) return [];
-          return [{ key, label: data.labels[row] ?? null, vector: data.vectors.subarray(row * data.featureSize, (row + 1) * data.featureSize) }];
-        });
-      const accuracy = topKAccuracy({ gallery: itemsOf(split.train), queries: itemsOf(split.test), ks: request.ks });
-      return {
-        setId: set.id,
-        name: set.name,
-        isRandomInit: set.source.kind === 'random',
-        topK: accuracy.topK,
-        queries: accuracy.queries,
-        gallery: accuracy.gallery,
-      };
-    });
     const labels = new Set(videos.flatMap((video) => (video.label === null ? [] : [video.label])));
     return {
-      ks: request.ks,
+      train: split.train,
+      test: answerable.map((query) => query.key),
+      sets,
       split: {
         seed: request.seed,
         testFraction: request.testFraction,
-        kind: request.testList === undefined ? 'seeded' : 'list',
+        kind: request.testListText === undefined ? 'seeded' : 'list',
         train: split.train.length,
         test: split.test.length,
         labels: labels.size,
         unlabelled: videos.filter((video) => video.label === null).length,
+        queries: answerable.map(({ key, label }) => ({ videoId: key, fileName: (videoById.get(key) as SamplingVideo).fileName, label })),
+        excludedClasses: excluded,
       },
-      rows,
     };
+  }
+
+  /** The set's vectors of the videos `keys`, in that order; videos without features are skipped. */
+  private itemsOf(setId: number, keys: readonly number[]): RetrievalItem[] {
+    const { data } = this.load(setId);
+    const byVideo = new Map(data.videoIds.map((id, row) => [id, row]));
+    return keys.flatMap((key) => {
+      const row = byVideo.get(key);
+      if (row === undefined) return [];
+      return [{ key, label: data.labels[row] ?? null, vector: data.vectors.subarray(row * data.featureSize, (row + 1) * data.featureSize) }];
+    });
+  }
+
+  /** Top-k accuracy of each set on one split of the library's ready videos (the same split for all). */
+  async evaluate(request: EvaluationRequest): Promise<EvaluationTable> {
+    const prepared = await this.prepare(request);
+    const rows = prepared.sets.map((set): EvaluationRow => {
+      const accuracy = topKAccuracy({ gallery: this.itemsOf(set.id, prepared.train), queries: this.itemsOf(set.id, prepared.test), ks: request.ks });
+      return { ...evaluatedSet(set), topK: accuracy.topK, queries: accuracy.queries, gallery: accuracy.gallery };
+    });
+    return { ks: request.ks, split: prepared.split, rows };
+  }
+
+  /**
+   * kNN classifier (here: as fast as the retrieval table) or linear probe (a worker per set, with
+   * 'evaluation.progress' events) for each set, on one split.
+   */
+  async classify(request: ClassificationRequest): Promise<ClassificationTable> {
+    const prepared = await this.prepare(request);
+    const rows: ClassificationRow[] = [];
+    for (const set of prepared.sets) {
+      const train = labelledOnly(this.itemsOf(set.id, prepared.train));
+      const test = labelledOnly(this.itemsOf(set.id, prepared.test));
+      const counts = { ...evaluatedSet(set), train: train.length };
+      if (request.method === 'knn') {
+        const score = weightedKnn({ memory: train, queries: test });
+        rows.push({ ...counts, ...score, settings: { method: 'knn', ...WEIGHTED_KNN } });
+        continue;
+      }
+      if (train.length === 0) throw new ApiError('INVALID_INPUT', `Feature set ${set.id} has no labelled training video; the linear probe needs some.`);
+      const result = await this.probeInWorker(set.id, train, test, request.seed);
+      rows.push({
+        ...counts,
+        top1: result.top1,
+        top5: result.top5,
+        queries: result.queries,
+        settings: {
+          method: 'linear',
+          weightDecay: result.weightDecay,
+          validationAccuracy: result.validationAccuracy,
+          validation: result.validation,
+          steps: PROBE_STEPS,
+        },
+      });
+    }
+    return { method: request.method, split: prepared.split, rows };
+  }
+
+  private probeInWorker(setId: number, train: LabelledItem[], test: LabelledItem[], seed: number): Promise<ProbeResult> {
+    const dimension = (train[0] as LabelledItem).vector.length;
+    const rows = (items: LabelledItem[]) => {
+      const vectors = new Float32Array(items.length * dimension);
+      items.forEach((item, row) => vectors.set(item.vector, row * dimension));
+      return { keys: items.map((item) => item.key), labels: items.map((item) => item.label), vectors };
+    };
+    const start: LinearProbeStart = { dimension, train: rows(train), test: rows(test), seed };
+    return runJob<LinearProbeStart, FromLinearProbeWorker, ProbeResult>(
+      'linear-probe',
+      spawnCoreWorker('linear-probe'),
+      start,
+      (message, finish) => {
+        if (message.type === 'progress') this.events.emit('evaluation.progress', { method: 'linear', setId, done: message.done, total: message.total });
+        if (message.type === 'done') finish(message.result);
+      },
+      { transfer: [start.train.vectors.buffer as ArrayBuffer, start.test.vectors.buffer as ArrayBuffer] },
+    );
   }
 
   /**

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainPreset } from '../../shared/training.ts';
 import { EventHub } from '../api/events.ts';
 import { loadSetVectors } from '../db/features.ts';
+import { scaledWidth } from '../models/encoder.ts';
+import { frameEncoderGrid, SMALL_FRAME_ENCODER } from '../models/frame-encoder.ts';
 import { LibraryService } from '../library/service.ts';
 import { MOTION_DIRECTIONS, synthesizeVideo } from '../media/synthesize.ts';
 import { getMediaTools } from '../media/tools.ts';
@@ -124,6 +126,22 @@ describe('feature extraction', () => {
     expect(after.vectors.subarray(0, before.vectors.length)).toEqual(before.vectors);
     expect(() => library.features.update(999)).toThrow(/No feature set 999/);
   }, 120_000);
+
+  it('extracts a frame encoder with the vcop-reference protocol as a set of its own, recording how', async () => {
+    const source = { kind: 'random', task: 'order-verification', backbone: 'alexnet', preset: 'tiny', seed: 0 } as const;
+    const reference = await library.features.wait(library.features.extract({ ...source, protocol: 'vcop-reference' }).id);
+    expect(reference).toMatchObject({ status: 'ready', protocol: 'vcop-reference', inputSize: 227, clipsPerVideo: 10, framesPerClip: 1, videoCount: VIDEOS });
+    expect(reference.name).toMatch(/VCOP reference$/);
+    // The tiny encoder's last stage (384 / 16 channels) on its 14 × 14 grid at 227 px, flattened: a local grid, not a global pool.
+    const grid = frameEncoderGrid(SMALL_FRAME_ENCODER, 227)?.at(-1) as number;
+    expect(reference.featureSize).toBe(scaledWidth(384, 1 / 16) * grid * grid);
+    // Ten single frames at int(linspace(0, n − 1, 10)) of the 50-frame videos.
+    const spans = loadSetVectors(db(), reference.id).clips[0] as { startSeconds: number; endSeconds: number }[];
+    expect(spans.map((span) => Math.round(span.startSeconds * 25))).toEqual([0, 5, 10, 16, 21, 27, 32, 38, 43, 49]);
+    // Updating keeps the protocol a set was made with.
+    expect(library.features.update(reference.id)).toMatchObject({ id: reference.id, protocol: 'vcop-reference' });
+    await library.features.wait(reference.id);
+  }, 180_000);
 
   it('refuses unknown runs, runs without checkpoints, and a backbone that does not fit the task', () => {
     expect(() => library.features.extract({ kind: 'run', runId: 999, checkpoint: 'best' })).toThrow(/No training run 999/);

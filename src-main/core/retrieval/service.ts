@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { FeatureSetDto, FeatureSourceDto } from '../../shared/dto.ts';
+import { defaultCheckpoint, type CheckpointChoiceName } from '../../shared/checkpoint-policy.ts';
+import type { FeatureProtocol, FeatureSetDto, FeatureSourceDto } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
+import { labelBaseline } from '../../shared/task-labels.ts';
 import type { PresetName, TaskId } from '../../shared/tasks.ts';
 import { BACKBONES_FOR_TASK, trainPreset, type Backbone, type TrainConfig } from '../../shared/training.ts';
 import type { EventHub } from '../api/events.ts';
@@ -24,13 +26,25 @@ import {
 import { getRun, listCheckpoints } from '../db/runs.ts';
 import { libraryVideoRef } from '../frames/library-video.ts';
 import type { LibraryService } from '../library/service.ts';
-import { RETRIEVAL_CLIPS, retrievalClipFrames } from './clips.ts';
+import { extractionPlan, type ExtractionPlan } from './feature-protocol.ts';
 import type { ExtractionStart, ExtractionWeights, FromExtractionWorker } from './protocol.ts';
 
 /** What `features.extract` asks for (the contract's validated input). */
-export type FeatureSourceRequest =
-  | { kind: 'run'; runId: number; checkpoint: 'best' | 'last' }
-  | { kind: 'random'; runId?: number | undefined; task?: TaskId | undefined; backbone?: Backbone | undefined; preset: PresetName; seed: number };
+export type FeatureSourceRequest = (
+  | { kind: 'run'; runId: number; checkpoint: CheckpointChoiceName }
+  | { kind: 'random'; runId?: number | undefined; task?: TaskId | undefined; backbone?: Backbone | undefined; preset: PresetName; seed: number }
+) & { protocol?: FeatureProtocol | undefined };
+
+const PROTOCOL_NAMES: Record<FeatureProtocol, string> = { compact: 'compact', 'vcop-reference': 'VCOP reference' };
+
+/**
+ * The same weights under another protocol are another set. Compact keys stay as they were before
+ * protocols existed, so earlier sets keep being updated.
+ */
+function withProtocol(resolved: ResolvedSource, protocol: FeatureProtocol): ResolvedSource {
+  if (protocol === 'compact') return resolved;
+  return { ...resolved, key: `${resolved.key}:protocol:${protocol}`, name: `${resolved.name} · ${PROTOCOL_NAMES[protocol]}` };
+}
 
 /** A request resolved against the library: what to store and which weights to load. */
 interface ResolvedSource {
@@ -80,7 +94,8 @@ export class FeatureService {
   extract(request: FeatureSourceRequest): FeatureSetDto {
     this.assertIdle();
     const { db, cacheDir } = this.library.requireOpen();
-    return this.start(db, cacheDir, this.resolveSource(db, cacheDir, request));
+    const protocol = request.protocol ?? 'compact';
+    return this.start(db, cacheDir, withProtocol(this.resolveSource(db, cacheDir, request), protocol), protocol);
   }
 
   /** Extracts what an existing set lacks, with the weights it was made with. */
@@ -97,7 +112,8 @@ export class FeatureService {
       }
       weights = { kind: 'checkpoint', folder: resolve(cacheDir, checkpoint.folder) };
     }
-    return this.start(db, cacheDir, { key: stored.sourceKey, source, name: stored.dto.name, config: stored.config, weights });
+    const resolved = { key: stored.sourceKey, source, name: stored.dto.name, config: stored.config, weights };
+    return this.start(db, cacheDir, resolved, stored.dto.protocol);
   }
 
   private assertIdle(): void {
@@ -106,8 +122,8 @@ export class FeatureService {
     }
   }
 
-  private start(db: WritableDB, cacheDir: string, resolved: ResolvedSource): FeatureSetDto {
-    const framesPerClip = retrievalClipFrames(resolved.config);
+  private start(db: WritableDB, cacheDir: string, resolved: ResolvedSource, protocol: FeatureProtocol): FeatureSetDto {
+    const plan = extractionPlan(resolved.config, protocol);
     const setId = this.library.ownJob('extraction', () => {
       const id =
         findFeatureSet(db, resolved.key)?.dto.id ??
@@ -116,13 +132,15 @@ export class FeatureService {
           source: resolved.source,
           name: resolved.name,
           config: resolved.config,
-          clipsPerVideo: RETRIEVAL_CLIPS,
-          framesPerClip,
+          protocol,
+          inputSize: plan.inputSize,
+          clipsPerVideo: plan.clipsPerVideo,
+          framesPerClip: plan.framesPerClip,
         });
       setFeatureSetStatus(db, id, 'extracting');
       return id;
     });
-    this.launch(db, cacheDir, setId, resolved, framesPerClip);
+    this.launch(db, cacheDir, setId, resolved, plan);
     return this.set(setId).dto;
   }
 
@@ -163,7 +181,9 @@ export class FeatureService {
       const last = checkpoints.at(-1);
       if (!last) throw new ApiError('INVALID_INPUT', `Run ${run.id} has no checkpoint yet; train it further first.`);
       const best = checkpoints.find((checkpoint) => checkpoint.isBest) ?? last;
-      const checkpoint = request.checkpoint === 'best' ? best : last;
+      const auto = defaultCheckpoint(checkpoints, labelBaseline(run.config.task), run.config.validationTuples);
+      const chosen = request.checkpoint === 'auto' ? (auto?.kind ?? 'last') : request.checkpoint;
+      const checkpoint = chosen === 'best' ? best : last;
       return {
         key: `run:${run.id}:step:${checkpoint.step}`,
         source: { kind: 'run', runId: run.id, checkpointStep: checkpoint.step },
@@ -197,11 +217,11 @@ export class FeatureService {
     };
   }
 
-  private launch(db: WritableDB, cacheDir: string, setId: number, resolved: ResolvedSource, framesPerClip: number): void {
+  private launch(db: WritableDB, cacheDir: string, setId: number, resolved: ResolvedSource, plan: ExtractionPlan): void {
     const controller = new AbortController();
     const active: ActiveExtraction = { setId, controller, worker: null, done: Promise.resolve(this.set(setId).dto) };
     this.active = active;
-    active.done = this.execute(db, cacheDir, setId, resolved, framesPerClip, active)
+    active.done = this.execute(db, cacheDir, setId, resolved, plan, active)
       .then((cancelled) => setFeatureSetStatus(db, setId, cancelled ? 'cancelled' : 'ready'))
       .catch((error: unknown) => setFeatureSetStatus(db, setId, 'failed', error instanceof Error ? error.message : String(error)))
       .then(() => {
@@ -218,7 +238,7 @@ export class FeatureService {
     cacheDir: string,
     setId: number,
     resolved: ResolvedSource,
-    framesPerClip: number,
+    plan: ExtractionPlan,
     active: ActiveExtraction,
   ): Promise<boolean> {
     const videos = videosMissingFeatures(db, setId);
@@ -235,7 +255,7 @@ export class FeatureService {
         setId,
         done,
         total: videos.length,
-        clipsPerSecond: perSecond === null ? null : perSecond * RETRIEVAL_CLIPS,
+        clipsPerSecond: perSecond === null ? null : perSecond * plan.clipsPerVideo,
         etaSeconds: perSecond === null ? null : (videos.length - done) / perSecond,
       });
     };
@@ -244,8 +264,7 @@ export class FeatureService {
       config: resolved.config,
       weights: resolved.weights,
       videos: videos.map((video) => ({ ref: libraryVideoRef(video), contentHash: video.contentHash })),
-      clipsPerVideo: RETRIEVAL_CLIPS,
-      framesPerClip,
+      protocol: plan.protocol,
       tools,
       frameCacheFolder: join(cacheDir, 'frames'),
       frameCacheBytes: this.library.frameCacheBytes,

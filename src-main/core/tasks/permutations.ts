@@ -3,6 +3,11 @@
  * 0..n-1 once each; in a tuple, presented element i is the item whose true (temporal) rank is p[i].
  * Ranks follow lexicographic order, the order `permutations(n)` lists them in.
  */
+import { factorial, orderClassCount } from '../../shared/task-labels.ts';
+
+// The class counts are shared with the UI (chance lines); the tables below build on them.
+export { factorial, orderClassCount };
+
 export type Permutation = readonly number[];
 
 // 8! = 40 320 orders; no task needs more and a cap keeps table sizes sane.
@@ -12,13 +17,6 @@ const MAX_ITEMS = 8;
 export function permutations(n: number): number[][] {
   assertItemCount(n);
   return Array.from({ length: factorial(n) }, (_, rank) => permutationFromRank(n, rank));
-}
-
-/** n! for the small n this module accepts. */
-export function factorial(n: number): number {
-  let result = 1;
-  for (let k = 2; k <= n; k++) result *= k;
-  return result;
 }
 
 /** The lexicographic rank of `p` (its Lehmer code read as a factorial-base number). */
@@ -66,12 +64,6 @@ export function compareLexicographic(p: Permutation, q: Permutation): number {
 export function canonicalOrder(p: Permutation): number[] {
   const reversed = p.slice().reverse();
   return compareLexicographic(p, reversed) <= 0 ? p.slice() : reversed;
-}
-
-/** Number of forward/backward classes of n items: n!/2 (1 for a single item). */
-export function orderClassCount(n: number): number {
-  assertItemCount(n);
-  return n < 2 ? 1 : factorial(n) / 2;
 }
 
 /** The class of `p`: the position of its canonical order among all canonical orders, sorted. */

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MetricPoint } from '../../shared/dto.ts';
+import type { MetricPoint, ProbePoint } from '../../shared/dto.ts';
+import { assessRunHealth } from '../../shared/run-health.ts';
 import { trainPreset, type TrainConfig } from '../../shared/training.ts';
 import type { Batch } from '../frames/pipeline.ts';
 import { memoryFrameSource, memoryPipelineVideos } from '../frames/test-support.ts';
@@ -27,6 +28,14 @@ class FoldingModel implements TrainableModel {
   async evaluate(batch: Batch) {
     this.evaluations++;
     return { loss: 1, accuracy: batch.labels[0] === 0 ? 1 : 0 };
+  }
+
+  async features(batch: Batch) {
+    // Two features per element, from its pixels: spread over inputs, as an encoder's should be.
+    const elements = batch.labels.length * (batch.shape[1] as number);
+    const perElement = batch.inputs.length / elements;
+    const values = Float32Array.from({ length: elements * 2 }, (_, i) => (batch.inputs[Math.floor(i / 2) * perElement + (i % 2) * 7] as number) - 0.5);
+    return { values, size: 2 };
   }
 
   async save(folder: string) {
@@ -135,5 +144,61 @@ describe('train', () => {
       source: memoryFrameSource(new Map([[9, 3]])),
     });
     await expect(train(options)).rejects.toThrow(/No video can host a tuple/);
+  });
+
+  it('measures the encoder on a fixed probe batch at the start and at each evaluation', async () => {
+    const probes: ProbePoint[] = [];
+    const { options } = setup(new FoldingModel());
+    options.callbacks.onProbe = (probe) => probes.push(probe);
+    await train(options);
+    expect(probes.map((probe) => probe.step)).toEqual([0, 4, 8, 12]);
+    expect(probes.every((probe) => probe.featureSize === 2 && probe.featureSpread > 0)).toBe(true);
+    // The same tuples each time: this model's features do not change with training.
+    expect(new Set(probes.map((probe) => probe.featureSpread)).size).toBe(1);
+  });
+});
+
+/** A network that answers class 0 for every tuple (`learns: false`) or the right class (`learns: true`). */
+class AnsweringModel extends FoldingModel {
+  constructor(private readonly learns: boolean) {
+    super();
+  }
+
+  private score(batch: Batch) {
+    const right = batch.labels.filter((label) => (this.learns ? true : label === 0)).length;
+    return { loss: this.learns ? 0.1 : Math.log(12), accuracy: right / batch.labels.length };
+  }
+
+  override async trainStep(batch: Batch) {
+    return this.score(batch);
+  }
+
+  override async evaluate(batch: Batch) {
+    return this.score(batch);
+  }
+}
+
+describe('the not-learning signal on the series the engine records', () => {
+  async function healthOf(model: TrainableModel) {
+    const { options, metrics } = setup(model, { config: config({ steps: 20, validationTuples: 24 }) });
+    await train(options);
+    return assessRunHealth({
+      config: options.config,
+      train: metrics.filter((point) => point.split === 'train'),
+      validation: metrics.filter((point) => point.split === 'validation'),
+      probes: [],
+    });
+  }
+
+  it('flags a run whose accuracy stays at chance', async () => {
+    const health = await healthOf(new AnsweringModel(false));
+    expect(health.learning).toBe('at-chance');
+    expect(health.flags[0]?.message).toMatch(/Not learning: after 20 steps .* stays at chance, 8\.3 %/);
+  });
+
+  it('does not flag a run that learns', async () => {
+    const health = await healthOf(new AnsweringModel(true));
+    expect(health.learning).toBe('learning');
+    expect(health.flags).toEqual([]);
   });
 });

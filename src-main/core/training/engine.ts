@@ -7,12 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { MetricPoint } from '../../shared/dto.ts';
+import type { MetricPoint, ProbePoint } from '../../shared/dto.ts';
 import { SAMPLING_FPS } from '../../shared/tasks.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { FrameSource } from '../frames/frame-source.ts';
 import { createBatchPipeline, type Batch, type BatchFiller, type PipelineVideo } from '../frames/pipeline.ts';
 import { isAbortError } from '../media/run.ts';
+import { featureSpread } from './feature-spread.ts';
 
 export interface StepResult {
   /** Mean loss over the batch. */
@@ -27,6 +28,8 @@ export interface TrainableModel {
   readonly backend: string;
   trainStep(batch: Batch): Promise<StepResult>;
   evaluate(batch: Batch): Promise<StepResult>;
+  /** The encoder's features of every element of every tuple, row after row, without training. */
+  features(batch: Batch): Promise<{ values: Float32Array; size: number }>;
   /** Writes every weight and optimiser slot into `folder` (which exists and is empty). */
   save(folder: string): Promise<void>;
   load(folder: string): Promise<void>;
@@ -48,6 +51,8 @@ export interface TrainingProgressInfo {
 export interface TrainingCallbacks {
   onMetrics(points: MetricPoint[]): void;
   onCheckpoint(checkpoint: { step: number; folder: string; validationAccuracy: number | null }): void;
+  /** The encoder measured on the fixed probe batch: at the start of a fresh run and at each evaluation. */
+  onProbe?(probe: ProbePoint): void;
   onProgress?(progress: TrainingProgressInfo): void;
 }
 
@@ -113,37 +118,71 @@ class Throughput {
   }
 }
 
-async function evaluate(options: TrainingOptions, step: number): Promise<MetricPoint | null> {
-  const { config, validation, source, model } = options;
-  if (validation.length === 0) return null;
+/** Runs `each` on the batches of a fixed, seeded set of tuples: the same tuples every time. */
+async function forFixedTuples(
+  options: TrainingOptions,
+  videos: readonly PipelineVideo[],
+  seed: string,
+  tupleCount: number,
+  each: (batch: Batch) => Promise<void>,
+): Promise<void> {
   const { signal, release } = childSignal(options.signal);
-  // The same seeded tuples every time, so validation curves compare like with like.
   const pipeline = createBatchPipeline({
-    ...(source ? { source } : {}),
+    ...(options.source ? { source: options.source } : {}),
     ...(options.fill ? { fill: options.fill } : {}),
-    videos: validation,
-    config: config.task,
+    videos,
+    config: options.config.task,
     rate: SAMPLING_FPS,
-    seed: `${config.seed}:validation`,
-    tupleCount: config.validationTuples,
-    batchSize: config.batchSize,
+    seed,
+    tupleCount,
+    batchSize: options.config.batchSize,
     ...(signal ? { signal } : {}),
   });
-  let loss = 0;
-  let correct = 0;
-  let count = 0;
   try {
-    for await (const batch of pipeline) {
-      const result = await model.evaluate(batch);
-      loss += result.loss * batch.labels.length;
-      correct += result.accuracy * batch.labels.length;
-      count += batch.labels.length;
-    }
+    for await (const batch of pipeline) await each(batch);
   } finally {
     release();
   }
+}
+
+async function evaluate(options: TrainingOptions, step: number): Promise<MetricPoint | null> {
+  const { config, validation, model } = options;
+  if (validation.length === 0) return null;
+  let loss = 0;
+  let correct = 0;
+  let count = 0;
+  // The same seeded tuples every time, so validation curves compare like with like.
+  await forFixedTuples(options, validation, `${config.seed}:validation`, config.validationTuples, async (batch) => {
+    const result = await model.evaluate(batch);
+    loss += result.loss * batch.labels.length;
+    correct += result.accuracy * batch.labels.length;
+    count += batch.labels.length;
+  });
   if (count === 0) return null;
   return { split: 'validation', step, loss: loss / count, accuracy: correct / count, stepsPerSecond: null };
+}
+
+/**
+ * Feature spread of the encoder on one fixed batch (held-out videos when there are some): a falling
+ * spread means the features are collapsing onto one point and will not tell videos apart.
+ */
+async function probe(options: TrainingOptions, step: number): Promise<ProbePoint | null> {
+  const videos = options.validation.length > 0 ? options.validation : options.train;
+  const rows: Float32Array[] = [];
+  let size = 0;
+  await forFixedTuples(options, videos, `${options.config.seed}:probe`, options.config.batchSize, async (batch) => {
+    const features = await options.model.features(batch);
+    rows.push(features.values);
+    size = features.size;
+  });
+  if (size === 0) return null;
+  const values = new Float32Array(rows.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of rows) {
+    values.set(part, offset);
+    offset += part.length;
+  }
+  return { step, featureSpread: featureSpread(values, size), featureSize: size };
 }
 
 /** Saves into a temporary folder and renames it into place: a kill mid-write leaves no half checkpoint. */
@@ -178,6 +217,11 @@ export async function train(options: TrainingOptions): Promise<TrainingOutcome> 
   let lastCheckpoint = options.startStep;
   let lastValidation: MetricPoint | null = null;
   const progress = (phase: TrainingPhase) => callbacks.onProgress?.(throughput.info(step, config.steps, phase));
+  const measureProbe = async () => {
+    if (!callbacks.onProbe) return;
+    const point = await probe(options, step);
+    if (point) callbacks.onProbe(point);
+  };
 
   const checkpoint = async () => {
     progress('checkpointing');
@@ -186,6 +230,8 @@ export async function train(options: TrainingOptions): Promise<TrainingOutcome> 
   };
 
   try {
+    // The untrained encoder's spread, for reference on the curve (health judges trained steps only).
+    if (step === 0) await measureProbe();
     while (step < config.steps) {
       const epoch = Math.floor(step / stepsPerEpoch);
       const epochSignal = childSignal(signal);
@@ -223,6 +269,7 @@ export async function train(options: TrainingOptions): Promise<TrainingOutcome> 
             progress('evaluating');
             lastValidation = await evaluate(options, step);
             if (lastValidation) callbacks.onMetrics([lastValidation]);
+            await measureProbe();
           }
           if (step % config.checkpointEvery === 0 || step === config.steps) await checkpoint();
           if (step >= config.steps) break;

@@ -1,5 +1,5 @@
 /** Messages between the training service and its worker thread: one typed union each way. */
-import type { MetricPoint } from '../../shared/dto.ts';
+import type { MetricPoint, ProbePoint } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { PipelineVideo } from '../frames/pipeline.ts';
 import type { MediaTools } from '../media/tools.ts';
@@ -22,6 +22,7 @@ export interface WorkerStart {
 export type FromWorker =
   | { type: 'backend'; backend: string }
   | { type: 'metrics'; points: MetricPoint[] }
+  | { type: 'probe'; probe: ProbePoint }
   | { type: 'checkpoint'; step: number; folder: string; validationAccuracy: number | null }
   | { type: 'progress'; info: TrainingProgressInfo }
   | { type: 'done'; outcome: TrainingOutcome }

@@ -47,6 +47,8 @@ function storedRun(task: 'clip-order' | 'odd-one-out' = 'clip-order') {
     source: { kind: 'run', runId: run.id, checkpointStep: 20 },
     name: 'set',
     config: run.config,
+    protocol: 'compact',
+    inputSize: 32,
     clipsPerVideo: 10,
     framesPerClip: 16,
   });

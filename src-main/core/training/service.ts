@@ -23,6 +23,8 @@ import { runMatches, type RunFilter } from '../../shared/runs.ts';
 import { statusCounts } from '../db/videos.ts';
 import type { LibraryService } from '../library/service.ts';
 import type { FromWorker, WorkerStart } from './protocol.ts';
+import { recordProbes } from '../db/run-probes.ts';
+import { pruneCheckpoints } from './checkpoint-pruning.ts';
 import { prepareTrainingVideos } from './videos.ts';
 import { spawnCoreWorker } from '../compute/worker-host.ts';
 import { runJob } from '../compute/worker-job.ts';
@@ -203,6 +205,7 @@ export class TrainingService {
     const worker = this.spawnWorker();
     active.worker = worker;
     let backend: string | null = null;
+    const folderRemovals: Promise<void>[] = [];
     const start = {
       config,
       startStep,
@@ -226,7 +229,11 @@ export class TrainingService {
             break;
           case 'metrics':
             recordMetrics(db, run.id, message.points);
-            this.events.emit('training.metrics', { runId: run.id, points: message.points });
+            this.events.emit('training.metrics', { runId: run.id, points: message.points, probes: [] });
+            break;
+          case 'probe':
+            recordProbes(db, run.id, [message.probe]);
+            this.events.emit('training.metrics', { runId: run.id, points: [], probes: [message.probe] });
             break;
           case 'checkpoint':
             recordCheckpoint(db, run.id, {
@@ -234,6 +241,12 @@ export class TrainingService {
               folder: relative(cacheDir, message.folder),
               validationAccuracy: message.validationAccuracy,
             });
+            // Runs recorded before the policy existed keep every checkpoint, as they always did.
+            if (Number.isInteger(config.keepCheckpoints)) {
+              const { removed } = pruneCheckpoints(db, run.id, { cacheDir, keepLast: config.keepCheckpoints });
+              // A folder that cannot be deleted only wastes space; the run goes on.
+              folderRemovals.push(removed.catch(() => undefined));
+            }
             break;
           case 'progress':
             this.progress(run.id, { ...message.info, backend });
@@ -246,6 +259,7 @@ export class TrainingService {
       },
       { cancelled: active.controller.signal.aborted },
     );
+    await Promise.all(folderRemovals);
   }
 
   private assertIdle(): void {

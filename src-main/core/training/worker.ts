@@ -24,6 +24,7 @@ serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {
       callbacks: {
         onMetrics: (points) => post({ type: 'metrics', points }),
         onCheckpoint: (checkpoint) => post({ type: 'checkpoint', ...checkpoint }),
+        onProbe: (probe) => post({ type: 'probe', probe }),
         onProgress: (info) => post({ type: 'progress', info }),
       },
       signal,

@@ -47,18 +47,25 @@ describe('Evaluate screen', () => {
     expect(rows[0]?.querySelector('[data-testid="baseline-badge"]')).toBeNull();
     expect(rows[1]?.querySelector('[data-testid="baseline-badge"]')?.textContent).toBe('baseline');
     const headers = [...q('evaluation-table')!.querySelectorAll('thead th')].map((th) => th.textContent?.trim());
-    expect(headers).toEqual(['Feature set', 'top-1', 'top-5', 'top-10', 'top-20', 'top-50', 'Queries', 'Gallery']);
+    expect(headers).toEqual(['Feature set', 'Protocol', 'top-1', 'top-5', 'top-10', 'top-20', 'top-50', 'Queries', 'Gallery']);
+    expect(all('evaluation-protocol').map((cell) => cell.textContent)).toEqual(['compact · 112 px · 10 clips · 4-d', 'compact · 112 px · 10 clips · 4-d']);
 
     for (const k of table.ks) {
+      // k at or beyond the gallery size says nothing: greyed, never bold.
+      const beyond = table.rows.map((row) => k >= row.gallery);
       const values = table.rows.map((row) => row.topK[k] ?? null);
-      const best = Math.max(...values.map((v) => v ?? -1));
+      const best = Math.max(...values.map((v, i) => (beyond[i] ? -1 : (v ?? -1))));
       rows.forEach((row, i) => {
         const cell = row.querySelector<HTMLElement>(`td[data-k="${k}"]`)!;
+        const isBest = !beyond[i] && values[i] === best;
         expect(cell.textContent?.trim()).toBe(`${((values[i] as number) * 100).toFixed(1)} %`);
-        expect(cell.dataset.best).toBe(String(values[i] === best));
-        expect(cell.querySelector('strong') !== null).toBe(values[i] === best);
+        expect(cell.dataset.beyondGallery).toBe(String(beyond[i]));
+        expect(cell.dataset.best).toBe(String(isBest));
+        expect(cell.querySelector('strong') !== null).toBe(isBest);
       });
     }
+    expect(table.rows[0]!.gallery).toBeLessThan(50);
+    expect(rows[0]?.querySelector('td[data-k="50"]')?.getAttribute('data-beyond-gallery')).toBe('true');
     // The trained set beats its baseline at top-1 in the fake's data.
     expect(rows[0]?.querySelector('td[data-k="1"]')?.getAttribute('data-best')).toBe('true');
     expect(rows[1]?.textContent).toContain(String(table.rows[1]?.queries));
@@ -66,10 +73,58 @@ describe('Evaluate screen', () => {
     const split = q('evaluation-split')!;
     expect(split.dataset.kind).toBe('seeded');
     expect(split.textContent).toContain('seed 4');
-    expect(split.textContent).toContain(`${table.split.train} train`);
-    expect(split.textContent).toContain(`${table.split.test} test`);
+    expect(split.textContent).toContain('stratified by class');
+    expect(q('evaluation-gallery-count')?.textContent).toBe(`${table.split.train} train (gallery)`);
+    expect(q('evaluation-query-count')?.textContent).toBe(`${table.split.queries.length} queries`);
     expect(split.textContent).toContain('3 labels');
     expect(split.textContent).toContain('0 unlabelled');
+    // Every query is listed by file name; a table on fewer than 20 queries says it is anecdotal.
+    expect(q('evaluation-queries')?.querySelectorAll('li')).toHaveLength(table.split.queries.length);
+    expect(table.split.queries.length).toBeLessThan(20);
+    expect(q('evaluation-few-queries')?.textContent).toMatch(new RegExp(`rest on ${table.rows[0]!.queries} queries \\(fewer than 20\\)`));
+  });
+
+  it('names the test classes left out for want of a training video', async () => {
+    // The fake's seed-0 split tests video 3; it is the only video of its class.
+    const videos = makeVideos(30, (id) => (id === 3 ? { label: 'solo' } : {}));
+    const api = new FakeApi({ openPath: '/lib', videos, featureSets: featureSets() });
+    const { q, click } = await openEvaluate(api);
+    await click(q('evaluate-run'));
+    expect(q('evaluation-excluded')?.textContent).toContain('solo (1)');
+    const table = await api.call('evaluation.table', {});
+    expect(table.split.queries.some((query) => query.label === 'solo')).toBe(false);
+    expect(table.rows[0]?.queries).toBe(table.split.queries.length);
+  });
+
+  it('runs the kNN classifier and the linear probe on the chosen sets', async () => {
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(30), featureSets: featureSets() });
+    const { q, all, click } = await openEvaluate(api);
+    await click(q('classify-knn'));
+    expect(api.callsOf('evaluation.classify')).toEqual([{ seed: 0, testFraction: 0.3, method: 'knn' }]);
+    expect(q('classification-title')?.dataset.method).toBe('knn');
+    expect(all('classification-row').map((row) => row.dataset.setId)).toEqual(['1', '2']);
+    expect(all('classification-top1')[0]?.textContent).toMatch(/\d+\.\d %/);
+    await click(q('classify-linear'));
+    expect(q('classification-title')?.dataset.method).toBe('linear');
+    expect(q('classification-table')?.textContent).toContain('weight decay');
+  });
+
+  it('sends the text of a test list picked in the file dialog, and goes back to a seeded split', async () => {
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(30), featureSets: featureSets() });
+    const { q, click } = await openEvaluate(api);
+    const picker = q('evaluate-test-list') as HTMLInputElement;
+    expect(picker.type).toBe('file');
+    // jsdom's File has no text(); a browser's does.
+    const list = { name: 'testlist01.txt', size: 12, text: async () => 'a/clip.mp4\n' };
+    Object.defineProperty(picker, 'files', { value: [list] });
+    picker.dispatchEvent(new Event('change', { bubbles: true }));
+    await vi.waitFor(() => expect(q('evaluate-test-list-name')?.textContent).toBe('testlist01.txt'));
+    await click(q('evaluate-run'));
+    expect(api.callsOf('evaluation.table').at(-1)).toEqual({ seed: 0, testFraction: 0.3, testListText: 'a/clip.mp4\n' });
+    await click(q('evaluate-test-list-clear'));
+    expect(q('evaluate-test-list-name')).toBeNull();
+    await click(q('evaluate-run'));
+    expect(api.callsOf('evaluation.table').at(-1)).toEqual({ seed: 0, testFraction: 0.3 });
   });
 
   it('downloads the table as CSV and JSON', async () => {

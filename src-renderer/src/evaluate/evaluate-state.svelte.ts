@@ -1,11 +1,27 @@
 import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
-import type { EmbeddingMap, EvaluationTable, Projection } from '../../../src-main/shared/dto.ts';
+import {
+  TEST_LIST_MAX_CHARS,
+  type ClassificationTable,
+  type Classifier,
+  type EmbeddingMap,
+  type EvaluationProgress,
+  type EvaluationTable,
+  type Projection,
+} from '../../../src-main/shared/dto.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 import { normalizeSeed } from '../preview/preview-state.svelte.ts';
 import type { FeatureSetsState } from '../retrieve/feature-sets-state.svelte.ts';
 
 export const EVALUATE_CONTEXT = 'Evaluate feature sets';
 export const MAP_CONTEXT = 'Draw embedding map';
+export const CLASSIFY_CONTEXT = 'Classify with frozen features';
+export const TEST_LIST_CONTEXT = 'Read the test list';
+
+/** A test list the user chose: its file name (shown) and its text (sent; the API reads no files). */
+export interface TestList {
+  name: string;
+  text: string;
+}
 
 /** The share of labelled videos held out as queries unless the user says otherwise (the backend's default). */
 export const DEFAULT_TEST_FRACTION = 0.3;
@@ -20,10 +36,14 @@ export class EvaluateState {
   chosen = $state.raw<readonly number[] | null>(null);
   seed = $state(0);
   testFraction = $state(DEFAULT_TEST_FRACTION);
-  /** A test list file (UCF101 style); empty for a seeded split. */
-  testList = $state('');
+  /** The chosen test list (UCF101 style); null for a seeded split. */
+  testList = $state.raw<TestList | null>(null);
   table = $state.raw<EvaluationTable | null>(null);
   evaluating = $state(false);
+  /** The latest kNN or linear-probe table, and the classifier now running with its progress. */
+  classification = $state.raw<ClassificationTable | null>(null);
+  classifying = $state<Classifier | null>(null);
+  probeProgress = $state.raw<EvaluationProgress | null>(null);
 
   mapSetId = $state<number | null>(null);
   projection = $state<Projection>('pca');
@@ -35,10 +55,12 @@ export class EvaluateState {
     this.chosen === null ? this.sets.ready.map((set) => set.id) : this.chosen.filter((id) => this.sets.byId(id)?.videoCount),
   );
   readonly canEvaluate = $derived(this.chosenIds.length > 0 && !this.evaluating);
+  readonly canClassify = $derived(this.chosenIds.length > 0 && this.classifying === null);
 
   readonly #api: PretextApi;
   readonly #errors: ErrorSink;
   #tableRequest = 0;
+  #classifyRequest = 0;
   #mapRequest = 0;
   /** The library the results belong to; undefined before the first activation. */
   #library: string | null | undefined = undefined;
@@ -83,18 +105,67 @@ export class EvaluateState {
     return true;
   }
 
-  setTestList(path: string): void {
-    this.testList = path;
+  /**
+   * Reads a test list file the user picked (null clears the choice). A file over the contract's
+   * limit is refused with a notice and the previous choice kept.
+   */
+  async chooseTestList(file: Pick<File, 'name' | 'size' | 'text'> | null): Promise<boolean> {
+    if (file === null) {
+      this.testList = null;
+      return true;
+    }
+    try {
+      // size is in bytes, the limit in characters: a file within it in bytes is within it in characters.
+      if (file.size > TEST_LIST_MAX_CHARS) throw new Error(`${file.name} is too large for a test list (at most ${TEST_LIST_MAX_CHARS} bytes).`);
+      const text = await file.text();
+      if (text.trim() === '') throw new Error(`${file.name} is empty.`);
+      this.testList = { name: file.name, text };
+      this.#errors.resolve(TEST_LIST_CONTEXT);
+      return true;
+    } catch (error) {
+      this.#errors.report(error, TEST_LIST_CONTEXT);
+      return false;
+    }
+  }
+
+  /** The split and sets every evaluation of the screen sends. */
+  #splitInput(): Omit<MethodInput<'evaluation.table'>, 'ks'> {
+    const input: Omit<MethodInput<'evaluation.table'>, 'ks'> = { seed: this.seed, testFraction: this.testFraction };
+    // Left out by default, so sets finished meanwhile join as the backend lists them.
+    if (this.chosen !== null) input.setIds = [...this.chosenIds];
+    if (this.testList) input.testListText = this.testList.text;
+    return input;
+  }
+
+  /** Scores the chosen sets with the weighted kNN classifier or the linear probe (progress from its worker). */
+  async classify(method: Classifier): Promise<void> {
+    if (!this.canClassify) return;
+    const request = ++this.#classifyRequest;
+    this.classifying = method;
+    this.probeProgress = null;
+    const stop = this.#api.on('evaluation.progress', (progress) => {
+      if (request === this.#classifyRequest) this.probeProgress = progress;
+    });
+    try {
+      const table = await this.#api.call('evaluation.classify', { ...this.#splitInput(), method });
+      if (request !== this.#classifyRequest) return;
+      this.classification = table;
+      this.#errors.resolve(CLASSIFY_CONTEXT);
+    } catch (error) {
+      if (request === this.#classifyRequest) this.#errors.report(error, CLASSIFY_CONTEXT);
+    } finally {
+      stop();
+      if (request === this.#classifyRequest) {
+        this.classifying = null;
+        this.probeProgress = null;
+      }
+    }
   }
 
   /** Measures top-k for the chosen sets. */
   async evaluate(): Promise<void> {
     if (!this.canEvaluate) return;
-    const input: MethodInput<'evaluation.table'> = { seed: this.seed, testFraction: this.testFraction };
-    // Left out by default, so sets finished meanwhile join as the backend lists them.
-    if (this.chosen !== null) input.setIds = [...this.chosenIds];
-    const testList = this.testList.trim();
-    if (testList) input.testList = testList;
+    const input: MethodInput<'evaluation.table'> = this.#splitInput();
     const request = ++this.#tableRequest;
     this.evaluating = true;
     try {
@@ -144,9 +215,13 @@ export class EvaluateState {
 
   #forgetLibrary(): void {
     this.#tableRequest++;
+    this.#classifyRequest++;
     this.#mapRequest++;
+    this.classification = null;
+    this.classifying = null;
+    this.probeProgress = null;
     this.chosen = null;
-    this.testList = '';
+    this.testList = null;
     this.table = null;
     this.evaluating = false;
     this.mapSetId = null;

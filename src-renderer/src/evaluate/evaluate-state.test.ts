@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { FakeApi, makeFeatureSet, makeRandomFeatureSet, makeVideos } from '../lib/testing/fake-api.ts';
 import { FeatureSetsState } from '../retrieve/feature-sets-state.svelte.ts';
-import { EVALUATE_CONTEXT, EvaluateState } from './evaluate-state.svelte.ts';
+import { TEST_LIST_MAX_CHARS } from '../../../src-main/shared/dto.ts';
+import { EVALUATE_CONTEXT, EvaluateState, TEST_LIST_CONTEXT } from './evaluate-state.svelte.ts';
 
 function setup(api: FakeApi) {
   const notices = new Notices();
@@ -37,18 +38,34 @@ describe('EvaluateState', () => {
     expect(evaluate.setTestFraction(0.5)).toBe(true);
     expect(evaluate.setTestFraction(1)).toBe(false);
     expect(evaluate.testFraction).toBe(0.5);
-    evaluate.setTestList(' /lists/testlist01.txt ');
+    expect(await evaluate.chooseTestList(new File(['a/x.mp4 1\n'], 'testlist01.txt'))).toBe(true);
+    expect(evaluate.testList?.name).toBe('testlist01.txt');
     await evaluate.evaluate();
     expect(api.callsOf('evaluation.table').at(-1)).toEqual({
       seed: 7,
       testFraction: 0.5,
       setIds: [2],
-      testList: '/lists/testlist01.txt',
+      testListText: 'a/x.mp4 1\n',
     });
     expect(evaluate.table?.split.kind).toBe('list');
 
     evaluate.toggleSet(2);
     expect(evaluate.canEvaluate).toBe(false);
+  });
+
+  it('refuses a test list file over the limit, or an empty one, and keeps the previous choice', async () => {
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(12), featureSets: sets() });
+    const { evaluate, notices } = setup(api);
+    await evaluate.activate('/lib');
+    await evaluate.chooseTestList(new File(['x.mp4\n'], 'good.txt'));
+    const huge = { name: 'huge.txt', size: TEST_LIST_MAX_CHARS + 1, text: () => Promise.reject(new Error('must not be read')) };
+    expect(await evaluate.chooseTestList(huge)).toBe(false);
+    expect(notices.items.at(-1)).toMatchObject({ context: TEST_LIST_CONTEXT, message: expect.stringMatching(/huge.txt is too large/) });
+    expect(await evaluate.chooseTestList(new File([' \n'], 'blank.txt'))).toBe(false);
+    expect(evaluate.testList).toEqual({ name: 'good.txt', text: 'x.mp4\n' });
+    expect(await evaluate.chooseTestList(null)).toBe(true);
+    await evaluate.evaluate();
+    expect(api.callsOf('evaluation.table').at(-1)).toEqual({ seed: 0, testFraction: 0.3 });
   });
 
   it('draws the newest ready set’s map, and another projection on demand', async () => {
@@ -71,10 +88,10 @@ describe('EvaluateState', () => {
     // Set 3 has no vectors yet: it is not sent.
     expect(evaluate.chosenIds).toEqual([1]);
     api.override('evaluation.table', () => {
-      throw new Error('Cannot read the test list');
+      throw new Error('No entry of the test list names a ready library video');
     });
     await evaluate.evaluate();
-    expect(notices.items.at(-1)).toMatchObject({ context: EVALUATE_CONTEXT, message: 'Cannot read the test list' });
+    expect(notices.items.at(-1)).toMatchObject({ context: EVALUATE_CONTEXT, message: 'No entry of the test list names a ready library video' });
     expect(evaluate.evaluating).toBe(false);
   });
 });

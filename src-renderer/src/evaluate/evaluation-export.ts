@@ -2,16 +2,41 @@
 import { csvText } from '../../../src-main/shared/csv.ts';
 import type { EvaluationTable } from '../../../src-main/shared/dto.ts';
 
-/** A row per feature set: accuracies as fractions in [0, 1], empty where none was measured. */
+/**
+ * A row per feature set: accuracies as fractions in [0, 1], empty where none was measured, with the
+ * protocol that made the vectors and the split they were scored on.
+ */
 export function evaluationCsv(table: EvaluationTable): string {
-  const header = ['set_id', 'name', 'random_init', ...table.ks.map((k) => `top${k}`), 'queries', 'gallery'];
+  const header = [
+    'set_id',
+    'name',
+    'random_init',
+    'protocol',
+    'input_size',
+    'clips_per_video',
+    'feature_size',
+    ...table.ks.map((k) => `top${k}`),
+    'queries',
+    'gallery',
+    'split',
+    'split_seed',
+    'test_fraction',
+  ];
+  const { split } = table;
   const rows = table.rows.map((row) => [
     row.setId,
     row.name,
     row.isRandomInit,
+    row.protocol,
+    row.inputSize,
+    row.clipsPerVideo,
+    row.featureSize,
     ...table.ks.map((k) => row.topK[k] ?? null),
     row.queries,
     row.gallery,
+    split.kind,
+    split.kind === 'seeded' ? split.seed : null,
+    split.kind === 'seeded' ? split.testFraction : null,
   ]);
   return csvText([header, ...rows], '\r\n');
 }

@@ -114,7 +114,7 @@ describe('Retrieve screen', () => {
     expect((q('extract-backbone') as HTMLSelectElement).value).toBe('alexnet');
     await click(q('extract-random'));
     expect(api.callsOf('features.extract')).toEqual([
-      { source: { kind: 'random', task: 'sequence-sorting', backbone: 'alexnet', preset: 'tiny' } },
+      { source: { kind: 'random', task: 'sequence-sorting', backbone: 'alexnet', preset: 'tiny' }, protocol: 'compact' },
     ]);
     expect(setItem(1)?.dataset.status).toBe('extracting');
     expect((q('extract-random') as HTMLButtonElement).disabled).toBe(true);
@@ -159,16 +159,25 @@ describe('Retrieve screen', () => {
 
   it('extracts with a run’s checkpoint or its random-init twin', async () => {
     const api = library([]);
-    const { q, click, setItem } = await openRetrieve(api);
+    const { q, click, change, setItem } = await openRetrieve(api);
     expect((q('extract-run-select') as HTMLSelectElement).value).toBe('1');
     await click(q('extract-run'));
-    expect(api.callsOf('features.extract').at(-1)).toEqual({ source: { kind: 'run', runId: 1, checkpoint: 'best' } });
+    expect(api.callsOf('features.extract').at(-1)).toEqual({ source: { kind: 'run', runId: 1, checkpoint: 'auto' }, protocol: 'compact' });
     api.finishExtraction(1);
     await update();
     expect(setItem(1)?.classList.contains('selected')).toBe(true);
+    expect(setItem(1)?.querySelector('[data-testid="feature-set-protocol"]')?.textContent).toMatch(/^compact · 112 px · 10 clips/);
     await click(q('extract-random'));
-    expect(api.callsOf('features.extract').at(-1)).toEqual({ source: { kind: 'random', runId: 1 } });
+    expect(api.callsOf('features.extract').at(-1)).toEqual({ source: { kind: 'random', runId: 1 }, protocol: 'compact' });
     expect(setItem(2)?.textContent).toContain('Random init · like run 1');
+    // VCOP's reference features of the same weights are a set of their own, named and described as such.
+    api.finishExtraction(2);
+    await update();
+    await change(q('extract-protocol'), 'vcop-reference');
+    await click(q('extract-run'));
+    expect(api.callsOf('features.extract').at(-1)).toEqual({ source: { kind: 'run', runId: 1, checkpoint: 'auto' }, protocol: 'vcop-reference' });
+    expect(setItem(3)?.textContent).toContain('VCOP reference');
+    expect(setItem(3)?.querySelector('[data-testid="feature-set-protocol"]')?.textContent).toMatch(/^VCOP reference · 112 px/);
   });
 
   it('compares up to four results with the query, on shared controls', async () => {

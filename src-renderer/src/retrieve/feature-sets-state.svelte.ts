@@ -1,6 +1,6 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
-import type { ExtractionProgress, FeatureSetDto } from '../../../src-main/shared/dto.ts';
+import type { ExtractionProgress, FeatureProtocol, FeatureSetDto } from '../../../src-main/shared/dto.ts';
 import { toApiError } from '../lib/api/result.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 
@@ -124,8 +124,8 @@ export class FeatureSetsState {
    * Extracts features from `source`; the same source again continues its set with the videos it
    * lacks. Resolves with the set (extracting), or null when refused (the error is reported).
    */
-  extract(source: FeatureSourceInput): Promise<FeatureSetDto | null> {
-    return this.#start(() => this.#api.call('features.extract', { source }));
+  extract(source: FeatureSourceInput, protocol: FeatureProtocol = 'compact'): Promise<FeatureSetDto | null> {
+    return this.#start(() => this.#api.call('features.extract', { source, protocol }));
   }
 
   /** Extracts only the videos `setId` lacks, with the weights it was made with. */

@@ -3,9 +3,9 @@ import type { PresetName, TaskId } from '../../../src-main/shared/tasks.ts';
 import type { Backbone } from '../../../src-main/shared/training.ts';
 import type { FeatureSourceInput } from './feature-sets-state.svelte.ts';
 
-/** A run's best checkpoint. */
+/** A run's last checkpoint, or its best when that is clearly better (decided by the main side). */
 export function runSource(runId: number): FeatureSourceInput {
-  return { kind: 'run', runId, checkpoint: 'best' };
+  return { kind: 'run', runId, checkpoint: 'auto' };
 }
 
 /** Random init with the architecture and input of a run: the baseline for that run. */

@@ -1,5 +1,5 @@
 import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
-import type { FeatureSetDto, NeighbourDto, RetrievalResult, VideoDto } from '../../../src-main/shared/dto.ts';
+import type { FeatureProtocol, FeatureSetDto, NeighbourDto, RetrievalResult, VideoDto } from '../../../src-main/shared/dto.ts';
 import { toApiError } from '../lib/api/result.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 import { LibraryState } from '../library/library-state.svelte.ts';
@@ -154,8 +154,8 @@ export class RetrieveState {
   }
 
   /** Extracts (or updates) a set and shows it (once it has vectors, if another set is shown). */
-  async extract(source: FeatureSourceInput): Promise<void> {
-    const set = await this.sets.extract(source);
+  async extract(source: FeatureSourceInput, protocol: FeatureProtocol = 'compact'): Promise<void> {
+    const set = await this.sets.extract(source, protocol);
     if (set) await this.#showExtracted(set);
   }
 

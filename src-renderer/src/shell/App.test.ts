@@ -54,6 +54,7 @@ describe('App', () => {
     await update();
     expect(q('video-details')?.textContent).toContain('/videos/Class1/v_1.avi');
     expect(q('video-details')?.querySelector('video')?.getAttribute('src')).toBe('media://playable/1');
+    expect(q('too-short')).toBeNull();
 
     choose(q('status-filter'), 'failed');
     await update();
@@ -103,6 +104,37 @@ describe('App', () => {
     choose(q('status-filter'), 'failed');
     await update();
     expect(option('/unlabelled')).toBe('Unlabelled');
+  });
+
+  it('says which task presets a short video cannot serve', async () => {
+    const tooShortFor = [{ task: 'clip-order', preset: 'paper', framesNeeded: 64 }] as const;
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(1, () => ({ durationS: 1, frameCount: 25, tooShortFor: [...tooShortFor] })) });
+    const { q, all } = await render(api);
+    all('video-card')[0]!.click();
+    await update();
+    expect(q('too-short')?.textContent).toMatch(/Too short for\s+clip-order \(paper: needs 64 frames\)/);
+  });
+
+  it('shows which ffmpeg and ffprobe read the videos, and warns when only an old build exists', async () => {
+    const current = await render(new FakeApi({ openPath: '/lib' }));
+    expect(current.q('media-tools')?.textContent).toContain('ffmpeg 7.1 and ffprobe 7.1');
+    expect(current.q('media-tools-warning')).toBeNull();
+    unmountApp();
+
+    const warning = 'Only an old build was found: ffprobe 4.0.2-static (ffprobe-static, from 2018). Install FFmpeg 5.0 or newer.';
+    const mediaTools = {
+      ok: true,
+      ffmpeg: '/usr/bin/ffmpeg',
+      ffprobe: '/node_modules/ffprobe-static/bin/linux/x64/ffprobe',
+      source: 'ffmpeg: system, ffprobe: ffprobe-static',
+      ffmpegVersion: '5.1.9-0+deb12u1',
+      ffprobeVersion: '4.0.2-static',
+      message: null,
+      warning,
+    };
+    const old = await render(new FakeApi({ openPath: '/lib', appInfo: { version: '1', platform: 'test', mediaTools } }));
+    expect(old.q('media-tools')?.textContent).toMatch(/ffprobe 4\.0\.2-static\s+\(ffmpeg: system, ffprobe: ffprobe-static\)/);
+    expect(old.q('media-tools-warning')?.textContent).toContain(warning);
   });
 
   it('runs an import with progress, summary and failures', async () => {

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-main/shared/errors.ts';
 import { trainPreset } from '../../../src-main/shared/training.ts';
-import { FakeApi, makeRun, makeVideos, metricPoint } from '../lib/testing/fake-api.ts';
+import { FakeApi, fakeBackendReport, makeRun, makeVideos, metricPoint } from '../lib/testing/fake-api.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 
 afterEach(unmountApp);
@@ -37,6 +37,20 @@ describe('Train screen', () => {
     await click(q('train-no-videos')!.querySelector('button'));
     expect(app.screen).toBe('library');
     expect(api.callsOf('training.start')).toEqual([]);
+  });
+
+  it('shows the GPU adapter, and that auto passes a software one by', async () => {
+    const backendReport = fakeBackendReport();
+    const adapter = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', software: true };
+    const why = 'mesa llvmpipe (software) is a CPU emulating a GPU, slower than wasm';
+    backendReport.backends[2] = { name: 'webgpu', available: true, note: why, autoSkips: why, adapter };
+    const { q, click } = await render(new FakeApi({ openPath: '/lib', backendReport }));
+    await click(q('train-tab'));
+    const webgpu = q('backend-report')!.querySelector('[data-choice="webgpu"]');
+    expect(webgpu?.querySelector('[data-testid="backend-adapter"]')?.textContent).toBe('mesa llvmpipe (software)');
+    expect(webgpu?.textContent).toContain('available, auto passes it by');
+    expect(webgpu?.textContent).toContain(why);
+    expect(q('backend-report')!.dataset.selected).toBe('wasm');
   });
 
   it('builds a config from task, backbone, preset and backend, with the backend report', async () => {
@@ -253,5 +267,50 @@ describe('Train screen', () => {
     expect(api.callsOf('training.delete')).toEqual([{ runId: 1 }]);
     expect(all('run-item').map((item) => item.dataset.runId)).toEqual(['3', '2']);
     expect(q('selected-run')).toBeNull();
+  });
+
+  it('says in plain words when a run is not learning, draws the majority line and marks a best at it', async () => {
+    const config = trainPreset('order-verification', 'alexnet', 'tiny');
+    const stuck = Array.from({ length: 300 }, (_, i) => metricPoint('train', i + 1, { accuracy: 0.75, loss: 0.56 }));
+    const api = new FakeApi({
+      openPath: '/lib',
+      runs: [makeRun(1, { config }), makeRun(2, { config })],
+      runData: {
+        1: {
+          metrics: [...stuck, ...[100, 200, 300].map((step) => metricPoint('validation', step, { accuracy: 0.75 }))],
+          checkpoints: [
+            { step: 200, validationAccuracy: 0.76, isBest: true, createdAt: '2025-01-01T00:00:00.000Z' },
+            { step: 300, validationAccuracy: 0.75, isBest: false, createdAt: '2025-01-01T00:00:00.000Z' },
+          ],
+          probes: [
+            { step: 0, featureSpread: 0.05 / 16, featureSize: 256 },
+            { step: 150, featureSpread: 0.4 / 16, featureSize: 256 },
+            { step: 300, featureSpread: 0.05 / 16, featureSize: 256 },
+          ],
+        },
+        2: { metrics: Array.from({ length: 300 }, (_, i) => metricPoint('train', i + 1, { accuracy: 0.97 })) },
+      },
+    });
+    const { q, all, click, runItem } = await render(api);
+    await click(q('train-tab'));
+    await click(runItem(1)!.querySelector('[data-testid="run-select"]'));
+    expect(q('run-health')?.dataset).toMatchObject({ learning: 'at-majority', collapse: 'collapsing' });
+    const flags = all('run-health-flag');
+    expect(flags.map((flag) => flag.dataset.kind)).toEqual(['not-learning', 'collapsing']);
+    expect(flags[0]?.textContent).toContain('stays at the majority class, 75.0 %');
+    expect(flags[0]?.textContent).toContain('What to try');
+    expect(flags[0]?.textContent).toContain('Train longer');
+    expect(all('chart-guide').map((guide) => [guide.dataset.kind, guide.textContent?.trim()])).toEqual([
+      ['chance', 'chance 50 %'],
+      ['majority', 'majority class 75 %'],
+    ]);
+    // A 76 % best on 256 tuples is the majority class plus noise; extraction uses the last checkpoint.
+    expect(q('best-at-chance')?.textContent).toContain('not meaningful');
+    expect(q('extraction-default')?.closest('tr')?.dataset.step).toBe('300');
+    expect(q('checkpoint-policy')?.textContent).toContain('Keeps the newest 3 and the best');
+
+    await click(runItem(2)!.querySelector('[data-testid="run-select"]'));
+    expect(q('run-health')?.dataset.learning).toBe('learning');
+    expect(all('run-health-flag')).toEqual([]);
   });
 });

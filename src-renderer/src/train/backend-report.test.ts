@@ -4,6 +4,14 @@ import { BACKEND_CHOICES } from '../../../src-main/shared/training.ts';
 import { fakeBackendReport } from '../lib/testing/fake-api.ts';
 import { REPORT_NAMES, backendRows, choiceOf, choiceProblem } from './backend-report.ts';
 
+const SOFTWARE_WEBGPU = {
+  name: 'webgpu',
+  available: true,
+  note: 'mesa llvmpipe (software) is a CPU emulating a GPU',
+  autoSkips: 'mesa llvmpipe (software) is a CPU emulating a GPU',
+  adapter: { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', software: true },
+};
+
 describe('backend report', () => {
   it('knows the name each choice is reported under', () => {
     expect(Object.keys(REPORT_NAMES)).toEqual(BACKEND_CHOICES.filter((c) => c !== 'auto'));
@@ -25,12 +33,23 @@ describe('backend report', () => {
     ]);
   });
 
+  it('shows the GPU adapter and that auto passes a software one by, without calling it unavailable', () => {
+    const report = fakeBackendReport();
+    report.backends[2] = SOFTWARE_WEBGPU;
+    const webgpu = backendRows(report, 'auto').find((row) => row.name === 'webgpu');
+    expect(webgpu).toMatchObject({ available: true, autoSkips: true, fasterUnavailable: false, selected: false, adapter: 'mesa llvmpipe (software)' });
+    expect(backendRows(fakeBackendReport(), 'auto').find((row) => row.name === 'webgpu')).toMatchObject({ autoSkips: false, adapter: null });
+  });
+
   it('says why an explicit choice will not run', () => {
     const report = fakeBackendReport();
     expect(choiceProblem(report, 'auto')).toBeNull();
     expect(choiceProblem(report, 'wasm')).toBeNull();
     expect(choiceProblem(report, 'gpu')).toContain('not installed');
     expect(choiceProblem(report, 'webgpu')).toBe('no adapter found (no GPU driver Dawn can use)');
+    const software = fakeBackendReport();
+    software.backends[2] = SOFTWARE_WEBGPU;
+    expect(choiceProblem(software, 'webgpu')).toBeNull();
     const unknown: BackendReport = { selected: 'cpu', backends: [{ name: 'cpu', available: true, note: '' }] };
     expect(choiceProblem(unknown, 'gpu')).toBeNull();
   });

@@ -4,6 +4,7 @@
  * picks, and why each faster one is unavailable. Pure.
  */
 import type { BackendReport } from '../../../src-main/shared/dto.ts';
+import { describeAdapter } from '../../../src-main/shared/gpu-adapter.ts';
 import type { BackendChoice } from '../../../src-main/shared/training.ts';
 
 export type ConcreteChoice = Exclude<BackendChoice, 'auto'>;
@@ -37,6 +38,10 @@ export interface BackendRow {
   fasterUnavailable: boolean;
   /** The form asks for this one explicitly. */
   requested: boolean;
+  /** Runs here, but auto passes it by (a software GPU); the note says why. */
+  autoSkips: boolean;
+  /** The GPU adapter it uses, e.g. "mesa llvmpipe (software)", or null. */
+  adapter: string | null;
 }
 
 export function backendRows(report: BackendReport, choice: BackendChoice): BackendRow[] {
@@ -51,6 +56,8 @@ export function backendRows(report: BackendReport, choice: BackendChoice): Backe
       selected: backend.name === report.selected,
       fasterUnavailable: !backend.available && selectedIndex >= 0 && index < selectedIndex,
       requested: choice !== 'auto' && rowChoice === choice,
+      autoSkips: backend.autoSkips !== undefined,
+      adapter: backend.adapter ? describeAdapter(backend.adapter) : null,
     };
   });
 }

@@ -173,4 +173,21 @@ describe('chartModel', () => {
     const beyond = chartModel({ train: [point('train', 500, 1, 0.5)], validation: [], totalSteps: 100 });
     expect(beyond.xTicks.at(-1)!.label).toBe('500');
   });
+
+  it('draws the chance line on the accuracy panel, and the majority class where it differs', () => {
+    const train = [point('train', 10, 1, 0.7)];
+    const vcop = chartModel({ train, validation: [], totalSteps: 100, baseline: { chance: 1 / 6, majority: 1 / 6 } });
+    const [loss, accuracy] = vcop.panels;
+    expect(loss!.guides).toEqual([]);
+    expect(accuracy!.guides.map((g) => [g.kind, g.label])).toEqual([['chance', 'chance 16.7 %']]);
+    const y = (share: number) => accuracy!.bottom + (accuracy!.top - accuracy!.bottom) * share;
+    expect(accuracy!.guides[0]!.at).toBeCloseTo(y(1 / 6));
+
+    const shuffleAndLearn = chartModel({ train, validation: [], totalSteps: 100, baseline: { chance: 0.5, majority: 0.75 } });
+    expect(shuffleAndLearn.panels[1]!.guides.map((g) => [g.kind, g.label, g.at])).toEqual([
+      ['chance', 'chance 50 %', y(0.5)],
+      ['majority', 'majority class 75 %', y(0.75)],
+    ]);
+    expect(chartModel({ train, validation: [] }).panels[1]!.guides).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@
  * and its spikes), and the whole chart as plain data the component only draws. Pure.
  */
 import type { MetricPoint, MetricSplit } from '../../../src-main/shared/dto.ts';
+import type { PretextBaseline } from '../../../src-main/shared/task-labels.ts';
 
 export type Scale = (value: number) => number;
 
@@ -139,6 +140,14 @@ export interface ChartTick {
   label: string;
 }
 
+/** A level drawn across a panel: chance, or the majority class. */
+export interface ChartGuide {
+  kind: 'chance' | 'majority';
+  /** y of the line. */
+  at: number;
+  label: string;
+}
+
 export interface ChartPanel {
   metric: ChartMetric;
   title: string;
@@ -147,6 +156,8 @@ export interface ChartPanel {
   bottom: number;
   yTicks: ChartTick[];
   lines: ChartLine[];
+  /** Accuracy a run reaches without learning: what the curves must rise above. */
+  guides: ChartGuide[];
 }
 
 export interface ChartModel {
@@ -173,6 +184,19 @@ export interface ChartInput {
   panelHeight?: number;
   /** Most points one line draws; default one per pixel of plot width. */
   maxPointsPerLine?: number;
+  /** The task's chance and majority-class accuracy, drawn on the accuracy panel. */
+  baseline?: PretextBaseline | null;
+}
+
+/** Chance, and the majority class where it differs (S&L's 75 % negatives). */
+function guides(baseline: PretextBaseline | null | undefined, y: Scale): ChartGuide[] {
+  if (!baseline) return [];
+  const percent = (share: number) => `${Number((share * 100).toFixed(1))} %`;
+  const list: ChartGuide[] = [{ kind: 'chance', at: y(baseline.chance), label: `chance ${percent(baseline.chance)}` }];
+  if (baseline.majority > baseline.chance) {
+    list.push({ kind: 'majority', at: y(baseline.majority), label: `majority class ${percent(baseline.majority)}` });
+  }
+  return list;
 }
 
 /** Series with fewer points than this are drawn with dots too. */
@@ -224,7 +248,8 @@ export function chartModel(input: ChartInput): ChartModel {
         marks: drawn.length <= MARK_LIMIT ? drawn : [],
       };
     });
-    return { metric, title: metric === 'loss' ? 'Loss' : 'Pretext accuracy', top, bottom, yTicks, lines };
+    const levels = metric === 'accuracy' ? guides(input.baseline, y) : [];
+    return { metric, title: metric === 'loss' ? 'Loss' : 'Pretext accuracy', top, bottom, yTicks, lines, guides: levels };
   });
 
   const drawn = panels.reduce((sum, panel) => sum + panel.lines.reduce((s, line) => s + line.drawn, 0), 0);

@@ -37,6 +37,16 @@ describe('MetricSeries', () => {
     expect(series.truncateAfter(10)).toBe(false);
   });
 
+  it('keeps probes in step order, one per step, and drops them with the points after a resume', () => {
+    const probe = (step: number, featureSpread = 0.1) => ({ step, featureSpread, featureSize: 64 });
+    const series = MetricSeries.from([metricPoint('train', 1)], [probe(50), probe(0)]);
+    expect(series.probes.map((p) => p.step)).toEqual([0, 50]);
+    expect(series.addProbes([probe(50, 0.02), probe(25)])).toBe(true);
+    expect(series.probes).toEqual([probe(0), probe(25), probe(50, 0.02)]);
+    expect(series.truncateAfter(30)).toBe(true);
+    expect(series.probes.map((p) => p.step)).toEqual([0, 25]);
+  });
+
   it('knows the best validation accuracy', () => {
     const series = new MetricSeries();
     expect(series.bestValidationAccuracy()).toBeNull();

@@ -3,15 +3,18 @@
  * one point per split and step. Live events append in O(1); a point for a step already held replaces
  * it (the newest measurement wins, e.g. after a resume re-trains steps past its checkpoint). Pure.
  */
-import type { MetricPoint, MetricSplit } from '../../../src-main/shared/dto.ts';
+import type { MetricPoint, MetricSplit, ProbePoint } from '../../../src-main/shared/dto.ts';
 
 export class MetricSeries {
   readonly train: MetricPoint[] = [];
   readonly validation: MetricPoint[] = [];
+  /** Feature-spread measurements, in step order, one per step. */
+  readonly probes: ProbePoint[] = [];
 
-  static from(points: readonly MetricPoint[]): MetricSeries {
+  static from(points: readonly MetricPoint[], probes: readonly ProbePoint[] = []): MetricSeries {
     const series = new MetricSeries();
     series.add(points);
+    series.addProbes(probes);
     return series;
   }
 
@@ -34,9 +37,27 @@ export class MetricSeries {
     return changed;
   }
 
+  /** Adds probe measurements, replacing any held for the same step; true when anything changed. */
+  addProbes(probes: readonly ProbePoint[]): boolean {
+    let changed = false;
+    for (const probe of probes) {
+      const at = this.probes.findIndex((held) => held.step >= probe.step);
+      if (at < 0) this.probes.push(probe);
+      else if (this.probes[at]?.step === probe.step) this.probes[at] = probe;
+      else this.probes.splice(at, 0, probe);
+      changed = true;
+    }
+    return changed;
+  }
+
   /** Drops the points after `step` (a resume continues from its checkpoint); true when any went. */
   truncateAfter(step: number): boolean {
     let changed = false;
+    const keptProbes = this.probes.filter((probe) => probe.step <= step);
+    if (keptProbes.length < this.probes.length) {
+      this.probes.splice(keptProbes.length);
+      changed = true;
+    }
     for (const list of [this.train, this.validation]) {
       const keep = firstAfter(list, step);
       if (keep < list.length) {

@@ -3,6 +3,7 @@ import type { PretextApi } from '../../../src-main/shared/contract.ts';
 import type {
   CheckpointDto,
   MetricPoint,
+  ProbePoint,
   RunDetail,
   RunDto,
   TrainingMetrics,
@@ -28,11 +29,12 @@ export const DELETE_RUN_CONTEXT = 'Delete run';
 export interface SeriesView {
   train: readonly MetricPoint[];
   validation: readonly MetricPoint[];
+  probes: readonly ProbePoint[];
   /** Bumped whenever a point is added, replaced or dropped. */
   version: number;
 }
 
-const NO_SERIES: SeriesView = { train: [], validation: [], version: 0 };
+const NO_SERIES: SeriesView = { train: [], validation: [], probes: [], version: 0 };
 
 /** A run as the list shows it: its record with what is live about it. */
 export interface RunRow {
@@ -116,7 +118,7 @@ export class RunsState {
   readonly selectedSeries = $derived.by<SeriesView>(() => {
     const version = this.#version;
     const series = this.selectedId === null ? undefined : this.#series.get(this.selectedId);
-    return series ? { train: series.train, validation: series.validation, version } : NO_SERIES;
+    return series ? { train: series.train, validation: series.validation, probes: series.probes, version } : NO_SERIES;
   });
 
   readonly #api: PretextApi;
@@ -359,9 +361,12 @@ export class RunsState {
       if (request !== this.#detailRequest || this.selectedId !== runId) return;
       this.detail = detail;
       // Stored points first, live ones on top (as new or newer).
-      const series = MetricSeries.from(detail.metrics);
+      const series = MetricSeries.from(detail.metrics, detail.probes);
       const live = this.#series.get(runId);
-      if (live) series.add(live.all());
+      if (live) {
+        series.add(live.all());
+        series.addProbes(live.probes);
+      }
       this.#series.set(runId, series);
       this.#upsert(detail.run, { onlyIfNewer: true });
       this.#redraw(true);
@@ -388,14 +393,15 @@ export class RunsState {
     }
   }
 
-  #handleMetrics({ runId, points }: TrainingMetrics): void {
+  #handleMetrics({ runId, points, probes }: TrainingMetrics): void {
     let series = this.#series.get(runId);
     if (!series) {
       // Only the selected run and running ones keep series; a stopped run's come with its detail.
       if (runId !== this.selectedId && this.#isStopped(runId)) return;
       this.#series.set(runId, (series = new MetricSeries()));
     }
-    if (series.add(points) && runId === this.selectedId) this.#redraw(false);
+    const changed = series.add(points);
+    if ((series.addProbes(probes) || changed) && runId === this.selectedId) this.#redraw(false);
     this.#ensureListed(runId);
   }
 

@@ -37,6 +37,7 @@ describe('train options', () => {
       'validationTuples',
       'evaluateEvery',
       'checkpointEvery',
+      'keepCheckpoints',
       'task',
     ]);
     expect(fields.find((f) => f.path === 'width')).toMatchObject({ kind: 'number', step: 'any', label: 'Width multiplier' });

@@ -97,6 +97,7 @@ const SCHEDULE_ORDER = [
   'validationTuples',
   'evaluateEvery',
   'checkpointEvery',
+  'keepCheckpoints',
 ] as const satisfies readonly (keyof TrainConfig)[];
 
 /** Keys with controls of their own: the task and backbone pickers and the backend select. */
@@ -127,5 +128,6 @@ export const TRAIN_FIELD_OPTIONS: FieldOptions = {
     validationTuples: 'Tuples drawn from the held-out videos at each evaluation (a fixed set).',
     evaluateEvery: 'Steps between two validation measurements.',
     checkpointEvery: 'Steps between two checkpoints (what a resume continues from).',
+    keepCheckpoints: 'Checkpoints kept: the newest this many and the best; older ones are deleted as the run goes.',
   },
 };

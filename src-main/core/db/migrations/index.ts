@@ -4,8 +4,10 @@ import { migration0001 } from './0001-initial.ts';
 import { migration0002 } from './0002-motion.ts';
 import { migration0003 } from './0003-training-runs.ts';
 import { migration0004 } from './0004-features.ts';
-import { migration0005 } from './0005-job-owners.ts';
-import { migration0006 } from './0006-run-notes.ts';
+import { migration0005 } from './0005-run-health.ts';
+import { migration0006 } from './0006-feature-protocol.ts';
+import { migration0007 } from './0007-job-owners.ts';
+import { migration0008 } from './0008-run-notes.ts';
 
 export interface Migration {
   version: number;
@@ -21,6 +23,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
+  migration0008,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -15,8 +15,12 @@ import type {
   AppInfo,
   BackendReport,
   CheckpointDto,
+  ClassificationRow,
+  ClassificationTable,
   ClipSpan,
   EmbeddingMap,
+  EvaluatedSet,
+  EvaluationSplit,
   EvaluationTable,
   ExtractionProgress,
   FeatureSetDto,
@@ -28,6 +32,7 @@ import type {
   MetricPoint,
   MetricSplit,
   PreviewFrame,
+  ProbePoint,
   RetrievalResult,
   RunDetail,
   RunDto,
@@ -77,7 +82,7 @@ export interface FakeApiData {
   /** Training runs of the open library (any order; `training.runs` answers newest first). */
   runs?: RunDto[];
   /** Stored metric series and checkpoints per run id. */
-  runData?: Record<number, { metrics?: MetricPoint[]; checkpoints?: CheckpointDto[] }>;
+  runData?: Record<number, { metrics?: MetricPoint[]; checkpoints?: CheckpointDto[]; probes?: ProbePoint[] }>;
   /** What `training.backends` answers. */
   backendReport?: BackendReport;
   /** Feature sets of the open library (`features.sets` answers them in id order). */
@@ -101,6 +106,7 @@ export function makeVideo(id: number, overrides: Partial<VideoDto> = {}): VideoD
     error: null,
     duplicateOfId: null,
     hasThumbnail: true,
+    tooShortFor: [],
     importedAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
@@ -143,6 +149,13 @@ export function libraryInfo(path: string, videos: readonly VideoDto[], roots: st
   const labelCounts: LabelCount[] = [...labels.values()]
     .sort((a, b) => (a.label ?? '\uffff').localeCompare(b.label ?? '\uffff'));
   return { path, schemaVersion: 1, counts, labels: labelCounts, roots };
+}
+
+/** What the fake keeps of a run besides its record. */
+interface RunData {
+  metrics: MetricPoint[];
+  checkpoints: CheckpointDto[];
+  probes: ProbePoint[];
 }
 
 /** A run record: `sequence-sorting` / `alexnet` with the tiny preset unless overridden. */
@@ -209,6 +222,8 @@ export function makeFeatureSet(id: number, overrides: Partial<FeatureSetDto> = {
     task: 'clip-order',
     backbone: 'r3d',
     featureSize: 4,
+    protocol: 'compact',
+    inputSize: 112,
     clipsPerVideo: 10,
     framesPerClip: 16,
     status: 'ready',
@@ -469,7 +484,7 @@ export class FakeApi implements PretextApi {
   pickedFolder: string | null;
   appInfo: AppInfo;
   runs: RunDto[];
-  readonly runData: Map<number, { metrics: MetricPoint[]; checkpoints: CheckpointDto[] }>;
+  readonly runData: Map<number, RunData>;
   backendReport: BackendReport;
   featureSets: FeatureSetDto[];
   readonly calls: Array<{ method: MethodName; input: unknown }> = [];
@@ -490,13 +505,26 @@ export class FakeApi implements PretextApi {
     this.appInfo = data.appInfo ?? {
       version: '0.1.0-test',
       platform: 'test',
-      mediaTools: { ok: true, ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe', source: 'system', message: null },
+      mediaTools: {
+        ok: true,
+        ffmpeg: '/usr/bin/ffmpeg',
+        ffprobe: '/usr/bin/ffprobe',
+        source: 'ffmpeg: system, ffprobe: system',
+        ffmpegVersion: '7.1',
+        ffprobeVersion: '7.1',
+        message: null,
+        warning: null,
+      },
     };
     this.runs = data.runs ?? [];
     this.runData = new Map(
       this.runs.map((run) => [
         run.id,
-        { metrics: [...(data.runData?.[run.id]?.metrics ?? [])], checkpoints: [...(data.runData?.[run.id]?.checkpoints ?? [])] },
+        {
+          metrics: [...(data.runData?.[run.id]?.metrics ?? [])],
+          checkpoints: [...(data.runData?.[run.id]?.checkpoints ?? [])],
+          probes: [...(data.runData?.[run.id]?.probes ?? [])],
+        },
       ]),
     );
     this.backendReport = data.backendReport ?? fakeBackendReport();
@@ -519,9 +547,9 @@ export class FakeApi implements PretextApi {
     return updated;
   }
 
-  #data(runId: number): { metrics: MetricPoint[]; checkpoints: CheckpointDto[] } {
+  #data(runId: number): RunData {
     let data = this.runData.get(runId);
-    if (!data) this.runData.set(runId, (data = { metrics: [], checkpoints: [] }));
+    if (!data) this.runData.set(runId, (data = { metrics: [], checkpoints: [], probes: [] }));
     return data;
   }
 
@@ -545,11 +573,12 @@ export class FakeApi implements PretextApi {
     return progress;
   }
 
-  /** Records points of a run (like the backend: one per split and step) and emits `training.metrics`. */
-  emitMetrics(runId: number, points: MetricPoint[]): void {
+  /** Records points (and probes) of a run (like the backend: one per split and step) and emits `training.metrics`. */
+  emitMetrics(runId: number, points: MetricPoint[], probes: ProbePoint[] = []): void {
     const data = this.#data(runId);
     data.metrics = storePoints(data.metrics, points);
-    this.emit('training.metrics', { runId, points });
+    data.probes = [...data.probes.filter((p) => !probes.some((q) => q.step === p.step)), ...probes].sort((a, b) => a.step - b.step);
+    this.emit('training.metrics', { runId, points, probes });
   }
 
   /** Records a checkpoint of a run; the best is the highest validation accuracy, the later on ties. */
@@ -702,45 +731,87 @@ export class FakeApi implements PretextApi {
     };
   }
 
-  /**
-   * Top-k of each set on one split of the labelled ready videos, by the fake vectors: a seeded split
-   * takes about `testFraction` of them; a test list (never read here) takes every third.
-   */
-  #evaluate(input: MethodInput<'evaluation.table'>): EvaluationTable {
-    const { ks = [...EVALUATION_KS], seed = 0, testFraction = 0.3, testList } = input;
+  /** One split of the labelled ready videos, shared by the fake evaluations. */
+  #split(input: Omit<MethodInput<'evaluation.classify'>, 'method'>) {
+    const { seed = 0, testFraction = 0.3, testListText } = input;
     const ready = this.#readyVideos();
     const labelled = ready.filter((v) => v.label !== null);
-    const isTest = (v: VideoDto) => (testList === undefined ? (v.id * 7 + seed) % 10 < testFraction * 10 : v.id % 3 === 0);
-    const test = labelled.filter(isTest);
+    const isTest = (v: VideoDto) => (testListText === undefined ? (v.id * 7 + seed) % 10 < testFraction * 10 : v.id % 3 === 0);
     const train = labelled.filter((v) => !isTest(v));
+    const trainLabels = new Set(train.map((v) => v.label));
+    const allTest = labelled.filter(isTest);
+    const test = allTest.filter((v) => trainLabels.has(v.label));
+    const excluded = new Map<string, number>();
+    for (const v of allTest) if (!trainLabels.has(v.label)) excluded.set(v.label as string, (excluded.get(v.label as string) ?? 0) + 1);
     const sets = input.setIds
       ? input.setIds.map((id) => this.#searchableSet(id))
       : this.featureSets.filter((s) => s.status === 'ready' && s.videoCount > 0);
-    const rows = sets.map((set) => {
-      const ranked = test.map((query) => {
-        const target = fakeFeatureVector(set, query);
-        return train
-          .map((video) => ({ label: video.label, score: cosine(target, fakeFeatureVector(set, video)) }))
-          .sort((a, b) => b.score - a.score)
-          .map((n) => n.label === query.label);
-      });
-      const topK: Record<number, number | null> = {};
-      for (const k of ks) topK[k] = test.length === 0 ? null : ranked.filter((hits) => hits.slice(0, k).includes(true)).length / test.length;
-      return { setId: set.id, name: set.name, isRandomInit: set.source.kind === 'random', topK, queries: test.length, gallery: train.length };
-    });
-    return {
-      ks,
-      split: {
-        seed,
-        testFraction,
-        kind: testList === undefined ? 'seeded' : 'list',
-        train: train.length,
-        test: test.length,
-        labels: new Set(labelled.map((v) => v.label)).size,
-        unlabelled: ready.length - labelled.length,
-      },
-      rows,
+    const split: EvaluationSplit = {
+      seed,
+      testFraction,
+      kind: testListText === undefined ? 'seeded' : 'list',
+      train: train.length,
+      test: allTest.length,
+      labels: new Set(labelled.map((v) => v.label)).size,
+      unlabelled: ready.length - labelled.length,
+      queries: test.map((v) => ({ videoId: v.id, fileName: v.fileName, label: v.label })),
+      excludedClasses: [...excluded].sort(([a], [b]) => a.localeCompare(b)).map(([label, videos]) => ({ label, videos })),
     };
+    const evaluated = (set: FeatureSetDto): EvaluatedSet => ({
+      setId: set.id,
+      name: set.name,
+      isRandomInit: set.source.kind === 'random',
+      protocol: set.protocol,
+      inputSize: set.inputSize,
+      clipsPerVideo: set.clipsPerVideo,
+      featureSize: set.featureSize,
+    });
+    /** Per query, the training labels from most to least similar. */
+    const ranked = (set: FeatureSetDto) =>
+      test.map((query) => {
+        const target = fakeFeatureVector(set, query);
+        const neighbours = train
+          .map((video) => ({ label: video.label as string, score: cosine(target, fakeFeatureVector(set, video)) }))
+          .sort((a, b) => b.score - a.score);
+        return { label: query.label as string, neighbours };
+      });
+    return { train, test, sets, split, evaluated, ranked };
+  }
+
+  /**
+   * Top-k by cosine over the fake vectors on a deterministic split: each labelled video with
+   * (id·7 + seed) mod 10 below testFraction·10 is a query; test videos of a class without a training
+   * video are left out; a test list (never read here) takes every third.
+   */
+  #evaluate(input: MethodInput<'evaluation.table'>): EvaluationTable {
+    const ks = input.ks ?? [...EVALUATION_KS];
+    const { train, test, sets, split, evaluated, ranked } = this.#split(input);
+    const rows = sets.map((set) => {
+      const hits = ranked(set).map(({ label, neighbours }) => neighbours.map((n) => n.label === label));
+      const topK: Record<number, number | null> = {};
+      for (const k of ks) topK[k] = test.length === 0 ? null : hits.filter((row) => row.slice(0, k).includes(true)).length / test.length;
+      return { ...evaluated(set), topK, queries: test.length, gallery: train.length };
+    });
+    return { ks, split, rows };
+  }
+
+  /** Both classifiers as weighted votes of the 20 nearest training videos (the fake has no probe to train). */
+  #classify(input: MethodInput<'evaluation.classify'>): ClassificationTable {
+    const { train, test, sets, split, evaluated, ranked } = this.#split(input);
+    const rows = sets.map((set): ClassificationRow => {
+      const classes = ranked(set).map(({ label, neighbours }) => {
+        const votes = new Map<string, number>();
+        for (const n of neighbours.slice(0, 20)) votes.set(n.label, (votes.get(n.label) ?? 0) + Math.exp(n.score / 0.07));
+        return { label, order: [...votes].sort((a, b) => b[1] - a[1]).map(([name]) => name) };
+      });
+      const share = (depth: number) => (test.length === 0 ? null : classes.filter((c) => c.order.slice(0, depth).includes(c.label)).length / test.length);
+      const settings: ClassificationRow['settings'] =
+        input.method === 'knn'
+          ? { method: 'knn', k: 20, temperature: 0.07 }
+          : { method: 'linear', weightDecay: 0.001, validationAccuracy: null, validation: 0, steps: 200 };
+      return { ...evaluated(set), top1: share(1), top5: share(5), queries: test.length, train: train.length, settings };
+    });
+    return { method: input.method, split, rows };
   }
 
   /** Each video at its label's direction plus noise: a stand-in for PCA of the fake vectors. */
@@ -899,13 +970,18 @@ export class FakeApi implements PretextApi {
         this.info();
         return structuredClone([...this.featureSets].sort((a, b) => a.id - b.id));
       },
-      'features.extract': ({ source }) => {
+      'features.extract': ({ source, protocol = 'compact' }) => {
         this.info();
         const extracting = this.featureSets.find((s) => s.status === 'extracting');
         if (extracting) {
           throw new ApiError('BUSY', `Feature set ${extracting.id} is being extracted; cancel it or wait for it first.`);
         }
-        const { key, set } = this.#resolveFeatureSource(source);
+        const resolved = this.#resolveFeatureSource(source);
+        const reference = protocol === 'vcop-reference';
+        const key = reference ? `${resolved.key}:protocol:${protocol}` : resolved.key;
+        const set: Partial<FeatureSetDto> = reference
+          ? { ...resolved.set, name: `${resolved.set.name} · VCOP reference`, protocol, inputSize: 112 }
+          : resolved.set;
         const existing = [...this.#featureSourceKeys].find(([, k]) => k === key)?.[0];
         if (existing !== undefined) return this.#updateFeatureSet(existing, { status: 'extracting', error: null });
         const id = Math.max(0, ...this.featureSets.map((s) => s.id)) + 1;
@@ -948,6 +1024,10 @@ export class FakeApi implements PretextApi {
         this.info();
         return this.#evaluate(input);
       },
+      'evaluation.classify': (input) => {
+        this.info();
+        return this.#classify(input);
+      },
       'evaluation.map': ({ setId, projection = 'pca' }) => {
         this.info();
         return this.#map(setId, projection);
@@ -969,7 +1049,7 @@ export class FakeApi implements PretextApi {
         const id = Math.max(0, ...this.runs.map((r) => r.id)) + 1;
         const run = makeRun(id, { config, status: 'running', step: 0, backend: null });
         this.runs.push(run);
-        this.runData.set(id, { metrics: [], checkpoints: [] });
+        this.runData.set(id, { metrics: [], checkpoints: [], probes: [] });
         return run;
       },
       'training.cancel': ({ runId }) => {
@@ -988,6 +1068,7 @@ export class FakeApi implements PretextApi {
         const step = run.lastCheckpointStep ?? 0;
         const data = this.#data(runId);
         data.metrics = data.metrics.filter((p) => p.step <= step);
+        data.probes = data.probes.filter((p) => p.step <= step);
         return this.#updateRun(runId, { status: 'running', step, error: null });
       },
       'training.runs': (filter) => {
@@ -1017,7 +1098,7 @@ export class FakeApi implements PretextApi {
         this.info();
         const run = this.run(runId);
         const data = this.#data(runId);
-        return structuredClone({ run, metrics: data.metrics, checkpoints: data.checkpoints });
+        return structuredClone({ run, metrics: data.metrics, checkpoints: data.checkpoints, probes: data.probes });
       },
     };
   }

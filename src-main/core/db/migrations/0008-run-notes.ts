@@ -1,8 +1,8 @@
 import type { Migration } from './index.ts';
 
 /** A run's own title and the researcher's note about it (runs otherwise look alike in a long list). */
-export const migration0006: Migration = {
-  version: 6,
+export const migration0008: Migration = {
+  version: 8,
   name: 'run-notes',
   up(db) {
     db.exec(`

@@ -6,8 +6,8 @@ import type { Migration } from './index.ts';
  * and a running import, training run or extraction names its owner. A job is closed as interrupted
  * only when its owner is gone, never because another process opened the library.
  */
-export const migration0005: Migration = {
-  version: 5,
+export const migration0007: Migration = {
+  version: 7,
   name: 'job-owners',
   up(db) {
     db.exec(`

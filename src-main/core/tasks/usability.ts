@@ -1,0 +1,18 @@
+/** Which task presets a video is too short for: told in the library, never a reason to reject it. */
+import type { TooShortFor } from '../../shared/dto.ts';
+import { PRESET_NAMES, SAMPLING_FPS, TASK_IDS, TASK_PRESETS } from '../../shared/tasks.ts';
+import { samplerFor } from './samplers/index.ts';
+
+/** Frames each task preset needs, as its sampler counts them. */
+const NEEDS: readonly TooShortFor[] = TASK_IDS.flatMap((task) =>
+  PRESET_NAMES.map((preset) => {
+    const config = TASK_PRESETS[task][preset];
+    return { task, preset, framesNeeded: samplerFor(config).framesNeeded(config as never) };
+  }),
+);
+
+/** The presets that cannot take one tuple from a video this long (frames are sampled at SAMPLING_FPS). */
+export function tasksTooShortFor(durationS: number): TooShortFor[] {
+  const frames = Math.max(1, Math.round(durationS * SAMPLING_FPS));
+  return NEEDS.filter((need) => frames < need.framesNeeded);
+}
