@@ -25,6 +25,7 @@ Commands:
         [--backend auto|gpu|node|webgpu|wasm|cpu] [--json]
   train --resume RUN --library FILE      resume a cancelled, failed or interrupted run from its last checkpoint
   runs --library FILE [--json]           list training runs
+       [--task TASK] [--status STATUS] [--search WORDS]
   extract --run ID|random --library FILE extract retrieval features (10 clips per video) with a run's
           [--checkpoint auto|best|last]  checkpoint (auto: the last unless the best is clearly better), or random init: --like RUN, or --task/--backbone/--preset
           [--seed N] [--json]            (default clip-order r3d tiny); only new or changed videos are redone
@@ -67,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
       create: { type: 'boolean', default: false },
       label: { type: 'string' },
       status: { type: 'string' },
+      search: { type: 'string' },
       videos: { type: 'string' },
       task: { type: 'string' },
       preset: { type: 'string' },

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { BackendReport, MediaToolsStatus } from '../shared/dto.ts';
 import { setupReport } from './setup-report.ts';
 
-const media: MediaToolsStatus = { ok: true, ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe', source: 'ffmpeg: system, ffprobe: system', message: null };
+const media: MediaToolsStatus = { ok: true, ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe', source: 'ffmpeg: system, ffprobe: system', ffmpegVersion: '5.1.9', ffprobeVersion: '5.1.9', message: null, warning: null };
 const noMedia: MediaToolsStatus = {
   ok: false,
   ffmpeg: null,
   ffprobe: null,
   source: null,
+  ffmpegVersion: null,
+  ffprobeVersion: null,
+  warning: null,
   message: 'No working ffmpeg found. Tried:\n  - FFMPEG_PATH: not set\n  - system: no ffmpeg on PATH\nTo fix: install FFmpeg (`sudo apt install ffmpeg`).',
 };
 
@@ -25,7 +28,15 @@ const cpuOnly: BackendReport = {
 describe('setupReport', () => {
   it('names the video tools and the backend when the fastest one runs', () => {
     const gpu: BackendReport = { selected: 'tfjs-node-gpu', backends: [backend('tfjs-node-gpu', true, 'TensorFlow with CUDA'), ...cpuOnly.backends.slice(1)] };
-    expect(setupReport(media, gpu)).toEqual(['Video tools: ffmpeg: system, ffprobe: system', 'Compute: tfjs-node-gpu (TensorFlow with CUDA)']);
+    expect(setupReport(media, gpu)).toEqual(['Video tools: ffmpeg: system, ffprobe: system (ffmpeg 5.1.9, ffprobe 5.1.9)', 'Compute: tfjs-node-gpu (TensorFlow with CUDA)']);
+  });
+
+  it('passes on the warning about an outdated build', () => {
+    const old = { ...media, ffmpegVersion: '4.1', ffprobeVersion: '4.0.2', warning: 'Only FFmpeg 4.1 (2018) was found: install a newer one.' };
+    expect(setupReport(old, cpuOnly).slice(0, 2)).toEqual([
+      'Video tools: ffmpeg: system, ffprobe: system (ffmpeg 4.1, ffprobe 4.0.2)',
+      'Only FFmpeg 4.1 (2018) was found: install a newer one.',
+    ]);
   });
 
   it('without ffmpeg, says what imports need, where it looked and how to install it', () => {

@@ -7,7 +7,8 @@ import type { BackendReport, MediaToolsStatus } from '../shared/dto.ts';
 function mediaLines(media: MediaToolsStatus): string[] {
   // The message already lists every place looked in and how to install FFmpeg.
   if (!media.ok) return ['Importing videos needs ffmpeg and ffprobe.', ...(media.message ?? '').split('\n')];
-  return [`Video tools: ${media.source}`];
+  const versions = media.ffmpegVersion ? ` (ffmpeg ${media.ffmpegVersion}, ffprobe ${media.ffprobeVersion ?? 'unknown'})` : '';
+  return [`Video tools: ${media.source}${versions}`, ...(media.warning ? [media.warning] : [])];
 }
 
 function computeLines(compute: BackendReport | Error): string[] {

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createHandlers } from '../../core/api/handlers.ts';
 import { backendReport } from '../../core/compute/backend.ts';
+import { jsonFileStore, RecentLibraries } from '../../core/library/recent-libraries.ts';
 import { mediaToolsStatus } from '../../core/media/tools.ts';
 import { isLoopbackHost, startBridge } from '../../server/server.ts';
 import { CliError, createSession, requireLibrary, type CommandContext } from '../context.ts';
@@ -25,9 +27,31 @@ export async function runServe(context: CommandContext): Promise<number> {
     throw new CliError(`The UI is not built (${RENDERER_DIR} is missing). Run "npm run build" first.`, 1);
   }
   const session = createSession();
-  session.library.open(requireLibrary(context), context.options.create ?? false);
+  // Like the desktop app, serve remembers the libraries it opened (PRETEXT_USER_DATA moves the list).
+  const recent = new RecentLibraries(
+    jsonFileStore(join(process.env.PRETEXT_USER_DATA ?? join(homedir(), '.pretext-studio'), 'recent-libraries.json')),
+  );
+  const remember = (path: string) => {
+    try {
+      recent.add(path);
+    } catch (error) {
+      console.warn(`Could not save the recent libraries: ${(error as Error).message}`);
+    }
+  };
+  session.events.subscribe((name, payload) => {
+    if (name === 'library.changed') remember((payload as { path: string }).path);
+  });
+  remember(session.library.open(requireLibrary(context), context.options.create ?? false).path);
   const bridge = await startBridge({
-    handlers: createHandlers(session.library),
+    handlers: createHandlers(session.library, {
+      recentLibraries: () => {
+        try {
+          return recent.list();
+        } catch {
+          return [];
+        }
+      },
+    }),
     events: session.events,
     mediaFile: (kind, id) => session.library.mediaFile(kind, id),
     staticDir: RENDERER_DIR,
