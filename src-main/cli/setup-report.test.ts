@@ -31,6 +31,22 @@ describe('setupReport', () => {
     expect(setupReport(media, gpu)).toEqual(['Video tools: ffmpeg: system, ffprobe: system (ffmpeg 5.1.9, ffprobe 5.1.9)', 'Compute: tfjs-node-gpu (TensorFlow with CUDA)']);
   });
 
+  it('names a software GPU that auto passes by, and why', () => {
+    const software: BackendReport = {
+      selected: 'wasm',
+      backends: [
+        cpuOnly.backends[0]!,
+        { ...backend('webgpu', true, 'Dawn on mesa llvmpipe'), autoSkips: 'a software adapter (llvmpipe): slower than wasm; --backend webgpu forces it' },
+        ...cpuOnly.backends.slice(2),
+      ],
+    };
+    expect(setupReport(media, software).slice(1)).toEqual([
+      'Compute: wasm, since the faster backends are unavailable or slower here:',
+      `  - tfjs-node-gpu: ${cpuOnly.backends[0]!.note}`,
+      '  - webgpu: a software adapter (llvmpipe): slower than wasm; --backend webgpu forces it',
+    ]);
+  });
+
   it('passes on the warning about an outdated build', () => {
     const old = { ...media, ffmpegVersion: '4.1', ffprobeVersion: '4.0.2', warning: 'Only FFmpeg 4.1 (2018) was found: install a newer one.' };
     expect(setupReport(old, cpuOnly).slice(0, 2)).toEqual([
@@ -51,7 +67,7 @@ describe('setupReport', () => {
 
   it('without a GPU, says which backend runs and why each faster one cannot', () => {
     expect(setupReport(media, cpuOnly).slice(1)).toEqual([
-      'Compute: wasm, because the faster backends cannot run here:',
+      'Compute: wasm, since the faster backends are unavailable or slower here:',
       '  - tfjs-node-gpu: not installed (its libtensorflow download needs network at install time)',
       '  - webgpu: no adapter found (no GPU driver Dawn can use)',
     ]);

@@ -15,11 +15,12 @@ function computeLines(compute: BackendReport | Error): string[] {
   if (compute instanceof Error) return [`Compute: the backends could not be checked (${compute.message})`];
   const selectedIndex = compute.backends.findIndex((backend) => backend.name === compute.selected);
   const selected = compute.backends[selectedIndex];
-  const fasterMissing = compute.backends.slice(0, Math.max(selectedIndex, 0)).filter((backend) => !backend.available);
-  if (fasterMissing.length === 0) return [`Compute: ${compute.selected}${selected ? ` (${selected.note})` : ''}`];
+  // Faster backends that cannot run, and those auto passes by (a software GPU is slower than wasm).
+  const passedOver = compute.backends.slice(0, Math.max(selectedIndex, 0)).filter((backend) => !backend.available || backend.autoSkips);
+  if (passedOver.length === 0) return [`Compute: ${compute.selected}${selected ? ` (${selected.note})` : ''}`];
   return [
-    `Compute: ${compute.selected}, because the faster backends cannot run here:`,
-    ...fasterMissing.map((backend) => `  - ${backend.name}: ${backend.note}`),
+    `Compute: ${compute.selected}, since the faster backends are unavailable or slower here:`,
+    ...passedOver.map((backend) => `  - ${backend.name}: ${backend.autoSkips ?? backend.note}`),
   ];
 }
 
