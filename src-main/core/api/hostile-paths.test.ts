@@ -52,6 +52,7 @@ beforeEach(() => {
     '/dev/null',
     '/dev/urandom',
     '/',
+    '/proc/self/root/pretext-hostile-new',
     link('secret.mp4', secret),
     link('environ.pretext', '/proc/self/environ'),
     link('zero.pretext', '/dev/zero'),
@@ -75,10 +76,13 @@ function spellings(path: string, random: () => number): string {
 
 /** Every call naming a file, for a path: the library to open (or create), the folder to import, the test list. */
 function callsFor(path: string, spelled = path): [string, Record<string, unknown>][] {
-  const folder = folders.has(path) ? [] : [['import.start', { folder: spelled }] as [string, Record<string, unknown>]];
+  // A real folder may be imported, and may hold a new library (the chooser keeps library.pretext inside).
+  const ordinaryFolder = folders.has(path);
+  const create = ordinaryFolder ? [] : [['library.open', { path: spelled, create: true }] as [string, Record<string, unknown>]];
+  const folder = ordinaryFolder ? [] : [['import.start', { folder: spelled }] as [string, Record<string, unknown>]];
   return [
     ['library.open', { path: spelled }],
-    ['library.open', { path: spelled, create: true }],
+    ...create,
     ...folder,
     // The list is text: a path sent as the list is a line of text, never a file to open.
     ['evaluation.table', { testListText: spelled }],

@@ -38,6 +38,15 @@ describe('opening a library by the path the user gives', () => {
     expect(library.open(folder, true).path).toBe(join(folder, LIBRARY_FILE_NAME));
   });
 
+  it('makes no library in a filesystem root or a system folder, nor folders there (it once wrote /library.pretext)', () => {
+    const fresh = `pretext-open-test-${process.pid}`;
+    for (const path of ['/', '/proc/self/root', `/proc/self/root/${fresh}`, '/dev', `/dev/${fresh}.pretext`]) {
+      expect(() => library.open(path, true), path).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    }
+    expect(existsSync(`/${LIBRARY_FILE_NAME}`)).toBe(false);
+    expect(existsSync(`/${fresh}`)).toBe(false);
+  });
+
   it('refuses a folder it cannot create, with a typed error', () => {
     writeFileSync(join(dir, 'a-file'), 'x');
     expect(() => library.open(join(dir, 'a-file', 'sub', 'lib.pretext'), true)).toThrow(expect.objectContaining({ code: 'IO_ERROR' }));

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { dirname, extname, join, parse, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type {
   ImportFailure,
@@ -37,7 +37,7 @@ import { previewTuple, type PreviewRequest } from '../preview/tuple-preview.ts';
 import { TrainingService } from '../training/service.ts';
 import { FeatureService } from '../retrieval/service.ts';
 import { RetrievalService } from '../retrieval/queries.ts';
-import { isPseudoFilesystemPath } from '../util/user-files.ts';
+import { isPseudoFilesystemPath, isSystemFolder, realPathToBe, unreadable } from '../util/user-files.ts';
 import { runImport } from './importer.ts';
 import { goneFromHere, JobOwnership } from './job-ownership.ts';
 import {
@@ -87,10 +87,17 @@ export function libraryFileFor(path: string, create: boolean): string {
   let isFolder = false;
   try {
     isFolder = statSync(given).isDirectory();
-  } catch {
+  } catch (error) {
+    // Only a path that does not exist yet may be created; a link loop or a forbidden path says so.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw unreadable(given, error);
     isFolder = create && extname(given).toLowerCase() !== '.pretext';
   }
   const file = isFolder ? join(given, LIBRARY_FILE_NAME) : given;
+  // Never a library in /proc, /sys or /dev (nor folders made there), nor a folder that is a filesystem's root.
+  if (isFolder ? isSystemFolder(given) : isPseudoFilesystemPath(realPathToBe(given))) {
+    throw new ApiError('INVALID_INPUT', `Not a place for a library: ${given} is a system folder.`);
+  }
   if (create) {
     try {
       mkdirSync(dirname(file), { recursive: true });
@@ -183,16 +190,14 @@ export class LibraryService {
     const db = this.requireDb();
     const root = resolve(folder);
     let isFolder = false;
-    let real: string;
     try {
       isFolder = statSync(root).isDirectory();
-      real = realpathSync(root);
     } catch {
       throw new ApiError('NOT_FOUND', `Folder not found: ${root}`);
     }
     if (!isFolder) throw new ApiError('INVALID_INPUT', `Not a folder: ${root}`);
     // /proc/self/root leads back to / and /dev holds endless files: no video library lives there.
-    if (isPseudoFilesystemPath(root) || isPseudoFilesystemPath(real) || parse(real).root === real) {
+    if (isSystemFolder(root)) {
       throw new ApiError('INVALID_INPUT', `Not a video folder: ${root} is a system folder.`);
     }
     if (this.imports.size > 0) {

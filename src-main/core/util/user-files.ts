@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
-import { sep } from 'node:path';
+import { basename, dirname, join, parse, resolve, sep } from 'node:path';
 import { ApiError } from '../../shared/errors.ts';
 
 /** Kernel pseudo-filesystems: never a library, an import folder or a file to read. */
@@ -16,6 +16,30 @@ const PSEUDO_FILESYSTEMS = ['/proc', '/sys', '/dev'];
 export function isPseudoFilesystemPath(realPath: string): boolean {
   if (sep !== '/') return false;
   return PSEUDO_FILESYSTEMS.some((root) => realPath === root || realPath.startsWith(`${root}/`));
+}
+
+/**
+ * The real path of `path` even when it does not exist yet: its nearest existing ancestor resolved
+ * (links and all), the rest appended (what `mkdir -p` would create, and where).
+ */
+export function realPathToBe(path: string): string {
+  const given = resolve(path);
+  try {
+    return realpathSync(given);
+  } catch {
+    const parent = dirname(given);
+    return parent === given ? given : join(realPathToBe(parent), basename(given));
+  }
+}
+
+/**
+ * Whether a folder is no place for a user's library or videos: inside /proc, /sys or /dev, or a
+ * filesystem's root (/proc/self/root leads back to /). Checked by the path as given and by where it
+ * really leads, also for a folder still to be created.
+ */
+export function isSystemFolder(path: string): boolean {
+  const real = realPathToBe(path);
+  return isPseudoFilesystemPath(resolve(path)) || isPseudoFilesystemPath(real) || parse(real).root === real;
 }
 
 /** O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; no effect on files. */
