@@ -1,0 +1,72 @@
+/**
+ * A run exported as a PyTorch training bundle (torch-bundle/README.md): its config and seed, the
+ * exact train/validation split, each video's path relative to the import root it came from (the
+ * user maps roots to cluster folders), the sampler parameters, and the Python package + train.py
+ * that train the same task under torchrun.
+ */
+import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ExportedBundle } from '../../shared/dto.ts';
+import { ApiError } from '../../shared/errors.ts';
+import { SAMPLING_FPS } from '../../shared/tasks.ts';
+import type { WritableDB } from '../db/connection.ts';
+import { importRoots } from '../db/jobs.ts';
+import { getRun } from '../db/runs.ts';
+import type { PipelineVideo } from '../frames/pipeline.ts';
+import type { MediaTools } from '../media/tools.ts';
+import { samplerFor } from '../tasks/samplers/index.ts';
+import { prepareTrainingVideos } from '../training/videos.ts';
+
+const TEMPLATE = fileURLToPath(new URL('./torch-bundle/', import.meta.url));
+
+/** Tasks whose PyTorch implementation the bundle carries. */
+export const EXPORTABLE_TASKS = ['clip-order'] as const;
+
+/** The import root that holds `path` (the deepest), and the path relative to it. */
+function relativeToRoot(path: string, roots: readonly string[]): { root: number; path: string } {
+  const candidates = roots
+    .map((root, index) => ({ root: index, path: relative(root, path) }))
+    .filter((candidate) => !candidate.path.startsWith('..') && !isAbsolute(candidate.path));
+  const best = candidates.sort((a, b) => a.path.length - b.path.length)[0];
+  if (!best) throw new ApiError('INVALID_INPUT', `${path} lies under no import root of this library.`);
+  return best;
+}
+
+/** One CSV field: quoted when it holds a comma, quote or line break. */
+const csvField = (value: string | number) => (/[",\n\r]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value));
+
+function videoRows(split: string, videos: readonly PipelineVideo[], roots: readonly string[]): string[] {
+  return videos.map((video) => {
+    const { root, path } = relativeToRoot(video.ref.path, roots);
+    return [video.ref.id, split, root, path, video.meta.frameCount].map(csvField).join(',');
+  });
+}
+
+async function assertEmptyFolder(folder: string): Promise<void> {
+  const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  if (entries.length > 0) throw new ApiError('INVALID_INPUT', `${folder} is not empty; export into a new folder.`);
+}
+
+export async function exportRunBundle(db: WritableDB, tools: MediaTools, runId: number, folder: string): Promise<ExportedBundle> {
+  const run = getRun(db, runId);
+  if (!run) throw new ApiError('NOT_FOUND', `No run ${runId} in this library.`);
+  const { config } = run;
+  if (!(EXPORTABLE_TASKS as readonly string[]).includes(config.task.task)) {
+    throw new ApiError('UNSUPPORTED', `Run ${runId} trains ${config.task.task}; bundles implement ${EXPORTABLE_TASKS.join(', ')} so far.`);
+  }
+  await assertEmptyFolder(folder);
+  const videos = await prepareTrainingVideos(db, tools, config.task, { validationFraction: config.validationFraction, seed: config.seed });
+  const roots = importRoots(db);
+  const rows = [...videoRows('train', videos.train, roots), ...videoRows('validation', videos.validation, roots)];
+  await mkdir(folder, { recursive: true });
+  await cp(TEMPLATE, folder, { recursive: true, filter: (source) => !source.includes('__pycache__') });
+  const sampler = { ...config.task, framesNeeded: samplerFor(config.task).framesNeeded(config.task as never), fps: SAMPLING_FPS };
+  await writeFile(`${folder}/run.json`, `${JSON.stringify({ runId, config, sampler }, null, 2)}\n`);
+  await writeFile(`${folder}/roots.json`, `${JSON.stringify(roots.map((path, index) => ({ index, path })), null, 2)}\n`);
+  await writeFile(`${folder}/videos.csv`, `id,split,root,path,frames\n${rows.join('\n')}\n`);
+  return { folder, trainVideos: videos.train.length, validationVideos: videos.validation.length, unusable: videos.unusable.length, roots };
+}
