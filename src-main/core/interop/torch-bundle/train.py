@@ -66,6 +66,8 @@ def main():
     every = args.checkpoint_every or config["checkpointEvery"]
     if batch % world:
         raise SystemExit(f"batch size {batch} does not split over {world} processes")
+    # What this training really did, stored with each checkpoint (the app imports it as the run's config).
+    config = dict(config, steps=steps, batchSize=batch, checkpointEvery=every)
 
     torch.manual_seed(config["seed"])  # the same initial weights in every process
     model = ClipOrderNet(config["backbone"], config["width"], task["clips"], config["dropout"]).to(device)
