@@ -1,11 +1,19 @@
+import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 const root = import.meta.dirname;
 
+/** The PyTorch bundle template beside the main bundle, where core/interop/export-bundle.ts reads it. */
+const copyTorchBundle = {
+  name: 'copy-torch-bundle',
+  writeBundle: () => cpSync(resolve(root, 'src-main/core/interop/torch-bundle'), resolve(root, 'out/main/torch-bundle'), { recursive: true }),
+};
+
 export default defineConfig({
   main: {
+    plugins: [copyTorchBundle],
     build: {
       outDir: 'out/main',
       rolldownOptions: {

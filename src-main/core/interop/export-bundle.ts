@@ -4,8 +4,8 @@
  * user maps roots to cluster folders), the sampler parameters, and the Python package + train.py
  * that train the same task under torchrun.
  */
-import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
-import { isAbsolute, relative } from 'node:path';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExportedBundle } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
@@ -18,7 +18,21 @@ import type { MediaTools } from '../media/tools.ts';
 import { samplerFor } from '../tasks/samplers/index.ts';
 import { prepareTrainingVideos } from '../training/videos.ts';
 
-const TEMPLATE = fileURLToPath(new URL('./torch-bundle/', import.meta.url));
+/**
+ * The bundle's fixed files, beside this module in the sources and beside the main bundle in the
+ * built app (electron.vite.config.ts copies the folder). Listed, not globbed: read one by one, they
+ * also come out of an asar archive.
+ */
+const TEMPLATE = new URL('./torch-bundle/', import.meta.url);
+export const BUNDLE_FILES = [
+  'README.md',
+  'train.py',
+  'features.py',
+  'pretext_torch/__init__.py',
+  'pretext_torch/data.py',
+  'pretext_torch/models.py',
+  'pretext_torch/safetensors_io.py',
+] as const;
 
 /** Tasks whose PyTorch implementation the bundle carries. */
 export const EXPORTABLE_TASKS = ['clip-order'] as const;
@@ -62,11 +76,11 @@ export async function exportRunBundle(db: WritableDB, tools: MediaTools, runId: 
   const videos = await prepareTrainingVideos(db, tools, config.task, { validationFraction: config.validationFraction, seed: config.seed });
   const roots = importRoots(db);
   const rows = [...videoRows('train', videos.train, roots), ...videoRows('validation', videos.validation, roots)];
-  await mkdir(folder, { recursive: true });
-  await cp(TEMPLATE, folder, { recursive: true, filter: (source) => !source.includes('__pycache__') });
+  await mkdir(join(folder, 'pretext_torch'), { recursive: true });
+  for (const file of BUNDLE_FILES) await writeFile(join(folder, file), await readFile(fileURLToPath(new URL(file, TEMPLATE))));
   const sampler = { ...config.task, framesNeeded: samplerFor(config.task).framesNeeded(config.task as never), fps: SAMPLING_FPS };
-  await writeFile(`${folder}/run.json`, `${JSON.stringify({ runId, config, sampler }, null, 2)}\n`);
-  await writeFile(`${folder}/roots.json`, `${JSON.stringify(roots.map((path, index) => ({ index, path })), null, 2)}\n`);
-  await writeFile(`${folder}/videos.csv`, `id,split,root,path,frames\n${rows.join('\n')}\n`);
+  await writeFile(join(folder, 'run.json'), `${JSON.stringify({ runId, config, sampler }, null, 2)}\n`);
+  await writeFile(join(folder, 'roots.json'), `${JSON.stringify(roots.map((path, index) => ({ index, path })), null, 2)}\n`);
+  await writeFile(join(folder, 'videos.csv'), `id,split,root,path,frames\n${rows.join('\n')}\n`);
   return { folder, trainVideos: videos.train.length, validationVideos: videos.validation.length, unusable: videos.unusable.length, roots };
 }
