@@ -38,7 +38,7 @@ export const BUNDLE_FILES = [
 export const EXPORTABLE_TASKS = ['clip-order'] as const;
 
 /** The import root that holds `path` (the deepest), and the path relative to it. */
-function relativeToRoot(path: string, roots: readonly string[]): { root: number; path: string } {
+export function relativeToRoot(path: string, roots: readonly string[]): { root: number; path: string } {
   const candidates = roots
     .map((root, index) => ({ root: index, path: relative(root, path) }))
     .filter((candidate) => !candidate.path.startsWith('..') && !isAbsolute(candidate.path));
