@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { ExportedBundle } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { SAMPLING_FPS } from '../../shared/tasks.ts';
+import { BUNDLE_TASKS } from '../../shared/training.ts';
 import type { WritableDB } from '../db/connection.ts';
 import { importRoots } from '../db/jobs.ts';
 import { getRun } from '../db/runs.ts';
@@ -33,9 +34,6 @@ export const BUNDLE_FILES = [
   'pretext_torch/models.py',
   'pretext_torch/safetensors_io.py',
 ] as const;
-
-/** Tasks whose PyTorch implementation the bundle carries. */
-export const EXPORTABLE_TASKS = ['clip-order'] as const;
 
 /** The import root that holds `path` (the deepest), and the path relative to it. */
 export function relativeToRoot(path: string, roots: readonly string[]): { root: number; path: string } {
@@ -69,8 +67,8 @@ export async function exportRunBundle(db: WritableDB, tools: MediaTools, runId: 
   const run = getRun(db, runId);
   if (!run) throw new ApiError('NOT_FOUND', `No run ${runId} in this library.`);
   const { config } = run;
-  if (!(EXPORTABLE_TASKS as readonly string[]).includes(config.task.task)) {
-    throw new ApiError('UNSUPPORTED', `Run ${runId} trains ${config.task.task}; bundles implement ${EXPORTABLE_TASKS.join(', ')} so far.`);
+  if (!BUNDLE_TASKS.includes(config.task.task)) {
+    throw new ApiError('UNSUPPORTED', `Run ${runId} trains ${config.task.task}; bundles implement ${BUNDLE_TASKS.join(', ')} so far.`);
   }
   await assertEmptyFolder(folder);
   const videos = await prepareTrainingVideos(db, tools, config.task, { validationFraction: config.validationFraction, seed: config.seed });
