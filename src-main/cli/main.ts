@@ -28,7 +28,7 @@ Commands:
   runs --library FILE [--json]           list training runs
   export-run --run ID --out FOLDER       write a PyTorch training bundle of a run (torchrun, DDP; clip order)
              --library FILE [--json]
-  import-weights FILE.safetensors        import PyTorch weights (e.g. a bundle's checkpoint) as a new run
+  import-weights FILE.safetensors|DIR    import PyTorch weights as a new run (a folder: its latest step-N.safetensors)
        --task TASK --backbone B --library FILE [--preset tiny|paper] [--json]
   extract --run ID|random --library FILE extract retrieval features (10 clips per video) with a run's
           [--checkpoint auto|best|last]  checkpoint (auto: the last unless the best is clearly better), or random init: --like RUN, or --task/--backbone/--preset

@@ -29,7 +29,7 @@ export async function runExportRun(context: CommandContext): Promise<number> {
 /** `pretext import-weights FILE.safetensors --task T --backbone B`: the weights as a new run. */
 export async function runImportWeights(context: CommandContext): Promise<number> {
   const [file, ...rest] = context.args;
-  if (!file || rest.length > 0) throw new CliError('Usage: pretext import-weights FILE.safetensors --task TASK --backbone B --library FILE [--preset tiny|paper] [--json]');
+  if (!file || rest.length > 0) throw new CliError('Usage: pretext import-weights FILE.safetensors|CHECKPOINT_FOLDER --task TASK --backbone B --library FILE [--preset tiny|paper] [--json]');
   const task = parseChoice<TaskId>(context.options.task, TASK_IDS, '--task');
   const backbone = parseChoice<Backbone>(context.options.backbone, BACKBONES, '--backbone');
   const preset = parseChoice<PresetName>(context.options.preset, PRESET_NAMES, '--preset', 'tiny');

@@ -3,7 +3,7 @@
  * weights mapped onto our task model (torch-weights.ts) and saved as an ordinary checkpoint, so the
  * run extracts features, retrieves and evaluates like any other.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { ApiError } from '../../shared/errors.ts';
 import type { RunDto } from '../../shared/dto.ts';
@@ -17,6 +17,7 @@ import { decodeSafetensors } from './safetensors.ts';
 import { assignTorchTensors } from './torch-weights.ts';
 
 export interface ImportWeightsRequest {
+  /** A .safetensors file, or a folder of them (a bundle's checkpoints/): its latest step is taken. */
   file: string;
   task: TaskId;
   backbone: Backbone;
@@ -36,21 +37,35 @@ function importConfig(metadata: Record<string, string>, request: ImportWeightsRe
   return config;
 }
 
+/** `path` itself, or the checkpoint of the highest step in the folder `path` (train.py's step-NNNNNNN.safetensors). */
+async function checkpointFile(path: string): Promise<string> {
+  if (!(await stat(path)).isDirectory()) return path;
+  const steps = (await readdir(path))
+    .map((name) => ({ name, step: /^step-(\d+)\.safetensors$/.exec(name)?.[1] }))
+    .filter((entry): entry is { name: string; step: string } => entry.step !== undefined)
+    .sort((a, b) => Number(b.step) - Number(a.step));
+  if (!steps[0]) throw new Error('the folder holds no step-N.safetensors checkpoint');
+  return join(path, steps[0].name);
+}
+
 export async function importWeights(db: WritableDB, cacheDir: string, request: ImportWeightsRequest): Promise<RunDto> {
   let file;
+  let source = request.file;
   try {
-    file = decodeSafetensors(await readFile(request.file));
+    source = await checkpointFile(request.file);
+    file = decodeSafetensors(await readFile(source));
   } catch (error) {
     throw new ApiError('INVALID_INPUT', `${request.file}: ${(error as Error).message}`);
   }
   const config = importConfig(file.metadata, request);
-  const step = Number(file.metadata.step ?? 0);
+  // A file from elsewhere does not say how far it was trained: its one checkpoint is step 1.
+  const step = Math.max(1, Number(file.metadata.step ?? 1));
   const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout });
   try {
     try {
       assignTorchTensors(model.params, file.tensors);
     } catch (error) {
-      throw new ApiError('INVALID_INPUT', `${request.file}: ${(error as Error).message}`);
+      throw new ApiError('INVALID_INPUT', `${source}: ${(error as Error).message}`);
     }
     const run = createRun(db, config);
     const folder = resolve(cacheDir, 'runs', String(run.id), `step-${step}`);
@@ -59,14 +74,14 @@ export async function importWeights(db: WritableDB, cacheDir: string, request: I
     try {
       await mkdir(temp, { recursive: true });
       await saveCheckpoint(folderHandler(temp), { model, description: config });
-      await writeFile(join(temp, 'checkpoint.json'), JSON.stringify({ step, validationAccuracy: null, config, importedFrom: request.file }));
+      await writeFile(join(temp, 'checkpoint.json'), JSON.stringify({ step, validationAccuracy: null, config, importedFrom: source }));
       await rename(temp, folder);
+      recordCheckpoint(db, run.id, { step, folder: relative(cacheDir, folder), validationAccuracy: null });
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
       setRunStatus(db, run.id, 'failed', { error: `import failed: ${(error as Error).message}` });
       throw error;
     }
-    recordCheckpoint(db, run.id, { step, folder: relative(cacheDir, folder), validationAccuracy: null });
     setRunStatus(db, run.id, 'completed', { backend: 'pytorch (imported)' });
     return getRun(db, run.id) as RunDto;
   } finally {
