@@ -1,9 +1,30 @@
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 const root = import.meta.dirname;
+
+/**
+ * electron-vite picks the bundles' Node and Chrome targets (and ES-module output) from Electron's major
+ * version, read from electron/package.json. `electron` is an optional dependency that npm drops when its
+ * binary cannot be downloaded, and serve mode still needs this build: then the version package.json asks
+ * for stands in, through the variable electron-vite reads first.
+ */
+function declareElectronMajorVersion(): void {
+  try {
+    createRequire(resolve(root, 'package.json')).resolve('electron/package.json');
+    return;
+  } catch {
+    const manifest = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+    const range: string = manifest.optionalDependencies.electron;
+    const major = /\d+/.exec(range)?.[0];
+    if (!major) throw new Error(`package.json: cannot read Electron's major version from "${range}".`);
+    process.env.ELECTRON_MAJOR_VER ??= major;
+  }
+}
+declareElectronMajorVersion();
 
 /** The PyTorch bundle template beside the main bundle, where core/interop/export-bundle.ts reads it. */
 const copyTorchBundle = {

@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { once } from 'node:events';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
@@ -17,6 +17,8 @@ export interface Served {
 export async function serve(library: string): Promise<Served> {
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--library', library, '--create', '--json'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // The recent-libraries list goes beside the test library, not into the user's home.
+    env: { ...process.env, PRETEXT_USER_DATA: dirname(library) },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -3,21 +3,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
+import { constants, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { findDesktop } from './desktop.js';
 
 const root = resolve(import.meta.dirname, '..');
-const require = createRequire(import.meta.url);
-
-function electronBinary() {
-  if (process.env.ELECTRON_EXEC_PATH) return existsSync(process.env.ELECTRON_EXEC_PATH) ? process.env.ELECTRON_EXEC_PATH : null;
-  try {
-    const path = require('electron'); // the package exports the binary's path
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
@@ -28,26 +18,44 @@ function build() {
   run(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build']);
 }
 
-const electron = electronBinary();
-if (electron && !process.argv.includes('--serve')) {
+/**
+ * Runs the app (Electron or serve) in this process's place: our signals go to it and its exit code is
+ * ours. npm runs this script through `sh -c`, which dies of npm's SIGTERM without passing it on; once
+ * our parent is gone we stop the app ourselves, so stopping npm never leaves a server running.
+ */
+function runInPlace(command, args, env = process.env) {
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid !== parent) child.kill('SIGTERM');
+  }, 500);
+  child.on('exit', (code, signal) => {
+    clearInterval(orphaned);
+    process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
+  });
+}
+
+const desktop = process.argv.includes('--serve')
+  ? null
+  : findDesktop({ env: process.env, platform: process.platform, require: createRequire(import.meta.url), exists: existsSync });
+if (desktop && 'electron' in desktop) {
   build();
   run(process.execPath, [join(root, 'scripts/electron-native.js')]);
-  const child = spawn(electron, [root], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, PRETEXT_SQLITE_BINDING: join(root, 'node_modules/.pretext-electron/better_sqlite3.node') },
+  runInPlace(desktop.electron, [root], {
+    ...process.env,
+    PRETEXT_SQLITE_BINDING: join(root, 'node_modules/.pretext-electron/better_sqlite3.node'),
   });
-  child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  if (!electron) {
+  if (desktop) {
     console.log(
-      'Electron is not available on this machine (its binary was not downloaded), so Pretext Studio\n' +
-        'starts in serve mode: the same app in your browser. Install Electron with network access\n' +
-        '(npm install) to get the desktop window.\n',
+      `Serve mode: the same app in your browser. The desktop window needs Electron, and ${desktop.reason}.\n` +
+        `To get the window: ${desktop.nextStep}, then npm start.\n`,
     );
   }
   const library = process.env.PRETEXT_LIBRARY ?? join(homedir(), '.pretext-studio', 'library.pretext');
   mkdirSync(dirname(library), { recursive: true });
   if (!existsSync(join(root, 'out/renderer/index.html'))) build();
-  run(process.execPath, [join(root, 'bin/pretext.js'), 'serve', '--library', library, '--create', ...process.argv.slice(2).filter((a) => a !== '--serve')]);
+  const serveArgs = process.argv.slice(2).filter((a) => a !== '--serve');
+  runInPlace(process.execPath, [join(root, 'bin/pretext.js'), 'serve', '--library', library, '--create', ...serveArgs]);
 }

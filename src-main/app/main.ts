@@ -30,7 +30,7 @@ import {
 } from './library-opening.ts';
 import { menuTemplate, type MenuActions } from './menu.ts';
 import { handleAppSchemes, registerAppSchemes } from './protocol.ts';
-import { jsonFileStore, RecentLibraries } from './recent-libraries.ts';
+import { jsonFileStore, RecentLibraries } from '../core/library/recent-libraries.ts';
 import { appPage, isTrustedSender, mainWindowOptions } from './security.ts';
 
 const PRODUCT_NAME = 'Pretext Studio';
@@ -217,7 +217,10 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession, page);
   handleAppSchemes(join(import.meta.dirname, '../renderer'), (kind, id) => library.mediaFile(kind, id));
   registerIpc(
-    createHandlers(library, { pickFolder: (title) => pickFolder(title ?? 'Choose a folder of videos') }),
+    createHandlers(library, {
+      pickFolder: (title) => pickFolder(title ?? 'Choose a folder of videos'),
+      recentLibraries,
+    }),
     events,
     (event) => isTrustedSender(ipcSenderFrame(event, openWindow()?.webContents ?? null), page),
     () => openWindow()?.webContents ?? null,

@@ -12,6 +12,7 @@ export interface CommandContext {
     create?: boolean | undefined;
     label?: string | undefined;
     status?: string | undefined;
+    search?: string | undefined;
     videos?: string | undefined;
     task?: string | undefined;
     preset?: string | undefined;

@@ -26,6 +26,7 @@ Commands:
         [--backend auto|gpu|node|webgpu|wasm|cpu] [--json]
   train --resume RUN --library FILE      resume a cancelled, failed or interrupted run from its last checkpoint
   runs --library FILE [--json]           list training runs
+       [--task TASK] [--status STATUS] [--search WORDS]
   export-run --run ID --out FOLDER       write a PyTorch training bundle of a run (torchrun, DDP; clip order)
              --library FILE [--json]
   import-weights FILE.safetensors|DIR    import PyTorch weights as a new run (a folder: its latest step-N.safetensors)
@@ -74,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
       create: { type: 'boolean', default: false },
       label: { type: 'string' },
       status: { type: 'string' },
+      search: { type: 'string' },
       videos: { type: 'string' },
       task: { type: 'string' },
       preset: { type: 'string' },

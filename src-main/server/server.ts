@@ -53,6 +53,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   UNKNOWN_METHOD: 404,
   NO_LIBRARY: 409,
+  NO_VIDEOS: 409,
   BUSY: 409,
   CANCELLED: 409,
   DB_TOO_NEW: 409,

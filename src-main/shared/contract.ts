@@ -30,7 +30,16 @@ import type {
   VideoPage,
 } from './dto.ts';
 import { CHECKPOINT_CHOICES } from './checkpoint-policy.ts';
-import { CLASSIFIERS, EVALUATION_KS, FEATURE_PROTOCOLS, PROJECTIONS, TEST_LIST_MAX_CHARS, VIDEO_STATUSES } from './dto.ts';
+import {
+  CLASSIFIERS,
+  EVALUATION_KS,
+  FEATURE_PROTOCOLS,
+  PROJECTIONS,
+  RUN_STATUSES,
+  TEST_LIST_MAX_CHARS,
+  VIDEO_STATUSES,
+} from './dto.ts';
+import { RUN_NAME_MAX, RUN_NOTE_MAX } from './runs.ts';
 import { PRESET_NAMES, TASK_IDS, taskConfigSchema } from './tasks.ts';
 import { BACKBONES, trainConfigSchema, type TrainConfig } from './training.ts';
 import type { CallResult } from './errors.ts';
@@ -112,8 +121,17 @@ export const contract = {
     'app.info': method(noInput).returns<AppInfo>(),
     'library.current': method(noInput).returns<LibraryInfo | null>(),
     'library.open': method(
-      z.object({ path: nonEmptyPath, create: z.boolean().default(false) }).strict(),
+      z
+        .object({
+          path: nonEmptyPath,
+          create: z.boolean().default(false),
+          /** For listings: leaves every job's state as it is (jobs of dead processes are closed by openings for work). */
+          readOnly: z.boolean().default(false),
+        })
+        .strict(),
     ).returns<LibraryInfo>(),
+    /** Libraries opened before, most recent first (those that still exist). */
+    'library.recent': method(noInput).returns<string[]>(),
     'import.start': method(z.object({ folder: nonEmptyPath }).strict()).returns<ImportJobDto>(),
     'import.cancel': method(z.object({ jobId: id }).strict()).returns<ImportJobDto>(),
     'import.jobs': method(
@@ -151,7 +169,32 @@ export const contract = {
     'training.start': method(z.object({ config: trainConfigSchema }).strict()).returns<RunDto>(),
     'training.cancel': method(z.object({ runId: id }).strict()).returns<RunDto>(),
     'training.resume': method(z.object({ runId: id }).strict()).returns<RunDto>(),
-    'training.runs': method(noInput).returns<RunDto[]>(),
+    'training.runs': method(
+      z
+        .object({
+          task: z.enum(TASK_IDS).optional(),
+          status: z.enum(RUN_STATUSES).optional(),
+          /** Words that must all appear in the run's number, name, note, task, backbone or backend. */
+          search: z.string().max(200).optional(),
+        })
+        .strict(),
+    ).returns<RunDto[]>(),
+    /** Renames (a blank or null name restores the default title) and/or annotates a run. */
+    'training.update': method(
+      z
+        .object({
+          runId: id,
+          name: z.string().max(RUN_NAME_MAX).nullable().optional(),
+          note: z.string().max(RUN_NOTE_MAX).optional(),
+        })
+        .strict(),
+    ).returns<RunDto>(),
+    /** Deletes a run with its checkpoints and the feature sets extracted from it; refused while it trains. */
+    'training.delete': method(z.object({ runId: id }).strict()).returns<{
+      runId: number;
+      checkpoints: number;
+      featureSets: number[];
+    }>(),
     'training.run': method(z.object({ runId: id }).strict()).returns<RunDetail>(),
     /** Writes a PyTorch/torchrun training bundle of the run into an empty (or new) folder. */
     'training.exportBundle': method(z.object({ runId: id, folder: z.string().min(1).max(4096) }).strict()).returns<ExportedBundle>(),

@@ -46,7 +46,10 @@ export interface VideoPage {
 export interface LabelCount {
   /** null groups the videos without a label. */
   label: string | null;
+  /** Ready videos with this label (what training and evaluation use). */
   count: number;
+  /** Videos with this label in any status (what the library's label filter finds). */
+  total: number;
 }
 
 export type StatusCounts = Record<VideoStatus, number> & { total: number };
@@ -187,12 +190,16 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface RunDto {
   id: number;
+  /** The researcher's title for the run; null: it is called by its number. */
+  name: string | null;
+  /** The researcher's note (free text, '' when none). */
+  note: string;
   task: TaskId;
   backbone: Backbone;
-  /** The whole config the run was started with: enough to repeat it. */
+  /** The whole config the run was started with: enough to repeat it (its backend is the one asked for, e.g. "auto"). */
   config: TrainConfig;
   seed: number;
-  /** The compute backend the run used last, e.g. "wasm". */
+  /** The compute backend that actually ran, last time, e.g. "wasm". */
   backend: string | null;
   status: RunStatus;
   /** Steps done (at the last record). */

@@ -4,6 +4,8 @@ export const ERROR_CODES = [
   'UNKNOWN_METHOD',
   'NOT_FOUND',
   'NO_LIBRARY',
+  /** The library has no ready video for what was asked (e.g. training on an empty library). */
+  'NO_VIDEOS',
   'BUSY',
   'CANCELLED',
   'MEDIA_TOOLS_MISSING',

@@ -9,11 +9,7 @@
  */
 import { z } from 'zod';
 
-/**
- * Videos are decoded at one fixed rate so that a gap of n frames means the same time in every video;
- * 25 fps is UCF101's rate, on which the papers' frame gaps were chosen.
- */
-export const SAMPLING_FPS = 25;
+export { SAMPLING_FPS } from './sampling.ts';
 
 export const TASK_IDS = ['order-verification', 'sequence-sorting', 'odd-one-out', 'clip-order'] as const;
 export type TaskId = (typeof TASK_IDS)[number];

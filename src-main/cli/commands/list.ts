@@ -17,7 +17,7 @@ export async function runList(context: CommandContext): Promise<number> {
   }
   const session = createSession();
   try {
-    await session.call('library.open', { path: requireLibrary(context), create: false });
+    await session.call('library.open', { path: requireLibrary(context), create: false, readOnly: true });
     const videos: VideoDto[] = [];
     for (let offset = 0; ; offset += PAGE) {
       const page = await session.call('videos.list', {

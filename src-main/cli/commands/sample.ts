@@ -10,7 +10,7 @@ export async function runSample(context: CommandContext): Promise<number> {
   const videoId = parseInteger(context.options.video, '--video');
   const session = createSession();
   try {
-    await session.call('library.open', { path: requireLibrary(context), create: false });
+    await session.call('library.open', { path: requireLibrary(context), create: false, readOnly: true });
     const preview = await session.call('tasks.sample', {
       config: structuredClone(TASK_PRESETS[task][preset]) as never,
       seed,

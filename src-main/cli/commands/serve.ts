@@ -1,8 +1,13 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createHandlers } from '../../core/api/handlers.ts';
+import { backendReport } from '../../core/compute/backend.ts';
+import { jsonFileStore, RecentLibraries } from '../../core/library/recent-libraries.ts';
+import { mediaToolsStatus } from '../../core/media/tools.ts';
 import { isLoopbackHost, startBridge } from '../../server/server.ts';
 import { CliError, createSession, requireLibrary, type CommandContext } from '../context.ts';
+import { setupReport } from '../setup-report.ts';
 
 const PACKAGE_ROOT = resolve(import.meta.dirname, '../../..');
 export const RENDERER_DIR = resolve(PACKAGE_ROOT, 'out/renderer');
@@ -22,9 +27,31 @@ export async function runServe(context: CommandContext): Promise<number> {
     throw new CliError(`The UI is not built (${RENDERER_DIR} is missing). Run "npm run build" first.`, 1);
   }
   const session = createSession();
-  session.library.open(requireLibrary(context), context.options.create ?? false);
+  // Like the desktop app, serve remembers the libraries it opened (PRETEXT_USER_DATA moves the list).
+  const recent = new RecentLibraries(
+    jsonFileStore(join(process.env.PRETEXT_USER_DATA ?? join(homedir(), '.pretext-studio'), 'recent-libraries.json')),
+  );
+  const remember = (path: string) => {
+    try {
+      recent.add(path);
+    } catch (error) {
+      console.warn(`Could not save the recent libraries: ${(error as Error).message}`);
+    }
+  };
+  session.events.subscribe((name, payload) => {
+    if (name === 'library.changed') remember((payload as { path: string }).path);
+  });
+  remember(session.library.open(requireLibrary(context), context.options.create ?? false).path);
   const bridge = await startBridge({
-    handlers: createHandlers(session.library),
+    handlers: createHandlers(session.library, {
+      recentLibraries: () => {
+        try {
+          return recent.list();
+        } catch {
+          return [];
+        }
+      },
+    }),
     events: session.events,
     mediaFile: (kind, id) => session.library.mediaFile(kind, id),
     staticDir: RENDERER_DIR,
@@ -37,14 +64,21 @@ export async function runServe(context: CommandContext): Promise<number> {
         'and change this library. Prefer an SSH tunnel to 127.0.0.1.',
     );
   }
-  if (context.json) console.log(JSON.stringify({ url: bridge.openUrl, port: bridge.port }));
-  else console.log(`Pretext Studio is serving ${session.library.current()?.path}\nOpen ${bridge.openUrl}`);
-
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  // `on`, not `once`: `npm start` passes on the Ctrl-C the terminal also sends here, and a second signal
+  // must not kill the server half way through closing the library.
+  const stopped = new Promise<void>((done) => {
+    process.on('SIGINT', () => done());
+    process.on('SIGTERM', () => done());
   });
+  if (context.json) console.log(JSON.stringify({ url: bridge.openUrl, port: bridge.port }));
+  else {
+    // A failed check must not keep the app from starting: the report says what could not be checked.
+    const compute = await backendReport().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    console.log(setupReport(await mediaToolsStatus(), compute).join('\n'));
+    console.log(`Pretext Studio is serving ${session.library.current()?.path}\nOpen ${bridge.openUrl}`);
+  }
+
+  await stopped;
   await bridge.close();
   await session.library.close();
   return 0;

@@ -1,4 +1,4 @@
-import type { RunDetail, RunDto, TrainingProgress } from '../../shared/dto.ts';
+import { RUN_STATUSES, type RunDetail, type RunDto, type RunStatus, type TrainingProgress } from '../../shared/dto.ts';
 import { isMeaningful } from '../../shared/checkpoint-policy.ts';
 import { assessRunHealth, type RunHealth } from '../../shared/run-health.ts';
 import { labelBaseline } from '../../shared/task-labels.ts';
@@ -86,17 +86,27 @@ export async function runTrain(context: CommandContext): Promise<number> {
 }
 
 export async function runRuns(context: CommandContext): Promise<number> {
-  if (context.args.length > 0) throw new CliError('Usage: pretext runs --library FILE [--json]');
+  if (context.args.length > 0) {
+    throw new CliError('Usage: pretext runs --library FILE [--task TASK] [--status STATUS] [--search WORDS] [--json]');
+  }
+  const { options } = context;
+  const filter = {
+    ...(options.task !== undefined ? { task: parseChoice<TaskId>(options.task, TASK_IDS, '--task') } : {}),
+    ...(options.status !== undefined ? { status: parseChoice<RunStatus>(options.status, RUN_STATUSES, '--status') } : {}),
+    ...(options.search !== undefined ? { search: options.search } : {}),
+  };
   const session = createSession();
   try {
-    await session.call('library.open', { path: requireLibrary(context), create: false });
-    const runs = await session.call('training.runs', {});
+    await session.call('library.open', { path: requireLibrary(context), create: false, readOnly: true });
+    const runs = await session.call('training.runs', filter);
     const health = new Map<number, RunHealth>();
     for (const run of runs) health.set(run.id, healthOf(await session.call('training.run', { runId: run.id })));
     if (context.json) console.log(JSON.stringify(runs.map((run) => ({ ...run, health: health.get(run.id) })), null, 2));
     else {
       for (const run of runs) {
-        console.log(`${String(run.id).padStart(4)}  ${run.task} / ${run.backbone}  ${summary(run)}\n${healthText(health.get(run.id) as RunHealth)}`);
+        const title = run.name ? `"${run.name}"  ` : '';
+        console.log(`${String(run.id).padStart(4)}  ${title}${run.task} / ${run.backbone}  ${summary(run)}\n${healthText(health.get(run.id) as RunHealth)}`);
+        if (run.note) console.log(`      note: ${run.note.replace(/\n/g, '\n      ')}`);
       }
     }
     return 0;

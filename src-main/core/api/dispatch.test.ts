@@ -81,4 +81,19 @@ describe('contract handlers', () => {
       expect(result.error.message).toMatch(/limit/);
     }
   });
+
+  it('refuse to train on a library without ready videos, creating no run', async () => {
+    const handlers = createHandlers(library);
+    const config = await dispatch(handlers, 'training.preset', { task: 'clip-order', backbone: 'r3d', preset: 'tiny' });
+    if (!config.ok) throw new Error(config.error.message);
+    const result = await dispatch(handlers, 'training.start', { config: config.value });
+    expect(result).toMatchObject({ ok: false, error: { code: 'NO_VIDEOS', message: expect.stringMatching(/import videos first/) } });
+    expect(library.training.runs()).toEqual([]);
+  });
+
+  it('list the recent libraries the shell keeps, none without one', async () => {
+    expect(await dispatch(createHandlers(library), 'library.recent', {})).toEqual({ ok: true, value: [] });
+    const shell = { recentLibraries: () => ['/data/ucf.pretext'] };
+    expect(await dispatch(createHandlers(library, shell), 'library.recent', {})).toEqual({ ok: true, value: ['/data/ucf.pretext'] });
+  });
 });

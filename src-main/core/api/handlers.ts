@@ -12,6 +12,8 @@ import { importWeights } from '../interop/import-weights.ts';
 /** What only a shell can do (native dialogs); absent in the browser bridge. */
 export interface ShellCapabilities {
   pickFolder?: (title: string | undefined) => Promise<string | null>;
+  /** Libraries opened before (the desktop app and serve keep a list). */
+  recentLibraries?: () => string[];
 }
 
 /** The one implementation of every contract method, shared by Electron IPC, the bridge and tests. */
@@ -23,7 +25,8 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
       mediaTools: await mediaToolsStatus(),
     }),
     'library.current': async () => library.current(),
-    'library.open': async ({ path, create }) => library.open(path, create),
+    'library.open': async ({ path, create, readOnly }) => library.open(path, create, { readOnly }),
+    'library.recent': async () => shell.recentLibraries?.() ?? [],
     'import.start': async ({ folder }) => library.startImport(folder),
     'import.cancel': async ({ jobId }) => library.cancelImport(jobId),
     'import.jobs': async ({ limit }) => library.jobs(limit),
@@ -42,7 +45,13 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
     'training.start': async ({ config }) => library.training.start(config),
     'training.cancel': async ({ runId }) => library.training.cancel(runId),
     'training.resume': async ({ runId }) => library.training.resume(runId),
-    'training.runs': async () => library.training.runs(),
+    'training.runs': async (filter) => library.training.runs(filter),
+    'training.update': async ({ runId, name, note }) => library.training.update(runId, { name, note }),
+    'training.delete': async ({ runId }) => {
+      const deleted = library.training.delete(runId);
+      for (const setId of deleted.featureSets) library.retrieval.forget(setId);
+      return deleted;
+    },
     'training.run': async ({ runId }) => library.training.run(runId),
     'training.exportBundle': async ({ runId, folder }) => {
       const { db } = library.requireOpen();
@@ -50,7 +59,7 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
     },
     'training.importWeights': async (request) => {
       const { db, cacheDir } = library.requireOpen();
-      return importWeights(db, cacheDir, request);
+      return importWeights(db, cacheDir, request, (create) => library.ownJob('training', create));
     },
     'features.sets': async () => library.features.sets(),
     'features.extract': async ({ source, protocol }) => library.features.extract({ ...source, protocol }),

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { trainPreset } from '../../shared/training.ts';
 import { openMemoryDatabase, type WritableDB } from './connection.ts';
 import {
-  closeInterruptedFeatureSets,
   createFeatureSet,
   deleteFeatureSet,
   findFeatureSet,
@@ -10,7 +9,6 @@ import {
   loadSetVectors,
   recordFeatureFailure,
   saveVideoFeatures,
-  setFeatureSetStatus,
   setFeatureSize,
   videosMissingFeatures,
 } from './features.ts';
@@ -94,16 +92,12 @@ describe('feature sets repository', () => {
     expect(() => setFeatureSize(db, set, 16)).toThrow(/8.*extract again|16 features/);
   });
 
-  it('finds a set by source, marks interrupted extractions, and deletes a set with its vectors', () => {
+  it('finds a set by source and deletes a set with its vectors', () => {
     const db = openMemoryDatabase();
     const a = addVideo(db, 'a.mp4', 'left', 'ha');
     const set = newSet(db);
     saveVideoFeatures(db, set, features(a, 'ha', [1, 0]));
     expect(findFeatureSet(db, 'random:clip-order:r3d:tiny:seed:0')?.dto.id).toBe(set);
-    expect(closeInterruptedFeatureSets(db)).toBe(1);
-    expect(getFeatureSet(db, set)?.dto).toMatchObject({ status: 'interrupted', videoCount: 1 });
-    setFeatureSetStatus(db, set, 'ready');
-    expect(closeInterruptedFeatureSets(db)).toBe(0);
     expect(deleteFeatureSet(db, set)).toBe(1);
     expect((db.prepare('SELECT count(*) AS n FROM video_features').get() as { n: number }).n).toBe(0);
   });

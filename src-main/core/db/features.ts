@@ -249,10 +249,3 @@ export function loadSetVectors(db: ReadableDB, setId: number): SetVectors {
 export function deleteFeatureSet(db: WritableDB, id: number): number {
   return db.prepare('DELETE FROM feature_sets WHERE id = ?').run(id).changes;
 }
-
-/** After a crash or kill: sets left 'extracting' keep their stored vectors and can be updated. */
-export function closeInterruptedFeatureSets(db: WritableDB, now = new Date().toISOString()): number {
-  return db
-    .prepare(`UPDATE feature_sets SET status = 'interrupted', error = 'the app stopped during extraction', updated_at = ? WHERE status = 'extracting'`)
-    .run(now).changes;
-}

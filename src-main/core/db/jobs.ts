@@ -90,16 +90,6 @@ export function listFailures(db: ReadableDB, jobId: number): ImportFailure[] {
     .all(jobId) as ImportFailure[];
 }
 
-/** Jobs left 'running' by a crash or kill are closed as interrupted when the library opens. */
-export function closeInterruptedJobs(db: WritableDB, now = new Date().toISOString()): number {
-  return db
-    .prepare(
-      `UPDATE import_jobs SET status = 'interrupted', finished_at = ?,
-         error = 'the app stopped before this import finished' WHERE status = 'running'`,
-    )
-    .run(now).changes;
-}
-
 /** Import roots, most recent first. */
 export function importRoots(db: ReadableDB): string[] {
   const rows = db

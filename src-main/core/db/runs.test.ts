@@ -3,7 +3,6 @@ import { trainPreset } from '../../shared/training.ts';
 import { openMemoryDatabase } from './connection.ts';
 import { recordProbes } from './run-probes.ts';
 import {
-  closeInterruptedRuns,
   createRun,
   getRun,
   listCheckpoints,
@@ -60,10 +59,4 @@ describe('runs repository', () => {
     expect(runDetail(db, run.id)?.probes).toEqual([probe(0, 0.1), probe(2, 0.09), probe(4, 0.05)]);
   });
 
-  it('marks runs left running as interrupted', () => {
-    const db = openMemoryDatabase();
-    const run = createRun(db, trainPreset('sequence-sorting', 'alexnet', 'tiny'));
-    expect(closeInterruptedRuns(db)).toBe(1);
-    expect(getRun(db, run.id)?.status).toBe('interrupted');
-  });
 });

@@ -5,6 +5,8 @@ import { listProbes } from './run-probes.ts';
 
 interface RunRow {
   id: number;
+  name: string | null;
+  note: string;
   task: RunDto['task'];
   backbone: RunDto['backbone'];
   config_json: string;
@@ -27,6 +29,8 @@ const RUN_COLUMNS = `r.*,
 function toDto(row: RunRow): RunDto {
   return {
     id: row.id,
+    name: row.name,
+    note: row.note,
     task: row.task,
     backbone: row.backbone,
     config: JSON.parse(row.config_json) as TrainConfig,
@@ -61,6 +65,35 @@ export function getRun(db: ReadableDB, id: number): RunDto | undefined {
 export function listRuns(db: ReadableDB): RunDto[] {
   const rows = db.prepare(`SELECT ${RUN_COLUMNS} FROM training_runs r ORDER BY r.id DESC`).all() as RunRow[];
   return rows.map(toDto);
+}
+
+/** Renames and/or annotates a run (a blank name gives the run back its default title). */
+export function updateRunNotes(
+  db: WritableDB,
+  id: number,
+  fields: { name?: string | null | undefined; note?: string | undefined },
+): void {
+  if (fields.name !== undefined) {
+    const name = fields.name?.trim() || null;
+    db.prepare('UPDATE training_runs SET name = ? WHERE id = ?').run(name, id);
+  }
+  if (fields.note !== undefined) db.prepare('UPDATE training_runs SET note = ? WHERE id = ?').run(fields.note, id);
+}
+
+/**
+ * Deletes a run with its metrics, checkpoint records and the feature sets made from it (cascades).
+ * Returns the checkpoint folders (relative to the cache folder) and the deleted feature set ids, so
+ * the caller can remove the files and forget cached vectors.
+ */
+export function deleteRun(db: WritableDB, id: number): { checkpointFolders: string[]; featureSetIds: number[] } {
+  return db.transaction(() => {
+    const checkpointFolders = listCheckpoints(db, id).map((checkpoint) => checkpoint.folder);
+    const featureSetIds = (db.prepare('SELECT id FROM feature_sets WHERE run_id = ?').all(id) as { id: number }[]).map(
+      (row) => row.id,
+    );
+    db.prepare('DELETE FROM training_runs WHERE id = ?').run(id);
+    return { checkpointFolders, featureSetIds };
+  })();
 }
 
 export function setRunStatus(
@@ -147,17 +180,6 @@ export function rewindToLastCheckpoint(db: WritableDB, runId: number, now = new 
     );
     return last;
   })();
-}
-
-/** Runs left 'running' by a crash or kill become 'interrupted' (resumable) when the library opens. */
-export function closeInterruptedRuns(db: WritableDB, now = new Date().toISOString()): number {
-  return db
-    .prepare(
-      `UPDATE training_runs SET status = 'interrupted', updated_at = ?,
-         error = 'the app stopped during training; resume continues from the last checkpoint'
-       WHERE status = 'running'`,
-    )
-    .run(now).changes;
 }
 
 export function runDetail(db: ReadableDB, runId: number): RunDetail | undefined {

@@ -61,16 +61,21 @@ describe('videos repository', () => {
     expect(page.offset).toBe(2);
   });
 
-  it('counts statuses and labels of ready videos', () => {
+  it('counts statuses, and labels of ready videos and of all videos (as the label filter finds them)', () => {
     const db = openMemoryDatabase();
     insertVideo(db, record('/lib/Run/a.mp4', { label: 'Run' }));
     insertVideo(db, record('/lib/Run/x.mp4', { label: 'Run', status: 'failed', media: null }));
     insertVideo(db, record('/lib/d.mp4'));
-    expect(statusCounts(db)).toEqual({ ready: 2, failed: 1, missing: 0, duplicate: 0, total: 3 });
+    insertVideo(db, record('/lib/e.mp4', { status: 'failed', media: null }));
+    insertVideo(db, record('/lib/f.mp4', { status: 'failed', media: null }));
+    insertVideo(db, record('/lib/Walk/g.mp4', { label: 'Walk', status: 'failed', media: null }));
+    expect(statusCounts(db)).toEqual({ ready: 2, failed: 4, missing: 0, duplicate: 0, total: 6 });
     expect(labelCounts(db)).toEqual([
-      { label: 'Run', count: 1 },
-      { label: null, count: 1 },
+      { label: 'Run', count: 1, total: 2 },
+      { label: 'Walk', count: 0, total: 1 },
+      { label: null, count: 1, total: 3 },
     ]);
+    for (const { label, total } of labelCounts(db)) expect(listVideos(db, { offset: 0, limit: 10, label }).total).toBe(total);
   });
 
   it('finds present paths under a folder without matching sibling prefixes', () => {

@@ -297,7 +297,7 @@ export function statusCounts(db: ReadableDB): StatusCounts {
 export function labelCounts(db: ReadableDB): LabelCount[] {
   return db
     .prepare(
-      `SELECT label, count(*) AS count FROM videos WHERE status = 'ready'
+      `SELECT label, sum(status = 'ready') AS count, count(*) AS total FROM videos
        GROUP BY label ORDER BY label IS NULL, label COLLATE NOCASE`,
     )
     .all() as LabelCount[];

@@ -48,7 +48,16 @@ async function checkpointFile(path: string): Promise<string> {
   return join(path, steps[0].name);
 }
 
-export async function importWeights(db: WritableDB, cacheDir: string, request: ImportWeightsRequest): Promise<RunDto> {
+/**
+ * `own` records the new run's owner in the same transaction (LibraryService.ownJob), so another
+ * process never sees it running without one while its checkpoint is written.
+ */
+export async function importWeights(
+  db: WritableDB,
+  cacheDir: string,
+  request: ImportWeightsRequest,
+  own: (create: () => RunDto) => RunDto = (create) => create(),
+): Promise<RunDto> {
   let file;
   let source = request.file;
   try {
@@ -67,7 +76,7 @@ export async function importWeights(db: WritableDB, cacheDir: string, request: I
     } catch (error) {
       throw new ApiError('INVALID_INPUT', `${source}: ${(error as Error).message}`);
     }
-    const run = createRun(db, config);
+    const run = own(() => createRun(db, config));
     const folder = resolve(cacheDir, 'runs', String(run.id), `step-${step}`);
     // Written beside and renamed into place, as training writes checkpoints.
     const temp = `${folder}.tmp`;

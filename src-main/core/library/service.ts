@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { dirname, parse, resolve } from 'node:path';
+import { dirname, extname, join, parse, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type {
   ImportFailure,
   ImportJobDto,
+  ImportProgress,
   LibraryInfo,
   VideoDto,
   VideoPage,
@@ -15,10 +16,9 @@ import { ApiError } from '../../shared/errors.ts';
 import type { MediaKind } from '../../shared/routes.ts';
 import type { EventHub } from '../api/events.ts';
 import { openLibraryDatabase, type WritableDB } from '../db/connection.ts';
-import { closeInterruptedJobs, createJob, getJob, importRoots, listFailures, listJobs } from '../db/jobs.ts';
+import { createJob, getJob, importRoots, listFailures, listJobs } from '../db/jobs.ts';
+import { closeAbandonedJobs, orphanedJobIds, type JobKind } from '../db/job-owners.ts';
 import { schemaVersion } from '../db/migrations/index.ts';
-import { closeInterruptedRuns } from '../db/runs.ts';
-import { closeInterruptedFeatureSets } from '../db/features.ts';
 import {
   getVideo,
   getVideoFiles,
@@ -39,6 +39,7 @@ import { FeatureService } from '../retrieval/service.ts';
 import { RetrievalService } from '../retrieval/queries.ts';
 import { isPseudoFilesystemPath } from '../util/user-files.ts';
 import { runImport } from './importer.ts';
+import { goneFromHere, JobOwnership } from './job-ownership.ts';
 import {
   MEDIA_NOT_FOUND,
   MEDIA_PROBLEM_REASON,
@@ -57,6 +58,8 @@ export interface LibraryServiceOptions {
   frameCacheBytes?: number;
   /** Starts the training worker thread (injected by tests). */
   spawnTrainingWorker?: () => Worker;
+  /** Least time between two `library.changed` events while an import stores videos (default 1 s). */
+  importChangeIntervalMs?: number;
 }
 
 const DEFAULT_FRAME_CACHE_BYTES = 2 * 1024 ** 3;
@@ -72,6 +75,32 @@ interface RunningImport {
   done: Promise<ImportJobDto>;
 }
 
+/** The database file of a library in a folder (what a folder given as the library holds). */
+export const LIBRARY_FILE_NAME = 'library.pretext';
+
+/**
+ * The database file for a path the user gave: a .pretext file, or a folder holding one (an existing
+ * folder, or, when creating, any path without the .pretext extension). Creating makes missing parents.
+ */
+export function libraryFileFor(path: string, create: boolean): string {
+  const given = resolve(path);
+  let isFolder = false;
+  try {
+    isFolder = statSync(given).isDirectory();
+  } catch {
+    isFolder = create && extname(given).toLowerCase() !== '.pretext';
+  }
+  const file = isFolder ? join(given, LIBRARY_FILE_NAME) : given;
+  if (create) {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+    } catch (error) {
+      throw new ApiError('IO_ERROR', `Cannot create the folder ${dirname(file)}: ${(error as Error).message}`);
+    }
+  }
+  return file;
+}
+
 /** Files that belong to a library: its database and a cache folder beside it. */
 export function cacheDirFor(libraryFile: string): string {
   return `${libraryFile}.cache`;
@@ -84,6 +113,8 @@ export function cacheDirFor(libraryFile: string): string {
 export class LibraryService {
   private db: WritableDB | null = null;
   private file: string | null = null;
+  /** This process as the owner of the jobs it runs in the open library. */
+  private ownership: JobOwnership | null = null;
   private readonly imports = new Map<number, RunningImport>();
   private frameSource: FrameSource | null = null;
   /** Playable copies being made, so concurrent requests for one video share one ffmpeg. */
@@ -105,17 +136,21 @@ export class LibraryService {
     return this.db !== null;
   }
 
-  open(path: string, create: boolean): LibraryInfo {
+  /**
+   * Opens a library. Jobs whose owning process is gone are closed as interrupted (resumable); jobs
+   * another live process runs are left alone. `readOnly` (listings) changes no job state at all.
+   */
+  open(path: string, create: boolean, options: { readOnly?: boolean } = {}): LibraryInfo {
     if (this.imports.size > 0 || this.training.isBusy || this.features.isBusy) {
       throw new ApiError('BUSY', 'A job is running; cancel it or wait before switching libraries.');
     }
-    const file = resolve(path);
+    const file = libraryFileFor(path, create);
     const db = openLibraryDatabase(file, { create });
-    closeInterruptedJobs(db);
-    closeInterruptedRuns(db);
-    closeInterruptedFeatureSets(db);
+    if (!options.readOnly) closeAbandonedJobs(db, goneFromHere());
+    this.ownership?.release();
     this.db?.close();
     this.db = db;
+    this.ownership = new JobOwnership(db);
     this.file = file;
     this.frameSource = null;
     mkdirSync(this.thumbnailDir(), { recursive: true });
@@ -164,9 +199,21 @@ export class LibraryService {
       throw new ApiError('BUSY', 'An import is already running; wait for it or cancel it first.');
     }
     const tools = await this.resolveTools();
-    const job = createJob(db, root);
+    const job = this.ownJob('import', () => createJob(db, root));
     const controller = new AbortController();
     const { events } = this.options;
+    // The library's grid and counts follow the import as files are stored, not only at its end.
+    const changeInterval = this.options.importChangeIntervalMs ?? 1000;
+    let lastChange = Date.now();
+    let lastProcessed = 0;
+    const onProgress = (progress: ImportProgress): void => {
+      events.emit('import.progress', progress);
+      const now = Date.now();
+      if (progress.counts.processed === lastProcessed || now - lastChange < changeInterval || this.db !== db) return;
+      lastChange = now;
+      lastProcessed = progress.counts.processed;
+      events.emit('library.changed', this.info());
+    };
     const done = runImport(
       {
         db,
@@ -175,7 +222,7 @@ export class LibraryService {
         concurrency: this.options.importConcurrency ?? Math.max(2, Math.min(8, cpus().length)),
       },
       job,
-      { signal: controller.signal, onProgress: (progress) => events.emit('import.progress', progress) },
+      { signal: controller.signal, onProgress },
     )
       .catch((error: unknown): ImportJobDto => {
         // Even recording the failure failed (e.g. the database's disk is full): report it without the db.
@@ -233,6 +280,30 @@ export class LibraryService {
     const db = this.requireDb();
     const file = this.file as string;
     return { db, file, cacheDir: resolve(cacheDirFor(file)) };
+  }
+
+  /**
+   * Runs `start`, which sets a job running and returns it (or its id), in one transaction with
+   * recording this process as its owner, so no other process can see it running without an owner.
+   */
+  ownJob<T extends number | { id: number }>(kind: JobKind, start: () => T): T {
+    const db = this.requireDb();
+    const ownership = this.ownership as JobOwnership;
+    return db.transaction(() => {
+      const job = start();
+      ownership.claim(kind, typeof job === 'number' ? job : job.id);
+      return job;
+    })();
+  }
+
+  /** Running jobs of `kind` whose process is gone: what the next opening for work closes as interrupted. */
+  orphanedJobs(kind: JobKind): Set<number> {
+    return orphanedJobIds(this.requireDb(), kind, goneFromHere(this.ownership?.id));
+  }
+
+  /** Closes jobs whose process died while this library was open here (before resuming one of them). */
+  closeOrphanedJobs(): void {
+    closeAbandonedJobs(this.requireDb(), goneFromHere(this.ownership?.id));
   }
 
   resolveTools(): Promise<MediaTools> {
@@ -318,6 +389,8 @@ export class LibraryService {
     await this.features.close();
     for (const running of this.imports.values()) running.controller.abort();
     await Promise.all([...this.imports.values()].map((running) => running.done));
+    this.ownership?.release();
+    this.ownership = null;
     this.db?.close();
     this.db = null;
     this.file = null;

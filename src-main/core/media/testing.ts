@@ -1,6 +1,6 @@
 /**
  * Test helpers shared by the media tests and the tests of code built on them (importer, training):
- * bad-file fixtures, the real clips in ../shared/media and the ffmpeg builds to run against.
+ * bad-file fixtures, the real clips in fixtures/media and the ffmpeg builds to run against.
  */
 import { copyFile, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -34,8 +34,8 @@ export interface CorruptFixture {
 
 /** The repository root, found from this file so tests work wherever the repo is cloned. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-/** Real clips, read-only; CI clones the repo with shared/ beside it. */
-export const SHARED_MEDIA_DIR = path.resolve(REPO_ROOT, '../shared/media');
+/** Real clips shared by the tests, read-only; kept in the repository so a clone alone passes its tests. */
+export const SHARED_MEDIA_DIR = path.resolve(REPO_ROOT, 'fixtures/media');
 
 export interface SharedClip {
   fileName: string;
@@ -48,7 +48,7 @@ export interface SharedClip {
   frameCount: number;
 }
 
-/** What ffprobe reports for the clips in ../shared/media (see its README). */
+/** What ffprobe reports for the clips in fixtures/media (see its README for their source and license). */
 export const SHARED_CLIPS: readonly SharedClip[] = [
   { fileName: 'ucf101_v_ApplyEyeMakeup_g01_c01.avi', width: 320, height: 240, fps: 25, durationS: 6.56, codec: 'mpeg4', container: 'avi', frameCount: 164 },
   { fileName: 'kinetics_demo.mp4', width: 340, height: 256, fps: 28, durationS: 10, codec: 'h264', container: 'mp4', frameCount: 280 },

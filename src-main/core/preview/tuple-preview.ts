@@ -1,3 +1,4 @@
+import { framesAtSamplingRate } from '../../shared/sampling.ts';
 import type { PreviewFrame, TuplePreview } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { SAMPLING_FPS, type TaskConfig } from '../../shared/tasks.ts';
@@ -30,7 +31,7 @@ const MAX_ATTEMPTS = 5;
 
 /** Frames at the sampling rate, estimated from the probed duration (exact counts need a decode). */
 function estimatedFrames(video: SamplingVideo): number {
-  return Math.floor(video.durationS * SAMPLING_FPS);
+  return framesAtSamplingRate(video.durationS);
 }
 
 /** Candidates in the order to try: the requested video alone, or the usable ones shuffled by the seed. */

@@ -124,20 +124,22 @@ export class FeatureService {
 
   private start(db: WritableDB, cacheDir: string, resolved: ResolvedSource, protocol: FeatureProtocol): FeatureSetDto {
     const plan = extractionPlan(resolved.config, protocol);
-    const existing = findFeatureSet(db, resolved.key);
-    const setId =
-      existing?.dto.id ??
-      createFeatureSet(db, {
-        sourceKey: resolved.key,
-        source: resolved.source,
-        name: resolved.name,
-        config: resolved.config,
-        protocol,
-        inputSize: plan.inputSize,
-        clipsPerVideo: plan.clipsPerVideo,
-        framesPerClip: plan.framesPerClip,
-      });
-    setFeatureSetStatus(db, setId, 'extracting');
+    const setId = this.library.ownJob('extraction', () => {
+      const id =
+        findFeatureSet(db, resolved.key)?.dto.id ??
+        createFeatureSet(db, {
+          sourceKey: resolved.key,
+          source: resolved.source,
+          name: resolved.name,
+          config: resolved.config,
+          protocol,
+          inputSize: plan.inputSize,
+          clipsPerVideo: plan.clipsPerVideo,
+          framesPerClip: plan.framesPerClip,
+        });
+      setFeatureSetStatus(db, id, 'extracting');
+      return id;
+    });
     this.launch(db, cacheDir, setId, resolved, plan);
     return this.set(setId).dto;
   }

@@ -90,7 +90,11 @@ describe('train', () => {
     expect(checkpoints.map((c) => c.step)).toEqual([4, 8, 12]);
     expect(checkpoints.every((c) => c.validationAccuracy !== null)).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['step-12', 'step-4', 'step-8']);
-    expect(JSON.parse(readFileSync(join(dir, 'step-8', 'checkpoint.json'), 'utf8'))).toMatchObject({ step: 8 });
+    expect(JSON.parse(readFileSync(join(dir, 'step-8', 'checkpoint.json'), 'utf8'))).toMatchObject({
+      step: 8,
+      config: { backend: options.config.backend },
+      backend: 'test',
+    });
   });
 
   it('resumes from a checkpoint with exactly the batches an uninterrupted run sees', async () => {

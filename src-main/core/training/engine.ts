@@ -192,7 +192,9 @@ async function saveCheckpoint(options: TrainingOptions, step: number, validation
   await mkdir(temp, { recursive: true });
   try {
     await options.model.save(temp);
-    await writeFile(`${temp}/checkpoint.json`, JSON.stringify({ step, validationAccuracy, config: options.config }));
+    // config.backend is what was asked for ("auto"); backend is what ran.
+    const manifest = { step, validationAccuracy, config: options.config, backend: options.model.backend };
+    await writeFile(`${temp}/checkpoint.json`, JSON.stringify(manifest));
     await rm(folder, { recursive: true, force: true });
     await mkdir(dirname(folder), { recursive: true });
     await rename(temp, folder);

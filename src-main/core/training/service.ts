@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { RunDetail, RunDto, TrainingProgress } from '../../shared/dto.ts';
@@ -7,6 +8,7 @@ import type { EventHub } from '../api/events.ts';
 import type { WritableDB } from '../db/connection.ts';
 import {
   createRun,
+  deleteRun,
   getRun,
   listCheckpoints,
   listRuns,
@@ -15,7 +17,10 @@ import {
   rewindToLastCheckpoint,
   runDetail,
   setRunStatus,
+  updateRunNotes,
 } from '../db/runs.ts';
+import { runMatches, type RunFilter } from '../../shared/runs.ts';
+import { statusCounts } from '../db/videos.ts';
 import type { LibraryService } from '../library/service.ts';
 import type { FromWorker, WorkerStart } from './protocol.ts';
 import { recordProbes } from '../db/run-probes.ts';
@@ -29,6 +34,15 @@ interface ActiveRun {
   controller: AbortController;
   worker: Worker | null;
   done: Promise<RunDto>;
+}
+
+/**
+ * A run whose process is gone is shown as interrupted even before an opening for work records it so
+ * (a read-only listing changes nothing), so no one waits on a run that is not training.
+ */
+function asSeen(run: RunDto, orphaned: Set<number>): RunDto {
+  if (!orphaned.has(run.id)) return run;
+  return { ...run, status: 'interrupted', error: 'the process running this training is gone; resume continues from the last checkpoint' };
 }
 
 const RESUMABLE = new Set<RunDto['status']>(['cancelled', 'failed', 'interrupted']);
@@ -53,7 +67,11 @@ export class TrainingService {
   start(config: TrainConfig): RunDto {
     this.assertIdle();
     const { db } = this.library.requireOpen();
-    const run = createRun(db, config);
+    // Refused before a run exists: a run that can only fail would stay in the list with a useless Resume.
+    if (statusCounts(db).ready === 0) {
+      throw new ApiError('NO_VIDEOS', 'The library has no ready video to train on: import videos first.');
+    }
+    const run = this.library.ownJob('training', () => createRun(db, config));
     this.launch(run, 0);
     return getRun(db, run.id) as RunDto;
   }
@@ -61,11 +79,13 @@ export class TrainingService {
   resume(runId: number): RunDto {
     this.assertIdle();
     const { db } = this.library.requireOpen();
+    // A run whose process died while this library was open here is closed now, so it can resume.
+    if (this.library.orphanedJobs('training').has(runId)) this.library.closeOrphanedJobs();
     const run = this.requireRun(db, runId);
     if (!RESUMABLE.has(run.status)) {
       throw new ApiError('INVALID_INPUT', `Run ${runId} is ${run.status}; only cancelled, failed or interrupted runs resume.`);
     }
-    const step = rewindToLastCheckpoint(db, runId);
+    const step = this.library.ownJob('training', () => ({ id: runId, step: rewindToLastCheckpoint(db, runId) })).step;
     this.launch(run, step);
     return getRun(db, runId) as RunDto;
   }
@@ -80,14 +100,46 @@ export class TrainingService {
     return run;
   }
 
-  runs(): RunDto[] {
-    return listRuns(this.library.requireOpen().db);
+  runs(filter: RunFilter = {}): RunDto[] {
+    const orphaned = this.library.orphanedJobs('training');
+    return listRuns(this.library.requireOpen().db)
+      .map((run) => asSeen(run, orphaned))
+      .filter((run) => runMatches(run, filter));
+  }
+
+  /** Renames and/or annotates a run (allowed while it trains: it touches no training state). */
+  update(runId: number, fields: { name?: string | null | undefined; note?: string | undefined }): RunDto {
+    const { db } = this.library.requireOpen();
+    this.requireRun(db, runId);
+    updateRunNotes(db, runId, fields);
+    return asSeen(this.requireRun(db, runId), this.library.orphanedJobs('training'));
+  }
+
+  /**
+   * Deletes a run, its checkpoints (records and folders) and the feature sets extracted from it.
+   * Refused while the run trains, here or in another live process, or while one of its sets is extracted.
+   */
+  delete(runId: number): { runId: number; checkpoints: number; featureSets: number[] } {
+    const { db, cacheDir } = this.library.requireOpen();
+    const run = this.requireRun(db, runId);
+    const training = this.active?.runId === runId || (run.status === 'running' && !this.library.orphanedJobs('training').has(runId));
+    if (training) throw new ApiError('BUSY', `Run ${runId} is training; cancel it before deleting it.`);
+    const orphanedSets = this.library.orphanedJobs('extraction');
+    const extracting = this.library.features
+      .sets()
+      .find((set) => set.source.runId === runId && set.status === 'extracting' && !orphanedSets.has(set.id));
+    if (extracting) throw new ApiError('BUSY', `Feature set ${extracting.id} of run ${runId} is being extracted; cancel it first.`);
+    const deleted = deleteRun(db, runId);
+    // Files after the records: a crash in between leaves unused folders, never records without files.
+    for (const folder of deleted.checkpointFolders) rmSync(resolve(cacheDir, folder), { recursive: true, force: true });
+    rmSync(resolve(cacheDir, 'runs', String(runId)), { recursive: true, force: true });
+    return { runId, checkpoints: deleted.checkpointFolders.length, featureSets: deleted.featureSetIds };
   }
 
   run(runId: number): RunDetail {
     const detail = runDetail(this.library.requireOpen().db, runId);
     if (!detail) throw new ApiError('NOT_FOUND', `No training run ${runId}.`);
-    return detail;
+    return { ...detail, run: asSeen(detail.run, this.library.orphanedJobs('training')) };
   }
 
   /** Resolves when the run stops (for the CLI and tests). */

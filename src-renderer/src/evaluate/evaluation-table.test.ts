@@ -47,8 +47,8 @@ describe('evaluation table', () => {
   });
 
   it('needs a label with two videos', () => {
-    expect(hasEvaluableLabels([{ label: null, count: 40 }])).toBe(false);
-    expect(hasEvaluableLabels([{ label: 'a', count: 1 }, { label: 'b', count: 1 }])).toBe(false);
-    expect(hasEvaluableLabels([{ label: 'a', count: 2 }])).toBe(true);
+    expect(hasEvaluableLabels([{ label: null, count: 40, total: 40 }])).toBe(false);
+    expect(hasEvaluableLabels([{ label: 'a', count: 1, total: 1 }, { label: 'b', count: 1, total: 3 }])).toBe(false);
+    expect(hasEvaluableLabels([{ label: 'a', count: 2, total: 2 }])).toBe(true);
   });
 });

@@ -62,6 +62,16 @@ describe('Task preview screen', () => {
     }
   });
 
+  it('counts a video\'s frames in the picker at the sampling rate, as the task lengths and errors do', async () => {
+    // 7.2 s filmed at 30 fps: 216 frames of its own, 180 at the 25 fps the tasks are sampled at.
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(1, () => ({ fps: 30, frameCount: 216, durationS: 7.2 })) });
+    const { q, all, click } = await render(api);
+    await click(q('preview-tab'));
+    await click(all('task-option').find((o) => o.dataset.task === 'odd-one-out')!);
+    const option = (q('preview-video-select') as HTMLSelectElement).querySelector('option[value="1"]');
+    expect(option?.textContent).toContain('180 frames at 25 fps');
+  });
+
   it('edits parameters, shows schema errors on the field and in the banner, and picks a video', async () => {
     const api = new FakeApi({ openPath: '/lib', videos: makeVideos(5) });
     const { q, all, click, change } = await render(api);

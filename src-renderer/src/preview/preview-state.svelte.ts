@@ -1,3 +1,4 @@
+import { framesAtSamplingRate } from '../../../src-main/shared/sampling.ts';
 import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
 import type { TaskInfo, TuplePreview, VideoDto } from '../../../src-main/shared/dto.ts';
 import type { PresetName, TaskConfig, TaskId } from '../../../src-main/shared/tasks.ts';
@@ -28,6 +29,7 @@ export interface VideoOption {
   id: number;
   fileName: string;
   label: string | null;
+  /** Frames at the sampling rate (what the task lengths and their errors count), null when unknown. */
   frameCount: number | null;
 }
 
@@ -35,7 +37,7 @@ const toOption = (video: VideoDto): VideoOption => ({
   id: video.id,
   fileName: video.fileName,
   label: video.label,
-  frameCount: video.frameCount,
+  frameCount: video.durationS === null ? null : framesAtSamplingRate(video.durationS),
 });
 
 /** What a shown preview was sampled with. */
@@ -248,6 +250,7 @@ export class PreviewState {
   keepShownVideo(): Promise<void> {
     const video = this.preview?.video;
     if (!video) return Promise.resolve();
+    // The shown preview's frame count is the decoded grid's, at the sampling rate.
     return this.setVideo(video.id, { id: video.id, fileName: video.fileName, label: video.label, frameCount: video.frameCount });
   }
 

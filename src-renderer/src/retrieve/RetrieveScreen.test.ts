@@ -181,8 +181,19 @@ describe('Retrieve screen', () => {
   });
 
   it('compares up to four results with the query, on shared controls', async () => {
-    const play = vi.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(() => Promise.resolve());
-    const pause = vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => undefined);
+    // jsdom's media elements never play: keep `paused` true to what play/pause did, or the clock's tick
+    // (every few ms, so more often on a busy machine) would rightly restart them and count extra plays.
+    const playing = new WeakSet<HTMLMediaElement>();
+    vi.spyOn(HTMLMediaElement.prototype, 'paused', 'get').mockImplementation(function (this: HTMLMediaElement) {
+      return !playing.has(this);
+    });
+    const play = vi.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(function (this: HTMLMediaElement) {
+      playing.add(this);
+      return Promise.resolve();
+    });
+    const pause = vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(function (this: HTMLMediaElement) {
+      playing.delete(this);
+    });
     const api = library();
     const { q, all, click, change, card, neighbours } = await openRetrieve(api);
     await click(card(3));

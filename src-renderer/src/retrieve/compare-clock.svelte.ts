@@ -75,6 +75,11 @@ export class CompareClock {
     if (Number.isFinite(span) && span > 0) this.span = span;
   }
 
+  /** A video of the comparison is this long: the span grows to cover it (whole videos play to the longest's end). */
+  extendSpan(seconds: number): void {
+    if (Number.isFinite(seconds) && seconds > this.span) this.span = seconds;
+  }
+
   play(): void {
     if (this.playing) return;
     // At the end: play again from the start.

@@ -194,6 +194,15 @@ describe('CompareClock', () => {
     expect(short.seeks).toEqual([]);
   });
 
+  it('grows the span to the longest whole video, never shrinks it', () => {
+    const clock = new CompareClock(4.7, () => 0);
+    clock.extendSpan(12.3);
+    expect(clock.span).toBe(12.3);
+    clock.extendSpan(10);
+    clock.extendSpan(Number.NaN);
+    expect(clock.span).toBe(12.3);
+  });
+
   it('starts a video attached while playing at the master position', () => {
     let now = 0;
     const clock = new CompareClock(5, () => now);

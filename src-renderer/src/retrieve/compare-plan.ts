@@ -25,7 +25,10 @@ export interface CompareTile {
 
 export interface ComparePlan {
   tiles: CompareTile[];
-  /** Seconds the shared scrub bar spans: the query clip's length, or the query video's duration (null: unknown). */
+  /**
+   * Seconds the shared scrub bar spans: the query clip's length, or the query video's duration (null:
+   * unknown); whole-video comparisons then grow it to the longest video as their lengths load.
+   */
   span: number | null;
 }
 

@@ -37,6 +37,8 @@ export class RetrieveState {
   compared = $state.raw<readonly string[]>([]);
   comparing = $state(false);
 
+  /** A set whose extraction runs and which is shown when it finishes. */
+  #showWhenDone: number | null = null;
   readonly selectedSet = $derived.by<FeatureSetDto | null>(() => this.sets.byId(this.setId));
   readonly comparedNeighbours = $derived<readonly NeighbourDto[]>(
     this.compared.flatMap((key) => this.result?.neighbours.find((n) => neighbourKey(n) === key) ?? []),
@@ -67,7 +69,10 @@ export class RetrieveState {
     if (this.#unsubscribers.length === 0) {
       this.#unsubscribers = [
         this.sets.onFinished((set) => {
-          if (set.id === this.setId && this.query) void this.run();
+          if (set.id === this.#showWhenDone) {
+            this.#showWhenDone = null;
+            if (set.videoCount > 0) void this.selectSet(set.id);
+          } else if (set.id === this.setId && this.query) void this.run();
         }),
       ];
     }
@@ -148,16 +153,31 @@ export class RetrieveState {
     this.comparing = false;
   }
 
-  /** Extracts (or updates) a set and shows it. */
+  /** Extracts (or updates) a set and shows it (once it has vectors, if another set is shown). */
   async extract(source: FeatureSourceInput, protocol: FeatureProtocol = 'compact'): Promise<void> {
     const set = await this.sets.extract(source, protocol);
-    if (set) await this.selectSet(set.id);
+    if (set) await this.#showExtracted(set);
   }
 
   /** Brings a set up to date (the videos it lacks) and shows it. */
   async update(setId: number): Promise<void> {
     const set = await this.sets.update(setId);
-    if (set) await this.selectSet(set.id);
+    if (set) await this.#showExtracted(set);
+  }
+
+  /**
+   * A set just being extracted: shown at once when it already has vectors or nothing searchable is
+   * shown; otherwise the shown results stay until it finishes (an empty set would only say "still
+   * being extracted").
+   */
+  #showExtracted(set: FeatureSetDto): Promise<void> {
+    const shown = this.selectedSet;
+    if (set.videoCount > 0 || !shown || shown.videoCount === 0 || shown.id === set.id) {
+      this.#showWhenDone = null;
+      return this.selectSet(set.id);
+    }
+    this.#showWhenDone = set.id;
+    return Promise.resolve();
   }
 
   /** Deletes a set; when it was the one shown, another is picked. */
@@ -216,6 +236,7 @@ export class RetrieveState {
   #forgetLibrary(): void {
     this.#queryRequest++;
     this.#videoRequest++;
+    this.#showWhenDone = null;
     this.setId = null;
     this.query = null;
     this.result = null;

@@ -66,6 +66,21 @@ describe('RetrieveState', () => {
     expect(retrieve.result?.neighbours.length).toBe(5);
   });
 
+  it('keeps showing the current results while a new set is extracted, and shows the new set when it is done', async () => {
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(12), featureSets: twoSets(), runs: [makeRun(1, { lastCheckpointStep: 300 })] });
+    const { retrieve } = setup(api);
+    await retrieve.activate('/lib');
+    await retrieve.selectQuery(makeVideo(3));
+    expect(retrieve.setId).toBe(2);
+    await retrieve.extract({ kind: 'random', task: 'odd-one-out', backbone: 'alexnet', preset: 'tiny' });
+    expect(retrieve.setId).toBe(2);
+    expect(retrieve.result?.neighbours).toHaveLength(10);
+    api.finishExtraction(3);
+    await settle();
+    expect(retrieve.setId).toBe(3);
+    expect(api.callsOf('retrieval.query').at(-1)).toMatchObject({ setId: 3, videoId: 3 });
+  });
+
   it('chooses at most four results to compare, and plans their playback', async () => {
     const api = new FakeApi({ openPath: '/lib', videos: makeVideos(12), featureSets: twoSets() });
     const { retrieve } = setup(api);

@@ -70,6 +70,42 @@ describe('App', () => {
     expect(all('video-card').every((c) => c.dataset.label === 'Class2')).toBe(true);
   });
 
+  it('offers the recent libraries in the chooser, each opened with one click', async () => {
+    const api = new FakeApi({ knownLibraries: ['/a', '/b'], recentLibraries: ['/b', '/a'] });
+    const { q, all, click } = await render(api);
+    expect(all('recent-library').map((button) => button.textContent)).toEqual(['/b', '/a']);
+    await click(all('recent-library')[0]!);
+    expect(api.callsOf('library.open').at(-1)).toMatchObject({ path: '/b', create: false });
+    expect(q('library-header')?.textContent).toContain('/b');
+    await click(q('library-change'));
+    expect(all('recent-library').map((button) => button.textContent)).toEqual(['/a']);
+  });
+
+  it('shows the library chooser when Change… is pressed on any tab', async () => {
+    const { q, click, app } = await render(new FakeApi({ openPath: '/lib', knownLibraries: ['/lib'], videos: makeVideos(2) }));
+    await click(q('train-tab'));
+    await click(q('library-change'));
+    expect(app.screen).toBe('library');
+    expect(q('library-path-input')).not.toBeNull();
+  });
+
+  it('counts in the label filter what choosing the label finds', async () => {
+    const videos = makeVideos(5, (id) => (id > 3 ? { status: 'failed', label: null } : {}));
+    const { q, all } = await render(new FakeApi({ openPath: '/lib', videos }));
+    const option = (value: string) => (q('label-filter') as HTMLSelectElement).querySelector(`option[value="${value}"]`)?.textContent;
+    expect(option('/unlabelled')).toBe('Unlabelled (2)');
+    choose(q('label-filter'), '/unlabelled');
+    await update();
+    expect(all('video-card').map((card) => card.dataset.videoId)).toEqual(['4', '5']);
+    choose(q('status-filter'), 'ready');
+    await update();
+    expect(option('/unlabelled')).toBe('Unlabelled (0)');
+    expect(all('video-card')).toEqual([]);
+    choose(q('status-filter'), 'failed');
+    await update();
+    expect(option('/unlabelled')).toBe('Unlabelled');
+  });
+
   it('says which task presets a short video cannot serve', async () => {
     const tooShortFor = [{ task: 'clip-order', preset: 'paper', framesNeeded: 64 }] as const;
     const api = new FakeApi({ openPath: '/lib', videos: makeVideos(1, () => ({ durationS: 1, frameCount: 25, tooShortFor: [...tooShortFor] })) });

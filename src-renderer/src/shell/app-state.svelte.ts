@@ -24,26 +24,30 @@ export class AppState {
   readonly evaluate: EvaluateState;
   screen = $state<ScreenId>('library');
   appInfo = $state<AppInfo | null>(null);
+  /** Libraries opened before, most recent first (the library chooser offers them). */
+  recentLibraries = $state.raw<readonly string[]>([]);
   /** The library the import panel was loaded for. */
   #importerLibrary: string | null = null;
 
   constructor(transport: ApiTransport, notices: Notices = new Notices()) {
     this.transport = transport;
     this.notices = notices;
-    this.library = new LibraryState(transport.api, notices);
-    this.importer = new ImportState(transport.api, notices, {
+    // Each screen's errors show on that screen only, so they do not follow the user around.
+    this.library = new LibraryState(transport.api, notices.for('library'));
+    this.importer = new ImportState(transport.api, notices.for('library'), {
       onFinished: () => void this.library.reload(),
     });
-    this.preview = new PreviewState(transport.api, notices);
-    this.train = new TrainState(transport.api, notices);
-    this.features = new FeatureSetsState(transport.api, notices);
-    this.retrieve = new RetrieveState(transport.api, notices, { sets: this.features, runs: this.train.runs });
-    this.evaluate = new EvaluateState(transport.api, notices, { sets: this.features });
+    this.preview = new PreviewState(transport.api, notices.for('preview'));
+    this.train = new TrainState(transport.api, notices.for('train'));
+    this.features = new FeatureSetsState(transport.api, notices.for('retrieve', 'evaluate'));
+    this.retrieve = new RetrieveState(transport.api, notices.for('retrieve'), { sets: this.features, runs: this.train.runs });
+    this.evaluate = new EvaluateState(transport.api, notices.for('evaluate'), { sets: this.features });
   }
 
   /** Loads what the first screen needs and subscribes to events; returns the teardown. */
   start(): () => void {
     void this.#loadAppInfo();
+    void this.loadRecentLibraries();
     // From the start: a run keeps training, and features keep extracting (and reporting), while other screens are shown.
     this.train.listen();
     this.features.listen();
@@ -77,7 +81,16 @@ export class AppState {
   async openLibrary(path: string, create: boolean): Promise<boolean> {
     const opened = await this.library.open(path, create);
     if (opened && this.library.info) await this.#startImporter(this.library.info.path);
+    void this.loadRecentLibraries();
     return opened;
+  }
+
+  async loadRecentLibraries(): Promise<void> {
+    try {
+      this.recentLibraries = await this.transport.api.call('library.recent', {});
+    } catch (error) {
+      this.notices.report(error, 'Read recent libraries', ['library']);
+    }
   }
 
   async #startImporter(libraryPath: string): Promise<void> {

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-main/shared/errors.ts';
 import { trainPreset } from '../../../src-main/shared/training.ts';
-import { FakeApi, fakeBackendReport, makeRun, metricPoint } from '../lib/testing/fake-api.ts';
+import { FakeApi, fakeBackendReport, makeRun, makeVideos, metricPoint } from '../lib/testing/fake-api.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 
 afterEach(unmountApp);
@@ -28,6 +28,17 @@ describe('Train screen', () => {
     expect(app.screen).toBe('library');
   });
 
+  it('says "import videos first" on a library without ready videos, and keeps Train disabled', async () => {
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(2, () => ({ status: 'failed' })) });
+    const { q, click, app } = await render(api);
+    await click(q('train-tab'));
+    expect(q('train-no-videos')?.textContent).toContain('import videos first');
+    expect((q('train-start') as HTMLButtonElement).disabled).toBe(true);
+    await click(q('train-no-videos')!.querySelector('button'));
+    expect(app.screen).toBe('library');
+    expect(api.callsOf('training.start')).toEqual([]);
+  });
+
   it('shows the GPU adapter, and that auto passes a software one by', async () => {
     const backendReport = fakeBackendReport();
     const adapter = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', software: true };
@@ -43,7 +54,7 @@ describe('Train screen', () => {
   });
 
   it('builds a config from task, backbone, preset and backend, with the backend report', async () => {
-    const api = new FakeApi({ openPath: '/lib' });
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(3) });
     const { q, click, change } = await render(api);
     await click(q('train-tab'));
     expect(optionValues(q('train-task'))).toEqual(['order-verification', 'sequence-sorting', 'odd-one-out', 'clip-order']);
@@ -86,11 +97,16 @@ describe('Train screen', () => {
     await change(q('train-param-task.patchSize'), '500');
     await click(q('train-start'));
     expect(q('error-banner')?.textContent).toContain('patchSize must fit inside frameSize');
+    // The error belongs to the Train screen: it does not follow the user to another tab.
+    await click(q('library-tab'));
+    expect(q('error-banner')).toBeNull();
+    await click(q('train-tab'));
+    expect(q('error-banner')?.textContent).toContain('patchSize must fit inside frameSize');
     expect(q('train-param-task.patchSize')?.getAttribute('aria-invalid')).toBe('true');
   });
 
   it('trains, shows progress and curves live, cancels and resumes', async () => {
-    const api = new FakeApi({ openPath: '/lib' });
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(3) });
     const { q, all, click, change, runItem } = await render(api);
     await click(q('train-tab'));
     await change(q('train-task'), 'sequence-sorting');
@@ -189,6 +205,68 @@ describe('Train screen', () => {
     await click(runItem(2)!.querySelector('[data-testid="run-resume"]'));
     expect(q('error-banner')?.textContent).toContain('Run 5 is training');
     expect(q('error-banner')?.textContent).toContain('Resume training');
+  });
+
+  it('renames, annotates, filters and deletes runs (after a confirmation), never a running one', async () => {
+    const api = new FakeApi({
+      openPath: '/lib',
+      videos: makeVideos(3),
+      runs: [
+        makeRun(1, { backend: 'wasm' }),
+        makeRun(2, { config: trainPreset('clip-order', 'r3d', 'tiny'), status: 'failed', backend: null }),
+        makeRun(3, { status: 'running' }),
+      ],
+      runData: { 1: { checkpoints: [{ step: 300, validationAccuracy: 0.5, isBest: true, createdAt: '2025-01-01T00:00:00.000Z' }] } },
+    });
+    const { q, all, click, change, runItem } = await render(api);
+    await click(q('train-tab'));
+    await click(runItem(1)!.querySelector('[data-testid="run-select"]'));
+    expect(q('run-backend')?.textContent).toMatch(/asked for auto, ran on\s+wasm/);
+
+    const name = q('run-name-input') as HTMLInputElement;
+    name.value = 'Baseline';
+    name.dispatchEvent(new Event('input', { bubbles: true }));
+    const note = q('run-note-input') as HTMLTextAreaElement;
+    note.value = 'tiny preset, first try';
+    note.dispatchEvent(new Event('input', { bubbles: true }));
+    await update();
+    await click(q('run-save-notes'));
+    expect(api.callsOf('training.update')).toEqual([{ runId: 1, name: 'Baseline', note: 'tiny preset, first try' }]);
+    expect(runItem(1)?.querySelector('[data-testid="run-name"]')?.textContent).toBe('Baseline');
+    expect((q('run-save-notes') as HTMLButtonElement).disabled).toBe(true);
+
+    await change(q('runs-filter-task'), 'clip-order');
+    expect(all('run-item').map((item) => item.dataset.runId)).toEqual(['2']);
+    await change(q('runs-filter-task'), '');
+    const search = q('runs-filter-search') as HTMLInputElement;
+    search.value = 'first try';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    await update();
+    expect(all('run-item').map((item) => item.dataset.runId)).toEqual(['1']);
+    expect(q('runs-filter-count')?.textContent).toBe('1 of 3');
+    search.value = 'nothing like this';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    await update();
+    expect(q('runs-list')?.textContent).toContain('No run matches the filter.');
+    search.value = '';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    await change(q('runs-filter-status'), 'running');
+    expect(all('run-item').map((item) => item.dataset.runId)).toEqual(['3']);
+    await change(q('runs-filter-status'), '');
+
+    await click(runItem(3)!.querySelector('[data-testid="run-select"]'));
+    expect((q('run-delete') as HTMLButtonElement).disabled).toBe(true);
+
+    await click(runItem(1)!.querySelector('[data-testid="run-select"]'));
+    await click(q('run-delete'));
+    expect(q('run-delete-confirm')?.textContent).toContain('1 checkpoint,');
+    await click(q('run-delete-keep'));
+    expect(api.callsOf('training.delete')).toEqual([]);
+    await click(q('run-delete'));
+    await click(q('run-delete-confirmed'));
+    expect(api.callsOf('training.delete')).toEqual([{ runId: 1 }]);
+    expect(all('run-item').map((item) => item.dataset.runId)).toEqual(['3', '2']);
+    expect(q('selected-run')).toBeNull();
   });
 
   it('says in plain words when a run is not learning, draws the majority line and marks a best at it', async () => {

@@ -11,6 +11,7 @@ import type {
 } from '../../../src-main/shared/dto.ts';
 import type { TrainConfig } from '../../../src-main/shared/training.ts';
 import { ApiError } from '../../../src-main/shared/errors.ts';
+import { runMatches, type RunFilter } from '../../../src-main/shared/runs.ts';
 import { toApiError } from '../lib/api/result.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 import { MetricSeries } from './metric-series.ts';
@@ -21,6 +22,8 @@ export const RUN_CONTEXT = 'Load training run';
 export const START_CONTEXT = 'Start training';
 export const CANCEL_CONTEXT = 'Cancel training';
 export const RESUME_CONTEXT = 'Resume training';
+export const SAVE_RUN_CONTEXT = 'Save run name and note';
+export const DELETE_RUN_CONTEXT = 'Delete run';
 
 /** A run's metric points for the chart. The arrays are live (they grow); the object is new per change. */
 export interface SeriesView {
@@ -75,6 +78,11 @@ export class RunsState {
   readonly cancelling = new SvelteSet<number>();
   /** Runs with a resume request in flight. */
   readonly resuming = new SvelteSet<number>();
+  /** What the list shows; the running runs are followed whatever it hides. */
+  filter = $state<RunFilter>({});
+  /** Runs whose name/note or deletion is being saved. */
+  readonly saving = new SvelteSet<number>();
+  readonly deleting = new SvelteSet<number>();
 
   selectedId = $state<number | null>(null);
   /** `training.run` of the selected run (its checkpoints; its record may be older than `runs`). */
@@ -93,8 +101,11 @@ export class RunsState {
   readonly checkpoints = $derived<readonly CheckpointDto[]>(
     this.detail && this.detail.run.id === this.selectedId ? this.detail.checkpoints : [],
   );
+  readonly filtering = $derived(
+    this.filter.task !== undefined || this.filter.status !== undefined || (this.filter.search ?? '').trim() !== '',
+  );
   readonly rows = $derived<readonly RunRow[]>(
-    this.runs.map((run) => ({
+    this.runs.filter((run) => runMatches(run, this.filter)).map((run) => ({
       run,
       step: this.stepOf(run),
       bestValidationAccuracy: this.bestAccuracyOf(run),
@@ -166,6 +177,9 @@ export class RunsState {
     this.progress.clear();
     this.cancelling.clear();
     this.resuming.clear();
+    this.saving.clear();
+    this.deleting.clear();
+    this.filter = {};
     this.selectedId = null;
     this.detail = null;
     this.loadingDetail = false;
@@ -255,6 +269,48 @@ export class RunsState {
       if (code === 'BUSY' || code === 'NOT_FOUND' || code === 'INVALID_INPUT') void this.refresh();
     } finally {
       this.resuming.delete(runId);
+    }
+  }
+
+  /** Narrows the list (changes merge into the current filter; undefined clears a field). */
+  setFilter(changes: RunFilter): void {
+    this.filter = { ...this.filter, ...changes };
+  }
+
+  /** Renames and/or annotates a run; true when saved. */
+  async saveNotes(runId: number, fields: { name?: string | null; note?: string }): Promise<boolean> {
+    if (this.saving.has(runId)) return false;
+    this.saving.add(runId);
+    try {
+      this.#upsert(await this.#api.call('training.update', { runId, ...fields }));
+      this.#errors.resolve(SAVE_RUN_CONTEXT);
+      return true;
+    } catch (error) {
+      this.#errors.report(error, SAVE_RUN_CONTEXT);
+      return false;
+    } finally {
+      this.saving.delete(runId);
+    }
+  }
+
+  /** Deletes a stopped run with its checkpoints and feature sets (the screen asks first). */
+  async remove(runId: number): Promise<boolean> {
+    if (this.deleting.has(runId)) return false;
+    this.deleting.add(runId);
+    try {
+      await this.#api.call('training.delete', { runId });
+      this.#errors.resolve(DELETE_RUN_CONTEXT);
+      this.runs = this.runs.filter((run) => run.id !== runId);
+      this.#series.delete(runId);
+      if (this.selectedId === runId) await this.select(null);
+      return true;
+    } catch (error) {
+      this.#errors.report(error, DELETE_RUN_CONTEXT);
+      // It may have started training elsewhere, or be gone already.
+      void this.refresh();
+      return false;
+    } finally {
+      this.deleting.delete(runId);
     }
   }
 

@@ -6,6 +6,8 @@ import { migration0003 } from './0003-training-runs.ts';
 import { migration0004 } from './0004-features.ts';
 import { migration0005 } from './0005-run-health.ts';
 import { migration0006 } from './0006-feature-protocol.ts';
+import { migration0007 } from './0007-job-owners.ts';
+import { migration0008 } from './0008-run-notes.ts';
 
 export interface Migration {
   version: number;
@@ -14,7 +16,16 @@ export interface Migration {
 }
 
 /** Every schema version in order; a new version is one new file appended here. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+  migration0008,
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -105,6 +105,21 @@ describe('odd-one-out sampler', () => {
     ]);
   });
 
+  it('never repeats a subsequence where the video has room, and says so where it has not', () => {
+    for (const tuple of tuples) {
+      const starts = framesOf(tuple).map((frames) => Math.min(...frames));
+      expect(new Set(starts).size).toBe(6);
+      expect(tuple.explanation).not.toContain('repeat');
+    }
+    // 18 frames hold 3 distinct starts of a 16-frame subsequence: the other 3 of 6 must repeat.
+    for (const seed of seeds(50)) {
+      const tuple = sample(seed, videoOf(18));
+      const starts = framesOf(tuple).map((frames) => Math.min(...frames));
+      expect(new Set(starts).size).toBe(3);
+      expect(tuple.explanation).toMatch(/Subsequences \d, \d, \d repeat the frames of an earlier one: the video is too short/);
+    }
+  });
+
   it('is deterministic per seed and varies across seeds', () => {
     expect(seeds(600).map((seed) => sample(seed))).toEqual(tuples);
     expect(new Set(tuples.map((tuple) => JSON.stringify(tuple))).size).toBe(600);

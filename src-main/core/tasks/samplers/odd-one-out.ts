@@ -22,14 +22,33 @@ function wrongOrder(length: number, rng: Rng): number[] {
   return permutationFromRank(length, rng.int(1, factorial(length)));
 }
 
+/** Draws for a start not taken yet before a repeat is accepted (a short video may have too few). */
+const DISTINCT_START_TRIES = 10;
+
 /**
- * The frames of one subsequence in time order. Each subsequence picks its own motion-aware start, so
- * a question covers several moving parts of the video (they may overlap).
+ * The start of each subsequence. Each picks its own motion-aware start, so a question covers several
+ * moving parts of the video (they may overlap), but never the same frames twice where the video has
+ * room: two identical subsequences would make the question unanswerable.
  */
-function subsequenceFrames(slot: VideoSlot, config: OddOneOutConfig, rng: Rng): number[] {
+function subsequenceStarts(slot: VideoSlot, config: OddOneOutConfig, rng: Rng): number[] {
   const span = framesNeeded(config);
-  const start = chooseWindowStart(slot.video.frameCount, slot.motion, span, config.motionTopFraction, rng);
-  return Array.from({ length: config.framesPerSubsequence }, (_, i) => start + i * config.frameStride);
+  const starts: number[] = [];
+  for (let index = 0; index < config.subsequences; index++) {
+    let start = chooseWindowStart(slot.video.frameCount, slot.motion, span, config.motionTopFraction, rng);
+    for (let tries = 1; tries < DISTINCT_START_TRIES && starts.includes(start); tries++) {
+      start = chooseWindowStart(slot.video.frameCount, slot.motion, span, config.motionTopFraction, rng);
+    }
+    starts.push(start);
+  }
+  return starts;
+}
+
+/** "", or a sentence naming the subsequences that show the same frames as an earlier one (said, not hidden). */
+function repeatsNote(starts: readonly number[]): string {
+  const repeated = starts.flatMap((start, index) => (starts.indexOf(start) < index ? [index + 1] : []));
+  if (repeated.length === 0) return '';
+  const which = repeated.length === 1 ? `Subsequence ${repeated[0]} repeats` : `Subsequences ${repeated.join(', ')} repeat`;
+  return ` ${which} the frames of an earlier one: the video is too short (or moves in too few places) for distinct subsequences.`;
 }
 
 function build(slot: VideoSlot, rng: Rng, config: OddOneOutConfig): Tuple<'odd-one-out'> {
@@ -37,8 +56,9 @@ function build(slot: VideoSlot, rng: Rng, config: OddOneOutConfig): Tuple<'odd-o
   const oddIndex = rng.int(0, config.subsequences);
   const oddOrder = wrongOrder(config.framesPerSubsequence, rng);
   const size = { width: config.cropSize, height: config.cropSize };
-  const elements = Array.from({ length: config.subsequences }, (_, index): TupleElement => {
-    const inOrder = subsequenceFrames(slot, config, rng);
+  const starts = subsequenceStarts(slot, config, rng);
+  const elements = starts.map((start, index): TupleElement => {
+    const inOrder = Array.from({ length: config.framesPerSubsequence }, (_, i) => start + i * config.frameStride);
     const shown = index === oddIndex ? oddOrder.map((rank) => inOrder[rank] as number) : inOrder;
     // One crop per subsequence: its frames stay aligned for the dynamic image / frame stack.
     const crop = randomCrop(size, video, rng);
@@ -53,7 +73,7 @@ function build(slot: VideoSlot, rng: Rng, config: OddOneOutConfig): Tuple<'odd-o
     classCount: config.subsequences,
     explanation:
       `Subsequence ${oddIndex + 1} of ${config.subsequences} is the odd one: its frames are shown ` +
-      `in time order ${asText(oddOrder)}; the others are in order.`,
+      `in time order ${asText(oddOrder)}; the others are in order.${repeatsNote(starts)}`,
     detail: { oddIndex, oddOrder },
   };
 }

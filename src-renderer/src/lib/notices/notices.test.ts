@@ -31,4 +31,19 @@ describe('Notices', () => {
     notices.dismiss(notices.items[0]!.id);
     expect(notices.items).toHaveLength(0);
   });
+
+  it('shows a screen\'s errors on that screen only, and dismisses all of a screen at once', () => {
+    const notices = new Notices();
+    notices.for('train').report(new Error('no run'), 'Load training runs');
+    notices.for('retrieve', 'evaluate').report(new Error('no sets'), 'Load feature sets');
+    notices.report(new Error('no info'), 'Read app info');
+    const shown = (screen: string) => notices.on(screen).map((n) => n.context);
+    expect(shown('train')).toEqual(['Load training runs', 'Read app info']);
+    expect(shown('evaluate')).toEqual(['Load feature sets', 'Read app info']);
+    expect(shown('library')).toEqual(['Read app info']);
+    notices.dismissOn('retrieve');
+    expect(notices.items.map((n) => n.context)).toEqual(['Load training runs']);
+    notices.for('train').resolve('Load training runs');
+    expect(notices.items).toEqual([]);
+  });
 });

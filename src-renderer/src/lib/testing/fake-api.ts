@@ -44,6 +44,7 @@ import type {
 } from '../../../../src-main/shared/dto.ts';
 import { EVALUATION_KS, VIDEO_STATUSES } from '../../../../src-main/shared/dto.ts';
 import { ApiError } from '../../../../src-main/shared/errors.ts';
+import { runMatches } from '../../../../src-main/shared/runs.ts';
 // Test-only: the real presets and schemas (zod) are fine here, the app bundle never imports this file.
 import {
   TASK_IDS,
@@ -70,6 +71,8 @@ export interface FakeApiData {
   openPath?: string | null;
   /** Library folders that exist (may be opened without `create`). */
   knownLibraries?: string[];
+  /** What `library.recent` answers at first (opening a library puts it in front). */
+  recentLibraries?: string[];
   videos?: VideoDto[];
   jobs?: ImportJobDto[];
   failures?: Record<number, ImportFailure[]>;
@@ -137,13 +140,13 @@ export function makeJob(id: number, overrides: Partial<ImportJobDto> = {}): Impo
 
 export function libraryInfo(path: string, videos: readonly VideoDto[], roots: string[] = []): LibraryInfo {
   const counts = { ready: 0, failed: 0, missing: 0, duplicate: 0, total: videos.length };
-  const labels = new Map<string | null, number>();
+  const labels = new Map<string | null, LabelCount>();
   for (const video of videos) {
     counts[video.status]++;
-    labels.set(video.label, (labels.get(video.label) ?? 0) + 1);
+    const entry = labels.get(video.label) ?? { label: video.label, count: 0, total: 0 };
+    labels.set(video.label, { ...entry, count: entry.count + (video.status === 'ready' ? 1 : 0), total: entry.total + 1 });
   }
-  const labelCounts: LabelCount[] = [...labels]
-    .map(([label, count]) => ({ label, count }))
+  const labelCounts: LabelCount[] = [...labels.values()]
     .sort((a, b) => (a.label ?? '\uffff').localeCompare(b.label ?? '\uffff'));
   return { path, schemaVersion: 1, counts, labels: labelCounts, roots };
 }
@@ -160,6 +163,8 @@ export function makeRun(id: number, overrides: Partial<RunDto> = {}): RunDto {
   const config = overrides.config ?? trainPreset('sequence-sorting', 'alexnet', 'tiny');
   return {
     id,
+    name: null,
+    note: '',
     task: config.task.task,
     backbone: config.backbone,
     config,
@@ -472,6 +477,7 @@ export async function settle(rounds = 5): Promise<void> {
 export class FakeApi implements PretextApi {
   openPath: string | null;
   readonly knownLibraries: Set<string>;
+  recentLibraries: string[];
   videos: VideoDto[];
   jobs: ImportJobDto[];
   failures: Record<number, ImportFailure[]>;
@@ -491,6 +497,7 @@ export class FakeApi implements PretextApi {
   constructor(data: FakeApiData = {}) {
     this.openPath = data.openPath ?? null;
     this.knownLibraries = new Set(data.knownLibraries ?? (data.openPath ? [data.openPath] : []));
+    this.recentLibraries = data.recentLibraries ?? [];
     this.videos = data.videos ?? [];
     this.jobs = data.jobs ?? [];
     this.failures = data.failures ?? {};
@@ -882,8 +889,10 @@ export class FakeApi implements PretextApi {
           this.videos = [];
         }
         this.openPath = trimmed;
+        this.recentLibraries = [trimmed, ...this.recentLibraries.filter((entry) => entry !== trimmed)];
         return this.info();
       },
+      'library.recent': () => [...this.recentLibraries],
       'videos.list': ({ offset = 0, limit = 200, label, status, search }) => {
         this.info();
         if (status !== undefined && !VIDEO_STATUSES.includes(status)) {
@@ -1062,9 +1071,28 @@ export class FakeApi implements PretextApi {
         data.probes = data.probes.filter((p) => p.step <= step);
         return this.#updateRun(runId, { status: 'running', step, error: null });
       },
-      'training.runs': () => {
+      'training.runs': (filter) => {
         this.info();
-        return [...this.runs].sort((a, b) => b.id - a.id);
+        return [...this.runs].filter((run) => runMatches(run, filter)).sort((a, b) => b.id - a.id);
+      },
+      'training.update': ({ runId, name, note }) => {
+        this.info();
+        this.run(runId);
+        return this.#updateRun(runId, {
+          ...(name !== undefined ? { name: name?.trim() || null } : {}),
+          ...(note !== undefined ? { note } : {}),
+        });
+      },
+      'training.delete': ({ runId }) => {
+        this.info();
+        const run = this.run(runId);
+        if (run.status === 'running') throw new ApiError('BUSY', `Run ${runId} is training; cancel it before deleting it.`);
+        const checkpoints = this.#data(runId).checkpoints.length;
+        const featureSets = this.featureSets.filter((s) => s.source.runId === runId).map((s) => s.id);
+        this.runs = this.runs.filter((r) => r.id !== runId);
+        this.runData.delete(runId);
+        this.featureSets = this.featureSets.filter((s) => !featureSets.includes(s.id));
+        return { runId, checkpoints, featureSets };
       },
       'training.run': ({ runId }): RunDetail => {
         this.info();

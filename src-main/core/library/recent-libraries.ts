@@ -1,4 +1,4 @@
-// The "Open recent" list: plain Node, no Electron, persisted as JSON in the user-data folder.
+// The "Open recent" list: plain Node, persisted as JSON (the desktop app's user-data folder, or ~/.pretext-studio for serve).
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 

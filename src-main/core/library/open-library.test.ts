@@ -1,0 +1,45 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EventHub } from '../api/events.ts';
+import { LIBRARY_FILE_NAME, LibraryService } from './service.ts';
+
+let dir: string;
+let library: LibraryService;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pretext-open-'));
+  library = new LibraryService({ events: new EventHub() });
+});
+afterEach(async () => {
+  await library.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('opening a library by the path the user gives', () => {
+  it('creates a library file with its missing parent folders', () => {
+    const file = join(dir, 'new', 'deeper', 'videos.pretext');
+    expect(library.open(file, true).path).toBe(file);
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it('takes a folder as the place of the library: created when asked, reopened later', async () => {
+    const folder = join(dir, 'my library');
+    expect(library.open(folder, true).path).toBe(join(folder, LIBRARY_FILE_NAME));
+    await library.close();
+    expect(library.open(folder, false).path).toBe(join(folder, LIBRARY_FILE_NAME));
+  });
+
+  it('creates a library inside an existing folder, and says what is missing when not creating', () => {
+    const folder = join(dir, 'existing');
+    mkdirSync(folder);
+    expect(() => library.open(folder, false)).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringContaining(LIBRARY_FILE_NAME) }));
+    expect(library.open(folder, true).path).toBe(join(folder, LIBRARY_FILE_NAME));
+  });
+
+  it('refuses a folder it cannot create, with a typed error', () => {
+    writeFileSync(join(dir, 'a-file'), 'x');
+    expect(() => library.open(join(dir, 'a-file', 'sub', 'lib.pretext'), true)).toThrow(expect.objectContaining({ code: 'IO_ERROR' }));
+  });
+});
