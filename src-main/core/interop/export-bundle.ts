@@ -58,7 +58,7 @@ function videoRows(split: string, videos: readonly PipelineVideo[], roots: reado
 async function assertEmptyFolder(folder: string): Promise<void> {
   const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
-    throw error;
+    throw new ApiError('INVALID_INPUT', `${folder} cannot hold a bundle (${error.code ?? 'unreadable'}).`);
   });
   if (entries.length > 0) throw new ApiError('INVALID_INPUT', `${folder} is not empty; export into a new folder.`);
 }

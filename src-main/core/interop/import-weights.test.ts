@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +75,10 @@ describe('importing PyTorch weights as a run', () => {
     const empty = join(work, 'empty');
     mkdirSync(empty);
     await expect(importWeights(db, work, { ...request, file: empty })).rejects.toThrow(/holds no step-N\.safetensors checkpoint/);
+    const fifo = join(work, 'pipe.safetensors');
+    execFileSync('mkfifo', [fifo]);
+    await expect(importWeights(db, work, { ...request, file: fifo })).rejects.toThrow(/not a file or folder of checkpoints/);
+    await expect(importWeights(db, work, { ...request, file: '/dev/zero' })).rejects.toThrow(/not a file or folder of checkpoints/);
     expect(listRuns(db)).toEqual([]);
     r3d.dispose();
   });

@@ -39,13 +39,16 @@ function importConfig(metadata: Record<string, string>, request: ImportWeightsRe
 
 /** `path` itself, or the checkpoint of the highest step in the folder `path` (train.py's step-NNNNNNN.safetensors). */
 async function checkpointFile(path: string): Promise<string> {
-  if (!(await stat(path)).isDirectory()) return path;
+  const found = await stat(path);
+  // Only regular files are read: a FIFO would hang the read, /dev/zero would never end it.
+  if (found.isFile()) return path;
+  if (!found.isDirectory()) throw new Error('not a file or folder of checkpoints');
   const steps = (await readdir(path))
     .map((name) => ({ name, step: /^step-(\d+)\.safetensors$/.exec(name)?.[1] }))
     .filter((entry): entry is { name: string; step: string } => entry.step !== undefined)
     .sort((a, b) => Number(b.step) - Number(a.step));
   if (!steps[0]) throw new Error('the folder holds no step-N.safetensors checkpoint');
-  return join(path, steps[0].name);
+  return checkpointFile(join(path, steps[0].name));
 }
 
 /**
