@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
@@ -26,8 +26,15 @@ function declareElectronMajorVersion(): void {
 }
 declareElectronMajorVersion();
 
+/** The PyTorch bundle template beside the main bundle, where core/interop/export-bundle.ts reads it. */
+const copyTorchBundle = {
+  name: 'copy-torch-bundle',
+  writeBundle: () => cpSync(resolve(root, 'src-main/core/interop/torch-bundle'), resolve(root, 'out/main/torch-bundle'), { recursive: true }),
+};
+
 export default defineConfig({
   main: {
+    plugins: [copyTorchBundle],
     build: {
       outDir: 'out/main',
       rolldownOptions: {

@@ -5,6 +5,7 @@ import { runImportCommand } from './commands/import.ts';
 import { runList } from './commands/list.ts';
 import { runSample } from './commands/sample.ts';
 import { runServe } from './commands/serve.ts';
+import { runExportRun, runImportWeights } from './commands/torch.ts';
 import { runRuns, runTrain } from './commands/train.ts';
 import { runEval, runExportFeatures, runExtract, runRetrieve } from './commands/retrieval.ts';
 import { CliError, type CommandContext } from './context.ts';
@@ -26,6 +27,10 @@ Commands:
   train --resume RUN --library FILE      resume a cancelled, failed or interrupted run from its last checkpoint
   runs --library FILE [--json]           list training runs
        [--task TASK] [--status STATUS] [--search WORDS]
+  export-run --run ID --out FOLDER       write a PyTorch training bundle of a run (torchrun, DDP; clip order)
+             --library FILE [--json]
+  import-weights FILE.safetensors|DIR    import PyTorch weights as a new run (a folder: its latest step-N.safetensors)
+       --task TASK --backbone B --library FILE [--preset tiny|paper] [--json]
   extract --run ID|random --library FILE extract retrieval features (10 clips per video) with a run's
           [--checkpoint auto|best|last]  checkpoint (auto: the last unless the best is clearly better), or random init: --like RUN, or --task/--backbone/--preset
           [--seed N] [--json]            (default clip-order r3d tiny); only new or changed videos are redone
@@ -54,6 +59,8 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   retrieve: runRetrieve,
   eval: runEval,
   'export-features': runExportFeatures,
+  'export-run': runExportRun,
+  'import-weights': runImportWeights,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -19,6 +19,7 @@ import type {
   LibraryInfo,
   PickFolderResult,
   RetrievalResult,
+  ExportedBundle,
   RunDetail,
   RunDto,
   TaskInfo,
@@ -195,6 +196,20 @@ export const contract = {
       featureSets: number[];
     }>(),
     'training.run': method(z.object({ runId: id }).strict()).returns<RunDetail>(),
+    /** Writes a PyTorch/torchrun training bundle of the run into an empty (or new) folder. */
+    'training.exportBundle': method(z.object({ runId: id, folder: z.string().min(1).max(4096) }).strict()).returns<ExportedBundle>(),
+    /** A safetensors checkpoint (e.g. from a bundle's train.py) imported as a completed run. */
+    'training.importWeights': method(
+      z
+        .object({
+          file: z.string().min(1).max(4096),
+          task: z.enum(TASK_IDS),
+          backbone: z.enum(BACKBONES),
+          /** The architecture when the file does not carry its config (bundle checkpoints do). */
+          preset: z.enum(PRESET_NAMES).default('tiny'),
+        })
+        .strict(),
+    ).returns<RunDto>(),
     'features.sets': method(noInput).returns<FeatureSetDto[]>(),
     'features.extract': method(
       z.object({ source: featureSource, protocol: z.enum(FEATURE_PROTOCOLS).default('compact') }).strict(),

@@ -245,6 +245,17 @@ export interface CheckpointDto {
   createdAt: string;
 }
 
+/** What `training.exportBundle` wrote (see the bundle's README.md). */
+export interface ExportedBundle {
+  folder: string;
+  trainVideos: number;
+  validationVideos: number;
+  /** Too short or undecodable: left out of the bundle, as the app would not train on them. */
+  unusable: number;
+  /** Import roots, by the index videos.csv refers to; the user maps them to folders on the cluster. */
+  roots: string[];
+}
+
 export interface RunDetail {
   run: RunDto;
   metrics: MetricPoint[];

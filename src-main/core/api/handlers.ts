@@ -6,6 +6,8 @@ import { mediaToolsStatus } from '../media/tools.ts';
 import { listTasks } from '../tasks/catalog.ts';
 import { APP_VERSION } from '../version.ts';
 import type { Handlers } from './dispatch.ts';
+import { exportRunBundle } from '../interop/export-bundle.ts';
+import { importWeights } from '../interop/import-weights.ts';
 
 /** What only a shell can do (native dialogs); absent in the browser bridge. */
 export interface ShellCapabilities {
@@ -51,6 +53,14 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
       return deleted;
     },
     'training.run': async ({ runId }) => library.training.run(runId),
+    'training.exportBundle': async ({ runId, folder }) => {
+      const { db } = library.requireOpen();
+      return exportRunBundle(db, await library.resolveTools(), runId, folder);
+    },
+    'training.importWeights': async (request) => {
+      const { db, cacheDir } = library.requireOpen();
+      return importWeights(db, cacheDir, request, (create) => library.ownJob('training', create));
+    },
     'features.sets': async () => library.features.sets(),
     'features.extract': async ({ source, protocol }) => library.features.extract({ ...source, protocol }),
     'features.update': async ({ setId }) => library.features.update(setId),

@@ -88,6 +88,7 @@ function callsFor(path: string, spelled = path): [string, Record<string, unknown
     ['evaluation.table', { testListText: spelled }],
     // The old field took a path and echoed the file's first line in its error.
     ['evaluation.table', { testList: spelled }],
+    ['training.importWeights', { file: spelled, task: 'clip-order', backbone: 'c3d' }],
   ];
 }
 

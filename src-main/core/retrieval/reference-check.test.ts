@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../compute/backend.ts';
 import * as tf from '../compute/tf.ts';
+import { pythonWith } from '../interop/test-support.ts';
 import { buildClipEncoder } from '../models/clip-encoders.ts';
 import { createScope, disposeParams, type Param } from '../models/params.ts';
 import { createRng } from '../tasks/rng.ts';
@@ -20,16 +21,7 @@ import { REFERENCE_CLIP, referenceClipWindows, referenceFrameWindows } from './f
 
 const SCRIPT = fileURLToPath(new URL('./reference/c3d_reference_features.py', import.meta.url));
 
-/** The first interpreter that imports torch: $PYTHON, python3 on PATH, Debian's /usr/bin/python3. */
-function pythonWithTorch(): { python: string | null; why: string } {
-  const candidates = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((name): name is string => Boolean(name));
-  for (const python of candidates) {
-    if (spawnSync(python, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0) return { python, why: '' };
-  }
-  return { python: null, why: `none of ${candidates.join(', ')} can import torch and numpy (Debian: apt-get install python3-torch)` };
-}
-
-const { python, why } = pythonWithTorch();
+const { python, why } = pythonWith(['torch', 'numpy']);
 if (!python) console.warn(`vcop-reference PyTorch check skipped: ${why}`);
 
 const FRAME_COUNTS = [16, 17, 40, 100, 101, 137, 250, 1001];

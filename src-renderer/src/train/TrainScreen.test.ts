@@ -313,4 +313,27 @@ describe('Train screen', () => {
     expect(q('run-health')?.dataset.learning).toBe('learning');
     expect(all('run-health-flag')).toEqual([]);
   });
+  it('exports a clip-order run for PyTorch into a typed folder, and says why a frame-task run cannot', async () => {
+    const clipOrder = makeRun(1, { config: trainPreset('clip-order', 'r3d', 'tiny'), status: 'completed' });
+    const api = new FakeApi({ openPath: '/lib', runs: [clipOrder, makeRun(2, { status: 'completed' })] });
+    const { q, click, runItem } = await render(api);
+    await click(q('train-tab'));
+    await click(runItem(1)!.querySelector('[data-testid="run-select"]'));
+    expect((q('bundle-export-button') as HTMLButtonElement).disabled).toBe(true);
+    const folder = q('bundle-folder') as HTMLInputElement;
+    folder.value = '/cluster/bundle';
+    folder.dispatchEvent(new Event('input', { bubbles: true }));
+    await update();
+    expect((q('bundle-export-button') as HTMLButtonElement).disabled).toBe(false);
+    api.failNext('training.exportBundle', new ApiError('INVALID_INPUT', '/cluster/bundle is not empty; export into a new folder.'));
+    await click(q('bundle-export-button'));
+    expect(q('error-banner')?.textContent).toContain('is not empty');
+    expect(q('bundle-exported')).toBeNull();
+    await click(q('bundle-export-button'));
+    expect(api.callsOf('training.exportBundle').at(-1)).toEqual({ runId: 1, folder: '/cluster/bundle' });
+    expect(q('bundle-exported')?.textContent).toContain('Wrote /cluster/bundle');
+    await click(runItem(2)!.querySelector('[data-testid="run-select"]'));
+    expect(q('bundle-export')?.textContent).toContain('PyTorch bundles implement clip-order so far');
+    expect(q('bundle-export-button')).toBeNull();
+  });
 });

@@ -1,6 +1,7 @@
 import type { PretextApi } from '../../../src-main/shared/contract.ts';
 import type { RunDto } from '../../../src-main/shared/dto.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
+import { BundleExportState } from './bundle-export-state.svelte.ts';
 import { RunsState, type RunsStateOptions } from './runs-state.svelte.ts';
 import { TrainFormState, type TrainFormOptions } from './train-form-state.svelte.ts';
 
@@ -13,6 +14,7 @@ export type TrainStateOptions = TrainFormOptions & RunsStateOptions;
 export class TrainState {
   readonly form: TrainFormState;
   readonly runs: RunsState;
+  readonly bundleExport: BundleExportState;
 
   readonly canStart = $derived.by(() => this.form.ready && !this.runs.busy);
 
@@ -22,6 +24,7 @@ export class TrainState {
   constructor(api: PretextApi, errors: ErrorSink, options: TrainStateOptions = {}) {
     this.form = new TrainFormState(api, errors, options);
     this.runs = new RunsState(api, errors, options);
+    this.bundleExport = new BundleExportState(api, errors);
   }
 
   /** Subscribes to the training events (the app does this at start, so no event is missed). */

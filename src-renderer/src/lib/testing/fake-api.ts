@@ -1100,6 +1100,14 @@ export class FakeApi implements PretextApi {
         const data = this.#data(runId);
         return structuredClone({ run, metrics: data.metrics, checkpoints: data.checkpoints, probes: data.probes });
       },
+      'training.exportBundle': ({ runId, folder }) => {
+        this.info();
+        this.run(runId);
+        return { folder, trainVideos: 0, validationVideos: 0, unusable: 0, roots: [] };
+      },
+      'training.importWeights': ({ file }) => {
+        throw new ApiError('UNSUPPORTED', `The fake API reads no files (${file}).`);
+      },
     };
   }
 }

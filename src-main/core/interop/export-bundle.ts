@@ -1,0 +1,84 @@
+/**
+ * A run exported as a PyTorch training bundle (torch-bundle/README.md): its config and seed, the
+ * exact train/validation split, each video's path relative to the import root it came from (the
+ * user maps roots to cluster folders), the sampler parameters, and the Python package + train.py
+ * that train the same task under torchrun.
+ */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ExportedBundle } from '../../shared/dto.ts';
+import { ApiError } from '../../shared/errors.ts';
+import { SAMPLING_FPS } from '../../shared/tasks.ts';
+import { BUNDLE_TASKS } from '../../shared/training.ts';
+import type { WritableDB } from '../db/connection.ts';
+import { importRoots } from '../db/jobs.ts';
+import { getRun } from '../db/runs.ts';
+import type { PipelineVideo } from '../frames/pipeline.ts';
+import type { MediaTools } from '../media/tools.ts';
+import { samplerFor } from '../tasks/samplers/index.ts';
+import { prepareTrainingVideos } from '../training/videos.ts';
+
+/**
+ * The bundle's fixed files, beside this module in the sources and beside the main bundle in the
+ * built app (electron.vite.config.ts copies the folder). Listed, not globbed: read one by one, they
+ * also come out of an asar archive.
+ */
+const TEMPLATE = new URL('./torch-bundle/', import.meta.url);
+export const BUNDLE_FILES = [
+  'README.md',
+  'train.py',
+  'features.py',
+  'pretext_torch/__init__.py',
+  'pretext_torch/data.py',
+  'pretext_torch/models.py',
+  'pretext_torch/safetensors_io.py',
+] as const;
+
+/** The import root that holds `path` (the deepest), and the path relative to it. */
+export function relativeToRoot(path: string, roots: readonly string[]): { root: number; path: string } {
+  const candidates = roots
+    .map((root, index) => ({ root: index, path: relative(root, path) }))
+    .filter((candidate) => !candidate.path.startsWith('..') && !isAbsolute(candidate.path));
+  const best = candidates.sort((a, b) => a.path.length - b.path.length)[0];
+  if (!best) throw new ApiError('INVALID_INPUT', `${path} lies under no import root of this library.`);
+  return best;
+}
+
+/** One CSV field: quoted when it holds a comma, quote or line break. */
+const csvField = (value: string | number) => (/[",\n\r]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value));
+
+function videoRows(split: string, videos: readonly PipelineVideo[], roots: readonly string[]): string[] {
+  return videos.map((video) => {
+    const { root, path } = relativeToRoot(video.ref.path, roots);
+    return [video.ref.id, split, root, path, video.meta.frameCount].map(csvField).join(',');
+  });
+}
+
+async function assertEmptyFolder(folder: string): Promise<void> {
+  const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw new ApiError('INVALID_INPUT', `${folder} cannot hold a bundle (${error.code ?? 'unreadable'}).`);
+  });
+  if (entries.length > 0) throw new ApiError('INVALID_INPUT', `${folder} is not empty; export into a new folder.`);
+}
+
+export async function exportRunBundle(db: WritableDB, tools: MediaTools, runId: number, folder: string): Promise<ExportedBundle> {
+  const run = getRun(db, runId);
+  if (!run) throw new ApiError('NOT_FOUND', `No run ${runId} in this library.`);
+  const { config } = run;
+  if (!BUNDLE_TASKS.includes(config.task.task)) {
+    throw new ApiError('UNSUPPORTED', `Run ${runId} trains ${config.task.task}; bundles implement ${BUNDLE_TASKS.join(', ')} so far.`);
+  }
+  await assertEmptyFolder(folder);
+  const videos = await prepareTrainingVideos(db, tools, config.task, { validationFraction: config.validationFraction, seed: config.seed });
+  const roots = importRoots(db);
+  const rows = [...videoRows('train', videos.train, roots), ...videoRows('validation', videos.validation, roots)];
+  await mkdir(join(folder, 'pretext_torch'), { recursive: true });
+  for (const file of BUNDLE_FILES) await writeFile(join(folder, file), await readFile(fileURLToPath(new URL(file, TEMPLATE))));
+  const sampler = { ...config.task, framesNeeded: samplerFor(config.task).framesNeeded(config.task as never), fps: SAMPLING_FPS };
+  await writeFile(join(folder, 'run.json'), `${JSON.stringify({ runId, config, sampler }, null, 2)}\n`);
+  await writeFile(join(folder, 'roots.json'), `${JSON.stringify(roots.map((path, index) => ({ index, path })), null, 2)}\n`);
+  await writeFile(join(folder, 'videos.csv'), `id,split,root,path,frames\n${rows.join('\n')}\n`);
+  return { folder, trainVideos: videos.train.length, validationVideos: videos.validation.length, unusable: videos.unusable.length, roots };
+}

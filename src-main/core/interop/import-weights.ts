@@ -1,0 +1,102 @@
+/**
+ * A PyTorch checkpoint (safetensors, e.g. from an exported bundle's train.py) imported as a run: its
+ * weights mapped onto our task model (torch-weights.ts) and saved as an ordinary checkpoint, so the
+ * run extracts features, retrieves and evaluates like any other.
+ */
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { ApiError } from '../../shared/errors.ts';
+import type { RunDto } from '../../shared/dto.ts';
+import type { PresetName, TaskId } from '../../shared/tasks.ts';
+import { trainConfigSchema, trainPreset, type Backbone, type TrainConfig } from '../../shared/training.ts';
+import type { WritableDB } from '../db/connection.ts';
+import { createRun, getRun, recordCheckpoint, setRunStatus } from '../db/runs.ts';
+import { folderHandler, saveCheckpoint } from '../models/checkpoint.ts';
+import { buildTaskModel } from '../models/task-models.ts';
+import { decodeSafetensors } from './safetensors.ts';
+import { assignTorchTensors } from './torch-weights.ts';
+
+export interface ImportWeightsRequest {
+  /** A .safetensors file, or a folder of them (a bundle's checkpoints/): its latest step is taken. */
+  file: string;
+  task: TaskId;
+  backbone: Backbone;
+  /** The architecture when the file does not carry its config (bundle checkpoints do). */
+  preset: PresetName;
+}
+
+/** The file's own config (a bundle checkpoint's metadata), checked against the request, or the preset's. */
+function importConfig(metadata: Record<string, string>, request: ImportWeightsRequest): TrainConfig {
+  if (!metadata.config) return trainPreset(request.task, request.backbone, request.preset);
+  const parsed = trainConfigSchema.safeParse(JSON.parse(metadata.config));
+  if (!parsed.success) throw new ApiError('INVALID_INPUT', `the file's config is not valid: ${parsed.error.issues[0]?.message}`);
+  const config = parsed.data;
+  if (config.task.task !== request.task || config.backbone !== request.backbone) {
+    throw new ApiError('INVALID_INPUT', `the file holds ${config.task.task} with ${config.backbone}, not ${request.task} with ${request.backbone}.`);
+  }
+  return config;
+}
+
+/** `path` itself, or the checkpoint of the highest step in the folder `path` (train.py's step-NNNNNNN.safetensors). */
+async function checkpointFile(path: string): Promise<string> {
+  const found = await stat(path);
+  // Only regular files are read: a FIFO would hang the read, /dev/zero would never end it.
+  if (found.isFile()) return path;
+  if (!found.isDirectory()) throw new Error('not a file or folder of checkpoints');
+  const steps = (await readdir(path))
+    .map((name) => ({ name, step: /^step-(\d+)\.safetensors$/.exec(name)?.[1] }))
+    .filter((entry): entry is { name: string; step: string } => entry.step !== undefined)
+    .sort((a, b) => Number(b.step) - Number(a.step));
+  if (!steps[0]) throw new Error('the folder holds no step-N.safetensors checkpoint');
+  return checkpointFile(join(path, steps[0].name));
+}
+
+/**
+ * `own` records the new run's owner in the same transaction (LibraryService.ownJob), so another
+ * process never sees it running without one while its checkpoint is written.
+ */
+export async function importWeights(
+  db: WritableDB,
+  cacheDir: string,
+  request: ImportWeightsRequest,
+  own: (create: () => RunDto) => RunDto = (create) => create(),
+): Promise<RunDto> {
+  let file;
+  let source = request.file;
+  try {
+    source = await checkpointFile(request.file);
+    file = decodeSafetensors(await readFile(source));
+  } catch (error) {
+    throw new ApiError('INVALID_INPUT', `${request.file}: ${(error as Error).message}`);
+  }
+  const config = importConfig(file.metadata, request);
+  // A file from elsewhere does not say how far it was trained: its one checkpoint is step 1.
+  const step = Math.max(1, Number(file.metadata.step ?? 1));
+  const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout });
+  try {
+    try {
+      assignTorchTensors(model.params, file.tensors);
+    } catch (error) {
+      throw new ApiError('INVALID_INPUT', `${source}: ${(error as Error).message}`);
+    }
+    const run = own(() => createRun(db, config));
+    const folder = resolve(cacheDir, 'runs', String(run.id), `step-${step}`);
+    // Written beside and renamed into place, as training writes checkpoints.
+    const temp = `${folder}.tmp`;
+    try {
+      await mkdir(temp, { recursive: true });
+      await saveCheckpoint(folderHandler(temp), { model, description: config });
+      await writeFile(join(temp, 'checkpoint.json'), JSON.stringify({ step, validationAccuracy: null, config, importedFrom: source }));
+      await rename(temp, folder);
+      recordCheckpoint(db, run.id, { step, folder: relative(cacheDir, folder), validationAccuracy: null });
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      setRunStatus(db, run.id, 'failed', { error: `import failed: ${(error as Error).message}` });
+      throw error;
+    }
+    setRunStatus(db, run.id, 'completed', { backend: 'pytorch (imported)' });
+    return getRun(db, run.id) as RunDto;
+  } finally {
+    model.dispose();
+  }
+}
