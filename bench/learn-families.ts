@@ -46,7 +46,7 @@ function family(
   return { name, group, classesDiffer, videos };
 }
 
-/** Every generated family; `perClass` is for four-class families, two-class ones get 1.5× as many. */
+/** Every generated family; `perClass` videos per class, 1.5× as many for two-class families. */
 export function generatedFamilies(perClass = 8): GeneratedFamily[] {
   const twoClass = Math.round(perClass * 1.5);
   return [
@@ -54,10 +54,13 @@ export function generatedFamilies(perClass = 8): GeneratedFamily[] {
       FOUR_DIRECTIONS.map((direction) => [direction, { pattern: 'moving-box', timing: 'dash', direction }] as const), perClass),
     family('zoom', 'tuned', 'zooming in or out', 1,
       [['zoom-in', { pattern: 'mandelbrot' }], ['zoom-out', { pattern: 'mandelbrot', reverse: true }]], twoClass),
-    family('life-pan', 'held-out', 'direction a camera pans over a Game of Life board', 2,
-      FOUR_DIRECTIONS.map((direction) => [direction, { pattern: 'panning-life', direction }] as const), perClass),
-    family('bar-spin', 'held-out', 'a bar spinning clockwise or counter-clockwise', 3,
-      [['clockwise', { pattern: 'spinning-bar' }], ['counter-clockwise', { pattern: 'spinning-bar', reverse: true }]], twoClass),
+    family('life-pan', 'held-out', 'direction (of 8) a camera pans over a Game of Life board', 2,
+      MOTION_DIRECTIONS.map((direction) => [direction, { pattern: 'panning-life', direction }] as const), perClass),
+    family('bar-spin', 'held-out', 'a bar spinning clockwise or counter-clockwise, steadily or in one burst', 3,
+      (['steady', 'dash'] as const).flatMap((timing) => [
+        [`clockwise-${timing}`, { pattern: 'spinning-bar', timing }] as const,
+        [`counter-clockwise-${timing}`, { pattern: 'spinning-bar', timing, reverse: true }] as const,
+      ]), perClass),
     family('testsrc-playback', 'held-out', 'ffmpeg testsrc2 played forwards or backwards', 4,
       [['forwards', { pattern: 'testsrc' }], ['backwards', { pattern: 'testsrc', reverse: true }]], twoClass),
     family('life-fade', 'held-out', 'a Game of Life board fading in or out', 5,

@@ -42,7 +42,7 @@ export interface SynthSpec {
   /** moving-box: where the box travels; panning-life: where the camera pans (default 'right'). */
   direction?: MotionDirection;
   /**
-   * moving-box and growing-box: 'steady' changes at constant speed for the whole clip (default); 'dash'
+   * moving-box, growing-box and spinning-bar: 'steady' changes at constant speed for the whole clip (default); 'dash'
    * rests, crosses (or grows) in about a second at a seeded moment, and rests again — one burst of
    * motion, like an action.
    */
@@ -201,8 +201,9 @@ function panningLifeGraph(spec: SynthSpec, rate: string, seed: number, random: (
 }
 
 /**
- * A light bar through a seeded centre spinning clockwise (reverse: counter-clockwise) at a seeded
- * speed from a seeded angle: rotation, which no translation-only pattern shows.
+ * A light bar through a seeded centre spinning clockwise (reverse: counter-clockwise) by a seeded
+ * half to one and a half turns from a seeded angle, steadily or in one burst (timing): rotation,
+ * which no translation-only pattern shows.
  */
 function spinningBarGraph(spec: SynthSpec, size: string, rate: string, random: () => number): string {
   const { width, height, seconds } = spec;
@@ -210,8 +211,10 @@ function spinningBarGraph(spec: SynthSpec, size: string, rate: string, random: (
   const cy = between(random, height * 0.4, height * 0.6);
   const radius = Math.round(Math.min(width, height) * (0.3 + 0.1 * random()));
   const thickness = 1 + Math.round(2 * random());
-  // Screen y grows downwards, so a growing angle turns clockwise; a half to one and a half turns per clip.
-  const angle = `(${(Math.PI * random()).toFixed(3)}+${((Math.PI * (1 + 2 * random())) / seconds).toFixed(3)}*T)`;
+  // Screen y grows downwards, so a growing angle turns clockwise.
+  const start = (Math.PI * random()).toFixed(3);
+  const turn = (Math.PI * (1 + 2 * random())).toFixed(3);
+  const angle = `(${start}+${turn}*${progressExpression(spec, random, 'T')})`;
   const [foreground, background] = [between(random, 170, 235), between(random, 10, 60)];
   const inside = `lte(abs((X-${cx})*sin(${angle})-(Y-${cy})*cos(${angle})),${thickness})*lte(hypot(X-${cx},Y-${cy}),${radius})`;
   const escaped = inside.replaceAll(',', '\\,');
