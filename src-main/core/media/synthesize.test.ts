@@ -80,6 +80,18 @@ function barAngle(frame: Buffer): number {
   return 0.5 * Math.atan2(2 * xy, xx - yy);
 }
 
+/** The bar's turn between consecutive frames (radians, clockwise positive); a frame turns it by less than π/2. */
+async function barTurns(tools: MediaTools, videoPath: string): Promise<number[]> {
+  const angles = (await greyFrames(tools, videoPath)).map(barAngle);
+  // Orientation is defined modulo π.
+  return angles.slice(1).map((angle, i) => {
+    const step = angle - (angles[i] as number);
+    return step - Math.PI * Math.round(step / Math.PI);
+  });
+}
+
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+
 const EXPECTED_MOTION: Record<MotionDirection, { x: number; y: number }> = {
   right: { x: 1, y: 0 },
   left: { x: -1, y: 0 },
@@ -177,19 +189,24 @@ describe.each(labelled)('synthesizeVideo with %s', (_label, tools) => {
     const spec = { seconds: 2, width: WIDTH, height: HEIGHT, fps: 10, pattern: 'spinning-bar', seed: 3 } as const;
     await synthesizeVideo(tools, out('spin.mp4'), spec);
     await synthesizeVideo(tools, out('spin-back.mp4'), { ...spec, reverse: true });
-    const turns = async (name: string) => {
-      const angles = (await greyFrames(tools, out(name))).map(barAngle);
-      // Orientation is defined modulo π; a frame turns the bar by less than π/2.
-      return angles.slice(1).reduce((sum, angle, i) => {
-        const step = angle - (angles[i] as number);
-        return sum + step - Math.PI * Math.round(step / Math.PI);
-      }, 0);
-    };
-    const [forward, backward] = await Promise.all([turns('spin.mp4'), turns('spin-back.mp4')]);
+    const [forward, backward] = (await Promise.all(['spin.mp4', 'spin-back.mp4'].map(async (name) => sum(await barTurns(tools, out(name)))))) as [number, number];
     // Screen y grows downwards, so a growing angle is clockwise: a half to one and a half turns per clip.
     expect(forward).toBeGreaterThan(0.4 * Math.PI);
     expect(forward).toBeLessThan(3 * Math.PI);
     expect(backward).toBeCloseTo(-forward, 0);
+  });
+
+  it('a dashing bar rests, spins in about a second, and rests again', async () => {
+    const target = out('spin-dash.mp4');
+    await synthesizeVideo(tools, target, { seconds: 4, width: WIDTH, height: HEIGHT, fps: 10, pattern: 'spinning-bar', timing: 'dash', seed: 3 });
+    const turns = await barTurns(tools, target);
+    // 0.9–1.3 s of turning at 10 fps out of 39 frame steps; still at both ends.
+    const moving = turns.filter((turn) => Math.abs(turn) > 0.02).length;
+    expect(moving).toBeGreaterThanOrEqual(7);
+    expect(moving).toBeLessThanOrEqual(15);
+    expect(Math.abs(turns[0] as number)).toBeLessThan(0.02);
+    expect(Math.abs(turns.at(-1) as number)).toBeLessThan(0.02);
+    expect(sum(turns)).toBeGreaterThan(0.4 * Math.PI);
   });
 
   it('a dashing box rests, crosses in about a second, and rests again', async () => {
