@@ -52,6 +52,7 @@ if (!Number.isInteger(perClass) || perClass < 2) fail('--per-class must be a who
 const splitSeeds = Array.from({ length: Number(values.splits) }, (_, seed) => seed);
 if (splitSeeds.length < 1) fail('--splits must be at least 1');
 const testFraction = Number(values['test-fraction']);
+if (!(testFraction > 0 && testFraction < 1)) fail('--test-fraction must be between 0 and 1');
 const protocol = values.protocol as FeatureProtocol;
 if (!FEATURE_PROTOCOLS.includes(protocol)) fail(`--protocol must be one of ${FEATURE_PROTOCOLS.join(', ')}`);
 const backend = values.backend as BackendChoice;
