@@ -5,7 +5,7 @@ export default defineConfig({
   plugins: [svelte()],
   resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   test: {
-    include: ['src-main/**/*.test.ts', 'src-renderer/**/*.test.ts', 'scripts/**/*.test.js'],
+    include: ['src-main/**/*.test.ts', 'src-renderer/**/*.test.ts', 'scripts/**/*.test.js', 'bench/**/*.test.ts'],
     // Media tests spawn ffmpeg; two workers match the two cores CI has.
     pool: 'forks',
     maxWorkers: 2,

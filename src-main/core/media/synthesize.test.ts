@@ -48,6 +48,50 @@ function brightCentroid(frame: Buffer): { x: number; y: number } {
   return { x: sumX / count, y: sumY / count };
 }
 
+/** The shift (whole pixels, within ±12) that best maps frame `a`'s content onto frame `b`. */
+function contentShift(a: Buffer, b: Buffer): { x: number; y: number } {
+  let best = { x: 0, y: 0, error: Infinity };
+  for (let dy = -12; dy <= 12; dy++) {
+    for (let dx = -12; dx <= 12; dx++) {
+      let error = 0;
+      for (let y = 12; y < HEIGHT - 12; y += 2) {
+        for (let x = 12; x < WIDTH - 12; x += 2) error += Math.abs((a[y * WIDTH + x] as number) - (b[(y + dy) * WIDTH + x + dx] as number));
+      }
+      if (error < best.error) best = { x: dx, y: dy, error };
+    }
+  }
+  return { x: best.x, y: best.y };
+}
+
+/** Orientation in (-π/2, π/2] of the bright pixels' principal axis (image coordinates, y down). */
+function barAngle(frame: Buffer): number {
+  const points: [number, number][] = [];
+  frame.forEach((value, index) => {
+    if (value >= 128) points.push([index % WIDTH, Math.floor(index / WIDTH)]);
+  });
+  expect(points.length).toBeGreaterThan(20);
+  const mean = points.reduce(([sx, sy], [x, y]) => [sx + x / points.length, sy + y / points.length], [0, 0]);
+  let [xx, yy, xy] = [0, 0, 0];
+  for (const [x, y] of points) {
+    xx += (x - mean[0]) ** 2;
+    yy += (y - mean[1]) ** 2;
+    xy += (x - mean[0]) * (y - mean[1]);
+  }
+  return 0.5 * Math.atan2(2 * xy, xx - yy);
+}
+
+/** The bar's turn between consecutive frames (radians, clockwise positive); a frame turns it by less than π/2. */
+async function barTurns(tools: MediaTools, videoPath: string): Promise<number[]> {
+  const angles = (await greyFrames(tools, videoPath)).map(barAngle);
+  // Orientation is defined modulo π.
+  return angles.slice(1).map((angle, i) => {
+    const step = angle - (angles[i] as number);
+    return step - Math.PI * Math.round(step / Math.PI);
+  });
+}
+
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+
 const EXPECTED_MOTION: Record<MotionDirection, { x: number; y: number }> = {
   right: { x: 1, y: 0 },
   left: { x: -1, y: 0 },
@@ -128,6 +172,41 @@ describe.each(labelled)('synthesizeVideo with %s', (_label, tools) => {
       const [small, large] = [Math.min(area[0] as number, area.at(-1) as number), Math.max(area[0] as number, area.at(-1) as number)];
       expect(large).toBeGreaterThan(10 * Math.max(1, small));
     }
+  });
+
+  it.each([['right'], ['up']] as const)('pans a camera %s over a Game of Life board', async (direction) => {
+    const target = out(`pan-${direction}.mp4`);
+    await synthesizeVideo(tools, target, { seconds: 2, width: WIDTH, height: HEIGHT, fps: 10, pattern: 'panning-life', direction, seed: 4 });
+    const frames = await greyFrames(tools, target);
+    expect(frames).toHaveLength(20);
+    // The board moves against the camera by one frame side over the clip: 8 px (x) or 6 px (y) a frame.
+    const expected = direction === 'right' ? { x: -8, y: 0 } : { x: 0, y: 6 };
+    expect(contentShift(frames[4] as Buffer, frames[5] as Buffer)).toEqual(expected);
+    expect(contentShift(frames[14] as Buffer, frames[15] as Buffer)).toEqual(expected);
+  });
+
+  it('spins a bar clockwise, or counter-clockwise played backwards', async () => {
+    const spec = { seconds: 2, width: WIDTH, height: HEIGHT, fps: 10, pattern: 'spinning-bar', seed: 3 } as const;
+    await synthesizeVideo(tools, out('spin.mp4'), spec);
+    await synthesizeVideo(tools, out('spin-back.mp4'), { ...spec, reverse: true });
+    const [forward, backward] = (await Promise.all(['spin.mp4', 'spin-back.mp4'].map(async (name) => sum(await barTurns(tools, out(name)))))) as [number, number];
+    // Screen y grows downwards, so a growing angle is clockwise: a half to one and a half turns per clip.
+    expect(forward).toBeGreaterThan(0.4 * Math.PI);
+    expect(forward).toBeLessThan(3 * Math.PI);
+    expect(backward).toBeCloseTo(-forward, 0);
+  });
+
+  it('a dashing bar rests, spins in about a second, and rests again', async () => {
+    const target = out('spin-dash.mp4');
+    await synthesizeVideo(tools, target, { seconds: 4, width: WIDTH, height: HEIGHT, fps: 10, pattern: 'spinning-bar', timing: 'dash', seed: 3 });
+    const turns = await barTurns(tools, target);
+    // 0.9–1.3 s of turning at 10 fps out of 39 frame steps; still at both ends.
+    const moving = turns.filter((turn) => Math.abs(turn) > 0.02).length;
+    expect(moving).toBeGreaterThanOrEqual(7);
+    expect(moving).toBeLessThanOrEqual(15);
+    expect(Math.abs(turns[0] as number)).toBeLessThan(0.02);
+    expect(Math.abs(turns.at(-1) as number)).toBeLessThan(0.02);
+    expect(sum(turns)).toBeGreaterThan(0.4 * Math.PI);
   });
 
   it('a dashing box rests, crosses in about a second, and rests again', async () => {

@@ -10,7 +10,7 @@ import { firstMeaningfulLine } from './probe.ts';
 import { runTool } from './run.ts';
 import type { MediaTools } from './tools.ts';
 
-export const SYNTH_PATTERNS = ['testsrc', 'mandelbrot', 'moving-box', 'growing-box', 'life'] as const;
+export const SYNTH_PATTERNS = ['testsrc', 'mandelbrot', 'moving-box', 'growing-box', 'life', 'panning-life', 'spinning-bar'] as const;
 export type SynthPattern = (typeof SYNTH_PATTERNS)[number];
 export const MOTION_DIRECTIONS = ['left', 'right', 'up', 'down', 'up-left', 'up-right', 'down-left', 'down-right'] as const;
 export type MotionDirection = (typeof MOTION_DIRECTIONS)[number];
@@ -39,10 +39,10 @@ export interface SynthSpec {
   height: number;
   fps: number;
   pattern: SynthPattern;
-  /** moving-box only: where the box travels (default 'right'). */
+  /** moving-box: where the box travels; panning-life: where the camera pans (default 'right'). */
   direction?: MotionDirection;
   /**
-   * moving-box and growing-box: 'steady' changes at constant speed for the whole clip (default); 'dash'
+   * moving-box, growing-box and spinning-bar: 'steady' changes at constant speed for the whole clip (default); 'dash'
    * rests, crosses (or grows) in about a second at a seeded moment, and rests again — one burst of
    * motion, like an action.
    */
@@ -182,6 +182,45 @@ function growingBoxGraph(spec: SynthSpec, size: string, rate: string, random: ()
   return `color=c=black:s=${size}:r=${rate}:d=${seconds},format=yuv444p,geq=lum='if(${inside}\\,${foreground}\\,${background})':cb=128:cr=128`;
 }
 
+/**
+ * A camera panning at constant speed over a Game of Life board twice the frame's size: the whole
+ * frame moves (camera motion, not an object), in `direction`; the board's seed and density vary.
+ */
+function panningLifeGraph(spec: SynthSpec, rate: string, seed: number, random: () => number): string {
+  const { width, height, seconds } = spec;
+  const steps = DIRECTION_STEPS[spec.direction ?? 'right'];
+  const ratio = (0.1 + 0.2 * random()).toFixed(3);
+  // Travel along each moving axis: the board's spare room (one frame side), start and end by direction.
+  const position = ([width, height] as const).map((room, axis) => {
+    const step = steps[axis] as number;
+    if (step === 0) return String(between(random, 0, room));
+    return step > 0 ? `${room}*t/${seconds}` : `${room}*(1-t/${seconds})`;
+  });
+  const board = `life=s=${2 * width}x${2 * height}:r=${rate}:seed=${seed}:ratio=${ratio}:mold=10:life_color=white:death_color=0x303030`;
+  return `${board},crop=${width}:${height}:x='${position[0]}':y='${position[1]}'`;
+}
+
+/**
+ * A light bar through a seeded centre spinning clockwise (reverse: counter-clockwise) by a seeded
+ * half to one and a half turns from a seeded angle, steadily or in one burst (timing): rotation,
+ * which no translation-only pattern shows.
+ */
+function spinningBarGraph(spec: SynthSpec, size: string, rate: string, random: () => number): string {
+  const { width, height, seconds } = spec;
+  const cx = between(random, width * 0.4, width * 0.6);
+  const cy = between(random, height * 0.4, height * 0.6);
+  const radius = Math.round(Math.min(width, height) * (0.3 + 0.1 * random()));
+  const thickness = 1 + Math.round(2 * random());
+  // Screen y grows downwards, so a growing angle turns clockwise.
+  const start = (Math.PI * random()).toFixed(3);
+  const turn = (Math.PI * (1 + 2 * random())).toFixed(3);
+  const angle = `(${start}+${turn}*${progressExpression(spec, random, 'T')})`;
+  const [foreground, background] = [between(random, 170, 235), between(random, 10, 60)];
+  const inside = `lte(abs((X-${cx})*sin(${angle})-(Y-${cy})*cos(${angle})),${thickness})*lte(hypot(X-${cx},Y-${cy}),${radius})`;
+  const escaped = inside.replaceAll(',', '\\,');
+  return `color=c=black:s=${size}:r=${rate}:d=${seconds},format=yuv444p,geq=lum='if(${escaped}\\,${foreground}\\,${background})':cb=128:cr=128`;
+}
+
 /** The pattern's graph, then the time effects: reversed (of exactly the clip's frames) and faded. */
 export function lavfiGraph(spec: SynthSpec): string {
   const frames = Math.max(1, Math.round(spec.seconds * spec.fps));
@@ -216,6 +255,10 @@ function patternGraph(spec: SynthSpec): string {
       return movingBoxGraph(spec, size, rate, random);
     case 'growing-box':
       return growingBoxGraph(spec, size, rate, random);
+    case 'panning-life':
+      return panningLifeGraph(spec, rate, seed, random);
+    case 'spinning-bar':
+      return spinningBarGraph(spec, size, rate, random);
   }
 }
 
