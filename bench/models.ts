@@ -1,8 +1,9 @@
 // Training-step speed of every task network (forward + backward + SGD update) on the wasm (with the
 // app's kernels), webgpu (where Dawn finds an adapter; software ones too) and cpu backends, tiny and
 // mid sizes, each case in its own process for an honest peak RSS; and the same model and batch in
-// PyTorch when `import torch` works.
-// Usage: npm run bench:models -- [--steps 3] [--backends wasm,webgpu,cpu] [--sizes tiny,mid] [--cpu-mid]
+// PyTorch when `import torch` works. `paper` (opt in: minutes per step on a CPU) is each task's paper
+// preset at full width and batch 8 — VCOP's own batch; the frame tasks' 64–128 would not fit a CPU run.
+// Usage: npm run bench:models -- [--steps 3] [--backends wasm,webgpu,cpu] [--sizes tiny,mid,paper] [--cpu-mid]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,7 +21,7 @@ import { tupleShape } from '../src-main/core/models/tuple-input.ts';
 import { classCount } from '../src-main/shared/task-labels.ts';
 import { printReport } from './report.ts';
 
-type Size = 'tiny' | 'mid';
+type Size = 'tiny' | 'mid' | 'paper';
 
 interface BenchCase {
   id: string;
@@ -32,9 +33,11 @@ interface BenchCase {
 }
 
 const BATCH = 4;
+const PAPER_BATCH = 8;
 
 /** Tiny: the presets at width 1/16. Mid: CaffeNet on 80 px frames, 8-frame 64 px clips, width 1/4. */
 function cases(size: Size): BenchCase[] {
+  if (size === 'paper') return paperCases();
   const tiny = size === 'tiny';
   const width = tiny ? 1 / 16 : 1 / 4;
   const frame = (config: TaskConfig): TaskConfig =>
@@ -49,6 +52,19 @@ function cases(size: Size): BenchCase[] {
     ['VCOP', clips, 'r2plus1d'],
   ];
   return entries.map(([task, config, backbone]) => ({ id: `${size} ${task} ${backbone}`, size, config, backbone, width, batch: BATCH }));
+}
+
+/** The paper presets as the papers trained them, at batch 8. */
+function paperCases(): BenchCase[] {
+  const entries: [string, TaskConfig, Backbone][] = [
+    ['S&L', TASK_PRESETS['order-verification'].paper, 'alexnet'],
+    ['OPN', TASK_PRESETS['sequence-sorting'].paper, 'alexnet'],
+    ['O3N', TASK_PRESETS['odd-one-out'].paper, 'alexnet'],
+    ['VCOP', TASK_PRESETS['clip-order'].paper, 'c3d'],
+    ['VCOP', TASK_PRESETS['clip-order'].paper, 'r3d'],
+    ['VCOP', TASK_PRESETS['clip-order'].paper, 'r2plus1d'],
+  ];
+  return entries.map(([task, config, backbone]) => ({ id: `paper ${task} ${backbone}`, size: 'paper', config, backbone, width: 1, batch: PAPER_BATCH }));
 }
 
 interface Timing {
@@ -222,7 +238,7 @@ const { values } = parseArgs({
   },
 });
 const steps = Number(values.steps);
-const allCases = [...cases('tiny'), ...cases('mid')];
+const allCases = [...cases('tiny'), ...cases('mid'), ...cases('paper')];
 
 if (values.child) {
   const benchCase = allCases.find((candidate) => candidate.id === values.child);
@@ -245,7 +261,7 @@ if (values.child) {
     const tuple = tupleShape(benchCase.config);
     for (const backend of backends) {
       // The cpu backend needs minutes per mid-size step; opt in with --cpu-mid.
-      if (backend === 'cpu' && benchCase.size === 'mid' && !values['cpu-mid']) continue;
+      if (backend === 'cpu' && benchCase.size !== 'tiny' && !values['cpu-mid']) continue;
       const timing = runChild(benchCase, backend, backend === 'cpu' ? 1 : steps);
       if (!timing) continue;
       rows.push({
@@ -262,5 +278,5 @@ if (values.child) {
       });
     }
   }
-  printReport('training step (forward + backward + SGD), batch of 4 tuples', rows, { steps, torch });
+  printReport(`training step (forward + backward + SGD), batch of ${BATCH} tuples (paper: ${PAPER_BATCH})`, rows, { steps, torch });
 }
