@@ -3,7 +3,7 @@
 // mid sizes, each case in its own process for an honest peak RSS; and the same model and batch in
 // PyTorch when `import torch` works. `paper` (opt in: minutes per step on a CPU) is each task's paper
 // preset at full width and batch 8 — VCOP's own batch; the frame tasks' 64–128 would not fit a CPU run.
-// Usage: npm run bench:models -- [--steps 3] [--backends wasm,webgpu,cpu] [--sizes tiny,mid,paper] [--cpu-mid]
+// Usage: npm run bench:models -- [--steps 3] [--backends wasm,webgpu,cpu] [--sizes tiny,mid,paper] [--batch N] [--cpu-mid]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -217,7 +217,7 @@ function runTorch(benchCase: BenchCase, steps: number): { stepS: number; threads
 
 /** Runs one case in a child process (fresh backend, its own peak RSS). */
 function runChild(benchCase: BenchCase, backend: ConcreteBackend, steps: number): Timing | null {
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', benchCase.id, '--backend', backend, '--steps', String(steps)];
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', benchCase.id, '--backend', backend, '--steps', String(steps), '--batch', String(benchCase.batch)];
   const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const line = result.stdout.split('\n').find((candidate) => candidate.startsWith('{"timing"'));
   if (!line) {
@@ -235,10 +235,14 @@ const { values } = parseArgs({
     'cpu-mid': { type: 'boolean', default: false },
     child: { type: 'string' },
     backend: { type: 'string' },
+    /** Tuples per step for every case (default: 4, paper 8). */
+    batch: { type: 'string' },
   },
 });
 const steps = Number(values.steps);
-const allCases = [...cases('tiny'), ...cases('mid'), ...cases('paper')];
+const allCases = [...cases('tiny'), ...cases('mid'), ...cases('paper')].map((benchCase) =>
+  values.batch ? { ...benchCase, batch: Number(values.batch) } : benchCase,
+);
 
 if (values.child) {
   const benchCase = allCases.find((candidate) => candidate.id === values.child);

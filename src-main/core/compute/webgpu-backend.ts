@@ -64,6 +64,9 @@ class GpuErrorGuard {
     this.pushScopes();
     try {
       return run();
+    } catch (error) {
+      // tfjs refuses some shapes before WebGPU sees them (a dispatch over the device's limits).
+      throw new Error(`WebGPU cannot run the ${name} kernel: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     } finally {
       this.popScopes(`the ${name} kernel`);
     }

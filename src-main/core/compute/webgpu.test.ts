@@ -127,6 +127,15 @@ describe.skipIf(noAdapter !== null)(title('WebGPU backend (dawn.node)'), () => {
     actual.forEach((values, index) => expectClose(values, expected[index] as Float32Array, 1e-3));
   });
 
+  it('names the kernel when tfjs refuses a shape before WebGPU sees it (a dispatch over the device limits)', async () => {
+    await tf.setBackend('webgpu');
+    const batch = 70_000; // BatchMatMul dispatches one workgroup row per matrix: over maxComputeWorkgroupsPerDimension
+    expect(() => tf.tidy(() => tf.matMul(tf.ones([batch, 1, 1]), tf.ones([batch, 1, 1])))).toThrow(
+      /WebGPU cannot run the BatchMatMul kernel: Dispatch size exceeds WebGPU limits/,
+    );
+    await expect(checkBackend()).resolves.toBeUndefined();
+  });
+
   it('fails the check with the kernel and the device message when a kernel is invalid, then recovers', async () => {
     await tf.setBackend('webgpu');
     runBrokenKernel();
