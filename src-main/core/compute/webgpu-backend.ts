@@ -119,43 +119,46 @@ function addNWithinLimits(original: tf.KernelFunc): tf.KernelFunc {
 }
 
 /**
- * Mean over leading axes of more rows than one dispatch dimension holds — BatchNorm's statistics of a
- * paper-size clip batch (24 clips × 16 × 112 × 112 positions per channel). tfjs transposes the rows
- * inward first, in a dispatch over maxComputeWorkgroupsPerDimension (measured on an H200: paper VCOP
- * failed from batch 2). The same mean as one matrix product, (1/rows)·1ᵀX, dispatches over its output.
+ * Mean or Sum over leading axes of more rows than one dispatch dimension holds — BatchNorm's statistics
+ * and their gradients on a paper-size clip batch (24 clips × 16 × 112 × 112 positions per channel).
+ * tfjs transposes the rows inward first, in a dispatch over maxComputeWorkgroupsPerDimension (measured
+ * on an H200: paper VCOP failed from batch 2). The same reduction as one matrix product, w·1ᵀX (w = 1/rows
+ * for a mean, 1 for a sum), dispatches over its output.
  */
-function meanWithinLimits(original: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs): tf.TensorInfo => {
-    const x = args.inputs['x'] as tf.TensorInfo;
-    const backend = args.backend as WebGPUBackend;
-    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-    const axes = [...tf.util.parseAxisParam(axis, x.shape)].sort((a, b) => a - b);
-    const rows = axes.reduce((product, index) => product * (x.shape[index] as number), 1);
-    const leading = axes.length < x.shape.length && axes.every((index, position) => index === position);
-    if (!leading || rows <= backend.device.limits.maxComputeWorkgroupsPerDimension || x.dtype !== 'float32') {
-      return original(args) as tf.TensorInfo;
-    }
-    const kernel = (name: string) => (tf.getKernel(name, WEBGPU) as tf.KernelConfig).kernelFunc;
-    const columns = tf.util.sizeFromShape(x.shape) / rows;
-    const weights = kernel('Fill')({ inputs: {}, attrs: { shape: [1, 1, rows], value: 1 / rows, dtype: 'float32' }, backend }) as tf.TensorInfo;
-    const matrix = kernel('Reshape')({ inputs: { x }, attrs: { shape: [1, rows, columns] }, backend }) as tf.TensorInfo;
-    const product = kernel('BatchMatMul')({ inputs: { a: weights, b: matrix }, attrs: { transposeA: false, transposeB: false }, backend }) as tf.TensorInfo;
-    const kept = x.shape.slice(axes.length);
-    const shape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
-    const mean = kernel('Reshape')({ inputs: { x: product }, attrs: { shape }, backend }) as tf.TensorInfo;
-    for (const temporary of [weights, matrix, product]) backend.disposeData(temporary.dataId);
-    return mean;
-  };
+function reductionWithinLimits(weightOf: (rows: number) => number) {
+  return (original: tf.KernelFunc): tf.KernelFunc =>
+    (args: KernelArgs): tf.TensorInfo => {
+      const x = args.inputs['x'] as tf.TensorInfo;
+      const backend = args.backend as WebGPUBackend;
+      const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+      const axes = [...tf.util.parseAxisParam(axis, x.shape)].sort((a, b) => a - b);
+      const rows = axes.reduce((product, index) => product * (x.shape[index] as number), 1);
+      const leading = axes.length < x.shape.length && axes.every((index, position) => index === position);
+      if (!leading || rows <= backend.device.limits.maxComputeWorkgroupsPerDimension || x.dtype !== 'float32') {
+        return original(args) as tf.TensorInfo;
+      }
+      const kernel = (name: string) => (tf.getKernel(name, WEBGPU) as tf.KernelConfig).kernelFunc;
+      const columns = tf.util.sizeFromShape(x.shape) / rows;
+      const weights = kernel('Fill')({ inputs: {}, attrs: { shape: [1, 1, rows], value: weightOf(rows), dtype: 'float32' }, backend }) as tf.TensorInfo;
+      const matrix = kernel('Reshape')({ inputs: { x }, attrs: { shape: [1, rows, columns] }, backend }) as tf.TensorInfo;
+      const product = kernel('BatchMatMul')({ inputs: { a: weights, b: matrix }, attrs: { transposeA: false, transposeB: false }, backend }) as tf.TensorInfo;
+      const kept = x.shape.slice(axes.length);
+      const shape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
+      const reduced = kernel('Reshape')({ inputs: { x: product }, attrs: { shape }, backend }) as tf.TensorInfo;
+      for (const temporary of [weights, matrix, product]) backend.disposeData(temporary.dataId);
+      return reduced;
+    };
 }
 
 const SPLIT_KERNELS: Readonly<Record<string, (original: tf.KernelFunc) => tf.KernelFunc>> = {
   AddN: addNWithinLimits,
-  Mean: meanWithinLimits,
+  Mean: reductionWithinLimits((rows) => 1 / rows),
+  Sum: reductionWithinLimits(() => 1),
 };
 
 let kernelsWrapped = false;
 
-/** Every webgpu kernel runs inside the guard's scopes; AddN and Mean are reshaped to fit the device. Once. */
+/** Every webgpu kernel runs inside the guard's scopes; AddN, Mean and Sum are reshaped to fit the device. Once. */
 function wrapKernels(): void {
   if (kernelsWrapped) return;
   kernelsWrapped = true;

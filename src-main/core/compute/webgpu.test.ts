@@ -88,13 +88,14 @@ describe.skipIf(noAdapter !== null)(title('WebGPU backend (dawn.node)'), () => {
     await checkBackend();
   });
 
-  it('averages over more rows than one dispatch dimension holds (BatchNorm statistics of a paper-size clip batch)', async () => {
+  it('averages and sums over more rows than one dispatch dimension holds (BatchNorm statistics and their gradients on a paper-size clip batch)', async () => {
     // 1.2 M rows per channel: tfjs's transpose of them needs over 65,535 workgroups in one dimension, as
     // the 4.8 M of 24 clips × 16 × 112 × 112 did on an H200.
     const x = host([2, 600_000, 2], 'rows');
     await expectBackendMatchesCpu('webgpu', [x], (t) => [
       tf.mean(t, [0, 1]),
       tf.mean(t, [0, 1], true),
+      tf.sum(t, [0, 1]),
       tf.moments(tf.reshape(t, [-1, 2]), 0).variance,
       ...valueAndGradients((input) => tf.mean(tf.square(input), [0, 1]))(t),
     ]);
