@@ -46,7 +46,10 @@ afterAll(async () => {
 
 describe('retrieval after self-supervision', () => {
   it('a VCOP tiny checkpoint beats random init at top-1 and top-5 on motion-direction classes', async () => {
-    const run = await library.training.wait(library.training.start({ ...trainPreset('clip-order', 'r3d', 'tiny'), steps: 600 }).id);
+    // 64 validation tuples, as when the margins above were measured (the preset now validates on 256,
+    // which only slows this run down: the checkpoint is chosen by the same rule).
+    const config = { ...trainPreset('clip-order', 'r3d', 'tiny'), steps: 600, validationTuples: 64 };
+    const run = await library.training.wait(library.training.start(config).id);
     expect(run.status, run.error ?? '').toBe('completed');
     const trained = await library.features.wait(library.features.extract({ kind: 'run', runId: run.id, checkpoint: 'best' }).id);
     const random = await library.features.wait(library.features.extract({ kind: 'random', runId: run.id, preset: 'tiny', seed: 0 }).id);
@@ -61,5 +64,5 @@ describe('retrieval after self-supervision', () => {
     }
     expect(margins[1]).toBeGreaterThanOrEqual(0.2);
     expect(margins[5]).toBeGreaterThanOrEqual(0.05);
-  }, 300_000);
+  }, 480_000);
 });
