@@ -9,7 +9,6 @@ import type {
   Classifier,
   ClipSpan,
   EmbeddingMap,
-  EvaluatedSet,
   EvaluationRow,
   EvaluationSplit,
   EvaluationTable,
@@ -19,6 +18,7 @@ import type {
   RetrievalResult,
 } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
+import { evaluatedSet } from '../../shared/evaluated-set.ts';
 import type { EventHub } from '../api/events.ts';
 import { spawnCoreWorker } from '../compute/worker-host.ts';
 import { runJob } from '../compute/worker-job.ts';
@@ -73,18 +73,6 @@ interface PreparedEvaluation {
   split: EvaluationSplit;
 }
 
-/** What a row says about its set: how the vectors were made. */
-function evaluatedSet(set: FeatureSetDto): EvaluatedSet {
-  return {
-    setId: set.id,
-    name: set.name,
-    isRandomInit: set.source.kind === 'random',
-    protocol: set.protocol,
-    inputSize: set.inputSize,
-    clipsPerVideo: set.clipsPerVideo,
-    featureSize: set.featureSize,
-  };
-}
 
 const labelledOnly = (items: RetrievalItem[]): LabelledItem[] => items.filter((item): item is LabelledItem => item.label !== null);
 

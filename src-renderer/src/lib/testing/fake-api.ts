@@ -19,7 +19,6 @@ import type {
   ClassificationTable,
   ClipSpan,
   EmbeddingMap,
-  EvaluatedSet,
   EvaluationSplit,
   EvaluationTable,
   ExtractionProgress,
@@ -44,6 +43,7 @@ import type {
 } from '../../../../src-main/shared/dto.ts';
 import { EVALUATION_KS, VIDEO_STATUSES } from '../../../../src-main/shared/dto.ts';
 import { ApiError } from '../../../../src-main/shared/errors.ts';
+import { evaluatedSet } from '../../../../src-main/shared/evaluated-set.ts';
 import { runMatches } from '../../../../src-main/shared/runs.ts';
 // Test-only: the real presets and schemas (zod) are fine here, the app bundle never imports this file.
 import {
@@ -757,15 +757,6 @@ export class FakeApi implements PretextApi {
       queries: test.map((v) => ({ videoId: v.id, fileName: v.fileName, label: v.label })),
       excludedClasses: [...excluded].sort(([a], [b]) => a.localeCompare(b)).map(([label, videos]) => ({ label, videos })),
     };
-    const evaluated = (set: FeatureSetDto): EvaluatedSet => ({
-      setId: set.id,
-      name: set.name,
-      isRandomInit: set.source.kind === 'random',
-      protocol: set.protocol,
-      inputSize: set.inputSize,
-      clipsPerVideo: set.clipsPerVideo,
-      featureSize: set.featureSize,
-    });
     /** Per query, the training labels from most to least similar. */
     const ranked = (set: FeatureSetDto) =>
       test.map((query) => {
@@ -775,7 +766,7 @@ export class FakeApi implements PretextApi {
           .sort((a, b) => b.score - a.score);
         return { label: query.label as string, neighbours };
       });
-    return { train, test, sets, split, evaluated, ranked };
+    return { train, test, sets, split, ranked };
   }
 
   /**
@@ -785,19 +776,19 @@ export class FakeApi implements PretextApi {
    */
   #evaluate(input: MethodInput<'evaluation.table'>): EvaluationTable {
     const ks = input.ks ?? [...EVALUATION_KS];
-    const { train, test, sets, split, evaluated, ranked } = this.#split(input);
+    const { train, test, sets, split, ranked } = this.#split(input);
     const rows = sets.map((set) => {
       const hits = ranked(set).map(({ label, neighbours }) => neighbours.map((n) => n.label === label));
       const topK: Record<number, number | null> = {};
       for (const k of ks) topK[k] = test.length === 0 ? null : hits.filter((row) => row.slice(0, k).includes(true)).length / test.length;
-      return { ...evaluated(set), topK, queries: test.length, gallery: train.length };
+      return { ...evaluatedSet(set), topK, queries: test.length, gallery: train.length };
     });
     return { ks, split, rows };
   }
 
   /** Both classifiers as weighted votes of the 20 nearest training videos (the fake has no probe to train). */
   #classify(input: MethodInput<'evaluation.classify'>): ClassificationTable {
-    const { train, test, sets, split, evaluated, ranked } = this.#split(input);
+    const { train, test, sets, split, ranked } = this.#split(input);
     const rows = sets.map((set): ClassificationRow => {
       const classes = ranked(set).map(({ label, neighbours }) => {
         const votes = new Map<string, number>();
@@ -809,7 +800,7 @@ export class FakeApi implements PretextApi {
         input.method === 'knn'
           ? { method: 'knn', k: 20, temperature: 0.07 }
           : { method: 'linear', weightDecay: 0.001, validationAccuracy: null, validation: 0, steps: 200 };
-      return { ...evaluated(set), top1: share(1), top5: share(5), queries: test.length, train: train.length, settings };
+      return { ...evaluatedSet(set), top1: share(1), top5: share(5), queries: test.length, train: train.length, settings };
     });
     return { method: input.method, split, rows };
   }
