@@ -8,10 +8,10 @@ import {
   type EvaluationTable,
   type Projection,
 } from '../../../src-main/shared/dto.ts';
+import type { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
-import { normalizeSeed } from '../preview/preview-state.svelte.ts';
-import type { FeatureSetsState } from '../retrieve/feature-sets-state.svelte.ts';
+import { normalizeSeed } from '../lib/seed.ts';
 
 export const EVALUATE_CONTEXT = 'Evaluate feature sets';
 export const MAP_CONTEXT = 'Draw embedding map';

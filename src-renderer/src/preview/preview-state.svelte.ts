@@ -5,25 +5,12 @@ import type { PresetName, TaskConfig, TaskId } from '../../../src-main/shared/ta
 import { toApiError } from '../lib/api/result.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
-import { changedPaths, configFields, fieldErrorsFrom, withValue } from './config-fields.ts';
+import { MAX_SEED, nextSeed, normalizeSeed } from '../lib/seed.ts';
+import { changedPaths, configFields, fieldErrorsFrom, withValue } from '../lib/config-form/config-fields.ts';
 
 export const TASKS_CONTEXT = 'Load tasks';
 export const SAMPLE_CONTEXT = 'Sample tuple';
 export const VIDEOS_CONTEXT = 'Load videos for preview';
-
-/** The contract's largest seed. */
-export const MAX_SEED = 2 ** 31 - 1;
-
-/** A typed seed as the contract takes it (a whole number in [0, MAX_SEED]); null when not a number. */
-export function normalizeSeed(value: number): number | null {
-  if (!Number.isFinite(value)) return null;
-  return Math.min(MAX_SEED, Math.max(0, Math.trunc(value)));
-}
-
-/** The seed after `seed`, wrapping at the top. */
-export function nextSeed(seed: number): number {
-  return seed >= MAX_SEED ? 0 : seed + 1;
-}
 
 /** What the video picker lists. */
 export interface VideoOption {

@@ -1,14 +1,26 @@
 import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
-import type { FeatureProtocol, FeatureSetDto, NeighbourDto, RetrievalResult, VideoDto } from '../../../src-main/shared/dto.ts';
+import type {
+  FeatureProtocol,
+  FeatureSetDto,
+  NeighbourDto,
+  RetrievalResult,
+  RunDto,
+  VideoDto,
+} from '../../../src-main/shared/dto.ts';
 import { toApiError } from '../lib/api/result.ts';
+import type { FeatureSetsState, FeatureSourceInput } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
-import { LibraryState } from '../library/library-state.svelte.ts';
-import type { RunsState } from '../train/runs-state.svelte.ts';
+import { LibraryState } from '../lib/videos/library-state.svelte.ts';
 import { MAX_COMPARED, comparePlan, neighbourKey, type ComparePlan } from './compare-plan.ts';
-import type { FeatureSetsState, FeatureSourceInput } from './feature-sets-state.svelte.ts';
 
 export const QUERY_VIDEO_CONTEXT = 'Load query video';
+
+/** What Retrieve uses of the library's runs (the Train screen's list, handed in by the shell). */
+export interface RunList {
+  readonly runs: readonly RunDto[];
+  refresh(): Promise<void>;
+}
 
 /** How many neighbours a query may ask for. */
 export const K_CHOICES = [5, 10, 20, 50] as const;
@@ -21,7 +33,7 @@ export const K_CHOICES = [5, 10, 20, 50] as const;
 export class RetrieveState {
   readonly sets: FeatureSetsState;
   /** The runs of the library (the Train screen's list): the weights to extract with. */
-  readonly runs: RunsState;
+  readonly runs: RunList;
   /** The query picker's own paging and filters (ready videos only). */
   readonly picker: LibraryState;
 
@@ -57,7 +69,7 @@ export class RetrieveState {
   /** The library the query belongs to; undefined before the first activation. */
   #library: string | null | undefined = undefined;
 
-  constructor(api: PretextApi, errors: ErrorSink, shared: { sets: FeatureSetsState; runs: RunsState }) {
+  constructor(api: PretextApi, errors: ErrorSink, shared: { sets: FeatureSetsState; runs: RunList }) {
     this.#api = api;
     this.#errors = errors;
     this.sets = shared.sets;

@@ -16,7 +16,7 @@ import { toApiError } from '../lib/api/result.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 import { MetricSeries } from './metric-series.ts';
-import { RESUMABLE_STATUSES } from './train-options.ts';
+import { RESUMABLE_STATUSES } from '../lib/train-options.ts';
 
 export const RUNS_CONTEXT = 'Load training runs';
 export const RUN_CONTEXT = 'Load training run';

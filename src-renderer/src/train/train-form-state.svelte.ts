@@ -5,8 +5,8 @@ import type { Backbone, BackendChoice, TrainConfig } from '../../../src-main/sha
 import { toApiError } from '../lib/api/result.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
-import { changedPaths, configFields, fieldErrorsFrom, valueAt, withValue } from '../preview/config-fields.ts';
-import { BACKBONES_BY_TASK, TRAIN_FIELD_OPTIONS } from './train-options.ts';
+import { changedPaths, configFields, fieldErrorsFrom, valueAt, withValue } from '../lib/config-form/config-fields.ts';
+import { BACKBONES_BY_TASK, TRAIN_FIELD_OPTIONS } from '../lib/train-options.ts';
 
 export const PRESET_CONTEXT = 'Load training preset';
 export const BACKENDS_CONTEXT = 'Read compute backends';

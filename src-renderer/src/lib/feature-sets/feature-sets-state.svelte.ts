@@ -1,9 +1,9 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
-import type { ExtractionProgress, FeatureProtocol, FeatureSetDto } from '../../../src-main/shared/dto.ts';
-import { toApiError } from '../lib/api/result.ts';
-import { LatestRequest } from '../lib/latest-request.ts';
-import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
+import type { MethodInput, PretextApi } from '../../../../src-main/shared/contract.ts';
+import type { ExtractionProgress, FeatureProtocol, FeatureSetDto } from '../../../../src-main/shared/dto.ts';
+import { toApiError } from '../api/result.ts';
+import { LatestRequest } from '../latest-request.ts';
+import type { ErrorSink } from '../notices/notices.svelte.ts';
 
 export const SETS_CONTEXT = 'Load feature sets';
 export const EXTRACT_CONTEXT = 'Extract features';
