@@ -5,7 +5,7 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnCoreWorker } from '../compute/worker-host.ts';
 import { MediaError } from '../media/errors.ts';
-import { abortError } from '../media/run.ts';
+import { abortError } from '../util/abort.ts';
 import type { FromLoader, LoaderError, LoaderSetup } from './loader-protocol.ts';
 import type { BatchFiller } from './pipeline.ts';
 
