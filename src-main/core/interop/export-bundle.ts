@@ -32,6 +32,7 @@ export const BUNDLE_FILES = [
   'README.md',
   'train.py',
   'features.py',
+  'convert_vcop_checkpoint.py',
   'pretext_torch/__init__.py',
   'pretext_torch/data.py',
   'pretext_torch/models.py',
