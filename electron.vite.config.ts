@@ -27,10 +27,17 @@ function declareElectronMajorVersion(): void {
 }
 declareElectronMajorVersion();
 
-/** The PyTorch bundle template beside the main bundle, where core/interop/export-bundle.ts reads it. */
+/**
+ * The PyTorch bundle template and the FiftyOne loader beside the main bundle, where
+ * core/interop/export-bundle.ts and fiftyone-export.ts read them.
+ */
 const copyTorchBundle = {
   name: 'copy-torch-bundle',
-  writeBundle: () => cpSync(resolve(root, 'src-main/core/interop/torch-bundle'), resolve(root, 'out/main/torch-bundle'), { recursive: true }),
+  writeBundle: () => {
+    for (const folder of ['torch-bundle', 'fiftyone']) {
+      cpSync(resolve(root, 'src-main/core/interop', folder), resolve(root, 'out/main', folder), { recursive: true });
+    }
+  },
 };
 
 export default defineConfig({

@@ -61,7 +61,8 @@ function videoRows(split: string, videos: readonly PipelineVideo[], roots: reado
   });
 }
 
-async function assertEmptyFolder(folder: string): Promise<void> {
+/** A folder an export may write into: absent (it will be made) or empty, so two exports never mix. */
+export async function assertEmptyFolder(folder: string): Promise<void> {
   const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw new ApiError('INVALID_INPUT', `${folder} cannot hold a bundle (${error.code ?? 'unreadable'}).`);
