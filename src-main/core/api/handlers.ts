@@ -7,6 +7,7 @@ import { listTasks } from '../tasks/catalog.ts';
 import { APP_VERSION } from '../version.ts';
 import type { Handlers } from './dispatch.ts';
 import { exportRunBundle } from '../interop/export-bundle.ts';
+import { fiftyOneExport, tarArchive, writeExportFolder } from '../interop/fiftyone-export.ts';
 import { importWeights } from '../interop/import-weights.ts';
 
 /** What only a shell can do (native dialogs); absent in the browser bridge. */
@@ -69,6 +70,17 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
       const deleted = library.features.delete(setId);
       library.retrieval.forget(setId);
       return deleted;
+    },
+    'features.exportFiftyOne': async ({ setId, seed, testFraction }) => {
+      const { files, videos } = await fiftyOneExport(library.requireOpen().db, setId, { seed, testFraction });
+      const name = `pretext-fiftyone-set-${setId}`;
+      if (!shell.pickFolder) {
+        return { kind: 'archive', fileName: `${name}.tar`, base64: Buffer.from(tarArchive(name, files)).toString('base64'), videos };
+      }
+      const folder = await shell.pickFolder('Choose a new or empty folder for the FiftyOne export');
+      if (!folder) return { kind: 'cancelled' };
+      await writeExportFolder(folder, files);
+      return { kind: 'folder', folder, videos };
     },
     'retrieval.query': async (query) => library.retrieval.neighbours(query),
     'evaluation.table': async (request) => library.retrieval.evaluate(request),
