@@ -89,6 +89,18 @@ describe('nearest neighbours of a video', () => {
     expect(library.retrieval.neighbours({ setId: set, videoId: a, k: 1 }).neighbours).toHaveLength(1);
   });
 
+  it('names the best-matching clip pair of each neighbour in video retrieval, with its spans', () => {
+    const a = addVideo('/lib/x/a.mp4', 'x');
+    const b = addVideo('/lib/x/b.mp4', 'x');
+    const set = addSet('s', 'run', new Map([[a, angle(0)], [b, angle(90)]]));
+    // a's clips: (1, 0), (0, 1); b's clips: (0, 1), (-1, 0). a's clip 1 is b's clip 0.
+    const [neighbour] = library.retrieval.neighbours({ setId: set, videoId: a, k: 5 }).neighbours;
+    expect(neighbour?.match?.query).toEqual({ index: 1, startSeconds: 1.84, endSeconds: 2 });
+    expect(neighbour?.match?.neighbour).toEqual({ index: 0, startSeconds: 0, endSeconds: 0.16 });
+    expect(neighbour?.match?.score).toBeCloseTo(1, 6);
+    expect(library.retrieval.neighbours({ setId: set, videoId: a, k: 5, clipIndex: 0 }).neighbours[0]?.match).toBeNull();
+  });
+
   it('queries with one clip against the clips of the other videos', () => {
     const a = addVideo('/lib/x/a.mp4', 'x');
     const b = addVideo('/lib/x/b.mp4', 'x');
