@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { RunDetail, RunDto, TrainingProgress } from '../../shared/dto.ts';
+import { JOB_STOP_STATUSES, type RunDetail, type RunDto, type TrainingProgress } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { EventHub } from '../jobs/events.ts';
@@ -40,7 +40,7 @@ function asSeen(run: RunDto, orphaned: Set<number>): RunDto {
   return { ...run, status: 'interrupted', error: 'the process running this training is gone; resume continues from the last checkpoint' };
 }
 
-const RESUMABLE = new Set<RunDto['status']>(['cancelled', 'failed', 'interrupted']);
+const RESUMABLE = new Set<RunDto['status']>(JOB_STOP_STATUSES);
 
 /**
  * Starts, cancels and resumes training runs of the open library. The engine runs in a worker thread;
