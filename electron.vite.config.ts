@@ -29,14 +29,13 @@ declareElectronMajorVersion();
 
 /**
  * The PyTorch bundle template and the FiftyOne loader beside the main bundle, where
- * core/interop/export-bundle.ts and fiftyone-export.ts read them.
+ * core/interop/export-bundle.ts and core/retrieval/fiftyone-export.ts read them.
  */
 const copyTorchBundle = {
   name: 'copy-torch-bundle',
   writeBundle: () => {
-    for (const folder of ['torch-bundle', 'fiftyone']) {
-      cpSync(resolve(root, 'src-main/core/interop', folder), resolve(root, 'out/main', folder), { recursive: true });
-    }
+    cpSync(resolve(root, 'src-main/core/interop/torch-bundle'), resolve(root, 'out/main/torch-bundle'), { recursive: true });
+    cpSync(resolve(root, 'src-main/core/retrieval/fiftyone'), resolve(root, 'out/main/fiftyone'), { recursive: true });
   },
 };
 

@@ -14,7 +14,7 @@ import type { RunDto } from '../shared/dto.ts';
 import { initBackend } from '../core/compute/backend.ts';
 import * as tf from '../core/compute/tf.ts';
 import { pythonWith } from '../core/interop/test-support.ts';
-import { cacheDirFor } from '../core/library/service.ts';
+import { cacheDirFor } from '../core/library/library-files.ts';
 import { EVALUATION } from '../core/models/blocks.ts';
 import { folderHandler, loadCheckpoint } from '../core/models/checkpoint.ts';
 import { buildTaskModel } from '../core/models/task-models.ts';

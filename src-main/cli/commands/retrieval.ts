@@ -19,7 +19,7 @@ import { CliError, createSession, onInterrupt, requireLibrary, type CommandConte
 import { parseChoice, parseInteger, parseNumber } from '../parse.ts';
 import { featuresCsv, npyBytes } from '../../core/retrieval/export.ts';
 import { loadSetVectors } from '../../core/db/features.ts';
-import { fiftyOneExport, writeExportFolder } from '../../core/interop/fiftyone-export.ts';
+import { fiftyOneExport, writeExportFolder } from '../../core/retrieval/fiftyone-export.ts';
 import { readTextFile } from '../../core/util/user-files.ts';
 
 /** `--run ID` or `--run random` (with --like RUN, or --task/--backbone/--preset; VCOP R3D tiny by default). */
@@ -76,7 +76,7 @@ async function extractSet(session: Session, context: CommandContext): Promise<Fe
   });
   const stopInterrupt = onInterrupt(() => void session.call('features.cancel', { setId: started.id }));
   try {
-    return await session.library.features.wait(started.id);
+    return await session.studio.features.wait(started.id);
   } finally {
     stopInterrupt();
     stopListening();
@@ -91,7 +91,7 @@ async function withLibrary(context: CommandContext, body: (session: Session) => 
     await session.call('library.open', { path: requireLibrary(context), create: false });
     return await body(session);
   } finally {
-    await session.library.close();
+    await session.studio.close();
   }
 }
 
@@ -235,7 +235,7 @@ async function exportFiftyOne(session: Session, context: CommandContext, set: Fe
     seed: parseInteger(context.options['split-seed'], '--split-seed') ?? 0,
     testFraction: parseNumber(context.options['test-fraction'], '--test-fraction') ?? 0.3,
   };
-  const { files, videos } = await fiftyOneExport(session.library.requireOpen().db, set.id, split);
+  const { files, videos } = await fiftyOneExport(session.studio.requireOpen().db, set.id, split);
   await writeExportFolder(out, files);
   const written = { setId: set.id, format: 'fiftyone', folder: out, videos, files: files.map((file) => file.name) };
   console.log(context.json ? JSON.stringify(written, null, 2) : `Wrote ${videos} videos of ${set.name} for FiftyOne to ${out} (python3 ${out}/load_fiftyone.py ${out})`);
@@ -248,7 +248,7 @@ export async function runExportFeatures(context: CommandContext): Promise<number
   return withLibrary(context, async (session) => {
     const set = context.options.set === undefined ? await readySet(session, context) : await existingSet(session, context.options.set);
     if (format === 'fiftyone') return exportFiftyOne(session, context, set, out);
-    const vectors = loadSetVectors(session.library.requireOpen().db, set.id);
+    const vectors = loadSetVectors(session.studio.requireOpen().db, set.id);
     const rows = vectors.videoIds.length;
     if (format === 'csv') {
       await writeFile(out, featuresCsv(vectors.videoIds, vectors.labels, vectors.vectors, vectors.featureSize));

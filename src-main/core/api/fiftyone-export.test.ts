@@ -13,17 +13,17 @@ import { trainPreset } from '../../shared/training.ts';
 import { createFeatureSet, saveVideoFeatures, setFeatureSetStatus } from '../db/features.ts';
 import { insertVideo } from '../db/videos.ts';
 import { EventHub } from '../jobs/events.ts';
-import { LibraryService } from '../library/service.ts';
+import { Studio } from '../studio.ts';
 import { dispatch } from './dispatch.ts';
 import { createHandlers, type ShellCapabilities } from './handlers.ts';
 
 let dir: string;
-let library: LibraryService;
+let library: Studio;
 let setId: number;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'pretext-fiftyone-api-'));
-  library = new LibraryService({ events: new EventHub() });
+  library = new Studio({ events: new EventHub() });
   library.open(join(dir, 'lib.pretext'), true);
   const { db } = library.requireOpen();
   setId = createFeatureSet(db, {

@@ -68,7 +68,7 @@ async function checkpointFile(path: string): Promise<string> {
 }
 
 /**
- * `own` records the new run's owner in the same transaction (LibraryService.ownJob), so another
+ * `own` records the new run's owner in the same transaction (JobOwnership.own), so another
  * process never sees it running without one while its checkpoint is written.
  */
 export async function importWeights(

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tarArchive } from './fiftyone-export.ts';
+import { tarArchive } from './tar.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'pretext-fiftyone-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
