@@ -59,7 +59,7 @@ export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): H
     },
     'training.importWeights': async (request) => {
       const { db, paths, jobs } = studio.requireOpen();
-      return importWeights(db, paths.cache, request, (create) => jobs.own('training', create));
+      return importWeights(db, paths, request, (create) => jobs.own('training', create));
     },
     'features.sets': async () => studio.features.sets(),
     'features.extract': async ({ source, protocol }) => studio.features.extract({ ...source, protocol }),
