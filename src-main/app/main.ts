@@ -215,7 +215,7 @@ function createWindow(): BrowserWindow {
 
 async function start(): Promise<void> {
   hardenSession(session.defaultSession, page);
-  handleAppSchemes(join(import.meta.dirname, '../renderer'), (kind, id) => library.mediaFile(kind, id));
+  handleAppSchemes(join(import.meta.dirname, '../renderer'), (request) => library.mediaFile(request));
   registerIpc(
     createHandlers(library, {
       pickFolder: (title) => pickFolder(title ?? 'Choose a folder of videos'),

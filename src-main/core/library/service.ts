@@ -13,7 +13,7 @@ import type {
   VideoPage,
 } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
-import type { MediaKind } from '../../shared/routes.ts';
+import type { MediaRequest } from '../../shared/routes.ts';
 import type { EventHub } from '../api/events.ts';
 import { openLibraryDatabase, type WritableDB } from '../db/connection.ts';
 import { createJob, getJob, importRoots, listFailures, listJobs } from '../db/jobs.ts';
@@ -48,6 +48,7 @@ import {
   openRecordedFile,
   type MediaAnswer,
 } from './media-access.ts';
+import { stillOf } from './stills.ts';
 
 export interface LibraryServiceOptions {
   events: EventHub;
@@ -342,9 +343,11 @@ export class LibraryService {
    * are served, so a request can never name an arbitrary path, and each is checked again at request
    * time (media-access.ts): a video that is no longer the file imported is marked missing and
    * refused. 'playable' makes (once) an H.264 copy of a video browsers cannot play; when that fails
-   * the original is served and the player says why.
+   * the original is served and the player says why. 'frame' serves a still of one moment, made once
+   * from the checked file (404 past the video's end or where no frame decodes).
    */
-  async mediaFile(kind: MediaKind, videoId: number): Promise<MediaAnswer> {
+  async mediaFile(request: MediaRequest): Promise<MediaAnswer> {
+    const { kind, videoId } = request;
     const db = this.db;
     if (!db) return MEDIA_NOT_FOUND;
     const files = getVideoFiles(db, videoId);
@@ -363,6 +366,10 @@ export class LibraryService {
       }
       return { ok: false, status: MEDIA_PROBLEM_STATUS[original.problem] };
     }
+    if (request.kind === 'frame') {
+      await original.file.handle.close();
+      return this.still(files, request.ms);
+    }
     if (kind === 'video' || isBrowserPlayable(files.codec, files.container)) return original;
     const copy = await this.playableCopy(videoId, files).catch(() => null);
     // The copy must be a file of its own folder in the cache, not a link out of it.
@@ -370,6 +377,15 @@ export class LibraryService {
     if (!opened?.ok) return original;
     await original.file.handle.close();
     return opened;
+  }
+
+  /** The still of a checked video at `ms`, from the stills cache beside the library. */
+  private async still(files: VideoFiles, ms: number): Promise<MediaAnswer> {
+    if (files.durationS === null || ms >= files.durationS * 1000) return MEDIA_NOT_FOUND;
+    const folder = resolve(cacheDirFor(this.file as string), 'stills');
+    const path = await stillOf(folder, await this.resolveTools(), files, ms).catch(() => null);
+    const opened = path ? await openFileInside(path, [folder]) : null;
+    return opened?.ok ? opened : MEDIA_NOT_FOUND;
   }
 
   /** The path of a video's H.264 copy, made once; concurrent requests for one video share one ffmpeg. */
