@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EvaluationProgress, FeatureProtocol } from '../../shared/dto.ts';
 import { trainPreset } from '../../shared/training.ts';
-import { EventHub } from '../api/events.ts';
+import { EventHub } from '../jobs/events.ts';
 import { createRun } from '../db/runs.ts';
 import { createFeatureSet, saveVideoFeatures, setFeatureSetStatus, setFeatureSize } from '../db/features.ts';
 import { LibraryService } from '../library/service.ts';

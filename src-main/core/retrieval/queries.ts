@@ -20,9 +20,9 @@ import type {
 } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { evaluatedSet } from '../../shared/evaluated-set.ts';
-import type { EventHub } from '../api/events.ts';
-import { spawnCoreWorker } from '../compute/worker-host.ts';
-import { runJob } from '../compute/worker-job.ts';
+import type { EventHub } from '../jobs/events.ts';
+import { spawnCoreWorker } from '../jobs/worker-host.ts';
+import { runJob } from '../jobs/worker-job.ts';
 import { loadSetVectors, type SetVectors } from '../db/features.ts';
 import type { LibraryService } from '../library/service.ts';
 import { readyVideos, type SamplingVideo } from '../db/videos.ts';
