@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BRIDGE } from '../shared/contract.ts';
 import { EventHub } from '../core/jobs/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
-import { LibraryService } from '../core/library/service.ts';
+import { Studio } from '../core/studio.ts';
 import { recordImported } from '../core/library/test-support.ts';
 import { SHARED_MEDIA_DIR } from '../core/media/testing.ts';
 import type { VideoDto } from '../shared/dto.ts';
@@ -17,7 +17,7 @@ import { HTTP_STATUS, startBridge, type Bridge } from './server.ts';
 let dir: string;
 let bridge: Bridge;
 let events: EventHub;
-let library: LibraryService;
+let library: Studio;
 const TOKEN = 'test-token-0123456789';
 
 beforeEach(async () => {
@@ -29,7 +29,7 @@ beforeEach(async () => {
   writeFileSync(join(dir, 'secret.txt'), 'do not serve');
   symlinkSync(join(dir, 'secret.txt'), join(staticDir, 'assets', 'linked.js'));
   events = new EventHub();
-  library = new LibraryService({ events });
+  library = new Studio({ events });
   library.open(join(dir, 'lib.pretext'), true);
   bridge = await startBridge({
     handlers: createHandlers(library),
@@ -257,11 +257,11 @@ describe('bridge', () => {
   it('serves thumbnails only from the library’s thumbnail folder', async () => {
     const id = recordImported(library, join(dir, 'secret.txt'), dir);
     const db = library.requireOpen().db;
-    symlinkSync(join(dir, 'secret.txt'), join(library.thumbnailDir(), 'linked.jpg'));
+    symlinkSync(join(dir, 'secret.txt'), join(library.requireOpen().paths.thumbnails, 'linked.jpg'));
     db.prepare('UPDATE videos SET thumbnail = ? WHERE id = ?').run('linked.jpg', id);
     const linked = await raw(BRIDGE.mediaPath('thumbnail', id), auth);
     expect(linked.status).toBe(404);
-    writeFileSync(join(library.thumbnailDir(), 'own.jpg'), 'jpeg bytes');
+    writeFileSync(join(library.requireOpen().paths.thumbnails, 'own.jpg'), 'jpeg bytes');
     db.prepare('UPDATE videos SET thumbnail = ? WHERE id = ?').run('own.jpg', id);
     const own = await raw(BRIDGE.mediaPath('thumbnail', id), auth);
     expect([own.status, own.headers['content-type'], own.body.toString()]).toEqual([200, 'image/jpeg', 'jpeg bytes']);
@@ -271,7 +271,7 @@ describe('bridge', () => {
     const videos = join(dir, 'videos');
     mkdirSync(videos);
     copyFileSync(join(SHARED_MEDIA_DIR, 'test_clip.mp4'), join(videos, 'clip.mp4'));
-    await library.waitForImport((await library.startImport(videos)).id);
+    await library.imports.wait((await library.imports.start(videos)).id);
     const video = library.videos({ offset: 0, limit: 1 }).items[0] as VideoDto;
     const frame = (ms: number) => raw(BRIDGE.mediaPath('frame', video.id, ms), auth);
     const [early, late] = [await frame(200), await frame(Math.floor((video.durationS as number) * 1000) - 500)];
@@ -280,10 +280,10 @@ describe('bridge', () => {
     }
     // A moment of the clip, not the poster: another time is another picture.
     expect(early.body.equals(late.body)).toBe(false);
-    const cached = readdirSync(join(library.requireOpen().cacheDir, 'stills'));
+    const cached = readdirSync(library.requireOpen().paths.stills);
     expect(cached).toHaveLength(2);
     // A second request is answered from the cache, without decoding again.
-    const stillFile = join(`${library.requireOpen().file}.cache`, 'stills', cached.find((name) => name.endsWith('-200.jpg')) as string);
+    const stillFile = join(library.requireOpen().paths.stills, cached.find((name) => name.endsWith('-200.jpg')) as string);
     writeFileSync(stillFile, Buffer.from([0xff, 0xd8, 0x63, 0x61, 0x63, 0x68, 0x65, 0x64]));
     expect((await frame(200)).body.subarray(2).toString()).toBe('cached');
     const refused = [
