@@ -215,7 +215,7 @@ function createWindow(): BrowserWindow {
 
 async function start(): Promise<void> {
   hardenSession(session.defaultSession, page);
-  handleAppSchemes(join(import.meta.dirname, '../renderer'), (kind, id) => studio.mediaFile(kind, id));
+  handleAppSchemes(join(import.meta.dirname, '../renderer'), (request) => studio.mediaFile(request));
   registerIpc(
     createHandlers(studio, {
       pickFolder: (title) => pickFolder(title ?? 'Choose a folder of videos'),

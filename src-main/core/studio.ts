@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { LibraryInfo, VideoDto, VideoPage } from '../shared/dto.ts';
 import { ApiError } from '../shared/errors.ts';
-import type { MediaKind } from '../shared/routes.ts';
+import type { MediaRequest } from '../shared/routes.ts';
 import { openLibraryDatabase } from './db/connection.ts';
 import { closeAbandonedJobs } from './db/job-owners.ts';
 import { getVideo, listVideos, markNotAsImported, type VideoFilter } from './db/videos.ts';
@@ -148,12 +148,12 @@ export class Studio {
    * The file behind a media request of the open library (media-files.ts), or the status to answer.
    * A video found not as imported is marked so, if its library is still the open one.
    */
-  async mediaFile(kind: MediaKind, videoId: number): Promise<MediaAnswer> {
+  async mediaFile(request: MediaRequest): Promise<MediaAnswer> {
     const library = this.library;
     if (!library) return MEDIA_NOT_FOUND;
-    return this.media.answer(library, kind, videoId, (reason) => {
+    return this.media.answer(library, request, (reason) => {
       if (this.library !== library) return;
-      markNotAsImported(library.db, videoId, reason);
+      markNotAsImported(library.db, request.videoId, reason);
       this.options.events.emit('library.changed', libraryInfo(library));
     });
   }
