@@ -1,9 +1,9 @@
 import { ApiError } from '../../shared/errors.ts';
-import { BACKBONES_FOR_TASK, trainPreset } from '../../shared/training.ts';
+import { listTasks } from '../../shared/tasks.ts';
+import { trainPreset } from '../../shared/training.ts';
 import { backendReport } from '../compute/backend.ts';
 import type { LibraryService } from '../library/service.ts';
 import { mediaToolsStatus } from '../media/tools.ts';
-import { listTasks } from '../tasks/catalog.ts';
 import { APP_VERSION } from '../version.ts';
 import type { Handlers } from './dispatch.ts';
 import { exportRunBundle } from '../interop/export-bundle.ts';
@@ -36,12 +36,7 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
     'tasks.list': async () => listTasks(),
     'tasks.sample': async (request) => library.previewTuple(request),
     'training.backends': async () => backendReport(),
-    'training.preset': async ({ task, backbone, preset }) => {
-      if (!BACKBONES_FOR_TASK[task].includes(backbone)) {
-        throw new ApiError('INVALID_INPUT', `${backbone} does not fit ${task}: use ${BACKBONES_FOR_TASK[task].join(' or ')}.`);
-      }
-      return trainPreset(task, backbone, preset);
-    },
+    'training.preset': async ({ task, backbone, preset }) => trainPreset(task, backbone, preset),
     'training.start': async ({ config }) => library.training.start(config),
     'training.cancel': async ({ runId }) => library.training.cancel(runId),
     'training.resume': async ({ runId }) => library.training.resume(runId),

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   PRESET_NAMES,
-  TASK_CONFIG_SCHEMAS,
   TASK_IDS,
   TASK_PRESETS,
+  TASKS,
   taskConfigSchema,
 } from '../../shared/tasks.ts';
 
@@ -16,7 +16,7 @@ describe('task presets', () => {
     for (const task of TASK_IDS) {
       for (const preset of PRESET_NAMES) {
         const config = TASK_PRESETS[task][preset];
-        expect(TASK_CONFIG_SCHEMAS[task].parse(config)).toEqual(config);
+        expect(TASKS[task].schema.parse(config)).toEqual(config);
         expect(taskConfigSchema.parse(config).task).toBe(task);
       }
     }

@@ -2,33 +2,16 @@
  * A config as a generic form (a task config in Task preview, a training config with its task config
  * nested under `task` in Train): fields from the config object's keys and value types, immutable
  * edits by dotted path ("frameSize.width", "task.cropSize"), what differs from the preset, and the
- * schema's INVALID_INPUT issues mapped back onto fields. Pure; zod-free (the schemas stay in the
- * main bundle).
+ * schema's INVALID_INPUT issues mapped back onto fields. Pure; which task options are choices or
+ * fixed comes from the task registry.
  */
-import type { ClipOrderMode, OddOneOutFusion, OrderVerificationHead, TaskConfig } from '../../../src-main/shared/tasks.ts';
+import { FIXED_OPTIONS, OPTION_CHOICES, type TaskConfig } from '../../../src-main/shared/tasks.ts';
 import { toApiError } from '../lib/api/result.ts';
 
 /** A leaf value of a config, or a nested object of them (`frameSize`). */
 export type ConfigValue = number | boolean | string | { readonly [key: string]: ConfigValue };
 export type ConfigObject = { readonly [key: string]: ConfigValue };
 
-const FUSIONS = ['concat', 'sum-of-differences'] as const satisfies readonly OddOneOutFusion[];
-const MODES = ['train', 'eval'] as const satisfies readonly ClipOrderMode[];
-const HEADS = ['linear', 'hidden-layer'] as const satisfies readonly OrderVerificationHead[];
-// Compile-time: the lists above name every value of the shared types.
-type Missing<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
-const fusionsComplete: Missing<OddOneOutFusion, (typeof FUSIONS)[number]> = true;
-const modesComplete: Missing<ClipOrderMode, (typeof MODES)[number]> = true;
-const headsComplete: Missing<OrderVerificationHead, (typeof HEADS)[number]> = true;
-void fusionsComplete;
-void modesComplete;
-void headsComplete;
-
-/** The choices of the enum-valued keys (the shared tasks module holds them next to zod). */
-export const ENUM_CHOICES: Readonly<Record<string, readonly string[]>> = { fusion: FUSIONS, mode: MODES, head: HEADS };
-
-/** Keys the schema fixes to one value: shown, not editable. */
-export const FIXED_KEYS: ReadonlySet<string> = new Set(['task', 'candidateFrames', 'tupleFrames']);
 
 /** One line of help per known key; unknown keys get none. */
 export const FIELD_HINTS: Readonly<Record<string, string>> = {
@@ -96,7 +79,7 @@ function isObject(value: unknown): value is ConfigObject {
 export interface FieldOptions {
   /**
    * Where the task config sits: "" when the config is one (preview), "task" inside a training config.
-   * Its FIXED_KEYS are shown read-only.
+   * Its FIXED_OPTIONS are shown read-only.
    */
   taskPath?: string;
   /** Dotted paths left out of the form (edited by controls of their own). */
@@ -148,13 +131,13 @@ function fieldsOf(object: ConfigObject, preset: ConfigObject | undefined, prefix
     if (isObject(value)) {
       return [{ ...base, kind: 'group', fields: fieldsOf(value, isObject(presetValue) ? presetValue : undefined, path, options) }];
     }
-    if (prefix === options.taskPath && FIXED_KEYS.has(key)) return [{ ...base, kind: 'fixed', value }];
+    if (prefix === options.taskPath && FIXED_OPTIONS.has(key)) return [{ ...base, kind: 'fixed', value }];
     if (typeof value === 'boolean') return [{ ...base, kind: 'boolean', value }];
     if (typeof value === 'number') {
       const reference = typeof presetValue === 'number' ? presetValue : value;
       return [{ ...base, kind: 'number', value, step: Number.isInteger(reference) ? 1 : 'any' }];
     }
-    const choices = ENUM_CHOICES[key];
+    const choices = OPTION_CHOICES[key];
     if (choices) {
       const offered = choices.includes(value) ? choices : [...choices, value];
       return [{ ...base, kind: 'enum', value, options: offered }];

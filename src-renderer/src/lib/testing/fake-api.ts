@@ -55,7 +55,6 @@ import {
   type TaskId,
 } from '../../../../src-main/shared/tasks.ts';
 import {
-  BACKBONES_FOR_TASK,
   trainConfigSchema,
   trainPreset,
   type TrainConfig,
@@ -1024,12 +1023,7 @@ export class FakeApi implements PretextApi {
         return this.#map(setId, projection);
       },
       'training.backends': () => structuredClone(this.backendReport),
-      'training.preset': ({ task, backbone, preset }) => {
-        if (!BACKBONES_FOR_TASK[task].includes(backbone)) {
-          throw new ApiError('INVALID_INPUT', `${backbone} does not fit ${task}: use ${BACKBONES_FOR_TASK[task].join(' or ')}.`);
-        }
-        return trainPreset(task, backbone, preset);
-      },
+      'training.preset': ({ task, backbone, preset }) => trainPreset(task, backbone, preset),
       'training.start': ({ config: raw }) => {
         const parsed = trainConfigSchema.safeParse(raw);
         if (!parsed.success) throw invalidInput('training.start', parsed.error.issues, 'config');
