@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RUN_STATUSES } from '../../../src-main/shared/dto.ts';
 import { BACKBONES, BACKEND_CHOICES, trainPreset } from '../../../src-main/shared/training.ts';
-import { configFields, type GroupField } from '../preview/config-fields.ts';
+import { configFields, type GroupField } from './config-form/config-fields.ts';
 import {
   BACKBONE_CHOICES,
   BACKEND_OPTIONS,
