@@ -63,6 +63,11 @@ export const OPTION_CHOICES: Readonly<Record<string, readonly string[]>> = Objec
   OPTION_SCHEMAS.flatMap(([key, schema]) => (schema instanceof z.ZodEnum ? [[key, schema.options.map(String)]] : [])),
 );
 
+/** One line of help per option key: the schemas' descriptions (keys shared by tasks share one). */
+export const OPTION_HINTS: Readonly<Record<string, string>> = Object.fromEntries(
+  OPTION_SCHEMAS.flatMap(([key, schema]) => (schema.description ? [[key, schema.description]] : [])),
+);
+
 /** Option keys a schema fixes to one value (`task`, S&L's frame counts): shown, not edited. */
 export const FIXED_OPTIONS: ReadonlySet<string> = new Set(
   OPTION_SCHEMAS.flatMap(([key, schema]) => (schema instanceof z.ZodLiteral ? [key] : [])),

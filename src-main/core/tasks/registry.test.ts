@@ -12,6 +12,7 @@ import {
   framesNeeded,
   listTasks,
   OPTION_CHOICES,
+  OPTION_HINTS,
   PRESET_NAMES,
   TASK_IDS,
   TASK_PRESETS,
@@ -168,6 +169,16 @@ describe('task options for forms', () => {
   it('reads enum choices and fixed keys from the schemas', () => {
     expect(OPTION_CHOICES).toEqual({ head: ['linear', 'hidden-layer'], fusion: ['concat', 'sum-of-differences'], mode: ['train', 'eval'] });
     expect([...FIXED_OPTIONS]).toEqual(['task', 'candidateFrames', 'tupleFrames']);
+  });
+
+  it('has one hint for every option key but `task`, the same wherever tasks share a key', () => {
+    for (const task of TASK_IDS) {
+      for (const [key, schema] of Object.entries(TASKS[task].schema.shape)) {
+        if (key === 'task') continue;
+        expect(schema.description, `${task}.${key}`).toBeTruthy();
+        expect(OPTION_HINTS[key], `${task}.${key}`).toBe(schema.description);
+      }
+    }
   });
 
   it('lists every task with its paper and presets as copies', () => {

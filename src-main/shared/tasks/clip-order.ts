@@ -1,7 +1,7 @@
 /** VCOP clip order prediction (PAPERS.md): in which of clips! orders are the shuffled clips? */
 import { z } from 'zod';
 import { defineTask } from './definition.ts';
-import { factorial, fitsFrame, frameSize, oneOf, pixels, wholeNumber } from './options.ts';
+import { cropSize, factorial, fitsFrame, frameSize, oneOf, wholeNumber } from './options.ts';
 
 /** VCOP crops: random for training, centred for evaluation. */
 export const CLIP_ORDER_MODES = ['train', 'eval'] as const;
@@ -10,15 +10,14 @@ export type ClipOrderMode = (typeof CLIP_ORDER_MODES)[number];
 export const clipOrderConfigSchema = z
   .object({
     task: z.literal('clip-order'),
-    /** Clips per tuple; clips! orders, one class each. */
-    clips: wholeNumber('clips', 2, 5),
-    clipLength: wholeNumber('clipLength', 1, 64),
-    /** Frames skipped between the end of one clip and the start of the next. */
-    interval: wholeNumber('interval', 0, 128),
+    clips: wholeNumber('clips', 2, 5).describe('Clips per tuple; clips! orders, one class each.'),
+    clipLength: wholeNumber('clipLength', 1, 64).describe('Frames per clip.'),
+    /** From the end of one clip to the start of the next. */
+    interval: wholeNumber('interval', 0, 128).describe('Frames skipped between one clip and the next.'),
     frameSize,
     /** One crop per clip, shared by its frames. */
-    cropSize: pixels('cropSize'),
-    mode: oneOf('mode', CLIP_ORDER_MODES),
+    cropSize,
+    mode: oneOf('mode', CLIP_ORDER_MODES).describe('Random crops (train) or centred crops (eval).'),
   })
   .strict()
   .refine(...fitsFrame('cropSize'));

@@ -1,7 +1,7 @@
 /** O3N odd-one-out (PAPERS.md): which of N + 1 subsequences has its frames out of order? */
 import { z } from 'zod';
 import { defineTask } from './definition.ts';
-import { fitsFrame, frameSize, motionTopFraction, oneOf, pixels, spacedFramesNeeded, wholeNumber } from './options.ts';
+import { cropSize, fitsFrame, frameSize, motionTopFraction, oneOf, spacedFramesNeeded, wholeNumber } from './options.ts';
 
 /** O3N fusion of the subsequence features before the classifier. */
 export const ODD_ONE_OUT_FUSIONS = ['concat', 'sum-of-differences'] as const;
@@ -10,16 +10,15 @@ export type OddOneOutFusion = (typeof ODD_ONE_OUT_FUSIONS)[number];
 export const oddOneOutConfigSchema = z
   .object({
     task: z.literal('odd-one-out'),
-    /** N + 1: N in order, one shuffled; also the number of classes. */
-    subsequences: wholeNumber('subsequences', 3, 10),
-    framesPerSubsequence: wholeNumber('framesPerSubsequence', 2, 16),
-    /** Frames between consecutive frames of a subsequence. */
-    frameStride: wholeNumber('frameStride', 1, 60),
+    /** N + 1: N in order, one shuffled. */
+    subsequences: wholeNumber('subsequences', 3, 10).describe('N + 1 subsequences per question; also the number of classes.'),
+    framesPerSubsequence: wholeNumber('framesPerSubsequence', 2, 16).describe('Frames in each subsequence.'),
+    frameStride: wholeNumber('frameStride', 1, 60).describe('Frames between consecutive frames of a subsequence.'),
     motionTopFraction,
-    fusion: oneOf('fusion', ODD_ONE_OUT_FUSIONS),
+    fusion: oneOf('fusion', ODD_ONE_OUT_FUSIONS).describe('How subsequence features are combined before the classifier.'),
     frameSize,
     /** One random crop per subsequence, shared by its frames. */
-    cropSize: pixels('cropSize'),
+    cropSize,
   })
   .strict()
   .refine(...fitsFrame('cropSize'));

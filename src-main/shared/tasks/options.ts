@@ -6,6 +6,8 @@
  * `paper` values assume ~30 fps footage, as in UCF101/HMDB51. Every `frameSize` is the size the frame
  * source decodes (resizes) frames to; crops are square, in pixels of that grid, and are what the
  * network sees.
+ *
+ * `.describe()` texts are the option's one-line help in the UI's forms (the registry's OPTION_HINTS).
  */
 import { z } from 'zod';
 
@@ -23,18 +25,24 @@ export const oneOf = <const V extends readonly [string, ...string[]]>(name: stri
 
 export const frameSize = z
   .object({ width: pixels('frameSize.width'), height: pixels('frameSize.height') })
-  .strict();
+  .strict()
+  .describe('Size frames are decoded (resized) to; crops are cut from this grid.');
 
-/** Share of the most moving windows that tuples are drawn from (1 = any window that moves). */
+/** A square crop, the same rule and help for every task that has one. */
+export const cropSize = pixels('cropSize').describe('Square crop the network sees, in pixels of the decoded frame.');
+
 export const motionTopFraction = z
   .number()
   .gt(0, 'motionTopFraction must be above 0')
-  .max(1, 'motionTopFraction must be at most 1');
+  .max(1, 'motionTopFraction must be at most 1')
+  .describe('Share of the most moving windows tuples are drawn from (1 = any that moves).');
 
 /** Sorted frames are picked at random inside a window, at least `minGap` frames apart. */
 export const spacedWindow = {
-  windowFrames: wholeNumber('windowFrames', 2, 1000),
-  minGap: wholeNumber('minGap', 1, 250),
+  windowFrames: wholeNumber('windowFrames', 2, 1000).describe(
+    'Length of the high-motion window the frames are drawn from, in frames.',
+  ),
+  minGap: wholeNumber('minGap', 1, 250).describe('Fewest frames between two sampled frames.'),
   motionTopFraction,
 };
 

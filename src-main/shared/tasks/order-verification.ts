@@ -1,7 +1,7 @@
 /** Shuffle & Learn order verification (PAPERS.md): is a 3-frame tuple in the right order? */
 import { z } from 'zod';
 import { defineTask } from './definition.ts';
-import { fitsFrame, fitsSpacing, frameSize, oneOf, pixels, spacedFramesNeeded, spacedWindow } from './options.ts';
+import { cropSize, fitsFrame, fitsSpacing, frameSize, oneOf, spacedFramesNeeded, spacedWindow } from './options.ts';
 
 /**
  * S&L classifier over the concatenated fc7 features: the paper's single linear layer, or one hidden
@@ -19,20 +19,24 @@ const CANDIDATES = 5;
 export const orderVerificationConfigSchema = z
   .object({
     task: z.literal('order-verification'),
-    /** a < b < c < d < e, in time order, from one high-motion window. */
-    candidateFrames: z.literal(CANDIDATES),
+    candidateFrames: z
+      .literal(CANDIDATES)
+      .describe('Frames a < b < c < d < e drawn from the window (fixed by the paper).'),
     /** Positive (b, c, d); negatives (b, a, d) and (b, e, d). */
-    tupleFrames: z.literal(3),
+    tupleFrames: z.literal(3).describe('Frames the network sees per tuple (fixed by the paper).'),
     ...spacedWindow,
-    /** Probability that a tuple is a negative; the batch helper makes it exact per batch. */
+    /** The batch helper makes the ratio exact per batch. */
     negativeRatio: z
       .number()
       .min(0, 'negativeRatio must be at least 0')
-      .max(1, 'negativeRatio must be at most 1'),
+      .max(1, 'negativeRatio must be at most 1')
+      .describe('Probability that a tuple is a wrong order.'),
     frameSize,
     /** One random crop shared by the tuple's frames. */
-    cropSize: pixels('cropSize'),
-    head: oneOf('head', ORDER_VERIFICATION_HEADS),
+    cropSize,
+    head: oneOf('head', ORDER_VERIFICATION_HEADS).describe(
+      'The paper’s linear layer over the three frames’ features, or a hidden layer first (can compare frames).',
+    ),
   })
   .strict()
   .refine(...fitsSpacing(CANDIDATES))

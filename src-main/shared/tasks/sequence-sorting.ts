@@ -7,17 +7,15 @@ export const sequenceSortingConfigSchema = z
   .object({
     task: z.literal('sequence-sorting'),
     /** 4 frames: 24 orders, 12 classes (an order and its reverse share one). */
-    tupleFrames: z.literal(4),
+    tupleFrames: z.literal(4).describe('Frames the network sees per tuple (fixed by the paper).'),
     ...spacedWindow,
     frameSize,
-    /** The motion-aware patch, one location per tuple. */
-    patchSize: pixels('patchSize'),
-    /** Each frame's crop moves independently by up to ±jitter px on each axis. */
-    jitter: wholeNumber('jitter', 0, 64),
-    /** Each frame shows one random RGB channel copied to all three. */
-    channelSplit: z.boolean(),
-    /** Mirror the whole tuple horizontally with probability ½. */
-    flip: z.boolean(),
+    /** One location per tuple. */
+    patchSize: pixels('patchSize').describe('Square motion-aware patch the network sees, in pixels of the decoded frame.'),
+    /** On each axis, independently per frame. */
+    jitter: wholeNumber('jitter', 0, 64).describe('Each frame’s crop moves by up to ± this many pixels.'),
+    channelSplit: z.boolean().describe('Each frame keeps one random RGB channel, copied to all three.'),
+    flip: z.boolean().describe('Mirror the whole tuple horizontally with probability ½.'),
   })
   .strict()
   .refine(...fitsSpacing(4))

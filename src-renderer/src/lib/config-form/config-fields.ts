@@ -3,40 +3,14 @@
  * nested under `task` in Train): fields from the config object's keys and value types, immutable
  * edits by dotted path ("frameSize.width", "task.cropSize"), what differs from the preset, and the
  * schema's INVALID_INPUT issues mapped back onto fields. Pure; which task options are choices or
- * fixed comes from the task registry.
+ * fixed, and their hints, come from the task registry.
  */
-import { FIXED_OPTIONS, OPTION_CHOICES, type TaskConfig } from '../../../../src-main/shared/tasks.ts';
+import { FIXED_OPTIONS, OPTION_CHOICES, OPTION_HINTS, type TaskConfig } from '../../../../src-main/shared/tasks.ts';
 import { toApiError } from '../api/result.ts';
 
 /** A leaf value of a config, or a nested object of them (`frameSize`). */
 export type ConfigValue = number | boolean | string | { readonly [key: string]: ConfigValue };
 export type ConfigObject = { readonly [key: string]: ConfigValue };
-
-
-/** One line of help per known key; unknown keys get none. */
-export const FIELD_HINTS: Readonly<Record<string, string>> = {
-  candidateFrames: 'Frames a < b < c < d < e drawn from the window (fixed by the paper).',
-  tupleFrames: 'Frames the network sees per tuple (fixed by the paper).',
-  windowFrames: 'Length of the high-motion window the frames are drawn from, in frames.',
-  minGap: 'Fewest frames between two sampled frames.',
-  motionTopFraction: 'Share of the most moving windows tuples are drawn from (1 = any that moves).',
-  negativeRatio: 'Probability that a tuple is a wrong order.',
-  frameSize: 'Size frames are decoded (resized) to; crops are cut from this grid.',
-  cropSize: 'Square crop the network sees, in pixels of the decoded frame.',
-  patchSize: 'Square motion-aware patch the network sees, in pixels of the decoded frame.',
-  jitter: 'Each frame’s crop moves by up to ± this many pixels.',
-  channelSplit: 'Each frame keeps one random RGB channel, copied to all three.',
-  flip: 'Mirror the whole tuple horizontally with probability ½.',
-  subsequences: 'N + 1 subsequences per question; also the number of classes.',
-  framesPerSubsequence: 'Frames in each subsequence.',
-  frameStride: 'Frames between consecutive frames of a subsequence.',
-  fusion: 'How subsequence features are combined before the classifier.',
-  head: 'The paper’s linear layer over the three frames’ features, or a hidden layer first (can compare frames).',
-  clips: 'Clips per tuple; clips! orders, one class each.',
-  clipLength: 'Frames per clip.',
-  interval: 'Frames skipped between one clip and the next.',
-  mode: 'Random crops (train) or centred crops (eval).',
-};
 
 export type FieldKind = 'number' | 'boolean' | 'enum' | 'text' | 'fixed';
 
@@ -86,7 +60,7 @@ export interface FieldOptions {
   omit?: readonly string[];
   /** Root keys to list first, in this order; the others follow in the config's order. */
   order?: readonly string[];
-  /** Hints by dotted path or key, over FIELD_HINTS. */
+  /** Hints by dotted path or key, over the task options' own (OPTION_HINTS). */
   hints?: Readonly<Record<string, string>>;
   /** Labels by dotted path, over the humanized key. */
   labels?: Readonly<Record<string, string>>;
@@ -108,7 +82,7 @@ export function configFields(
   return fieldsOf(ordered, isObject(preset) ? (preset as ConfigObject) : undefined, '', {
     taskPath: options.taskPath ?? '',
     omit: new Set(options.omit ?? []),
-    hints: { ...FIELD_HINTS, ...options.hints },
+    hints: { ...OPTION_HINTS, ...options.hints },
     labels: options.labels ?? {},
   });
 }
