@@ -35,6 +35,7 @@ export const clipOrder = defineTask({
   paper: 'VCOP',
   reference: 'Xu et al. CVPR 2019',
   summary: 'In which of 6 orders are 3 shuffled 16-frame clips?',
+  element: 'clip',
   schema: clipOrderConfigSchema,
   presets: {
     paper: {

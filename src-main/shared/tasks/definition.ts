@@ -25,6 +25,8 @@ export interface TaskDefinition<Id extends string, S extends OptionSchema<Id>> {
   reference: string;
   /** What the network predicts, in one sentence. */
   summary: string;
+  /** What one element of a tuple is, as the UI names it. */
+  element: 'frame' | 'clip' | 'subsequence';
   schema: S;
   /** `paper` follows PAPERS.md; `tiny` keeps every mechanism, small enough to train on a 2-core CPU. */
   presets: { readonly [P in PresetName]: Readonly<z.output<S>> };

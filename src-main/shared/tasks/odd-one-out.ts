@@ -37,6 +37,7 @@ export const oddOneOut = defineTask({
   paper: 'O3N',
   reference: 'Fernando et al. CVPR 2017',
   summary: 'Which of N+1 subsequences is the one whose frames are out of order?',
+  element: 'subsequence',
   schema: oddOneOutConfigSchema,
   presets: {
     paper: {

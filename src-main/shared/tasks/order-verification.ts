@@ -59,6 +59,7 @@ export const orderVerification = defineTask({
   paper: 'Shuffle & Learn',
   reference: 'Misra et al. ECCV 2016',
   summary: 'Is a 3-frame tuple, taken from 5 high-motion frames, in the right order?',
+  element: 'frame',
   schema: orderVerificationConfigSchema,
   presets: {
     paper: {

@@ -34,6 +34,7 @@ export const sequenceSorting = defineTask({
   paper: 'OPN',
   reference: 'Lee et al. ICCV 2017',
   summary: 'Which of 12 orders (forward = backward) are 4 shuffled frames in?',
+  element: 'frame',
   schema: sequenceSortingConfigSchema,
   presets: {
     paper: {

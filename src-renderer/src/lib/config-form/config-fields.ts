@@ -199,11 +199,3 @@ export function fieldErrorsFrom(error: unknown, prefix = 'config'): Record<strin
   }
   return out;
 }
-
-/** The side of the square images the network sees for `config` (crop or patch size); null if unknown. */
-export function outputPx(config: TaskConfig | null): number | null {
-  if (!config) return null;
-  if ('cropSize' in config) return config.cropSize;
-  if ('patchSize' in config) return config.patchSize;
-  return null;
-}
