@@ -7,6 +7,8 @@ import { BACKBONES, type Backbone } from './backbones.ts';
 import { ApiError } from './errors.ts';
 import { backboneMismatch, fitsBackbone, TASK_PRESETS, taskConfigSchema, type PresetName, type TaskId } from './tasks.ts';
 
+// Backbones live in their own module (the task records name theirs); a run config is where most
+// callers meet them.
 export { BACKBONES, type Backbone };
 
 /** Tasks a run of which can be exported as a PyTorch training bundle (core/interop/export-bundle.ts). */
@@ -49,11 +51,6 @@ export const trainConfigSchema = z
   .superRefine(fitsBackbone((config) => config.task.task));
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
-
-/** The task a run trains (the stored config names it `task.task`). */
-export function taskIdOf(config: Pick<TrainConfig, 'task'>): TaskId {
-  return config.task.task;
-}
 
 type Schedule = Omit<TrainConfig, 'task' | 'backbone'>;
 
