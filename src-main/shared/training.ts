@@ -11,9 +11,6 @@ import { backboneMismatch, fitsBackbone, TASK_PRESETS, taskConfigSchema, type Pr
 // callers meet them.
 export { BACKBONES, type Backbone };
 
-/** Tasks a run of which can be exported as a PyTorch training bundle (core/interop/export-bundle.ts). */
-export const BUNDLE_TASKS: readonly TaskId[] = ['clip-order'];
-
 export const BACKEND_CHOICES = ['auto', 'gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
