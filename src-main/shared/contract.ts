@@ -40,7 +40,8 @@ import {
   VIDEO_STATUSES,
 } from './dto.ts';
 import { RUN_NAME_MAX, RUN_NOTE_MAX } from './runs.ts';
-import { fitsBackbone, PRESET_NAMES, TASK_IDS, taskConfigSchema } from './tasks.ts';
+import { fitsBackbone, taskConfigSchema } from './task-schemas.ts';
+import { PRESET_NAMES, TASK_IDS } from './tasks.ts';
 import { BACKBONES, trainConfigSchema, type TrainConfig } from './training.ts';
 import type { CallResult } from './errors.ts';
 

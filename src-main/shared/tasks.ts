@@ -1,30 +1,28 @@
 /**
  * The registry of pretext tasks: every record of ./tasks/ and what the rest of the app asks of them
- * (ids, the one config schema, presets, classes, tuple shape, frames needed, which backbones fit).
- * Samplers, models, the contract, the CLI and the UI read tasks here. Adding a task means one record
- * in ./tasks/, listed below, and its sampler and network in core.
+ * (ids, presets, classes, tuple shape, frames needed, which backbones fit, option help for forms).
+ * Samplers, models, the CLI and the UI read tasks here; the option schemas are in ./task-schemas.ts.
+ * No zod here: the UI bundle imports this module. Adding a task means its record and schema in
+ * ./tasks/, listed below and in ./task-schemas.ts, and its sampler and network in core.
  */
-import { z } from 'zod';
 import type { Backbone } from './backbones.ts';
 import type { TaskInfo } from './dto.ts';
 import { clipOrder, type ClipOrderDetail } from './tasks/clip-order.ts';
-import type { TupleShape } from './tasks/definition.ts';
+import type { TaskDefinition, TupleShape } from './tasks/definition.ts';
 import { oddOneOut, type OddOneOutDetail } from './tasks/odd-one-out.ts';
 import { orderVerification, type OrderVerificationDetail } from './tasks/order-verification.ts';
 import { sequenceSorting, type SequenceSortingDetail } from './tasks/sequence-sorting.ts';
 
 export { SAMPLING_FPS } from './sampling.ts';
 export { PRESET_NAMES, type PresetName, type TupleShape } from './tasks/definition.ts';
-export { spacedFramesNeeded } from './tasks/options.ts';
-export { CLIP_ORDER_MODES, type ClipOrderConfig, type ClipOrderMode } from './tasks/clip-order.ts';
-export { ODD_ONE_OUT_FUSIONS, type OddOneOutConfig, type OddOneOutFusion } from './tasks/odd-one-out.ts';
-export {
-  ORDER_VERIFICATION_HEADS,
-  type OrderVerificationConfig,
-  type OrderVerificationHead,
-  type OrderVerificationKind,
-} from './tasks/order-verification.ts';
-export type { SequenceSortingConfig } from './tasks/sequence-sorting.ts';
+export { spacedFramesNeeded } from './tasks/common.ts';
+export { CLIP_ORDER_MODES, type ClipOrderMode } from './tasks/clip-order.ts';
+export type { ClipOrderConfig } from './tasks/clip-order.schema.ts';
+export { ODD_ONE_OUT_FUSIONS, type OddOneOutFusion } from './tasks/odd-one-out.ts';
+export type { OddOneOutConfig } from './tasks/odd-one-out.schema.ts';
+export { ORDER_VERIFICATION_HEADS, type OrderVerificationHead, type OrderVerificationKind } from './tasks/order-verification.ts';
+export type { OrderVerificationConfig } from './tasks/order-verification.schema.ts';
+export type { SequenceSortingConfig } from './tasks/sequence-sorting.schema.ts';
 
 /** Every task, in the order the UI lists them. */
 const RECORDS = [orderVerification, sequenceSorting, oddOneOut, clipOrder] as const;
@@ -37,41 +35,26 @@ type Each<Records extends readonly unknown[], Key extends string> = {
 export type TaskId = TaskRecords[number]['id'];
 /** Each task's record, by id. */
 export type TaskDefinitions = { [R in TaskRecords[number] as R['id']]: R };
-export type TaskConfigs = { [T in TaskId]: z.output<TaskDefinitions[T]['schema']> };
+export type TaskConfigs = { [T in TaskId]: TaskDefinitions[T] extends TaskDefinition<infer C> ? C : never };
 export type TaskConfig = TaskConfigs[TaskId];
 
 export const TASK_IDS = RECORDS.map((task) => task.id) as unknown as Each<TaskRecords, 'id'>;
 
 export const TASKS = Object.fromEntries(RECORDS.map((task) => [task.id, task])) as TaskDefinitions;
 
-/** Any task's config, told apart by `task`: the one rule the contract validates task options with. */
-export const taskConfigSchema = z.discriminatedUnion(
-  'task',
-  RECORDS.map((task) => task.schema) as unknown as Each<TaskRecords, 'schema'>,
-);
-
 /** The `paper` and `tiny` presets of every task (see the records). */
 export const TASK_PRESETS = Object.fromEntries(RECORDS.map((task) => [task.id, task.presets])) as {
   readonly [T in TaskId]: TaskDefinitions[T]['presets'];
 };
 
-/** Every option key of every task with the schema that checks it (keys shared by tasks share rules). */
-const OPTION_SCHEMAS: [key: string, schema: z.ZodType][] = RECORDS.flatMap((task) => Object.entries(task.schema.shape));
+/** The choices of the options that take one of a few values (head, fusion, mode), for forms. */
+export const OPTION_CHOICES: Readonly<Record<string, readonly string[]>> = Object.assign({}, ...RECORDS.map((task) => task.choices));
 
-/** The choices of the enum-valued option keys (head, fusion, mode), for forms. */
-export const OPTION_CHOICES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  OPTION_SCHEMAS.flatMap(([key, schema]) => (schema instanceof z.ZodEnum ? [[key, schema.options.map(String)]] : [])),
-);
-
-/** One line of help per option key: the schemas' descriptions (keys shared by tasks share one). */
-export const OPTION_HINTS: Readonly<Record<string, string>> = Object.fromEntries(
-  OPTION_SCHEMAS.flatMap(([key, schema]) => (schema.description ? [[key, schema.description]] : [])),
-);
+/** One line of help per option key (keys shared by tasks share their help: tasks/common.ts). */
+export const OPTION_HINTS: Readonly<Record<string, string>> = Object.assign({}, ...RECORDS.map((task) => task.hints));
 
 /** Option keys a schema fixes to one value (`task`, S&L's frame counts): shown, not edited. */
-export const FIXED_OPTIONS: ReadonlySet<string> = new Set(
-  OPTION_SCHEMAS.flatMap(([key, schema]) => (schema instanceof z.ZodLiteral ? [key] : [])),
-);
+export const FIXED_OPTIONS: ReadonlySet<string> = new Set(['task', ...RECORDS.flatMap((task) => task.fixed)]);
 
 /** Structured truth per task, for the preview UI and for checks. */
 export interface TupleDetails {
@@ -114,18 +97,6 @@ export function backboneMismatch(task: TaskId, backbone: Backbone): string | nul
   if (allowed.includes(backbone)) return null;
   const choices = allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`;
   return `${backbone} does not fit ${task}: use ${choices}.`;
-}
-
-/**
- * The zod rule for "this backbone fits this task", for any object with a backbone (`superRefine`);
- * `taskOf` says which task the object names (undefined: nothing to check).
- */
-export function fitsBackbone<T extends { backbone?: Backbone | undefined }>(taskOf: (value: T) => TaskId | undefined) {
-  return (value: T, context: z.RefinementCtx<T>): void => {
-    const task = taskOf(value);
-    const problem = task && value.backbone ? backboneMismatch(task, value.backbone) : null;
-    if (problem) context.addIssue({ code: 'custom', message: problem, path: ['backbone'] });
-  };
 }
 
 /** The tasks as the UI lists them, presets copied so callers may edit them. */

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { BACKBONES, type Backbone } from './backbones.ts';
 import { ApiError } from './errors.ts';
-import { backboneMismatch, fitsBackbone, TASK_PRESETS, taskConfigSchema, type PresetName, type TaskId } from './tasks.ts';
+import { fitsBackbone, taskConfigSchema } from './task-schemas.ts';
+import { backboneMismatch, TASK_PRESETS, type PresetName, type TaskId } from './tasks.ts';
 
 // Backbones live in their own module (the task records name theirs); a run config is where most
 // callers meet them.

@@ -1,7 +1,8 @@
 // Tests of the task presets and option schemas (src-main/shared/tasks/; kept here: this folder owns the
 // task layer). registry.test.ts checks that every preset validates.
 import { describe, expect, it } from 'vitest';
-import { TASK_IDS, TASK_PRESETS, taskConfigSchema } from '../../shared/tasks.ts';
+import { taskConfigSchema } from '../../shared/task-schemas.ts';
+import { TASK_IDS, TASK_PRESETS } from '../../shared/tasks.ts';
 
 const messagesOf = (result: { success: boolean; error?: { issues: { message: string }[] } }) =>
   result.error?.issues.map((issue) => issue.message) ?? [];

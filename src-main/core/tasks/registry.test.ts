@@ -1,10 +1,12 @@
-// Tests of the task registry (src-main/shared/tasks.ts): its counts agree with what the samplers
-// produce and the models take, its backbone rule, and its presets (kept here: this folder owns the
-// task layer).
+// Tests of the task registry (src-main/shared/tasks.ts, task-schemas.ts): its counts agree with what
+// the samplers produce and the models take, the records agree with their schemas, the backbone rule
+// (kept here: this folder owns the task layer).
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { BACKBONES } from '../../shared/backbones.ts';
 import { contract } from '../../shared/contract.ts';
 import { ApiError } from '../../shared/errors.ts';
+import { TASK_SCHEMAS, taskConfigSchema } from '../../shared/task-schemas.ts';
 import {
   backboneMismatch,
   classCount,
@@ -17,7 +19,6 @@ import {
   TASK_IDS,
   TASK_PRESETS,
   TASKS,
-  taskConfigSchema,
   tupleShape,
   type TaskConfig,
 } from '../../shared/tasks.ts';
@@ -70,10 +71,10 @@ describe('task registry', () => {
 
   it('presets validate against their own schema and the union, and no other task’s schema', () => {
     for (const config of CONFIGS) {
-      expect(TASKS[config.task].schema.parse(config), label(config)).toEqual(config);
+      expect(TASK_SCHEMAS[config.task].parse(config), label(config)).toEqual(config);
       expect(taskConfigSchema.parse(config)).toEqual(config);
       for (const other of TASK_IDS.filter((task) => task !== config.task)) {
-        expect(TASKS[other].schema.safeParse(config).success).toBe(false);
+        expect(TASK_SCHEMAS[other].safeParse(config).success).toBe(false);
       }
     }
   });
@@ -166,18 +167,24 @@ describe('the backbone rule', () => {
 });
 
 describe('task options for forms', () => {
-  it('reads enum choices and fixed keys from the schemas', () => {
-    expect(OPTION_CHOICES).toEqual({ head: ['linear', 'hidden-layer'], fusion: ['concat', 'sum-of-differences'], mode: ['train', 'eval'] });
-    expect([...FIXED_OPTIONS]).toEqual(['task', 'candidateFrames', 'tupleFrames']);
+  it('are what the schemas say: a hint per option, enum choices, keys fixed to one value', () => {
+    expect(Object.keys(TASK_SCHEMAS)).toEqual([...TASK_IDS]);
+    for (const task of TASK_IDS) {
+      const record = TASKS[task];
+      const options = Object.entries(TASK_SCHEMAS[task].shape).filter(([key]) => key !== 'task');
+      expect(Object.keys(record.hints).sort(), task).toEqual(options.map(([key]) => key).sort());
+      const enums = options.flatMap(([key, schema]) => (schema instanceof z.ZodEnum ? [[key, schema.options]] : []));
+      expect(record.choices, task).toEqual(Object.fromEntries(enums));
+      const literals = options.flatMap(([key, schema]) => (schema instanceof z.ZodLiteral ? [key] : []));
+      expect(record.fixed, task).toEqual(literals);
+    }
   });
 
-  it('has one hint for every option key but `task`, the same wherever tasks share a key', () => {
+  it('gathers them for the forms, one hint per key wherever tasks share it', () => {
+    expect(OPTION_CHOICES).toEqual({ head: ['linear', 'hidden-layer'], fusion: ['concat', 'sum-of-differences'], mode: ['train', 'eval'] });
+    expect([...FIXED_OPTIONS]).toEqual(['task', 'candidateFrames', 'tupleFrames']);
     for (const task of TASK_IDS) {
-      for (const [key, schema] of Object.entries(TASKS[task].schema.shape)) {
-        if (key === 'task') continue;
-        expect(schema.description, `${task}.${key}`).toBeTruthy();
-        expect(OPTION_HINTS[key], `${task}.${key}`).toBe(schema.description);
-      }
+      for (const [key, hint] of Object.entries(TASKS[task].hints)) expect(OPTION_HINTS[key], `${task}.${key}`).toBe(hint);
     }
   });
 

@@ -1,10 +1,9 @@
 /**
- * What a pretext task is, in one record: its names and paper, its option schema and presets, the
+ * What a pretext task is, in one record: its names and paper, its presets and option help, the
  * backbones that can encode its input, and what a config implies for samplers and models (classes,
- * tuple shape, frames a video needs). The registry (../tasks.ts) lists the records; everything else
- * reads them there. Plain data and zod only: the UI reads the records too.
+ * tuple shape, frames a video needs). Its option schema sits next to it in <task>.schema.ts. The
+ * registries list them: ../tasks.ts (plain data, which the UI reads too) and ../task-schemas.ts (zod).
  */
-import type { z } from 'zod';
 import type { Backbone } from '../backbones.ts';
 
 export const PRESET_NAMES = ['paper', 'tiny'] as const;
@@ -13,11 +12,11 @@ export type PresetName = (typeof PRESET_NAMES)[number];
 /** One tuple as the model takes it: [elements, frames, height, width, channels]. */
 export type TupleShape = readonly [number, number, number, number, 3];
 
-/** A task's option schema: a strict object told apart from the others by its `task` literal. */
-type OptionSchema<Id extends string> = z.ZodObject<{ task: z.ZodLiteral<Id> } & z.ZodRawShape>;
+/** The option keys of a config: all but `task`. */
+type OptionKey<C> = Exclude<keyof C, 'task'> & string;
 
-export interface TaskDefinition<Id extends string, S extends OptionSchema<Id>> {
-  id: Id;
+export interface TaskDefinition<C extends { task: string }> {
+  id: C['task'];
   title: string;
   /** The method's usual name, e.g. "Shuffle & Learn". */
   paper: string;
@@ -27,21 +26,19 @@ export interface TaskDefinition<Id extends string, S extends OptionSchema<Id>> {
   summary: string;
   /** What one element of a tuple is, as the UI names it. */
   element: 'frame' | 'clip' | 'subsequence';
-  schema: S;
   /** `paper` follows PAPERS.md; `tiny` keeps every mechanism, small enough to train on a 2-core CPU. */
-  presets: { readonly [P in PresetName]: Readonly<z.output<S>> };
+  presets: { readonly [P in PresetName]: Readonly<C> };
+  /** One line of help per option, for forms. */
+  hints: { readonly [K in OptionKey<C>]: string };
+  /** The values of the options that take one of a few (the schema's enums). */
+  choices: { readonly [K in OptionKey<C>]?: readonly string[] };
+  /** Options the schema fixes to one value (shown, not edited). */
+  fixed: readonly OptionKey<C>[];
   /** Encoders that take this task's elements; the first is the default. */
   backbones: readonly [Backbone, ...Backbone[]];
   /** Classes the sampler's labels and the model's head range over. */
-  classCount(config: z.output<S>): number;
-  tupleShape(config: z.output<S>): TupleShape;
+  classCount(config: C): number;
+  tupleShape(config: C): TupleShape;
   /** Fewest frames a video needs to host a tuple. */
-  framesNeeded(config: z.output<S>): number;
-}
-
-/** A task record, its types kept exact (the registry builds its union schema from them). */
-export function defineTask<const Id extends string, S extends OptionSchema<Id>>(
-  definition: TaskDefinition<Id, S>,
-): TaskDefinition<Id, S> {
-  return definition;
+  framesNeeded(config: C): number;
 }

@@ -1,7 +1,7 @@
 /** Shuffle & Learn order verification (PAPERS.md): is a 3-frame tuple in the right order? */
-import { z } from 'zod';
-import { defineTask } from './definition.ts';
-import { cropSize, fitsFrame, fitsSpacing, frameSize, oneOf, spacedFramesNeeded, spacedWindow } from './options.ts';
+import { SHARED_HINTS, spacedFramesNeeded } from './common.ts';
+import type { TaskDefinition } from './definition.ts';
+import type { OrderVerificationConfig } from './order-verification.schema.ts';
 
 /**
  * S&L classifier over the concatenated fc7 features: the paper's single linear layer, or one hidden
@@ -14,35 +14,7 @@ export const ORDER_VERIFICATION_HEADS = ['linear', 'hidden-layer'] as const;
 export type OrderVerificationHead = (typeof ORDER_VERIFICATION_HEADS)[number];
 
 /** Candidates a < b < c < d < e drawn from the window. */
-const CANDIDATES = 5;
-
-export const orderVerificationConfigSchema = z
-  .object({
-    task: z.literal('order-verification'),
-    candidateFrames: z
-      .literal(CANDIDATES)
-      .describe('Frames a < b < c < d < e drawn from the window (fixed by the paper).'),
-    /** Positive (b, c, d); negatives (b, a, d) and (b, e, d). */
-    tupleFrames: z.literal(3).describe('Frames the network sees per tuple (fixed by the paper).'),
-    ...spacedWindow,
-    /** The batch helper makes the ratio exact per batch. */
-    negativeRatio: z
-      .number()
-      .min(0, 'negativeRatio must be at least 0')
-      .max(1, 'negativeRatio must be at most 1')
-      .describe('Probability that a tuple is a wrong order.'),
-    frameSize,
-    /** One random crop shared by the tuple's frames. */
-    cropSize,
-    head: oneOf('head', ORDER_VERIFICATION_HEADS).describe(
-      'The paper’s linear layer over the three frames’ features, or a hidden layer first (can compare frames).',
-    ),
-  })
-  .strict()
-  .refine(...fitsSpacing(CANDIDATES))
-  .refine(...fitsFrame('cropSize'));
-
-export type OrderVerificationConfig = z.infer<typeof orderVerificationConfigSchema>;
+export const CANDIDATES = 5;
 
 export type OrderVerificationKind = 'positive' | 'negative-before' | 'negative-after';
 
@@ -53,14 +25,13 @@ export interface OrderVerificationDetail {
   candidates: number[];
 }
 
-export const orderVerification = defineTask({
+export const orderVerification: TaskDefinition<OrderVerificationConfig> = {
   id: 'order-verification',
   title: 'Order verification',
   paper: 'Shuffle & Learn',
   reference: 'Misra et al. ECCV 2016',
   summary: 'Is a 3-frame tuple, taken from 5 high-motion frames, in the right order?',
   element: 'frame',
-  schema: orderVerificationConfigSchema,
   presets: {
     paper: {
       task: 'order-verification',
@@ -90,9 +61,22 @@ export const orderVerification = defineTask({
       head: 'hidden-layer',
     },
   },
+  hints: {
+    candidateFrames: 'Frames a < b < c < d < e drawn from the window (fixed by the paper).',
+    tupleFrames: SHARED_HINTS.tupleFrames,
+    windowFrames: SHARED_HINTS.windowFrames,
+    minGap: SHARED_HINTS.minGap,
+    motionTopFraction: SHARED_HINTS.motionTopFraction,
+    negativeRatio: 'Probability that a tuple is a wrong order.',
+    frameSize: SHARED_HINTS.frameSize,
+    cropSize: SHARED_HINTS.cropSize,
+    head: 'The paper’s linear layer over the three frames’ features, or a hidden layer first (can compare frames).',
+  },
+  choices: { head: ORDER_VERIFICATION_HEADS },
+  fixed: ['candidateFrames', 'tupleFrames'],
   backbones: ['alexnet'],
   // Right or wrong order.
   classCount: () => 2,
   tupleShape: (config) => [config.tupleFrames, 1, config.cropSize, config.cropSize, 3],
   framesNeeded: (config) => spacedFramesNeeded(CANDIDATES, config.minGap),
-});
+};

@@ -46,11 +46,11 @@ import { ApiError } from '../../../../src-main/shared/errors.ts';
 import { evaluatedSet } from '../../../../src-main/shared/evaluated-set.ts';
 import { runMatches } from '../../../../src-main/shared/runs.ts';
 // Test-only: the real presets and schemas (zod) are fine here, the app bundle never imports this file.
+import { taskConfigSchema } from '../../../../src-main/shared/task-schemas.ts';
 import {
   TASK_IDS,
   TASK_PRESETS,
   spacedFramesNeeded,
-  taskConfigSchema,
   type TaskConfig,
   type TaskId,
 } from '../../../../src-main/shared/tasks.ts';
