@@ -3,7 +3,7 @@
  * at the frames — uniform guessing (chance) or always giving the most frequent answer (majority; S&L's
  * 75 % negatives). Shared with the UI's chart and run-health flags, so plain arithmetic only.
  */
-import { classCount, type TaskConfig } from './tasks.ts';
+import { classCount, majorityShare, type TaskConfig } from './tasks.ts';
 
 /** Accuracies a network reaches without learning anything, as shares in [0, 1]. */
 export interface PretextBaseline {
@@ -13,12 +13,7 @@ export interface PretextBaseline {
   majority: number;
 }
 
-/**
- * Every sampler draws its label uniformly, except order verification, whose batches hold exactly
- * `negativeRatio` negatives, all of one class.
- */
+/** Chance, and the majority share each task record gives (S&L's batches are not uniform). */
 export function labelBaseline(config: TaskConfig): PretextBaseline {
-  const chance = 1 / classCount(config);
-  if (config.task !== 'order-verification') return { chance, majority: chance };
-  return { chance, majority: Math.max(chance, config.negativeRatio, 1 - config.negativeRatio) };
+  return { chance: 1 / classCount(config), majority: majorityShare(config) };
 }

@@ -67,6 +67,7 @@ export interface TupleDetails {
 /** A record's per-config functions, taking any config (each record only ever gets its own). */
 interface ConfigRules {
   classCount(config: TaskConfig): number;
+  majority?(config: TaskConfig): number;
   tupleShape(config: TaskConfig): TupleShape;
   framesNeeded(config: TaskConfig): number;
 }
@@ -79,6 +80,12 @@ function rulesOf(config: TaskConfig): ConfigRules {
 /** Classes the sampler labels with and the model's head predicts. */
 export function classCount(config: TaskConfig): number {
   return rulesOf(config).classCount(config);
+}
+
+/** The share of the most frequent label the sampler draws: 1 / classCount unless the record says more. */
+export function majorityShare(config: TaskConfig): number {
+  const chance = 1 / classCount(config);
+  return Math.max(chance, rulesOf(config).majority?.(config) ?? chance);
 }
 
 /** One tuple as the sampler packs it and the model takes it: [elements, frames, height, width, 3]. */

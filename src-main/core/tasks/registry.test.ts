@@ -13,6 +13,7 @@ import {
   FIXED_OPTIONS,
   framesNeeded,
   listTasks,
+  majorityShare,
   OPTION_CHOICES,
   OPTION_HINTS,
   PRESET_NAMES,
@@ -28,6 +29,7 @@ import * as tf from '../compute/tf.ts';
 import { EVALUATION } from '../models/blocks.ts';
 import { buildTaskModel } from '../models/task-models.ts';
 import { createRng } from './rng.ts';
+import { sampleEpoch } from './samplers/dataset.ts';
 import { isSkipped, samplerFor, type Tuple } from './samplers/index.ts';
 import { seeds } from './test-support.ts';
 
@@ -105,6 +107,20 @@ describe('task registry', () => {
         }),
       );
       expect([...labels].sort((a, b) => a - b), task).toEqual(Array.from({ length: classCount(config) }, (_, i) => i));
+    }
+  });
+
+  it('majorityShare is the most frequent label’s share in sampled batches', () => {
+    for (const task of TASK_IDS) {
+      const config = TASK_PRESETS[task].tiny;
+      const { width, height } = config.frameSize;
+      const videos = [1, 2, 3].map((id) => ({ id, frameCount: framesNeeded(config) + 30 * id, width, height, fps: 30 }));
+      const { tuples } = sampleEpoch(videos, new Map(), createRng(task), config, 640, { batchSize: 16 });
+      const counts = new Map<number, number>();
+      for (const tuple of tuples) counts.set(tuple.label, (counts.get(tuple.label) ?? 0) + 1);
+      const share = Math.max(...counts.values()) / tuples.length;
+      // S&L's batches are exact; uniform labels land near 1 / classes.
+      expect(share, task).toBeCloseTo(majorityShare(config), task === 'order-verification' ? 10 : 1);
     }
   });
 

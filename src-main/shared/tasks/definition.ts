@@ -38,6 +38,8 @@ export interface TaskDefinition<C extends { task: string }> {
   backbones: readonly [Backbone, ...Backbone[]];
   /** Classes the sampler's labels and the model's head range over. */
   classCount(config: C): number;
+  /** The most frequent label's share, for a sampler whose labels are not uniform; absent: uniform. */
+  majority?(config: C): number;
   tupleShape(config: C): TupleShape;
   /** Fewest frames a video needs to host a tuple. */
   framesNeeded(config: C): number;

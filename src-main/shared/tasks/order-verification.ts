@@ -77,6 +77,8 @@ export const orderVerification: TaskDefinition<OrderVerificationConfig> = {
   backbones: ['alexnet'],
   // Right or wrong order.
   classCount: () => 2,
+  // Batches hold exactly `negativeRatio` negatives, all of one class.
+  majority: (config) => Math.max(config.negativeRatio, 1 - config.negativeRatio),
   tupleShape: (config) => [config.tupleFrames, 1, config.cropSize, config.cropSize, 3],
   framesNeeded: (config) => spacedFramesNeeded(CANDIDATES, config.minGap),
 };
