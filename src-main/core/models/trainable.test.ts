@@ -8,7 +8,7 @@ import type { Batch } from '../frames/pipeline.ts';
 import { createRng } from '../tasks/rng.ts';
 import { syntheticBatch } from './test-support.ts';
 import { createTrainableModel } from './trainable.ts';
-import { classCount } from '../../shared/task-labels.ts';
+import { classCount } from '../../shared/tasks.ts';
 
 let dir: string;
 beforeEach(() => {
