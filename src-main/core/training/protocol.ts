@@ -1,9 +1,12 @@
-/** Messages between the training service and its worker thread: one typed union each way. */
+/**
+ * Messages between the training service and its worker: a Node worker thread, or the compute host page
+ * (host-protocol.ts adds what the page asks of main). One typed union each way.
+ */
 import type { MetricPoint, ProbePoint } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { PipelineVideo } from '../frames/pipeline.ts';
 import type { MediaTools } from '../media/tools.ts';
-import type { TrainingOutcome, TrainingProgressInfo } from './engine.ts';
+import type { TrainingCallbacks, TrainingOutcome, TrainingProgressInfo } from './engine.ts';
 
 export interface WorkerStart {
   config: TrainConfig;
@@ -27,3 +30,13 @@ export type FromWorker =
   | { type: 'progress'; info: TrainingProgressInfo }
   | { type: 'done'; outcome: TrainingOutcome }
   | { type: 'failed'; message: string };
+
+/** The engine's callbacks as messages to the service, the same from a worker thread and from the page. */
+export function postingCallbacks(post: (message: FromWorker) => void): TrainingCallbacks {
+  return {
+    onMetrics: (points) => post({ type: 'metrics', points }),
+    onCheckpoint: (checkpoint) => post({ type: 'checkpoint', ...checkpoint }),
+    onProbe: (probe) => post({ type: 'probe', probe }),
+    onProgress: (info) => post({ type: 'progress', info }),
+  };
+}

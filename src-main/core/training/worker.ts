@@ -6,7 +6,7 @@ import { createTrainableModel } from '../models/trainable.ts';
 import { folderCheckpointStore } from './checkpoint-store.ts';
 import { train } from './engine.ts';
 import { serveJob } from '../compute/worker-job.ts';
-import type { FromWorker, WorkerStart } from './protocol.ts';
+import { postingCallbacks, type FromWorker, type WorkerStart } from './protocol.ts';
 
 serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {
   const model = await createTrainableModel(start.config);
@@ -23,12 +23,7 @@ serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {
       fill: loader.fill,
       model,
       checkpoints: folderCheckpointStore((step) => join(start.checkpointRoot, `step-${step}`)),
-      callbacks: {
-        onMetrics: (points) => post({ type: 'metrics', points }),
-        onCheckpoint: (checkpoint) => post({ type: 'checkpoint', ...checkpoint }),
-        onProbe: (probe) => post({ type: 'probe', probe }),
-        onProgress: (info) => post({ type: 'progress', info }),
-      },
+      callbacks: postingCallbacks(post),
       signal,
     });
     post({ type: 'done', outcome });

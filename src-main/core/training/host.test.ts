@@ -1,0 +1,111 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MetricPoint } from '../../shared/dto.ts';
+import type { TrainConfig } from '../../shared/training.ts';
+import { initBackend } from '../compute/backend.ts';
+import { runJobOver, webJobPort, type WebMessagePort } from '../compute/job-port.ts';
+import { buildTrainableModel } from '../models/trainable-model.ts';
+import { folderCheckpointStore } from './checkpoint-store.ts';
+import { train } from './engine.ts';
+import { computeHostTraining } from './host-bridge.ts';
+import { serveTrainingHost } from './host-job.ts';
+import { hostJobConfig, hostJobStart, memoryLoader } from './host-test-support.ts';
+import type { FromWorker, WorkerStart } from './protocol.ts';
+
+let dir: string;
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pretext-host-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A page's side served on one end of a MessageChannel in this process; main's bridge on the other. */
+function connectHost(): ReturnType<typeof computeHostTraining> {
+  const channel = new MessageChannel();
+  serveTrainingHost(webJobPort(channel.port1 as unknown as WebMessagePort), async () => 'wasm');
+  return computeHostTraining(webJobPort(channel.port2 as unknown as WebMessagePort), memoryLoader);
+}
+
+/** Runs `start` through the bridge as the training service does; `stopAt` cancels after that step. */
+async function runOnHost(start: WorkerStart, stopAt?: number) {
+  const messages: FromWorker[] = [];
+  const controller = new AbortController();
+  const outcome = await runJobOver<WorkerStart, FromWorker, FromWorker & { type: 'done' }>(
+    connectHost(),
+    start,
+    (message, finish) => {
+      messages.push(message);
+      if (message.type === 'metrics' && message.points.some((point) => point.split === 'train' && point.step === stopAt)) controller.abort();
+      if (message.type === 'done') finish(message);
+    },
+    { signal: controller.signal },
+  );
+  const points = messages.flatMap((message) => (message.type === 'metrics' ? message.points : []));
+  const checkpoints = messages.flatMap((message) => (message.type === 'checkpoint' ? [message] : []));
+  return { outcome: outcome.outcome, messages, losses: trainLosses(points), checkpoints };
+}
+
+const trainLosses = (points: MetricPoint[]) => points.filter((point) => point.split === 'train').map((point) => point.loss);
+
+/** The same job run by the engine directly, in this thread, as the worker thread would. */
+async function runHere(config: TrainConfig, folder: string): Promise<number[]> {
+  const start = hostJobStart(config, folder);
+  const points: MetricPoint[] = [];
+  const model = buildTrainableModel(config, 'wasm');
+  try {
+    await train({
+      ...start,
+      fill: memoryLoader().fill,
+      model,
+      checkpoints: folderCheckpointStore((step) => join(folder, `step-${step}`)),
+      callbacks: { onMetrics: (batch) => points.push(...batch), onCheckpoint: () => {} },
+    });
+  } finally {
+    model.dispose();
+  }
+  return trainLosses(points);
+}
+
+describe('training in the compute host', () => {
+  it('trains the job the service sends, with the losses of the same job run here, and keeps its checkpoints in main', async () => {
+    const config = hostJobConfig();
+    const run = await runOnHost(hostJobStart(config, dir));
+    expect(run.outcome).toEqual({ step: 6, cancelled: false });
+    expect(run.messages[0]).toEqual({ type: 'backend', backend: 'wasm' });
+    expect(run.messages.some((message) => message.type === 'probe')).toBe(true);
+    expect(run.losses).toEqual(await runHere(config, join(dir, 'here')));
+    expect(run.checkpoints.map((checkpoint) => checkpoint.step)).toEqual([3, 6]);
+    for (const { folder } of run.checkpoints) {
+      expect(folder.startsWith(join(dir, 'runs', '1'))).toBe(true);
+      expect(readdirSync(folder).sort()).toEqual(['checkpoint.json', 'model.json', 'weights.bin']);
+    }
+  });
+
+  it('cancels with a checkpoint where it stopped, and resumes from it to the uninterrupted losses', async () => {
+    const config = hostJobConfig();
+    const whole = await runHere(config, join(dir, 'here'));
+    expect(whole).toHaveLength(6);
+    const stopped = await runOnHost(hostJobStart(config, dir), 2);
+    expect(stopped.outcome.cancelled).toBe(true);
+    const step = stopped.outcome.step;
+    expect(step).toBeLessThan(6);
+    const folder = join(dir, 'runs', '1', `step-${step}`);
+    expect(existsSync(folder)).toBe(true);
+
+    const resumed = await runOnHost(hostJobStart(config, dir, { step, from: folder }));
+    expect(resumed.outcome).toEqual({ step: 6, cancelled: false });
+    expect([...stopped.losses.slice(0, step), ...resumed.losses]).toEqual(whole);
+  });
+
+  it('fails the job with the page\'s error, naming it', async () => {
+    const channel = new MessageChannel();
+    serveTrainingHost(webJobPort(channel.port1 as unknown as WebMessagePort), () => Promise.reject(new Error('this Chromium offers no WebGPU adapter')));
+    const bridge = computeHostTraining(webJobPort(channel.port2 as unknown as WebMessagePort), memoryLoader);
+    await expect(runJobOver(bridge, hostJobStart(hostJobConfig(), dir), () => {})).rejects.toThrow('this Chromium offers no WebGPU adapter');
+  });
+});
