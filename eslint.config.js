@@ -14,6 +14,23 @@ const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
 
+// The renderer's floors: it reaches the main side only through the contract; its features (one folder
+// per screen) import lib/ and shared types, never each other; lib/ imports no feature; the shell
+// composes the features. A later config replaces a rule's options, so each repeats the layer group.
+const RENDERER_LAYER = {
+  group: [...NODE_BUILTINS, ...ELECTRON, '**/core/**', '**/server/**', '**/cli/**', '**/app/**', '**/preload/**'],
+  message: 'the renderer talks to the main side only through the contract in src-main/shared.',
+};
+const RENDERER_FEATURES = ['evaluate', 'import', 'library', 'preview', 'retrieve', 'train'];
+/** A relative import that climbs into one of `folders` of src-renderer/src. */
+const intoFolders = (folders) => `^(\\.\\./)+(${folders.join('|')})/`;
+const rendererFloor = (files, folders, message) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: [RENDERER_LAYER, { regex: intoFolders(folders), message }] }],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.bench/**'] },
   js.configs.recommended,
@@ -70,9 +87,22 @@ export default tseslint.config(
   {
     files: ['src-renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: restrict(
-      [...NODE_BUILTINS, ...ELECTRON, '**/core/**', '**/server/**', '**/cli/**', '**/app/**', '**/preload/**'],
-      'the renderer talks to the main side only through the contract in src-main/shared.',
+    rules: { 'no-restricted-imports': ['error', { patterns: [RENDERER_LAYER] }] },
+  },
+  ...RENDERER_FEATURES.map((feature) =>
+    rendererFloor(
+      [`src-renderer/src/${feature}/**`],
+      [...RENDERER_FEATURES.filter((other) => other !== feature), 'shell'],
+      'a renderer feature imports lib/ and shared types only: move what two features share into src-renderer/src/lib/.',
     ),
+  ),
+  {
+    ...rendererFloor(
+      ['src-renderer/src/lib/**'],
+      [...RENDERER_FEATURES, 'shell'],
+      'src-renderer/src/lib is the floor under the features: it imports no feature and not the shell.',
+    ),
+    // The UI test harness renders the whole app, shell included.
+    ignores: ['src-renderer/src/lib/testing/**'],
   },
 );

@@ -15,7 +15,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { COMPUTE_HOST_PORT_MESSAGE } from '../src-main/shared/compute-host.ts';
 import type { MetricPoint } from '../src-main/shared/dto.ts';
-import { runJobOver, type JobPort } from '../src-main/core/compute/job-port.ts';
+import { runJobOver, type JobPort } from '../src-main/core/jobs/job-port.ts';
 import { initBackend } from '../src-main/core/compute/backend.ts';
 import { buildTrainableModel } from '../src-main/core/models/trainable-model.ts';
 import { folderCheckpointStore } from '../src-main/core/training/checkpoint-store.ts';

@@ -3,7 +3,7 @@
  * main hands over carries one training job (core/training/host-job.ts) run on this page's WebGPU.
  */
 import { COMPUTE_HOST_PORT_MESSAGE } from '../shared/compute-host.ts';
-import { webJobPort, type WebMessagePort } from '../core/compute/job-port.ts';
+import { webJobPort, type WebMessagePort } from '../core/jobs/job-port.ts';
 import * as tf from '../core/compute/tf.ts';
 import { findAdapter, type GpuLike } from '../core/compute/webgpu-adapter.ts';
 import { registerWebGpuBackend, WEBGPU } from '../core/compute/webgpu-backend.ts';

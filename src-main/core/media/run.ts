@@ -8,8 +8,6 @@ import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { abortError } from '../util/abort.ts';
 
-export { abortError, isAbortError, throwIfAborted } from '../util/abort.ts';
-
 export interface RunOptions {
   signal?: AbortSignal;
   timeoutMs?: number;

@@ -5,7 +5,7 @@
  * checkpoints in the run's folder, and sends the checkpoint a resumed run continues from.
  */
 import { join } from 'node:path';
-import type { JobPort, ToJob } from '../compute/job-port.ts';
+import type { JobPort, ToJob } from '../jobs/job-port.ts';
 import { startBatchLoader, type BatchLoader } from '../frames/loader.ts';
 import type { LoaderSetup } from '../frames/loader-protocol.ts';
 import { readCheckpointFiles } from '../models/checkpoint-folder.ts';

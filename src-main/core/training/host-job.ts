@@ -2,8 +2,8 @@
  * The compute host page's side of training (host-protocol.ts): the engine and the model run here, on
  * the page's WebGPU; batches and checkpoints are requests to main. Plain web code (no Node imports).
  */
-import type { JobPort } from '../compute/job-port.ts';
-import { serveJobOver } from '../compute/job-port.ts';
+import type { JobPort } from '../jobs/job-port.ts';
+import { serveJobOver } from '../jobs/job-port.ts';
 import { buildTrainableModel } from '../models/trainable-model.ts';
 import { abortError } from '../util/abort.ts';
 import { train } from './engine.ts';

@@ -6,7 +6,7 @@
  */
 import type { FillJob, PipelineVideo } from '../frames/pipeline.ts';
 import type { CheckpointFiles } from '../models/checkpoint.ts';
-import type { ToJob } from '../compute/job-port.ts';
+import type { ToJob } from '../jobs/job-port.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { FromWorker } from './protocol.ts';
 

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricPoint } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import { initBackend } from '../compute/backend.ts';
-import { runJobOver, webJobPort, type WebMessagePort } from '../compute/job-port.ts';
+import { runJobOver, webJobPort, type WebMessagePort } from '../jobs/job-port.ts';
 import { buildTrainableModel } from '../models/trainable-model.ts';
 import { folderCheckpointStore } from './checkpoint-store.ts';
 import { train } from './engine.ts';

@@ -1,23 +1,21 @@
 /**
  * Messages between the training service and its worker: a Node worker thread, or the compute host page
- * (host-protocol.ts adds what the page asks of main). One typed union each way.
+ * (host-protocol.ts adds what the page asks of main; jobs/worker-job.ts adds cancel and 'failed').
  */
 import type { MetricPoint, ProbePoint } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
+import type { LoaderSetup } from '../frames/loader-protocol.ts';
 import type { PipelineVideo } from '../frames/pipeline.ts';
-import type { MediaTools } from '../media/tools.ts';
 import type { TrainingCallbacks, TrainingOutcome, TrainingProgressInfo } from './engine.ts';
 
-export interface WorkerStart {
+/** The run to train, and (from LoaderSetup) how its frames are read. */
+export interface WorkerStart extends LoaderSetup {
   config: TrainConfig;
   startStep: number;
   /** Checkpoint folder to load before training; null for a fresh start. */
   resumeFrom: string | null;
   train: PipelineVideo[];
   validation: PipelineVideo[];
-  tools: MediaTools;
-  frameCacheFolder: string;
-  frameCacheBytes: number;
   /** Checkpoints go to `${checkpointRoot}/step-<n>`. */
   checkpointRoot: string;
 }
@@ -28,8 +26,7 @@ export type FromWorker =
   | { type: 'probe'; probe: ProbePoint }
   | { type: 'checkpoint'; step: number; folder: string; validationAccuracy: number | null }
   | { type: 'progress'; info: TrainingProgressInfo }
-  | { type: 'done'; outcome: TrainingOutcome }
-  | { type: 'failed'; message: string };
+  | { type: 'done'; outcome: TrainingOutcome };
 
 /** The engine's callbacks as messages to the service, the same from a worker thread and from the page. */
 export function postingCallbacks(post: (message: FromWorker) => void): TrainingCallbacks {

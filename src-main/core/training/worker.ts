@@ -5,7 +5,7 @@ import { readCheckpointFiles } from '../models/checkpoint-folder.ts';
 import { createTrainableModel } from '../models/trainable.ts';
 import { folderCheckpointStore } from './checkpoint-store.ts';
 import { train } from './engine.ts';
-import { serveJob } from '../compute/worker-job.ts';
+import { serveJob } from '../jobs/worker-job.ts';
 import { postingCallbacks, type FromWorker, type WorkerStart } from './protocol.ts';
 
 serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {

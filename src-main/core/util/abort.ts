@@ -1,6 +1,6 @@
 /**
- * Cancellation helpers shared by the media tools, the batch pipeline and the training engine. Plain web
- * code (no Node imports), so the engine also runs in the compute host page.
+ * Cancellation as one kind of error, shared by media, frames, import and training. Plain web code (no
+ * Node imports): the engine also runs in the compute host page.
  */
 
 /** The error every cancelled operation rejects with; check it with `isAbortError`. */
