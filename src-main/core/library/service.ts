@@ -3,7 +3,6 @@ import { mkdirSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import type {
   ImportFailure,
   ImportJobDto,
@@ -36,6 +35,7 @@ import { getMediaTools, type MediaTools } from '../media/tools.ts';
 import { JobSlot } from '../jobs/job-slot.ts';
 import { previewTuple, type PreviewRequest } from '../preview/tuple-preview.ts';
 import { TrainingService } from '../training/service.ts';
+import type { TrainingWorker } from '../training/protocol.ts';
 import { FeatureService } from '../retrieval/service.ts';
 import { RetrievalService } from '../retrieval/queries.ts';
 import { isPseudoFilesystemPath, isSystemFolder, realPathToBe, unreadable } from '../util/user-files.ts';
@@ -57,8 +57,8 @@ export interface LibraryServiceOptions {
   importConcurrency?: number;
   /** Disk the decoded-frame cache may use (default 2 GiB, or PRETEXT_FRAME_CACHE_MB). */
   frameCacheBytes?: number;
-  /** Starts the training worker thread (injected by tests). */
-  spawnTrainingWorker?: () => Worker;
+  /** Opens the worker runs train in (default: a worker thread; the desktop app adds its compute host). */
+  trainingWorker?: TrainingWorker;
   /** Least time between two `library.changed` events while an import stores videos (default 1 s). */
   importChangeIntervalMs?: number;
 }
@@ -130,7 +130,7 @@ export class LibraryService {
   readonly retrieval: RetrievalService;
 
   constructor(private readonly options: LibraryServiceOptions) {
-    this.training = new TrainingService(this, options.events, options.spawnTrainingWorker);
+    this.training = new TrainingService(this, options.events, options.trainingWorker);
     this.features = new FeatureService(this, options.events);
     this.retrieval = new RetrievalService(this, options.events);
   }

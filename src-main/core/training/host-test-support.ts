@@ -4,11 +4,15 @@
  * suite runs the page's side in Node; e2e/compute-host.spec.ts runs it in Chromium on WebGPU.
  */
 import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { trainPreset, type TrainConfig } from '../../shared/training.ts';
 import type { BatchLoader } from '../frames/loader.ts';
 import { localFiller } from '../frames/pipeline.ts';
 import { memoryFrameSource, memoryPipelineVideos } from '../frames/test-support.ts';
 import type { MediaTools } from '../media/tools.ts';
+import { webJobPort, type JobPort, type WebMessagePort } from '../jobs/job-port.ts';
+import { computeHostTraining } from './host-bridge.ts';
+import { serveTrainingHost } from './host-job.ts';
 import type { WorkerStart } from './protocol.ts';
 
 const FRAMES = new Map([[1, 60], [2, 90], [3, 80], [4, 70]]);
@@ -46,4 +50,14 @@ export function hostJobStart(config: TrainConfig, folder: string, resume: { step
 /** A batch loader over the generated frames, in this process (no ffmpeg, no thread). */
 export function memoryLoader(): BatchLoader {
   return { fill: localFiller(memoryFrameSource(FRAMES)), close: async () => {} };
+}
+
+/**
+ * The page's side served in this process on one end of a MessageChannel, on tfjs's current backend
+ * (`backend` names it, or rejects as a page without WebGPU would); main's bridge on the other end.
+ */
+export function inProcessHost(backend: () => Promise<string>, loader?: Parameters<typeof computeHostTraining>[1]): JobPort {
+  const channel = new MessageChannel();
+  serveTrainingHost(webJobPort(channel.port1 as unknown as WebMessagePort), backend);
+  return computeHostTraining(webJobPort(channel.port2 as unknown as WebMessagePort), loader);
 }

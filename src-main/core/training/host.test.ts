@@ -1,18 +1,15 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricPoint } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import { initBackend } from '../compute/backend.ts';
-import { runJobOver, webJobPort, type WebMessagePort } from '../jobs/job-port.ts';
+import { runJobOver } from '../jobs/job-port.ts';
 import { buildTrainableModel } from '../models/trainable-model.ts';
 import { folderCheckpointStore } from './checkpoint-store.ts';
 import { train } from './engine.ts';
-import { computeHostTraining } from './host-bridge.ts';
-import { serveTrainingHost } from './host-job.ts';
-import { hostJobConfig, hostJobStart, memoryLoader } from './host-test-support.ts';
+import { hostJobConfig, hostJobStart, inProcessHost, memoryLoader } from './host-test-support.ts';
 import type { FromWorker, WorkerStart } from './protocol.ts';
 
 let dir: string;
@@ -24,19 +21,12 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A page's side served on one end of a MessageChannel in this process; main's bridge on the other. */
-function connectHost(): ReturnType<typeof computeHostTraining> {
-  const channel = new MessageChannel();
-  serveTrainingHost(webJobPort(channel.port1 as unknown as WebMessagePort), async () => 'wasm');
-  return computeHostTraining(webJobPort(channel.port2 as unknown as WebMessagePort), memoryLoader);
-}
-
 /** Runs `start` through the bridge as the training service does; `stopAt` cancels after that step. */
 async function runOnHost(start: WorkerStart, stopAt?: number) {
   const messages: FromWorker[] = [];
   const controller = new AbortController();
   const outcome = await runJobOver<WorkerStart, FromWorker, FromWorker & { type: 'done' }>(
-    connectHost(),
+    inProcessHost(async () => 'wasm', memoryLoader),
     start,
     (message, finish) => {
       messages.push(message);
@@ -103,9 +93,7 @@ describe('training in the compute host', () => {
   });
 
   it('fails the job with the page\'s error, naming it', async () => {
-    const channel = new MessageChannel();
-    serveTrainingHost(webJobPort(channel.port1 as unknown as WebMessagePort), () => Promise.reject(new Error('this Chromium offers no WebGPU adapter')));
-    const bridge = computeHostTraining(webJobPort(channel.port2 as unknown as WebMessagePort), memoryLoader);
+    const bridge = inProcessHost(() => Promise.reject(new Error('this Chromium offers no WebGPU adapter')), memoryLoader);
     await expect(runJobOver(bridge, hostJobStart(hostJobConfig(), dir), () => {})).rejects.toThrow('this Chromium offers no WebGPU adapter');
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { MetricPoint, ProbePoint } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
+import type { JobPort } from '../jobs/job-port.ts';
 import type { LoaderSetup } from '../frames/loader-protocol.ts';
 import type { PipelineVideo } from '../frames/pipeline.ts';
 import type { TrainingCallbacks, TrainingOutcome, TrainingProgressInfo } from './engine.ts';
@@ -27,6 +28,12 @@ export type FromWorker =
   | { type: 'checkpoint'; step: number; folder: string; validationAccuracy: number | null }
   | { type: 'progress'; info: TrainingProgressInfo }
   | { type: 'done'; outcome: TrainingOutcome };
+
+/**
+ * Opens the worker a run trains in, speaking this protocol: a worker thread by default; in the
+ * desktop app, the compute host page for WebGPU runs (host-bridge.ts).
+ */
+export type TrainingWorker = (config: TrainConfig) => JobPort;
 
 /** The engine's callbacks as messages to the service, the same from a worker thread and from the page. */
 export function postingCallbacks(post: (message: FromWorker) => void): TrainingCallbacks {

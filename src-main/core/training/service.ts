@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import type { RunDetail, RunDto, TrainingProgress } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { TrainConfig } from '../../shared/training.ts';
@@ -22,13 +21,14 @@ import {
 import { runMatches, type RunFilter } from '../../shared/runs.ts';
 import { statusCounts } from '../db/videos.ts';
 import type { LibraryService } from '../library/service.ts';
-import type { FromWorker, WorkerStart } from './protocol.ts';
+import type { FromWorker, TrainingWorker, WorkerStart } from './protocol.ts';
 import { recordProbes } from '../db/run-probes.ts';
 import { pruneCheckpoints } from './checkpoint-pruning.ts';
 import { prepareTrainingVideos } from './videos.ts';
 import { spawnCoreWorker } from '../jobs/worker-host.ts';
 import { JobSlot } from '../jobs/job-slot.ts';
-import { runJob } from '../jobs/worker-job.ts';
+import { runJobOver } from '../jobs/job-port.ts';
+import { workerJobPort } from '../jobs/worker-job.ts';
 
 /**
  * A run whose process is gone is shown as interrupted even before an opening for work records it so
@@ -51,7 +51,7 @@ export class TrainingService {
   constructor(
     private readonly library: LibraryService,
     private readonly events: EventHub,
-    private readonly spawnWorker: () => Worker = () => spawnCoreWorker('training'),
+    private readonly openWorker: TrainingWorker = () => workerJobPort(spawnCoreWorker('training'), 'training'),
   ) {}
 
   get isBusy(): boolean {
@@ -186,7 +186,7 @@ export class TrainingService {
     }
     const runFolder = resolve(cacheDir, 'runs', String(run.id));
     const resumeFrom = startStep > 0 ? listCheckpoints(db, run.id).find((checkpoint) => checkpoint.step === startStep) : undefined;
-    const worker = this.spawnWorker();
+    const worker = this.openWorker(config);
     let backend: string | null = null;
     const folderRemovals: Promise<void>[] = [];
     const start = {
@@ -200,8 +200,7 @@ export class TrainingService {
       frameCacheBytes: this.library.frameCacheBytes,
       checkpointRoot: runFolder,
     };
-    await runJob<WorkerStart, FromWorker, void>(
-      'training',
+    await runJobOver<WorkerStart, FromWorker, void>(
       worker,
       start,
       (message, finish) => {
