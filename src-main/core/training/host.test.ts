@@ -5,7 +5,10 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricPoint } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import { initBackend } from '../compute/backend.ts';
-import { runJobOver } from '../jobs/job-port.ts';
+import { MessageChannel } from 'node:worker_threads';
+import { runJobOver, webJobPort, type WebMessagePort } from '../jobs/job-port.ts';
+import { computeHostTraining } from './host-bridge.ts';
+import type { FromHost, HostRequest, ToHost } from './host-protocol.ts';
 import { buildTrainableModel } from '../models/trainable-model.ts';
 import { folderCheckpointStore } from './checkpoint-store.ts';
 import { train } from './engine.ts';
@@ -38,6 +41,10 @@ async function runOnHost(start: WorkerStart, stopAt?: number) {
   const points = messages.flatMap((message) => (message.type === 'metrics' ? message.points : []));
   const checkpoints = messages.flatMap((message) => (message.type === 'checkpoint' ? [message] : []));
   return { outcome: outcome.outcome, messages, losses: trainLosses(points), checkpoints };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((done) => setTimeout(done, 5));
 }
 
 const trainLosses = (points: MetricPoint[]) => points.filter((point) => point.split === 'train').map((point) => point.loss);
@@ -90,6 +97,28 @@ describe('training in the compute host', () => {
     const resumed = await runOnHost(hostJobStart(config, dir, { step, from: folder }));
     expect(resumed.outcome).toEqual({ step: 6, cancelled: false });
     expect([...stopped.losses.slice(0, step), ...resumed.losses]).toEqual(whole);
+  });
+
+  it('refuses what a page may not ask: frames of another video, checkpoint files outside the run folder', async () => {
+    const channel = new MessageChannel();
+    const page = webJobPort(channel.port1 as unknown as WebMessagePort);
+    const replies: ToHost[] = [];
+    page.onMessage((message) => replies.push(message as ToHost));
+    const bridge = computeHostTraining(webJobPort(channel.port2 as unknown as WebMessagePort), memoryLoader);
+    const start = hostJobStart(hostJobConfig(), dir);
+    bridge.postMessage({ type: 'start', start });
+    await until(() => replies.some((reply) => reply.type === 'start'));
+    const [video] = start.train;
+    const stranger = { ref: { id: 99, path: '/etc/passwd' }, meta: { ...video!.meta, id: 99 } };
+    const job = { tuples: [], videos: [stranger], spec: { width: 8, height: 8, fps: 25 }, length: 0, readConcurrency: 1 };
+    const ask = (id: number, request: HostRequest) => page.postMessage({ type: 'request', id, request } satisfies FromHost);
+    ask(1, { kind: 'fill', job });
+    ask(2, { kind: 'save-checkpoint', step: 1, files: { '../escaped.bin': new Uint8Array([1]) } });
+    await until(() => replies.filter((reply) => reply.type === 'reply-failed').length === 2);
+    const failures = replies.flatMap((reply) => (reply.type === 'reply-failed' ? [reply.error.message] : []));
+    expect(failures).toEqual([expect.stringMatching(/video 99, which its run does not use/), expect.stringMatching(/"..\/escaped.bin", which is not a plain file name/)]);
+    expect(existsSync(join(dir, 'runs', 'escaped.bin'))).toBe(false);
+    bridge.close();
   });
 
   it('fails the job with the page\'s error, naming it', async () => {
