@@ -6,7 +6,7 @@
  * its checkpoints; the same job runs on wasm here for reference. Skipped, with the reason, where this
  * Chromium offers no adapter.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,11 +47,13 @@ test.beforeAll(async () => {
     logLevel: 'error',
   });
   const script = bundle.outputFiles[0]?.text ?? '';
+  // The page the app ships (its CSP included), with the bundle beside it as the build puts it.
+  const html = readFileSync(resolve(import.meta.dirname, '../src-main/compute-host/index.html'), 'utf8');
   server = createServer((request, response) => {
     if (request.url === '/compute-host.js') {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     } else {
-      response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/compute-host.js"></script>');
+      response.writeHead(200, { 'content-type': 'text/html' }).end(html);
     }
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

@@ -39,6 +39,9 @@ function asSeen(run: RunDto, orphaned: Set<number>): RunDto {
   return { ...run, status: 'interrupted', error: 'the process running this training is gone; resume continues from the last checkpoint' };
 }
 
+/** Runs train in a worker thread of this process. */
+export const trainingThread: TrainingWorker = () => workerJobPort(spawnCoreWorker('training'), 'training');
+
 const RESUMABLE = new Set<RunDto['status']>(['cancelled', 'failed', 'interrupted']);
 
 /**
@@ -51,7 +54,7 @@ export class TrainingService {
   constructor(
     private readonly library: LibraryService,
     private readonly events: EventHub,
-    private readonly openWorker: TrainingWorker = () => workerJobPort(spawnCoreWorker('training'), 'training'),
+    private readonly openWorker: TrainingWorker = trainingThread,
   ) {}
 
   get isBusy(): boolean {
