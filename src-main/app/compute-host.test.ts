@@ -55,7 +55,7 @@ vi.mock('electron', async () => {
   return { BrowserWindow, MessageChannelMain };
 });
 
-vi.mock('../core/training/service.ts', () => ({ trainingThread: vi.fn(() => ({ thread: true })) }));
+vi.mock('../core/training/training-service.ts', () => ({ trainingThread: vi.fn(() => ({ thread: true })) }));
 
 interface FakeWindow extends EventEmitter {
   options: { show: boolean; webPreferences: Record<string, unknown> };

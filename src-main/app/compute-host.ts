@@ -7,7 +7,7 @@ import { COMPUTE_HOST_PAGE, COMPUTE_HOST_PORT_MESSAGE } from '../shared/compute-
 import type { JobPort } from '../core/jobs/job-port.ts';
 import { computeHostTraining } from '../core/training/host-bridge.ts';
 import type { TrainingWorker } from '../core/training/protocol.ts';
-import { trainingThread } from '../core/training/service.ts';
+import { trainingThread } from '../core/training/training-service.ts';
 import { APP_ORIGIN } from './security.ts';
 
 /** The page's URL: built beside the renderer, served on the app scheme (a secure context, as WebGPU needs). */

@@ -17,7 +17,7 @@ import type { ApiErrorData } from '../shared/errors.ts';
 import { toApiError } from '../core/api/dispatch.ts';
 import { EventHub } from '../core/jobs/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
-import { LibraryService } from '../core/library/service.ts';
+import { Studio } from '../core/studio.ts';
 import { APP_VERSION } from '../core/version.ts';
 import { hardenSession, hardenWebContents, ipcSenderFrame } from './harden.ts';
 import { registerIpc } from './ipc.ts';
@@ -49,7 +49,7 @@ const page = appPage(isDev ? process.env.ELECTRON_RENDERER_URL : undefined);
 const events = new EventHub();
 // WebGPU runs train in a hidden Chromium page: dawn.node cannot load inside Electron.
 const computeHost = new ComputeHost(join(import.meta.dirname, '../preload/compute-host.cjs'));
-const library = new LibraryService({ events, trainingWorker: desktopTrainingWorker(computeHost) });
+const studio = new Studio({ events, trainingWorker: desktopTrainingWorker(computeHost) });
 const recent = new RecentLibraries(jsonFileStore(join(app.getPath('userData'), 'recent-libraries.json')));
 let mainWindow: BrowserWindow | null = null;
 /** Set once the start-up library question is settled; macOS 'activate' must not open a window before. */
@@ -98,7 +98,7 @@ async function askAfterFailure(path: string, error: ApiErrorData): Promise<Recov
   const choices: Array<[RecoveryChoice, string]> = [
     ['open-other', 'Open Another Library…'],
     ['create-new', 'Create New Library…'],
-    ['give-up', library.isOpen ? 'Keep the Current Library' : 'Continue Without a Library'],
+    ['give-up', studio.isOpen ? 'Keep the Current Library' : 'Continue Without a Library'],
     ['quit', 'Quit'],
   ];
   const response = await showMessage({
@@ -119,7 +119,7 @@ function showError(title: string, error: unknown): void {
 }
 
 const opener: LibraryOpener = {
-  open: ({ path, create }) => library.open(path, create),
+  open: ({ path, create }) => studio.open(path, create),
   askAfterFailure,
   pickLibrary,
 };
@@ -183,7 +183,7 @@ const menuActions: MenuActions = {
   importFolder: () =>
     inBackground('Cannot import', async () => {
       const folder = await pickFolder('Choose a folder of videos to import');
-      if (folder) await library.startImport(folder);
+      if (folder) await studio.imports.start(folder);
     }),
   showAbout: () =>
     inBackground('About', () =>
@@ -220,9 +220,9 @@ function createWindow(): BrowserWindow {
 
 async function start(): Promise<void> {
   hardenSession(session.defaultSession, page);
-  handleAppSchemes(join(import.meta.dirname, '../renderer'), (kind, id) => library.mediaFile(kind, id));
+  handleAppSchemes(join(import.meta.dirname, '../renderer'), (kind, id) => studio.mediaFile(kind, id));
   registerIpc(
-    createHandlers(library, {
+    createHandlers(studio, {
       pickFolder: (title) => pickFolder(title ?? 'Choose a folder of videos'),
       recentLibraries,
     }),
@@ -246,7 +246,7 @@ async function start(): Promise<void> {
 function stopJobs(): Promise<void> {
   const grace = new Promise<void>((done) => setTimeout(done, SHUTDOWN_GRACE_MS).unref());
   // The compute host goes after the jobs: a run in it checkpoints through it.
-  return Promise.race([library.close(), grace]).finally(() => computeHost.close());
+  return Promise.race([studio.close(), grace]).finally(() => computeHost.close());
 }
 
 registerAppSchemes();

@@ -11,13 +11,13 @@ import { trainPreset } from '../../shared/training.ts';
 import { initBackend } from '../compute/backend.ts';
 import { listCheckpoints } from '../db/runs.ts';
 import { EventHub } from '../jobs/events.ts';
-import { LibraryService } from '../library/service.ts';
+import { Studio } from '../studio.ts';
 import { MOTION_DIRECTIONS, synthesizeVideo } from '../media/synthesize.ts';
 import { getMediaTools } from '../media/tools.ts';
 import { inProcessHost } from './host-test-support.ts';
 
 let work: string;
-let library: LibraryService;
+let library: Studio;
 const events = new EventHub();
 let hostsOpened = 0;
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
       seconds: 2, width: 64, height: 48, fps: 25, pattern: 'moving-box', direction, seed,
     });
   }
-  library = new LibraryService({
+  library = new Studio({
     events,
     trainingWorker: () => {
       hostsOpened++;
@@ -40,7 +40,7 @@ beforeAll(async () => {
     },
   });
   library.open(join(work, 'lib.pretext'), true);
-  await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+  await library.imports.wait((await library.imports.start(join(work, 'videos'))).id);
 }, 120_000);
 
 afterAll(async () => {
@@ -61,7 +61,7 @@ describe('training runs in the compute host', () => {
     expect(detail.metrics.filter((point) => point.split === 'train').map((point) => point.step)).toEqual([1, 2, 3, 4]);
     const checkpoints = listCheckpoints(db(), run.id);
     expect(checkpoints.map((checkpoint) => checkpoint.step).sort()).toEqual([2, 4]);
-    for (const checkpoint of checkpoints) expect(existsSync(join(`${join(work, 'lib.pretext')}.cache`, checkpoint.folder, 'weights.bin'))).toBe(true);
+    for (const checkpoint of checkpoints) expect(existsSync(join(library.requireOpen().paths.cache, checkpoint.folder, 'weights.bin'))).toBe(true);
 
     // Cancelled after its first step: a checkpoint where it stopped, then resume finishes the run.
     const long = library.training.start({ ...config, steps: 8 });
