@@ -14,15 +14,11 @@ import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { COMPUTE_HOST_PORT_MESSAGE } from '../src-main/shared/compute-host.ts';
-import type { MetricPoint } from '../src-main/shared/dto.ts';
-import { runJobOver, type JobPort } from '../src-main/core/jobs/job-port.ts';
+import type { JobPort } from '../src-main/core/jobs/job-port.ts';
 import { initBackend } from '../src-main/core/compute/backend.ts';
-import { buildTrainableModel } from '../src-main/core/models/trainable-model.ts';
-import { folderCheckpointStore } from '../src-main/core/training/checkpoint-store.ts';
-import { train } from '../src-main/core/training/engine.ts';
 import { computeHostTraining } from '../src-main/core/training/host-bridge.ts';
-import { hostJobConfig, hostJobStart, memoryLoader } from '../src-main/core/training/host-test-support.ts';
-import type { FromWorker, WorkerStart } from '../src-main/core/training/protocol.ts';
+import { hostJobConfig, hostJobStart, memoryLoader, runHostJob, runJobHere } from '../src-main/core/training/host-test-support.ts';
+import type { WorkerStart } from '../src-main/core/training/protocol.ts';
 import type { TrainConfig } from '../src-main/shared/training.ts';
 
 test.use({
@@ -115,42 +111,13 @@ async function hasAdapter(page: Page): Promise<boolean> {
 
 /** Runs `start` on the page as the training service would; `stopAt` cancels once that step is reported. */
 async function runOnPage(page: Page, start: WorkerStart, stopAt?: number) {
-  const messages: FromWorker[] = [];
-  const controller = new AbortController();
-  const port = computeHostTraining(await openPagePort(page, COMPUTE_HOST_PORT_MESSAGE), memoryLoader);
-  const done = await runJobOver<WorkerStart, FromWorker, FromWorker & { type: 'done' }>(
-    port,
-    start,
-    (message, finish) => {
-      messages.push(message);
-      if (message.type === 'metrics' && message.points.some((point) => point.split === 'train' && point.step === stopAt)) controller.abort();
-      if (message.type === 'done') finish(message);
-    },
-    { signal: controller.signal },
-  );
-  const points = messages.flatMap((message) => (message.type === 'metrics' ? message.points : []));
-  return { outcome: done.outcome, messages, losses: trainLosses(points) };
+  return runHostJob(computeHostTraining(await openPagePort(page, COMPUTE_HOST_PORT_MESSAGE), memoryLoader), start, stopAt);
 }
-
-const trainLosses = (points: MetricPoint[]) => points.filter((point) => point.split === 'train').map((point) => point.loss);
 
 /** The same job on wasm in this process: the reference trajectory. */
 async function runHere(config: TrainConfig, folder: string): Promise<number[]> {
   await initBackend('wasm');
-  const points: MetricPoint[] = [];
-  const model = buildTrainableModel(config, 'wasm');
-  try {
-    await train({
-      ...hostJobStart(config, folder),
-      fill: memoryLoader().fill,
-      model,
-      checkpoints: folderCheckpointStore((step) => join(folder, `step-${step}`)),
-      callbacks: { onMetrics: (batch) => points.push(...batch), onCheckpoint: () => {} },
-    });
-  } finally {
-    model.dispose();
-  }
-  return trainLosses(points);
+  return runJobHere(config, 'wasm', folder);
 }
 
 /** Loss of WebGPU (SwiftShader) vs wasm, relative: they differ only in float order of operations. */

@@ -69,7 +69,8 @@ interface FakePort extends EventEmitter {
   closed: boolean;
 }
 
-const { ComputeHost, computeHostWindowOptions, desktopTrainingWorker, COMPUTE_HOST_URL } = await import('./compute-host.ts');
+const { ComputeHost, desktopTrainingWorker, COMPUTE_HOST_URL } = await import('./compute-host.ts');
+const { computeHostWindowOptions } = await import('./security.ts');
 const settle = () => new Promise((done) => setTimeout(done, 0));
 
 beforeEach(() => {

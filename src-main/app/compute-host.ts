@@ -2,39 +2,16 @@
 // on Chromium's WebGPU, since dawn.node cannot load inside Electron. Main keeps orchestrating: each
 // WebGPU run gets a MessageChannelMain to the page, and core's training bridge fills its batches and
 // keeps its checkpoints.
-import { BrowserWindow, MessageChannelMain, type BrowserWindowConstructorOptions, type MessagePortMain } from 'electron';
+import { BrowserWindow, MessageChannelMain, type MessagePortMain } from 'electron';
 import { COMPUTE_HOST_PAGE, COMPUTE_HOST_PORT_MESSAGE } from '../shared/compute-host.ts';
 import type { JobPort } from '../core/jobs/job-port.ts';
 import { computeHostTraining } from '../core/training/host-bridge.ts';
 import type { TrainingWorker } from '../core/training/protocol.ts';
 import { trainingThread } from '../core/training/training-service.ts';
-import { APP_ORIGIN } from './security.ts';
+import { APP_ORIGIN, computeHostWindowOptions } from './security.ts';
 
 /** The page's URL: built beside the renderer, served on the app scheme (a secure context, as WebGPU needs). */
 export const COMPUTE_HOST_URL = `${APP_ORIGIN}/${COMPUTE_HOST_PAGE}`;
-
-/** No Node, isolated and sandboxed like the main window; never shown; not throttled while hidden. */
-export function computeHostWindowOptions(preload: string): BrowserWindowConstructorOptions {
-  return {
-    show: false,
-    webPreferences: {
-      preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      experimentalFeatures: false,
-      spellcheck: false,
-      devTools: false,
-      // A hidden window's timers are throttled by default, which would stall training between steps.
-      backgroundThrottling: false,
-    },
-  };
-}
 
 /** Electron's MessagePortMain as a JobPort; the page's crash or failed load is its 'gone'. */
 function electronJobPort(port: MessagePortMain, window: BrowserWindow, loaded: Promise<void>): JobPort {

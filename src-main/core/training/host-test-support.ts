@@ -11,9 +11,15 @@ import { localFiller } from '../frames/pipeline.ts';
 import { memoryFrameSource, memoryPipelineVideos } from '../frames/test-support.ts';
 import type { MediaTools } from '../media/tools.ts';
 import { webJobPort, type JobPort, type WebMessagePort } from '../jobs/job-port.ts';
+
 import { computeHostTraining } from './host-bridge.ts';
 import { serveTrainingHost } from './host-job.ts';
-import type { WorkerStart } from './protocol.ts';
+import { runJobOver } from '../jobs/job-port.ts';
+import type { MetricPoint } from '../../shared/dto.ts';
+import { buildTrainableModel } from '../models/trainable-model.ts';
+import { folderCheckpointStore } from './checkpoint-store.ts';
+import { train } from './engine.ts';
+import type { FromWorker, WorkerStart } from './protocol.ts';
 
 const FRAMES = new Map([[1, 60], [2, 90], [3, 80], [4, 70]]);
 
@@ -60,4 +66,46 @@ export function inProcessHost(backend: () => Promise<string>, loader?: Parameter
   const channel = new MessageChannel();
   serveTrainingHost(webJobPort(channel.port1 as unknown as WebMessagePort), backend);
   return computeHostTraining(webJobPort(channel.port2 as unknown as WebMessagePort), loader);
+}
+
+const trainLosses = (points: MetricPoint[]) => points.filter((point) => point.split === 'train').map((point) => point.loss);
+
+/**
+ * Runs `start` over `port` as the training service does, collecting what the job reports; `stopAt`
+ * cancels once that training step is reported.
+ */
+export async function runHostJob(port: JobPort, start: WorkerStart, stopAt?: number) {
+  const messages: FromWorker[] = [];
+  const controller = new AbortController();
+  const done = await runJobOver<WorkerStart, FromWorker, FromWorker & { type: 'done' }>(
+    port,
+    start,
+    (message, finish) => {
+      messages.push(message);
+      if (message.type === 'metrics' && message.points.some((point) => point.split === 'train' && point.step === stopAt)) controller.abort();
+      if (message.type === 'done') finish(message);
+    },
+    { signal: controller.signal },
+  );
+  const points = messages.flatMap((message) => (message.type === 'metrics' ? message.points : []));
+  const checkpoints = messages.flatMap((message) => (message.type === 'checkpoint' ? [message] : []));
+  return { outcome: done.outcome, messages, losses: trainLosses(points), checkpoints };
+}
+
+/** The training losses of the same job run by the engine directly in this thread, on tfjs's current `backend`. */
+export async function runJobHere(config: TrainConfig, backend: string, folder: string): Promise<number[]> {
+  const points: MetricPoint[] = [];
+  const model = buildTrainableModel(config, backend);
+  try {
+    await train({
+      ...hostJobStart(config, folder),
+      fill: memoryLoader().fill,
+      model,
+      checkpoints: folderCheckpointStore((step) => join(folder, `step-${step}`)),
+      callbacks: { onMetrics: (batch) => points.push(...batch), onCheckpoint: () => {} },
+    });
+  } finally {
+    model.dispose();
+  }
+  return trainLosses(points);
 }

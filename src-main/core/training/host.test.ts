@@ -2,18 +2,14 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MetricPoint } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import { initBackend } from '../compute/backend.ts';
 import { MessageChannel } from 'node:worker_threads';
 import { runJobOver, webJobPort, type WebMessagePort } from '../jobs/job-port.ts';
 import { computeHostTraining } from './host-bridge.ts';
 import type { FromHost, HostRequest, ToHost } from './host-protocol.ts';
-import { buildTrainableModel } from '../models/trainable-model.ts';
-import { folderCheckpointStore } from './checkpoint-store.ts';
-import { train } from './engine.ts';
-import { hostJobConfig, hostJobStart, inProcessHost, memoryLoader } from './host-test-support.ts';
-import type { FromWorker, WorkerStart } from './protocol.ts';
+import { hostJobConfig, hostJobStart, inProcessHost, memoryLoader, runHostJob, runJobHere } from './host-test-support.ts';
+import type { WorkerStart } from './protocol.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -24,48 +20,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs `start` through the bridge as the training service does; `stopAt` cancels after that step. */
-async function runOnHost(start: WorkerStart, stopAt?: number) {
-  const messages: FromWorker[] = [];
-  const controller = new AbortController();
-  const outcome = await runJobOver<WorkerStart, FromWorker, FromWorker & { type: 'done' }>(
-    inProcessHost(async () => 'wasm', memoryLoader),
-    start,
-    (message, finish) => {
-      messages.push(message);
-      if (message.type === 'metrics' && message.points.some((point) => point.split === 'train' && point.step === stopAt)) controller.abort();
-      if (message.type === 'done') finish(message);
-    },
-    { signal: controller.signal },
-  );
-  const points = messages.flatMap((message) => (message.type === 'metrics' ? message.points : []));
-  const checkpoints = messages.flatMap((message) => (message.type === 'checkpoint' ? [message] : []));
-  return { outcome: outcome.outcome, messages, losses: trainLosses(points), checkpoints };
-}
+const runOnHost = (start: WorkerStart, stopAt?: number) => runHostJob(inProcessHost(async () => 'wasm', memoryLoader), start, stopAt);
+const runHere = (config: TrainConfig, folder: string) => runJobHere(config, 'wasm', folder);
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((done) => setTimeout(done, 5));
-}
-
-const trainLosses = (points: MetricPoint[]) => points.filter((point) => point.split === 'train').map((point) => point.loss);
-
-/** The same job run by the engine directly, in this thread, as the worker thread would. */
-async function runHere(config: TrainConfig, folder: string): Promise<number[]> {
-  const start = hostJobStart(config, folder);
-  const points: MetricPoint[] = [];
-  const model = buildTrainableModel(config, 'wasm');
-  try {
-    await train({
-      ...start,
-      fill: memoryLoader().fill,
-      model,
-      checkpoints: folderCheckpointStore((step) => join(folder, `step-${step}`)),
-      callbacks: { onMetrics: (batch) => points.push(...batch), onCheckpoint: () => {} },
-    });
-  } finally {
-    model.dispose();
-  }
-  return trainLosses(points);
 }
 
 describe('training in the compute host', () => {
