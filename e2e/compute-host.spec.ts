@@ -7,12 +7,10 @@
  * Chromium offers no adapter.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { build } from 'esbuild';
+import { serveWebGpuPage, WEBGPU_LAUNCH_OPTIONS } from './webgpu-page/serve.ts';
 import { COMPUTE_HOST_PORT_MESSAGE } from '../src-main/shared/compute-host.ts';
 import type { JobPort } from '../src-main/core/jobs/job-port.ts';
 import { initBackend } from '../src-main/core/compute/backend.ts';
@@ -21,44 +19,20 @@ import { hostJobConfig, hostJobStart, memoryLoader, runHostJob, runJobHere } fro
 import type { WorkerStart } from '../src-main/core/training/protocol.ts';
 import type { TrainConfig } from '../src-main/shared/training.ts';
 
-test.use({
-  launchOptions: {
-    executablePath: process.env.PRETEXT_CHROMIUM ?? '/usr/bin/chromium',
-    // WebGPU on SwiftShader needs the GPU process: no --disable-gpu here.
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--no-first-run', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'],
-  },
-});
+test.use({ launchOptions: WEBGPU_LAUNCH_OPTIONS });
 
-let server: Server;
-let url: string;
+let server: Awaited<ReturnType<typeof serveWebGpuPage>>;
 let dir: string;
 
 test.beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [resolve(import.meta.dirname, '../src-main/compute-host/main.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    logLevel: 'error',
-  });
-  const script = bundle.outputFiles[0]?.text ?? '';
   // The page the app ships (its CSP included), with the bundle beside it as the build puts it.
   const html = readFileSync(resolve(import.meta.dirname, '../src-main/compute-host/index.html'), 'utf8');
-  server = createServer((request, response) => {
-    if (request.url === '/compute-host.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    } else {
-      response.writeHead(200, { 'content-type': 'text/html' }).end(html);
-    }
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  server = await serveWebGpuPage(resolve(import.meta.dirname, '../src-main/compute-host/main.ts'), 'compute-host.js', html);
   dir = mkdtempSync(join(tmpdir(), 'pretext-compute-host-'));
 });
 
 test.afterAll(async () => {
-  await new Promise((done) => server.close(done));
+  await server.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -126,7 +100,7 @@ const closeTo = (actual: number, expected: number, relative: number) => Math.abs
 test('trains a job sent over a MessagePort on WebGPU, checkpoints in main, cancels and resumes', async ({ page }) => {
   test.setTimeout(480_000);
   await page.exposeBinding('computeHostToMain', (_source, message: unknown) => listeners.forEach((listener) => listener(message)));
-  await page.goto(url);
+  await page.goto(server.url);
   test.skip(!(await hasAdapter(page)), 'this Chromium offers no WebGPU adapter');
   const config = hostJobConfig({ backend: 'webgpu' });
   const reference = await runHere(config, join(dir, 'here'));
