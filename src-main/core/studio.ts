@@ -4,7 +4,6 @@
  * shells (Electron, bridge, CLI) drive it through the contract handlers (api/handlers.ts).
  */
 import { mkdirSync } from 'node:fs';
-import type { Worker } from 'node:worker_threads';
 import type { LibraryInfo, VideoDto, VideoPage } from '../shared/dto.ts';
 import { ApiError } from '../shared/errors.ts';
 import type { MediaRequest } from '../shared/routes.ts';
@@ -25,6 +24,7 @@ import { previewTuple, type PreviewRequest } from './preview/tuple-preview.ts';
 import { FeatureService } from './retrieval/feature-service.ts';
 import { RetrievalService } from './retrieval/retrieval-service.ts';
 import { TrainingService } from './training/training-service.ts';
+import type { TrainingWorker } from './training/protocol.ts';
 
 export interface StudioOptions {
   events: EventHub;
@@ -34,7 +34,7 @@ export interface StudioOptions {
   /** Disk the decoded-frame cache may use (default 2 GiB, or PRETEXT_FRAME_CACHE_MB). */
   frameCacheBytes?: number;
   /** Starts the training worker thread (injected by tests). */
-  spawnTrainingWorker?: () => Worker;
+  trainingWorker?: TrainingWorker;
   /** Least time between two `library.changed` events while an import stores videos (default 1 s). */
   importChangeIntervalMs?: number;
 }
@@ -66,7 +66,7 @@ export class Studio {
       concurrency: options.importConcurrency,
       changeIntervalMs: options.importChangeIntervalMs,
     });
-    this.training = new TrainingService(library, events, options.spawnTrainingWorker);
+    this.training = new TrainingService(library, events, options.trainingWorker);
     this.features = new FeatureService(library, events);
     this.retrieval = new RetrievalService(library, events);
   }
