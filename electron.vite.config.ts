@@ -28,10 +28,16 @@ function declareElectronMajorVersion(): void {
 }
 declareElectronMajorVersion();
 
-/** The PyTorch bundle template beside the main bundle, where core/interop/export-bundle.ts reads it. */
+/**
+ * The PyTorch bundle template and the FiftyOne loader beside the main bundle, where
+ * core/interop/export-bundle.ts and core/retrieval/fiftyone-export.ts read them.
+ */
 const copyTorchBundle = {
   name: 'copy-torch-bundle',
-  writeBundle: () => cpSync(resolve(root, 'src-main/core/interop/torch-bundle'), resolve(root, 'out/main/torch-bundle'), { recursive: true }),
+  writeBundle: () => {
+    cpSync(resolve(root, 'src-main/core/interop/torch-bundle'), resolve(root, 'out/main/torch-bundle'), { recursive: true });
+    cpSync(resolve(root, 'src-main/core/retrieval/fiftyone'), resolve(root, 'out/main/fiftyone'), { recursive: true });
+  },
 };
 
 /**

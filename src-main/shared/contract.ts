@@ -20,6 +20,7 @@ import type {
   PickFolderResult,
   RetrievalResult,
   ExportedBundle,
+  FiftyOneExport,
   RunDetail,
   RunDto,
   TaskInfo,
@@ -224,6 +225,13 @@ export const contract = {
     'features.update': method(z.object({ setId: id }).strict()).returns<FeatureSetDto>(),
     'features.cancel': method(z.object({ setId: id }).strict()).returns<FeatureSetDto>(),
     'features.delete': method(z.object({ setId: id }).strict()).returns<{ deleted: number }>(),
+    /**
+     * The set, with the retrieval of this split, in FiftyOne's reach. No path comes from the caller:
+     * the desktop app asks the user for a folder; elsewhere the files come back as an archive.
+     */
+    'features.exportFiftyOne': method(
+      z.object({ setId: id, seed: seed.default(0), testFraction: z.number().gt(0).lt(1).default(0.3) }).strict(),
+    ).returns<FiftyOneExport>(),
     'retrieval.query': method(
       z
         .object({

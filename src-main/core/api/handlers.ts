@@ -7,6 +7,8 @@ import type { Studio } from '../studio.ts';
 import { APP_VERSION } from '../version.ts';
 import type { Handlers } from './dispatch.ts';
 import { exportRunBundle } from '../interop/export-bundle.ts';
+import { fiftyOneExport, writeExportFolder } from '../retrieval/fiftyone-export.ts';
+import { tarArchive } from '../util/tar.ts';
 import { importWeights } from '../interop/import-weights.ts';
 
 /** What only a shell can do (native dialogs); absent in the browser bridge. */
@@ -64,6 +66,17 @@ export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): H
       const deleted = studio.features.delete(setId);
       studio.retrieval.forget(setId);
       return deleted;
+    },
+    'features.exportFiftyOne': async ({ setId, seed, testFraction }) => {
+      const { files, videos } = await fiftyOneExport(studio.requireOpen().db, setId, { seed, testFraction });
+      const name = `pretext-fiftyone-set-${setId}`;
+      if (!shell.pickFolder) {
+        return { kind: 'archive', fileName: `${name}.tar`, base64: Buffer.from(tarArchive(name, files)).toString('base64'), videos };
+      }
+      const folder = await shell.pickFolder('Choose a new or empty folder for the FiftyOne export');
+      if (!folder) return { kind: 'cancelled' };
+      await writeExportFolder(folder, files);
+      return { kind: 'folder', folder, videos };
     },
     'retrieval.query': async (query) => studio.retrieval.neighbours(query),
     'evaluation.table': async (request) => studio.retrieval.evaluate(request),

@@ -5,7 +5,7 @@
  * (so the bundle draws the app's very tuples), and the Python package + train.py that train the same
  * task under torchrun.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import type { PipelineVideo } from '../frames/pipeline.ts';
 import type { MediaTools } from '../media/tools.ts';
 import { DEFAULT_STEPS_PER_EPOCH } from '../training/engine.ts';
 import { prepareTrainingVideos } from '../training/videos.ts';
+import { assertEmptyFolder } from '../util/export-folder.ts';
 
 /**
  * The bundle's fixed files, beside this module in the sources and beside the main bundle in the
@@ -58,14 +59,6 @@ function videoRows(split: string, videos: readonly PipelineVideo[], roots: reado
     const { root, path } = relativeToRoot(video.ref.path, roots);
     return [video.ref.id, split, root, path, video.meta.frameCount].map(csvField).join(',');
   });
-}
-
-async function assertEmptyFolder(folder: string): Promise<void> {
-  const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw new ApiError('INVALID_INPUT', `${folder} cannot hold a bundle (${error.code ?? 'unreadable'}).`);
-  });
-  if (entries.length > 0) throw new ApiError('INVALID_INPUT', `${folder} is not empty; export into a new folder.`);
 }
 
 /**

@@ -1091,6 +1091,12 @@ export class FakeApi implements PretextApi {
         this.run(runId);
         return { folder, trainVideos: 0, validationVideos: 0, unusable: 0, roots: [] };
       },
+      // As in a browser (no dialog): the files come back as an archive.
+      'features.exportFiftyOne': ({ setId }) => {
+        this.info();
+        const set = this.featureSet(setId);
+        return { kind: 'archive', fileName: `pretext-fiftyone-set-${setId}.tar`, base64: btoa(`fake archive of set ${setId}`), videos: set.videoCount };
+      },
       'training.importWeights': ({ file }) => {
         throw new ApiError('UNSUPPORTED', `The fake API reads no files (${file}).`);
       },
