@@ -2,6 +2,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import { build } from 'esbuild';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { WORKER_SOURCES, workerBundleEntry, type CoreWorker } from './src-main/core/jobs/worker-entries.ts';
 
@@ -39,6 +40,27 @@ const copyTorchBundle = {
   },
 };
 
+/**
+ * The compute host page (src-main/compute-host: plain web code, WebGPU runs of the desktop app) beside
+ * the renderer's index.html, where the app scheme serves it. It is no part of the Svelte app, so esbuild
+ * bundles it on its own, as e2e/compute-host.spec.ts does.
+ */
+const buildComputeHost = {
+  name: 'build-compute-host',
+  writeBundle: async () => {
+    await build({
+      entryPoints: [resolve(root, 'src-main/compute-host/main.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      minify: true,
+      outfile: resolve(root, 'out/renderer/compute-host.js'),
+      logLevel: 'error',
+    });
+    cpSync(resolve(root, 'src-main/compute-host/index.html'), resolve(root, 'out/renderer/compute-host.html'));
+  },
+};
+
 export default defineConfig({
   main: {
     plugins: [copyTorchBundle],
@@ -66,14 +88,14 @@ export default defineConfig({
       outDir: 'out/preload',
       // Sandboxed preloads cannot be ES modules.
       rolldownOptions: {
-        input: { index: resolve(root, 'src-main/preload/index.ts') },
+        input: { index: resolve(root, 'src-main/preload/index.ts'), 'compute-host': resolve(root, 'src-main/preload/compute-host.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') })],
+    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') }), buildComputeHost],
     build: {
       outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: resolve(root, 'src-renderer/index.html') },

@@ -1,8 +1,8 @@
 import { ApiError } from '../../shared/errors.ts';
-import { BACKBONES_FOR_TASK, trainPreset } from '../../shared/training.ts';
+import { listTasks } from '../../shared/tasks.ts';
+import { trainPreset } from '../../shared/training.ts';
 import { backendReport } from '../compute/backend.ts';
 import { mediaToolsStatus } from '../media/tools.ts';
-import { listTasks } from '../tasks/catalog.ts';
 import type { Studio } from '../studio.ts';
 import { APP_VERSION } from '../version.ts';
 import type { Handlers } from './dispatch.ts';
@@ -38,12 +38,7 @@ export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): H
     'tasks.list': async () => listTasks(),
     'tasks.sample': async (request) => studio.previewTuple(request),
     'training.backends': async () => backendReport(),
-    'training.preset': async ({ task, backbone, preset }) => {
-      if (!BACKBONES_FOR_TASK[task].includes(backbone)) {
-        throw new ApiError('INVALID_INPUT', `${backbone} does not fit ${task}: use ${BACKBONES_FOR_TASK[task].join(' or ')}.`);
-      }
-      return trainPreset(task, backbone, preset);
-    },
+    'training.preset': async ({ task, backbone, preset }) => trainPreset(task, backbone, preset),
     'training.start': async ({ config }) => studio.training.start(config),
     'training.cancel': async ({ runId }) => studio.training.cancel(runId),
     'training.resume': async ({ runId }) => studio.training.resume(runId),
@@ -61,7 +56,7 @@ export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): H
     },
     'training.importWeights': async (request) => {
       const { db, paths, jobs } = studio.requireOpen();
-      return importWeights(db, paths.cache, request, (create) => jobs.own('training', create));
+      return importWeights(db, paths, request, (create) => jobs.own('training', create));
     },
     'features.sets': async () => studio.features.sets(),
     'features.extract': async ({ source, protocol }) => studio.features.extract({ ...source, protocol }),

@@ -11,14 +11,13 @@ import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExportedBundle } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
-import { SAMPLING_FPS } from '../../shared/tasks.ts';
+import { framesNeeded, SAMPLING_FPS } from '../../shared/tasks.ts';
 import type { WritableDB } from '../db/connection.ts';
 import { importRoots } from '../db/jobs.ts';
 import { getRun } from '../db/runs.ts';
 import { MOTION_GRID } from '../frames/motion-scores.ts';
 import type { PipelineVideo } from '../frames/pipeline.ts';
 import type { MediaTools } from '../media/tools.ts';
-import { samplerFor } from '../tasks/samplers/index.ts';
 import { DEFAULT_STEPS_PER_EPOCH } from '../training/engine.ts';
 import { prepareTrainingVideos } from '../training/videos.ts';
 import { assertEmptyFolder } from '../util/export-folder.ts';
@@ -89,7 +88,7 @@ export async function exportRunBundle(db: WritableDB, tools: MediaTools, runId: 
   const rows = [...videoRows('train', videos.train, roots), ...videoRows('validation', videos.validation, roots)];
   await mkdir(join(folder, 'pretext_torch'), { recursive: true });
   for (const file of BUNDLE_FILES) await writeFile(join(folder, file), await readFile(fileURLToPath(new URL(file, TEMPLATE))));
-  const sampler = { ...config.task, framesNeeded: samplerFor(config.task).framesNeeded(config.task as never), fps: SAMPLING_FPS };
+  const sampler = { ...config.task, framesNeeded: framesNeeded(config.task), fps: SAMPLING_FPS };
   // VCOP samples uniformly; the frame tasks' windows (and OPN's patch) follow the motion.
   const usesMotion = config.task.task !== 'clip-order';
   if (usesMotion) {
