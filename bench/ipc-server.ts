@@ -1,0 +1,42 @@
+// The server side of bench:ipc, in a process of its own like `pretext serve`: the same session,
+// handlers and bridge. It imports its videos into a fresh library, prints {url, token} once listening,
+// and answers the parent's 'loop' message with its event-loop delay since the last one. The source
+// tree is an argument so that `--compare` can run an older checkout's server beside this one.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Context from '../src-main/cli/context.ts';
+import type * as Handlers from '../src-main/core/api/handlers.ts';
+import type * as Server from '../src-main/server/server.ts';
+
+const [sourceRoot, work, name] = process.argv.slice(2) as [string, string, string];
+const load = <T>(path: string) => import(pathToFileURL(join(sourceRoot, path)).href) as Promise<T>;
+const { createSession } = await load<typeof Context>('src-main/cli/context.ts');
+const { createHandlers } = await load<typeof Handlers>('src-main/core/api/handlers.ts');
+const { startBridge } = await load<typeof Server>('src-main/server/server.ts');
+
+const session = createSession();
+session.library.open(join(work, `${name}.pretext`), true);
+await session.library.waitForImport((await session.library.startImport(join(work, 'videos'))).id);
+const bridge = await startBridge({
+  handlers: createHandlers(session.library),
+  events: session.events,
+  mediaFile: (kind, id) => session.library.mediaFile(kind, id),
+  staticDir: join(work, 'ui'),
+});
+let loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+process.on('message', (message: { type: 'loop' | 'stop' }) => {
+  if (message.type === 'loop') {
+    loop.disable();
+    process.send?.({ type: 'loop', p99_ms: loop.percentile(99) / 1e6, max_ms: loop.max / 1e6 });
+    loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+  } else {
+    void bridge
+      .close()
+      .then(() => session.library.close())
+      .then(() => process.exit(0));
+  }
+});
+process.send?.({ type: 'ready', url: bridge.url, token: bridge.token });
