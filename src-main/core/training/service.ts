@@ -26,6 +26,7 @@ import type { FromWorker, WorkerStart } from './protocol.ts';
 import { recordProbes } from '../db/run-probes.ts';
 import { pruneCheckpoints } from './checkpoint-pruning.ts';
 import { prepareTrainingVideos } from './videos.ts';
+import { startBatchLoader } from '../frames/loader.ts';
 import { spawnCoreWorker } from '../jobs/worker-host.ts';
 import { JobSlot } from '../jobs/job-slot.ts';
 import { runJob } from '../jobs/worker-job.ts';
@@ -173,13 +174,17 @@ export class TrainingService {
     const { config } = run;
     const totalSteps = config.steps;
     const tools = await this.library.resolveTools();
+    const loaderSetup = { tools, frameCacheFolder: resolve(cacheDir, 'frames'), frameCacheBytes: this.library.frameCacheBytes };
+    // Motion is decoded and scored in a loader thread: on this thread it would hold up the UI's calls.
+    const loader = startBatchLoader(loaderSetup);
     const videos = await prepareTrainingVideos(db, tools, config.task, {
       validationFraction: config.validationFraction,
       seed: config.seed,
       signal,
+      computeMotion: loader.motion,
       onProgress: (done, total) =>
         this.progress(run.id, { phase: 'preparing', step: startStep, totalSteps, message: `computing motion ${done} / ${total}` }),
-    });
+    }).finally(() => loader.close());
     if (videos.train.length === 0) {
       const why = videos.unusable.slice(0, 3).map((video) => `${video.fileName}: ${video.reason}`).join('; ');
       throw new Error(`No video of the library can be used for this task${why ? ` (${why})` : ''}.`);
@@ -195,9 +200,7 @@ export class TrainingService {
       resumeFrom: resumeFrom ? join(cacheDir, resumeFrom.folder) : null,
       train: videos.train,
       validation: videos.validation,
-      tools,
-      frameCacheFolder: resolve(cacheDir, 'frames'),
-      frameCacheBytes: this.library.frameCacheBytes,
+      ...loaderSetup,
       checkpointRoot: runFolder,
     };
     await runJob<WorkerStart, FromWorker, void>(
