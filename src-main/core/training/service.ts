@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { RunDetail, RunDto, TrainingProgress } from '../../shared/dto.ts';
+import type { MetricPoint, RunDetail, RunDto, TrainingProgress } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { EventHub } from '../jobs/events.ts';
@@ -26,6 +26,7 @@ import type { FromWorker, WorkerStart } from './protocol.ts';
 import { recordProbes } from '../db/run-probes.ts';
 import { pruneCheckpoints } from './checkpoint-pruning.ts';
 import { prepareTrainingVideos } from './videos.ts';
+import { latest, Pacer } from './pacer.ts';
 import { startBatchLoader } from '../frames/loader.ts';
 import { spawnCoreWorker } from '../jobs/worker-host.ts';
 import { JobSlot } from '../jobs/job-slot.ts';
@@ -46,6 +47,11 @@ const RESUMABLE = new Set<RunDto['status']>(['cancelled', 'failed', 'interrupted
  * Starts, cancels and resumes training runs of the open library. The engine runs in a worker thread;
  * this side is the only writer of run records, so the library stays consistent whatever the worker does.
  */
+type ProgressFields = Partial<TrainingProgress> & Pick<TrainingProgress, 'phase' | 'step' | 'totalSteps'>;
+
+/** Least time between two progress events, and between two metric writes and events, of one run. */
+export const TRAINING_UPDATE_INTERVAL_MS = 250;
+
 export class TrainingService {
   private readonly slot = new JobSlot<RunDto>((runId) => `Run ${runId} is training; cancel it or wait for it first.`);
 
@@ -158,7 +164,7 @@ export class TrainingService {
     );
   }
 
-  private progress(runId: number, fields: Partial<TrainingProgress> & Pick<TrainingProgress, 'phase' | 'step' | 'totalSteps'>): void {
+  private progress(runId: number, fields: ProgressFields): void {
     this.events.emit('training.progress', {
       runId,
       stepsPerSecond: null,
@@ -171,6 +177,34 @@ export class TrainingService {
   }
 
   private async execute(db: WritableDB, cacheDir: string, run: RunDto, startStep: number, signal: AbortSignal): Promise<void> {
+    // Paced: a fast run steps hundreds of times a second, and each step's write and event to every
+    // window would queue ahead of the UI's calls on this thread.
+    const progress = new Pacer<ProgressFields>((fields) => this.progress(run.id, fields), latest, TRAINING_UPDATE_INTERVAL_MS);
+    const metrics = new Pacer<MetricPoint[]>(
+      (points) => {
+        recordMetrics(db, run.id, points);
+        this.events.emit('training.metrics', { runId: run.id, points, probes: [] });
+      },
+      (waiting, next) => [...waiting, ...next],
+      TRAINING_UPDATE_INTERVAL_MS,
+    );
+    try {
+      await this.train(db, cacheDir, run, startStep, signal, { progress, metrics });
+    } finally {
+      // Whatever waits is stored and told before the run's end is.
+      metrics.flush();
+      progress.flush();
+    }
+  }
+
+  private async train(
+    db: WritableDB,
+    cacheDir: string,
+    run: RunDto,
+    startStep: number,
+    signal: AbortSignal,
+    paced: { progress: Pacer<ProgressFields>; metrics: Pacer<MetricPoint[]> },
+  ): Promise<void> {
     const { config } = run;
     const totalSteps = config.steps;
     const tools = await this.library.resolveTools();
@@ -183,7 +217,7 @@ export class TrainingService {
       signal,
       computeMotion: loader.motion,
       onProgress: (done, total) =>
-        this.progress(run.id, { phase: 'preparing', step: startStep, totalSteps, message: `computing motion ${done} / ${total}` }),
+        paced.progress.push({ phase: 'preparing', step: startStep, totalSteps, message: `computing motion ${done} / ${total}` }),
     }).finally(() => loader.close());
     if (videos.train.length === 0) {
       const why = videos.unusable.slice(0, 3).map((video) => `${video.fileName}: ${video.reason}`).join('; ');
@@ -208,14 +242,15 @@ export class TrainingService {
       worker,
       start,
       (message, finish) => {
+        // Metrics are written before anything that follows them (a checkpoint, the end) is.
+        if (message.type !== 'metrics' && message.type !== 'progress') paced.metrics.flush();
         switch (message.type) {
           case 'backend':
             backend = message.backend;
             setRunStatus(db, run.id, 'running', { backend });
             break;
           case 'metrics':
-            recordMetrics(db, run.id, message.points);
-            this.events.emit('training.metrics', { runId: run.id, points: message.points, probes: [] });
+            paced.metrics.push(message.points);
             break;
           case 'probe':
             recordProbes(db, run.id, [message.probe]);
@@ -235,9 +270,10 @@ export class TrainingService {
             }
             break;
           case 'progress':
-            this.progress(run.id, { ...message.info, backend });
+            paced.progress.push({ ...message.info, backend });
             break;
           case 'done':
+            paced.progress.flush();
             setRunStatus(db, run.id, message.outcome.cancelled ? 'cancelled' : 'completed');
             finish();
             break;
