@@ -16,12 +16,13 @@ const { createHandlers } = await load<typeof Handlers>('src-main/core/api/handle
 const { startBridge } = await load<typeof Server>('src-main/server/server.ts');
 
 const session = createSession();
-session.library.open(join(work, `${name}.pretext`), true);
-await session.library.waitForImport((await session.library.startImport(join(work, 'videos'))).id);
+const { studio } = session;
+studio.open(join(work, `${name}.pretext`), true);
+await studio.imports.wait((await studio.imports.start(join(work, 'videos'))).id);
 const bridge = await startBridge({
-  handlers: createHandlers(session.library),
+  handlers: createHandlers(studio),
   events: session.events,
-  mediaFile: (kind, id) => session.library.mediaFile(kind, id),
+  mediaFile: (kind, id) => studio.mediaFile(kind, id),
   staticDir: join(work, 'ui'),
 });
 let loop = monitorEventLoopDelay({ resolution: 10 });
@@ -35,7 +36,7 @@ process.on('message', (message: { type: 'loop' | 'stop' }) => {
   } else {
     void bridge
       .close()
-      .then(() => session.library.close())
+      .then(() => studio.close())
       .then(() => process.exit(0));
   }
 });

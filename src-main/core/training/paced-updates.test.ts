@@ -10,10 +10,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TrainingMetrics, TrainingProgress } from '../../shared/dto.ts';
 import { trainPreset } from '../../shared/training.ts';
 import { EventHub } from '../jobs/events.ts';
-import { LibraryService } from '../library/service.ts';
+import { Studio } from '../studio.ts';
 import { synthesizeVideo } from '../media/synthesize.ts';
 import { getMediaTools } from '../media/tools.ts';
-import { TRAINING_UPDATE_INTERVAL_MS } from './service.ts';
+import { TRAINING_UPDATE_INTERVAL_MS } from './training-service.ts';
 
 const STEPS = 1000;
 const FAST_WORKER = `
@@ -31,7 +31,7 @@ parentPort.on('message', (message) => {
 
 let work: string;
 const events = new EventHub();
-let library: LibraryService;
+let studio: Studio;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'pretext-paced-'));
@@ -40,13 +40,13 @@ beforeAll(async () => {
   for (const seed of [1, 2]) {
     await synthesizeVideo(tools, join(work, 'videos', `box${seed}.mp4`), { seconds: 4, width: 96, height: 72, fps: 25, pattern: 'moving-box', seed });
   }
-  library = new LibraryService({ events, spawnTrainingWorker: () => new Worker(FAST_WORKER, { eval: true }) });
-  library.open(join(work, 'lib.pretext'), true);
-  await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+  studio = new Studio({ events, spawnTrainingWorker: () => new Worker(FAST_WORKER, { eval: true }) });
+  studio.open(join(work, 'lib.pretext'), true);
+  await studio.imports.wait((await studio.imports.start(join(work, 'videos'))).id);
 });
 
 afterAll(async () => {
-  await library.close();
+  await studio.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -54,12 +54,12 @@ it('stores and tells every step of a fast run, in a few paced writes and events'
   const told: { name: string; at: number; payload: unknown }[] = [];
   const stop = events.subscribe((name, payload) => told.push({ name, at: Date.now(), payload }));
   const started = Date.now();
-  const run = library.training.start({ ...trainPreset('clip-order', 'r3d', 'tiny'), steps: STEPS });
-  const finished = await library.training.wait(run.id);
+  const run = studio.training.start({ ...trainPreset('clip-order', 'r3d', 'tiny'), steps: STEPS });
+  const finished = await studio.training.wait(run.id);
   stop();
   expect(finished.status, finished.error ?? '').toBe('completed');
 
-  const steps = library.training.run(run.id).metrics.map((point) => point.step);
+  const steps = studio.training.run(run.id).metrics.map((point) => point.step);
   expect(steps).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
   const metrics = told.filter((event) => event.name === 'training.metrics').map((event) => event.payload as TrainingMetrics);
   expect(metrics.flatMap((event) => event.points.map((point) => point.step))).toEqual(steps);

@@ -313,7 +313,7 @@ describe('Train screen', () => {
     expect(q('run-health')?.dataset.learning).toBe('learning');
     expect(all('run-health-flag')).toEqual([]);
   });
-  it('exports a clip-order run for PyTorch into a typed folder, and says why a frame-task run cannot', async () => {
+  it('exports a clip-order run and a frame-task run for PyTorch into a typed folder', async () => {
     const clipOrder = makeRun(1, { config: trainPreset('clip-order', 'r3d', 'tiny'), status: 'completed' });
     const api = new FakeApi({ openPath: '/lib', runs: [clipOrder, makeRun(2, { status: 'completed' })] });
     const { q, click, runItem } = await render(api);
@@ -333,7 +333,8 @@ describe('Train screen', () => {
     expect(api.callsOf('training.exportBundle').at(-1)).toEqual({ runId: 1, folder: '/cluster/bundle' });
     expect(q('bundle-exported')?.textContent).toContain('Wrote /cluster/bundle');
     await click(runItem(2)!.querySelector('[data-testid="run-select"]'));
-    expect(q('bundle-export')?.textContent).toContain('PyTorch bundles implement clip-order so far');
-    expect(q('bundle-export-button')).toBeNull();
+    expect(q('bundle-exported')).toBeNull();
+    await click(q('bundle-export-button'));
+    expect(api.callsOf('training.exportBundle').at(-1)).toEqual({ runId: 2, folder: '/cluster/bundle' });
   });
 });
