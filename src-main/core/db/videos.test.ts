@@ -1,5 +1,7 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openMemoryDatabase } from './connection.ts';
+import { openMemoryDatabase, type WritableDB } from './connection.ts';
+import { migrate } from './migrations/index.ts';
 import {
   findVideosByHash,
   insertVideo,
@@ -92,5 +94,28 @@ describe('videos repository', () => {
     const first = insertVideo(db, record('/lib/a.mp4', { contentHash: 'same' }));
     const second = insertVideo(db, record('/lib/b.mp4', { contentHash: 'same', status: 'duplicate', duplicateOf: first }));
     expect(findVideosByHash(db, 'same').map((v) => v.id)).toEqual([first, second]);
+  });
+});
+
+describe('the UI\'s most frequent listings', () => {
+  it('page the grid along an index and count labels from a covering one, never sorting the whole library', () => {
+    const executed: string[] = [];
+    const raw = new Database(':memory:', { verbose: (sql) => executed.push(String(sql)) });
+    migrate(raw);
+    const db = raw as unknown as WritableDB;
+    for (let i = 0; i < 40; i++) insertVideo(db, record(`/lib/${i % 3}/clip${i}.mp4`, { label: i % 4 === 0 ? null : `label${i % 3}` }));
+    executed.length = 0;
+    listVideos(db, { offset: 0, limit: 10 });
+    labelCounts(db);
+    // The statements as run (parameters bound), each with SQLite's plan for it.
+    const plans = executed.splice(0).map((sql) => ({
+      sql,
+      plan: (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('; '),
+    }));
+    const page = plans.find((entry) => /^SELECT \* FROM videos/.test(entry.sql.trim()));
+    expect(page?.plan).toMatch(/USING INDEX videos_list_order/);
+    expect(page?.plan).not.toMatch(/TEMP B-TREE/);
+    const labels = plans.find((entry) => /GROUP BY label/.test(entry.sql));
+    expect(labels?.plan).toMatch(/USING COVERING INDEX videos_label_status/);
   });
 });
