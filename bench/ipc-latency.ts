@@ -4,8 +4,9 @@
 // server's event-loop delay is measured beside it: high round trips with a low loop delay mean CPU
 // contention, not a blocked loop.
 //
-//   npm run bench:ipc [-- --clients 20] [--compare DIR] [--rounds 2] [--profile DIR]
+//   npm run bench:ipc [-- --clients 20] [--library-size 50000] [--compare DIR] [--rounds 2] [--profile DIR]
 //
+// --library-size adds records of (missing) videos to the 12 real ones, for a large library's listings.
 // --compare DIR runs DIR's server (another checkout, e.g. `git worktree add DIR main`) and this one's
 // alternately, ABAB, so that a busy machine loads both alike. --profile writes the server's CPU profile.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -26,6 +27,7 @@ const { values, positionals } = parseArgs({
     compare: { type: 'string' },
     rounds: { type: 'string', default: '1' },
     profile: { type: 'string' },
+    'library-size': { type: 'string', default: '0' },
   },
 });
 const clients = Number(values.clients ?? positionals[0] ?? 20);
@@ -55,7 +57,7 @@ function message<T>(child: ChildProcess, type: string): Promise<T> {
 async function startServer(sourceRoot: string, work: string, name: string): Promise<Server> {
   const execArgv = ['--import', 'tsx'];
   if (values.profile) execArgv.push('--cpu-prof', `--cpu-prof-dir=${resolve(values.profile)}`);
-  const child = fork(join(here, 'bench/ipc-server.ts'), [sourceRoot, work, name], { execArgv, cwd: sourceRoot });
+  const child = fork(join(here, 'bench/ipc-server.ts'), [sourceRoot, work, name, values['library-size']], { execArgv, cwd: sourceRoot });
   const ready = await message<{ url: string; token: string }>(child, 'ready');
   return { child, url: ready.url, token: ready.token };
 }
@@ -168,7 +170,7 @@ try {
       rows.push(...(await measure(sourceRoot, work, name)));
     }
   }
-  printReport('contract call round trip under load', rows, { clients, sources });
+  printReport('contract call round trip under load', rows, { clients, librarySize: Number(values['library-size']), sources });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -8,17 +8,31 @@ import { pathToFileURL } from 'node:url';
 import type * as Context from '../src-main/cli/context.ts';
 import type * as Handlers from '../src-main/core/api/handlers.ts';
 import type * as Server from '../src-main/server/server.ts';
+import type * as Videos from '../src-main/core/db/videos.ts';
 
-const [sourceRoot, work, name] = process.argv.slice(2) as [string, string, string];
+const [sourceRoot, work, name, librarySize = '0'] = process.argv.slice(2) as [string, string, string, string?];
 const load = <T>(path: string) => import(pathToFileURL(join(sourceRoot, path)).href) as Promise<T>;
 const { createSession } = await load<typeof Context>('src-main/cli/context.ts');
 const { createHandlers } = await load<typeof Handlers>('src-main/core/api/handlers.ts');
 const { startBridge } = await load<typeof Server>('src-main/server/server.ts');
+const { insertVideo } = await load<typeof Videos>('src-main/core/db/videos.ts');
 
 const session = createSession();
 const { studio } = session;
 studio.open(join(work, `${name}.pretext`), true);
 await studio.imports.wait((await studio.imports.start(join(work, 'videos'))).id);
+// A large library's listings without importing thousands of files: records of videos since gone
+// (listed and counted like any other, never trained on), under 100 labels.
+const { db } = studio.requireOpen();
+db.transaction(() => {
+  for (let i = 0; i < Number(librarySize); i++) {
+    const label = `label${i % 100}`;
+    insertVideo(db, {
+      path: join(work, 'gone', label, `clip${i}.mp4`), root: join(work, 'gone'), sizeBytes: 1, mtimeMs: 1, contentHash: `gone${i}`,
+      media: null, label, status: 'missing', error: 'moved away', duplicateOf: null, thumbnail: null,
+    });
+  }
+})();
 const bridge = await startBridge({
   handlers: createHandlers(studio),
   events: session.events,
