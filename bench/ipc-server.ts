@@ -36,7 +36,7 @@ db.transaction(() => {
 const bridge = await startBridge({
   handlers: createHandlers(studio),
   events: session.events,
-  mediaFile: (kind, id) => studio.mediaFile(kind, id),
+  mediaFile: (request) => studio.mediaFile(request),
   staticDir: join(work, 'ui'),
 });
 let loop = monitorEventLoopDelay({ resolution: 10 });

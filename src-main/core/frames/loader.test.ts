@@ -9,7 +9,7 @@ import { synthesizeVideo } from '../media/synthesize.ts';
 import { getMediaTools, type MediaTools } from '../media/tools.ts';
 import { FrameCache } from './frame-cache.ts';
 import { createFfmpegFrameSource } from './frame-source.ts';
-import { startBatchLoader, type BatchLoader } from './loader.ts';
+import { startBatchLoader, type LoaderThread } from './loader.ts';
 import { computeMotion } from './motion-scores.ts';
 import { createBatchPipeline, type Batch, type BatchPipelineOptions, type PipelineVideo } from './pipeline.ts';
 
@@ -17,7 +17,7 @@ const config = TASK_PRESETS['clip-order'].tiny;
 let work: string;
 let tools: MediaTools;
 let videos: PipelineVideo[];
-let loader: BatchLoader;
+let loader: LoaderThread;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'pretext-loader-'));

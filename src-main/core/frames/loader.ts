@@ -15,10 +15,14 @@ const CLOSE_TIMEOUT_MS = 10_000;
 
 export interface BatchLoader {
   fill: BatchFiller;
-  /** A video's motion, decoded and scored in the loader thread. */
-  motion: MotionComputer;
   /** Stops the thread; pending fills reject. */
   close(): Promise<void>;
+}
+
+/** The loader thread, which also computes motion for training's preparation. */
+export interface LoaderThread extends BatchLoader {
+  /** A video's motion, decoded and scored in the loader thread. */
+  motion: MotionComputer;
 }
 
 function fromData(error: LoaderError): Error {
@@ -30,7 +34,7 @@ function fromData(error: LoaderError): Error {
   return rebuilt;
 }
 
-export function startBatchLoader(setup: LoaderSetup, spawn: () => Worker = () => spawnCoreWorker('loader')): BatchLoader {
+export function startBatchLoader(setup: LoaderSetup, spawn: () => Worker = () => spawnCoreWorker('loader')): LoaderThread {
   const worker = spawn();
   const pending = new Map<number, { resolve: (answer: FromLoader) => void; reject: (error: Error) => void }>();
   let nextId = 1;

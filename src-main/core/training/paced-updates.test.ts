@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TrainingMetrics, TrainingProgress } from '../../shared/dto.ts';
 import { trainPreset } from '../../shared/training.ts';
 import { EventHub } from '../jobs/events.ts';
+import { workerJobPort } from '../jobs/worker-job.ts';
 import { Studio } from '../studio.ts';
 import { synthesizeVideo } from '../media/synthesize.ts';
 import { getMediaTools } from '../media/tools.ts';
@@ -40,7 +41,7 @@ beforeAll(async () => {
   for (const seed of [1, 2]) {
     await synthesizeVideo(tools, join(work, 'videos', `box${seed}.mp4`), { seconds: 4, width: 96, height: 72, fps: 25, pattern: 'moving-box', seed });
   }
-  studio = new Studio({ events, spawnTrainingWorker: () => new Worker(FAST_WORKER, { eval: true }) });
+  studio = new Studio({ events, trainingWorker: () => workerJobPort(new Worker(FAST_WORKER, { eval: true }), 'training') });
   studio.open(join(work, 'lib.pretext'), true);
   await studio.imports.wait((await studio.imports.start(join(work, 'videos'))).id);
 });

@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../../src-main/shared/errors.ts';
 import { FakeApi, makeFeatureSet, makeRandomFeatureSet, makeVideos } from '../lib/testing/fake-api.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 import { evaluationCsv } from './evaluation-export.ts';
@@ -152,6 +153,34 @@ describe('Evaluate screen', () => {
     expect(JSON.parse(await readBlob(blobs[1]!))).toEqual(table);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(URL.revokeObjectURL).toHaveBeenCalledWith('blob:1');
+  });
+
+  it('exports a chosen set for FiftyOne on the split set here, downloading the archive a browser gets', async () => {
+    const blobs: Blob[] = [];
+    const names: string[] = [];
+    URL.createObjectURL = vi.fn((blob: Blob) => {
+      blobs.push(blob);
+      return `blob:${blobs.length}`;
+    });
+    URL.revokeObjectURL = vi.fn();
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      names.push(this.download);
+    });
+    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(30), featureSets: featureSets() });
+    const { q, click, change } = await openEvaluate(api);
+    expect((q('fiftyone-export-button') as HTMLButtonElement).disabled).toBe(true);
+    await change(q('evaluate-seed'), '7');
+    await change(q('fiftyone-set'), '2');
+    api.failNext('features.exportFiftyOne', new ApiError('INVALID_INPUT', 'Feature set 2 is extracting; export a ready set.'));
+    await click(q('fiftyone-export-button'));
+    expect(q('error-banner')?.textContent).toContain('export a ready set');
+    expect(names).toEqual([]);
+    await click(q('fiftyone-export-button'));
+    expect(api.callsOf('features.exportFiftyOne').at(-1)).toEqual({ setId: 2, seed: 7, testFraction: 0.3 });
+    expect(names).toEqual(['pretext-fiftyone-set-2.tar']);
+    expect(blobs[0]?.type).toBe('application/x-tar');
+    expect(await readBlob(blobs[0]!)).toBe('fake archive of set 2');
+    expect(q('fiftyone-exported')?.textContent).toContain('Downloaded pretext-fiftyone-set-2.tar: 12 videos');
   });
 
   it('says when the library has no labels, or no feature sets', async () => {
