@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openMemoryDatabase } from './connection.ts';
+import { openLibraryDatabase, openMemoryDatabase, type WritableDB } from './connection.ts';
+import { migrate } from './migrations/index.ts';
 import {
   findVideosByHash,
   insertVideo,
@@ -92,5 +97,65 @@ describe('videos repository', () => {
     const first = insertVideo(db, record('/lib/a.mp4', { contentHash: 'same' }));
     const second = insertVideo(db, record('/lib/b.mp4', { contentHash: 'same', status: 'duplicate', duplicateOf: first }));
     expect(findVideosByHash(db, 'same').map((v) => v.id)).toEqual([first, second]);
+  });
+});
+
+describe('the UI\'s most frequent listings', () => {
+  it('page the grid along an index and count labels from a covering one, never sorting the whole library', () => {
+    const executed: string[] = [];
+    const raw = new Database(':memory:', { verbose: (sql) => executed.push(String(sql)) });
+    migrate(raw);
+    const db = raw as unknown as WritableDB;
+    for (let i = 0; i < 40; i++) insertVideo(db, record(`/lib/${i % 3}/clip${i}.mp4`, { label: i % 4 === 0 ? null : `label${i % 3}` }));
+    executed.length = 0;
+    listVideos(db, { offset: 0, limit: 10 });
+    labelCounts(db);
+    // The statements as run (parameters bound), each with SQLite's plan for it.
+    const plans = executed.splice(0).map((sql) => ({
+      sql,
+      plan: (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('; '),
+    }));
+    const page = plans.find((entry) => /^SELECT \* FROM videos/.test(entry.sql.trim()));
+    expect(page?.plan).toMatch(/USING INDEX videos_list_order/);
+    expect(page?.plan).not.toMatch(/TEMP B-TREE/);
+    const labels = plans.find((entry) => /GROUP BY label/.test(entry.sql));
+    expect(labels?.plan).toMatch(/USING COVERING INDEX videos_label_status/);
+  });
+});
+
+describe('the library\'s counts', () => {
+  it('are computed again only after a change, by this connection or another', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'pretext-counts-'));
+    try {
+      const file = join(folder, 'lib.pretext');
+      const executed: string[] = [];
+      const here = openLibraryDatabase(file, { create: true });
+      const other = openLibraryDatabase(file);
+      const counted = () => executed.filter((sql) => /GROUP BY/.test(sql)).length;
+      // Counts the counting queries this connection runs.
+      const watched = new Database(file, { verbose: (sql) => executed.push(String(sql)) }) as unknown as WritableDB;
+      insertVideo(here, record('/lib/a.mp4', { label: 'walk' }));
+      expect(statusCounts(watched).ready).toBe(1);
+      expect(labelCounts(watched)).toEqual([{ label: 'walk', count: 1, total: 1 }]);
+      expect(counted()).toBe(2);
+      statusCounts(watched);
+      labelCounts(watched);
+      expect(counted()).toBe(2);
+      // A commit by another connection, then a change by this one: each is seen at once.
+      insertVideo(other, record('/lib/b.mp4', { label: 'run' }));
+      expect(statusCounts(watched).ready).toBe(2);
+      insertVideo(watched, record('/lib/c.mp4', { label: 'run', status: 'failed' }));
+      expect(statusCounts(watched)).toMatchObject({ ready: 2, failed: 1, total: 3 });
+      expect(labelCounts(watched)).toEqual([
+        { label: 'run', count: 1, total: 2 },
+        { label: 'walk', count: 1, total: 1 },
+      ]);
+      // What a caller does to its answer does not change the next one.
+      statusCounts(watched).ready = 99;
+      expect(statusCounts(watched).ready).toBe(2);
+      for (const db of [watched, other, here]) db.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -280,28 +280,55 @@ export function listVideos(db: ReadableDB, filter: VideoFilter): VideoPage {
   return { total, offset: filter.offset, items: rows.map(toDto) };
 }
 
+/** Each connection's last counts, with the change stamp they were computed at. */
+const countMemos = new WeakMap<ReadableDB, Map<string, { stamp: string; value: unknown }>>();
+
+/**
+ * `compute`'s last result for as long as nothing in the database changed: no commit by another
+ * connection (data_version) and no row changed by this one (total_changes()). library.current asks for
+ * the counts on every call, and in a large library each is a scan of the whole table.
+ */
+function unlessChanged<T>(db: ReadableDB, key: string, compute: () => T): T {
+  const changes = db.prepare('SELECT total_changes()').pluck().get() as number;
+  const stamp = `${String(db.pragma('data_version', { simple: true }))}:${changes}`;
+  let memos = countMemos.get(db);
+  if (!memos) countMemos.set(db, (memos = new Map()));
+  const memo = memos.get(key);
+  if (memo?.stamp === stamp) return structuredClone(memo.value as T);
+  const value = compute();
+  memos.set(key, { stamp, value });
+  return structuredClone(value);
+}
+
 export function statusCounts(db: ReadableDB): StatusCounts {
-  const rows = db.prepare('SELECT status, count(*) AS n FROM videos GROUP BY status').all() as {
-    status: VideoStatus;
-    n: number;
-  }[];
-  const counts = Object.fromEntries(VIDEO_STATUSES.map((status) => [status, 0])) as StatusCounts;
-  counts.total = 0;
-  for (const row of rows) {
-    counts[row.status] = row.n;
-    counts.total += row.n;
-  }
-  return counts;
+  return unlessChanged(db, 'status', () => {
+    const rows = db.prepare('SELECT status, count(*) AS n FROM videos GROUP BY status').all() as {
+      status: VideoStatus;
+      n: number;
+    }[];
+    const counts = Object.fromEntries(VIDEO_STATUSES.map((status) => [status, 0])) as StatusCounts;
+    counts.total = 0;
+    for (const row of rows) {
+      counts[row.status] = row.n;
+      counts.total += row.n;
+    }
+    return counts;
+  });
 }
 
 /** Label counts over the videos that can be used (ready). */
 export function labelCounts(db: ReadableDB): LabelCount[] {
-  return db
-    .prepare(
-      `SELECT label, sum(status = 'ready') AS count, count(*) AS total FROM videos
-       GROUP BY label ORDER BY label IS NULL, label COLLATE NOCASE`,
-    )
-    .all() as LabelCount[];
+  return unlessChanged(
+    db,
+    'labels',
+    () =>
+      db
+        .prepare(
+          `SELECT label, sum(status = 'ready') AS count, count(*) AS total FROM videos
+           GROUP BY label ORDER BY label IS NULL, label COLLATE NOCASE`,
+        )
+        .all() as LabelCount[],
+  );
 }
 
 /** A ready video as the samplers and the frame source need it. */

@@ -7,7 +7,8 @@ import { runInBackground } from '../jobs/background-priority.ts';
 import { isMediaError } from '../media/errors.ts';
 import { FrameCache } from './frame-cache.ts';
 import { createFfmpegFrameSource } from './frame-source.ts';
-import type { FromLoader, LoaderError, ToLoader } from './loader-protocol.ts';
+import { computeMotion } from './motion-scores.ts';
+import type { FromLoader, LoaderError, LoaderSetup, ToLoader } from './loader-protocol.ts';
 import { localFiller, type BatchFiller } from './pipeline.ts';
 
 const port = parentPort;
@@ -16,6 +17,7 @@ if (!port) throw new Error('the loader must run in a worker thread');
 runInBackground();
 let fill: BatchFiller | null = null;
 let cache: FrameCache | null = null;
+let setup: LoaderSetup | null = null;
 const running = new Map<number, AbortController>();
 
 function asData(error: unknown): LoaderError {
@@ -24,27 +26,38 @@ function asData(error: unknown): LoaderError {
   return { name: 'Error', message: String(error) };
 }
 
+/** Runs one request, cancellable by its id, and answers with its result or its error as data. */
+function run(id: number, work: (signal: AbortSignal) => Promise<[FromLoader, ArrayBuffer[]]>): void {
+  const controller = new AbortController();
+  running.set(id, controller);
+  void Promise.resolve()
+    .then(() => work(controller.signal))
+    .then(([answer, transfer]) => port?.postMessage(answer, transfer))
+    .catch((error: unknown) => port?.postMessage({ type: 'failed', id, error: asData(error) } satisfies FromLoader))
+    .finally(() => running.delete(id));
+}
+
 port.on('message', (message: ToLoader) => {
   switch (message.type) {
     case 'setup': {
+      setup = message.setup;
       cache = new FrameCache(message.setup.frameCacheFolder, { maxBytes: message.setup.frameCacheBytes });
       fill = localFiller(createFfmpegFrameSource(message.setup.tools, cache));
       break;
     }
-    case 'fill': {
-      const controller = new AbortController();
-      running.set(message.id, controller);
-      const reply = (answer: FromLoader, transfer: ArrayBuffer[] = []) => port.postMessage(answer, transfer);
-      void Promise.resolve()
-        .then(() => {
-          if (!fill) throw new Error('the loader was not set up');
-          return fill(message.job, controller.signal);
-        })
-        .then((inputs) => reply({ type: 'filled', id: message.id, inputs }, [inputs.buffer as ArrayBuffer]))
-        .catch((error: unknown) => reply({ type: 'fill-failed', id: message.id, error: asData(error) }))
-        .finally(() => running.delete(message.id));
+    case 'fill':
+      run(message.id, (signal) => {
+        if (!fill) throw new Error('the loader was not set up');
+        return fill(message.job, signal).then((inputs) => [{ type: 'filled', id: message.id, inputs }, [inputs.buffer as ArrayBuffer]]);
+      });
       break;
-    }
+    case 'motion':
+      run(message.id, async (signal) => {
+        if (!setup) throw new Error('the loader was not set up');
+        const motion = await computeMotion(setup.tools, message.video, message.rate, { signal });
+        return [{ type: 'motion', id: message.id, motion }, [motion.scores.buffer as ArrayBuffer, motion.cells.values.buffer as ArrayBuffer]];
+      });
+      break;
     case 'abort':
       running.get(message.id)?.abort();
       break;

@@ -9,14 +9,15 @@ import { synthesizeVideo } from '../media/synthesize.ts';
 import { getMediaTools, type MediaTools } from '../media/tools.ts';
 import { FrameCache } from './frame-cache.ts';
 import { createFfmpegFrameSource } from './frame-source.ts';
-import { startBatchLoader, type BatchLoader } from './loader.ts';
+import { startBatchLoader, type LoaderThread } from './loader.ts';
+import { computeMotion } from './motion-scores.ts';
 import { createBatchPipeline, type Batch, type BatchPipelineOptions, type PipelineVideo } from './pipeline.ts';
 
 const config = TASK_PRESETS['clip-order'].tiny;
 let work: string;
 let tools: MediaTools;
 let videos: PipelineVideo[];
-let loader: BatchLoader;
+let loader: LoaderThread;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'pretext-loader-'));
@@ -64,6 +65,16 @@ describe('batch loader thread', () => {
     const controller = new AbortController();
     const job = { tuples: [], videos: [], spec: { ...config.frameSize, fps: 25 }, length: 0, readConcurrency: 1 };
     const pending = loader.fill(job, controller.signal);
+    controller.abort();
+    expect(isAbortError(await pending.catch((error: unknown) => error))).toBe(true);
+  });
+
+  it('computes motion in its thread exactly as this thread would, with media errors and cancels intact', async () => {
+    const video = { path: (videos[0] as PipelineVideo).ref.path };
+    expect(await loader.motion(video, 10)).toEqual(await computeMotion(tools, video, 10));
+    expect(isMediaError(await loader.motion({ path: join(work, 'missing.mp4') }, 10).catch((error: unknown) => error))).toBe(true);
+    const controller = new AbortController();
+    const pending = loader.motion(video, 10, { signal: controller.signal });
     controller.abort();
     expect(isAbortError(await pending.catch((error: unknown) => error))).toBe(true);
   });

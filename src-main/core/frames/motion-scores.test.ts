@@ -14,7 +14,7 @@ import { SHARED_MEDIA_DIR, writeCorruptFixtures } from '../media/testing.ts';
 import { frameDifferenceCells, frameDifferenceScores } from '../tasks/motion.ts';
 import { FrameCache } from './frame-cache.ts';
 import { createFfmpegFrameSource, type VideoRef } from './frame-source.ts';
-import { computeMotion, ensureMotion, MOTION_GRID, motionOfFrames } from './motion-scores.ts';
+import { computeMotion, ensureMotion, MOTION_GRID, motionOfFrames, type MotionComputer } from './motion-scores.ts';
 
 const tools = await resolveMediaTools();
 const noTools: MediaTools = { ...tools, ffmpeg: '/nonexistent/ffmpeg', ffprobe: '/nonexistent/ffprobe' };
@@ -94,6 +94,22 @@ describe('computeMotion and ensureMotion', () => {
     // Other content (re-imported file) or another rate is computed anew.
     await expect(ensureMotion(db, noTools, { ...video, contentHash: 's256:changed' }, 15)).rejects.toThrow();
     await expect(ensureMotion(db, noTools, video, 'native')).rejects.toThrow();
+  });
+
+  it('computes with the computer it is given (another thread) instead of decoding here', async () => {
+    const db = openMemoryDatabase();
+    const video = addVideo(db, path.join(SHARED_MEDIA_DIR, 'short_1s.mp4'), 's256:elsewhere');
+    const asked: string[] = [];
+    const compute: MotionComputer = (ref, rate, options) => {
+      asked.push(`${ref.path}@${rate}`);
+      return computeMotion(tools, ref, rate, options);
+    };
+    // Tools that cannot run: only the given computer could have produced the scores.
+    const computed = await ensureMotion(db, noTools, video, 15, { compute });
+    expect(asked).toEqual([`${video.path}@15`]);
+    expect(loadMotion(db, video.id, 15)).toEqual(computed);
+    await ensureMotion(db, noTools, video, 15, { compute });
+    expect(asked).toHaveLength(1);
   });
 
   it('counts exactly the frames of the RGB grid at the same rate', async () => {

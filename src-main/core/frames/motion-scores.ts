@@ -52,6 +52,13 @@ export async function motionOfFrames(
   return { scores: Float32Array.from(scores), cells: { ...grid, frameCount, values: Float32Array.from(cells) } };
 }
 
+/** How motion gets computed: here (computeMotion) or in another thread (the batch loader's). */
+export type MotionComputer = (
+  video: Pick<VideoRef, 'path' | 'media'>,
+  rate: FrameRate,
+  options?: { signal?: AbortSignal },
+) => Promise<VideoMotion>;
+
 /** Decodes grey frames at `rate` and scores them; fails like the frame source for a broken video. */
 export async function computeMotion(
   tools: MediaTools,
@@ -92,17 +99,18 @@ function isCurrent(record: MotionRecord, video: VideoRef): boolean {
 /**
  * The stored motion of `video` at `rate`, computed and saved first when it is missing or was computed
  * for other content. Concurrent calls for the same video may both compute; the results are identical.
+ * `compute` moves the decode and scoring elsewhere (a worker thread); by default they run here.
  */
 export async function ensureMotion(
   db: WritableDB,
   tools: MediaTools,
   video: VideoRef,
   rate: FrameRate,
-  { signal }: { signal?: AbortSignal } = {},
+  { signal, compute }: { signal?: AbortSignal; compute?: MotionComputer } = {},
 ): Promise<MotionRecord> {
   const stored = loadMotion(db, video.id, storedRate(rate));
   if (stored && isCurrent(stored, video)) return stored;
-  const motion = await computeMotion(tools, video, rate, { signal });
+  const motion = compute ? await compute(video, rate, { signal }) : await computeMotion(tools, video, rate, { signal });
   const record: MotionRecord = {
     videoId: video.id,
     rate: storedRate(rate),

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { JOB_STOP_STATUSES, type RunDetail, type RunDto, type TrainingProgress } from '../../shared/dto.ts';
+import { JOB_STOP_STATUSES, type MetricPoint, type RunDetail, type RunDto, type TrainingProgress } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { EventHub } from '../jobs/events.ts';
@@ -26,6 +26,8 @@ import type { FromWorker, TrainingWorker, WorkerStart } from './protocol.ts';
 import { recordProbes } from '../db/run-probes.ts';
 import { pruneCheckpoints } from './checkpoint-pruning.ts';
 import { prepareTrainingVideos } from './videos.ts';
+import { latest, Pacer } from './pacer.ts';
+import { startBatchLoader } from '../frames/loader.ts';
 import { spawnCoreWorker } from '../jobs/worker-host.ts';
 import { JobSlot } from '../jobs/job-slot.ts';
 import { runJobOver } from '../jobs/job-port.ts';
@@ -49,6 +51,11 @@ const RESUMABLE = new Set<RunDto['status']>(JOB_STOP_STATUSES);
  * Starts, cancels and resumes training runs of the open library. The engine runs in a worker thread;
  * this side is the only writer of run records, so the library stays consistent whatever the worker does.
  */
+type ProgressFields = Partial<TrainingProgress> & Pick<TrainingProgress, 'phase' | 'step' | 'totalSteps'>;
+
+/** Least time between two progress events, and between two metric writes and events, of one run. */
+export const TRAINING_UPDATE_INTERVAL_MS = 250;
+
 export class TrainingService {
   private readonly slot = new JobSlot<RunDto>((runId) => `Run ${runId} is training; cancel it or wait for it first.`);
 
@@ -162,7 +169,7 @@ export class TrainingService {
     );
   }
 
-  private progress(runId: number, fields: Partial<TrainingProgress> & Pick<TrainingProgress, 'phase' | 'step' | 'totalSteps'>): void {
+  private progress(runId: number, fields: ProgressFields): void {
     this.events.emit('training.progress', {
       runId,
       stepsPerSecond: null,
@@ -175,18 +182,50 @@ export class TrainingService {
   }
 
   private async execute(library: OpenLibrary, run: RunDto, startStep: number, signal: AbortSignal): Promise<void> {
+    const { db } = library;
+    // Paced: a fast run steps hundreds of times a second, and each step's write and event to every
+    // window would queue ahead of the UI's calls on this thread.
+    const progress = new Pacer<ProgressFields>((fields) => this.progress(run.id, fields), latest, TRAINING_UPDATE_INTERVAL_MS);
+    const metrics = new Pacer<MetricPoint[]>(
+      (points) => {
+        recordMetrics(db, run.id, points);
+        this.events.emit('training.metrics', { runId: run.id, points, probes: [] });
+      },
+      (waiting, next) => [...waiting, ...next],
+      TRAINING_UPDATE_INTERVAL_MS,
+    );
+    try {
+      await this.train(library, run, startStep, signal, { progress, metrics });
+    } finally {
+      // Whatever waits is stored and told before the run's end is.
+      metrics.flush();
+      progress.flush();
+    }
+  }
+
+  private async train(
+    library: OpenLibrary,
+    run: RunDto,
+    startStep: number,
+    signal: AbortSignal,
+    paced: { progress: Pacer<ProgressFields>; metrics: Pacer<MetricPoint[]> },
+  ): Promise<void> {
     const { db, paths } = library;
     const cacheDir = paths.cache;
     const { config } = run;
     const totalSteps = config.steps;
     const tools = await library.tools();
+    const loaderSetup = { tools, frameCacheFolder: paths.frames, frameCacheBytes: library.frameCacheBytes };
+    // Motion is decoded and scored in a loader thread: on this thread it would hold up the UI's calls.
+    const loader = startBatchLoader(loaderSetup);
     const videos = await prepareTrainingVideos(db, tools, config.task, {
       validationFraction: config.validationFraction,
       seed: config.seed,
       signal,
+      computeMotion: loader.motion,
       onProgress: (done, total) =>
-        this.progress(run.id, { phase: 'preparing', step: startStep, totalSteps, message: `computing motion ${done} / ${total}` }),
-    });
+        paced.progress.push({ phase: 'preparing', step: startStep, totalSteps, message: `computing motion ${done} / ${total}` }),
+    }).finally(() => loader.close());
     if (videos.train.length === 0) {
       const why = videos.unusable.slice(0, 3).map((video) => `${video.fileName}: ${video.reason}`).join('; ');
       throw new Error(`No video of the library can be used for this task${why ? ` (${why})` : ''}.`);
@@ -202,23 +241,22 @@ export class TrainingService {
       resumeFrom: resumeFrom ? join(cacheDir, resumeFrom.folder) : null,
       train: videos.train,
       validation: videos.validation,
-      tools,
-      frameCacheFolder: paths.frames,
-      frameCacheBytes: library.frameCacheBytes,
+      ...loaderSetup,
       checkpointRoot: runFolder,
     };
     await runJobOver<WorkerStart, FromWorker, void>(
       worker,
       start,
       (message, finish) => {
+        // Metrics are written before anything that follows them (a checkpoint, the end) is.
+        if (message.type !== 'metrics' && message.type !== 'progress') paced.metrics.flush();
         switch (message.type) {
           case 'backend':
             backend = message.backend;
             setRunStatus(db, run.id, 'running', { backend });
             break;
           case 'metrics':
-            recordMetrics(db, run.id, message.points);
-            this.events.emit('training.metrics', { runId: run.id, points: message.points, probes: [] });
+            paced.metrics.push(message.points);
             break;
           case 'probe':
             recordProbes(db, run.id, [message.probe]);
@@ -238,9 +276,10 @@ export class TrainingService {
             }
             break;
           case 'progress':
-            this.progress(run.id, { ...message.info, backend });
+            paced.progress.push({ ...message.info, backend });
             break;
           case 'done':
+            paced.progress.flush();
             setRunStatus(db, run.id, message.outcome.cancelled ? 'cancelled' : 'completed');
             finish();
             break;

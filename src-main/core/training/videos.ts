@@ -2,7 +2,7 @@ import { framesNeeded, SAMPLING_FPS, type TaskConfig } from '../../shared/tasks.
 import type { WritableDB } from '../db/connection.ts';
 import { readyVideos } from '../db/videos.ts';
 import { libraryVideoRef } from '../frames/library-video.ts';
-import { ensureMotion } from '../frames/motion-scores.ts';
+import { ensureMotion, type MotionComputer } from '../frames/motion-scores.ts';
 import { byContent, pipelineVideo, type PipelineVideo } from '../frames/pipeline.ts';
 import { isMediaError } from '../media/errors.ts';
 import type { MediaTools } from '../media/tools.ts';
@@ -28,6 +28,8 @@ export interface PrepareOptions {
   seed: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Where missing motion is computed (the server passes a worker thread's); here by default. */
+  computeMotion?: MotionComputer;
 }
 
 /**
@@ -51,7 +53,10 @@ export async function prepareTrainingVideos(
     async (video) => {
       try {
         const ref = libraryVideoRef(video);
-        const motion = await ensureMotion(db, tools, ref, SAMPLING_FPS, options.signal ? { signal: options.signal } : {});
+        const motion = await ensureMotion(db, tools, ref, SAMPLING_FPS, {
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.computeMotion ? { compute: options.computeMotion } : {}),
+        });
         if (motion.frameCount < needed) {
           unusable.push({
             videoId: video.id,

@@ -8,6 +8,7 @@ import { migration0005 } from './0005-run-health.ts';
 import { migration0006 } from './0006-feature-protocol.ts';
 import { migration0007 } from './0007-job-owners.ts';
 import { migration0008 } from './0008-run-notes.ts';
+import { migration0009 } from './0009-list-indexes.ts';
 import type { Migration } from './migration.ts';
 
 
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
