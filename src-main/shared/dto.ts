@@ -194,6 +194,9 @@ export interface TuplePreview<T extends TaskId = TaskId> {
 export const RUN_STATUSES = ['running', 'completed', ...JOB_STOP_STATUSES] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** Runs in these states continue from their last checkpoint: any that stopped before its end. */
+export const RESUMABLE_RUN_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(JOB_STOP_STATUSES);
+
 export interface RunDto {
   id: number;
   /** The researcher's title for the run; null: it is called by its number. */

@@ -3,7 +3,6 @@
  * backbone and backend titles, and how the training config becomes a form. The title lists are local;
  * the compiler checks they name every value, and a unit test checks they equal the shared ones.
  */
-import type { RunStatus } from '../../../src-main/shared/dto.ts';
 import { TASK_IDS, TASKS, type TaskId } from '../../../src-main/shared/tasks.ts';
 import type { Backbone, BackendChoice, TrainConfig } from '../../../src-main/shared/training.ts';
 import type { FieldOptions } from './config-form/config-fields.ts';
@@ -36,17 +35,10 @@ export const BACKEND_OPTIONS = [
   { id: 'cpu', title: 'Plain JavaScript' },
 ] as const satisfies readonly { id: BackendChoice; title: string }[];
 
-export const RUN_STATUS_LIST = ['running', 'completed', 'cancelled', 'failed', 'interrupted'] as const satisfies readonly RunStatus[];
-
 const backbonesComplete: Complete<Backbone, (typeof BACKBONE_CHOICES)[number]['id']> = true;
 const backendsComplete: Complete<BackendChoice, (typeof BACKEND_OPTIONS)[number]['id']> = true;
-const statusesComplete: Complete<RunStatus, (typeof RUN_STATUS_LIST)[number]> = true;
 void backbonesComplete;
 void backendsComplete;
-void statusesComplete;
-
-/** Runs in these states continue from their last checkpoint. */
-export const RESUMABLE_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(['cancelled', 'failed', 'interrupted']);
 
 export function isBackbone(value: string): value is Backbone {
   return BACKBONE_CHOICES.some((choice) => choice.id === value);

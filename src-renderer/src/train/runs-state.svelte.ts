@@ -1,13 +1,14 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { PretextApi } from '../../../src-main/shared/contract.ts';
-import type {
-  CheckpointDto,
-  MetricPoint,
-  ProbePoint,
-  RunDetail,
-  RunDto,
-  TrainingMetrics,
-  TrainingProgress,
+import {
+  RESUMABLE_RUN_STATUSES,
+  type CheckpointDto,
+  type MetricPoint,
+  type ProbePoint,
+  type RunDetail,
+  type RunDto,
+  type TrainingMetrics,
+  type TrainingProgress,
 } from '../../../src-main/shared/dto.ts';
 import type { TrainConfig } from '../../../src-main/shared/training.ts';
 import { ApiError } from '../../../src-main/shared/errors.ts';
@@ -16,7 +17,6 @@ import { toApiError } from '../lib/api/result.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 import { MetricSeries } from './metric-series.ts';
-import { RESUMABLE_STATUSES } from '../lib/train-options.ts';
 
 export const RUNS_CONTEXT = 'Load training runs';
 export const RUN_CONTEXT = 'Load training run';
@@ -332,7 +332,7 @@ export class RunsState {
   }
 
   isResumable(run: RunDto): boolean {
-    return RESUMABLE_STATUSES.has(run.status);
+    return RESUMABLE_RUN_STATUSES.has(run.status);
   }
 
   /** The step to show for a run: the live one while it runs. */
