@@ -1,18 +1,10 @@
 // core's import floors as eslint.config.js writes them, checked on code linted under paths inside the
 // real tree (nothing is written): each case is one import from one file.
-import { fileURLToPath } from 'node:url';
-import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const eslint = new ESLint({ cwd: root });
+import { importMessages } from './lint-probe.js';
 
 /** The messages of the floor rule for `source` imported (as `kind`) from `file` (relative to the root). */
-async function refusals(file, source, kind = 'import') {
-  const code = `${kind} { thing } from '${source}';\nexport const used: unknown = ${kind === 'import' ? 'thing' : 'null as unknown as thing'};\n`;
-  const [result] = await eslint.lintText(code, { filePath: `${root}/${file}` });
-  return result.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
-}
+const refusals = (file, source, kind) => importMessages('@typescript-eslint/no-restricted-imports', file, source, kind);
 
 describe('core floors', () => {
   it('refuses db/ importing training/, and names what db/ may import', async () => {

@@ -1,18 +1,10 @@
 // The renderer's import floors as eslint.config.js writes them, checked on code linted under paths
 // inside the real tree (nothing is written): each case is one import from one file.
-import { fileURLToPath } from 'node:url';
-import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const eslint = new ESLint({ cwd: root });
+import { importMessages, ruleMessages } from './lint-probe.js';
 
 /** The no-restricted-imports messages for `source` imported from `file` (relative to the root). */
-async function restricted(file, source) {
-  const code = `import { thing } from '${source}';\nexport const used = thing;\n`;
-  const [result] = await eslint.lintText(code, { filePath: `${root}/${file}` });
-  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
-}
+const restricted = (file, source) => importMessages('no-restricted-imports', file, source);
 
 describe('renderer floors', () => {
   it('refuses an import from one feature into another', async () => {
@@ -24,8 +16,7 @@ describe('renderer floors', () => {
   it('refuses a feature importing the shell, and a Svelte component importing another feature', async () => {
     expect(await restricted('src-renderer/src/train/floor-probe.ts', '../shell/screens.ts')).toHaveLength(1);
     const component = `<script lang="ts">\n  import Grid from '../library/VideoGrid.svelte';\n</script>\n<Grid />\n`;
-    const [result] = await eslint.lintText(component, { filePath: `${root}/src-renderer/src/retrieve/FloorProbe.svelte` });
-    expect(result.messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
+    expect(await ruleMessages('no-restricted-imports', 'src-renderer/src/retrieve/FloorProbe.svelte', component)).toHaveLength(1);
   });
 
   it('lets a feature import its own files, lib/ and shared types', async () => {
