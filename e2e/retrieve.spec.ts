@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { serveDemoLibrary, type DemoServer } from './serve.ts';
 
@@ -234,5 +235,18 @@ test('evaluates the random-init set as the baseline row, with a map of the libra
 
   await expect(page.getByTestId('map-point')).toHaveCount(16);
   await expect(page.getByTestId('map-legend-item')).toHaveCount(4);
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+});
+
+test('exports the set for FiftyOne as a tar download, the browser naming no server path', async ({ page }) => {
+  await openTab(page, 'evaluate');
+  await page.getByTestId('fiftyone-set').selectOption({ index: 1 });
+  const download = page.waitForEvent('download');
+  await page.getByTestId('fiftyone-export-button').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^pretext-fiftyone-set-\d+\.tar$/);
+  const listing = execFileSync('tar', ['tf', (await file.path()) as string], { encoding: 'utf8' }).trim().split('\n');
+  expect(listing.map((entry) => entry.split('/')[1]).sort()).toEqual(['embeddings.npy', 'load_fiftyone.py', 'samples.json']);
+  await expect(page.getByTestId('fiftyone-exported')).toContainText('16 videos');
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
 });

@@ -106,6 +106,17 @@ export function backboneMismatch(task: TaskId, backbone: Backbone): string | nul
   return `${backbone} does not fit ${task}: use ${choices}.`;
 }
 
+/** Whether `task`'s tuple elements are clips, which 3D encoders take whole (else frames or subsequences of frames). */
+export function takesClips(task: TaskId): boolean {
+  return TASKS[task].element === 'clip';
+}
+
+/** Retrieval's default encoder for `task`: R3D, whose retrieval numbers the papers report, where it fits; else the task's default. */
+export function retrievalBackbone(task: TaskId): Backbone {
+  const { backbones } = TASKS[task];
+  return backbones.includes('r3d') ? 'r3d' : backbones[0];
+}
+
 /** The tasks as the UI lists them, presets copied so callers may edit them. */
 export function listTasks(): TaskInfo[] {
   return RECORDS.map(({ id, title, paper, reference, summary, presets }) => ({

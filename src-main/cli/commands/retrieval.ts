@@ -13,7 +13,7 @@ import {
   type FeatureProtocol,
   type FeatureSetDto,
 } from '../../shared/dto.ts';
-import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from '../../shared/tasks.ts';
+import { PRESET_NAMES, retrievalBackbone, TASK_IDS, type PresetName, type TaskId } from '../../shared/tasks.ts';
 import { BACKBONES, type Backbone } from '../../shared/training.ts';
 import { CliError, createSession, onInterrupt, requireLibrary, type CommandContext, type Session } from '../context.ts';
 import { parseChoice, parseInteger, parseNumber } from '../parse.ts';
@@ -31,8 +31,7 @@ function sourceFrom(context: CommandContext) {
     const like = parseInteger(options.like, '--like');
     if (like !== undefined) return { kind: 'random', runId: like, preset: 'tiny', seed } as const;
     const task = parseChoice<TaskId>(options.task, TASK_IDS, '--task', 'clip-order');
-    // VCOP's reference backbone is R3D; frame tasks have one.
-    const backbone = parseChoice<Backbone>(options.backbone, BACKBONES, '--backbone', task === 'clip-order' ? 'r3d' : 'alexnet');
+    const backbone = parseChoice<Backbone>(options.backbone, BACKBONES, '--backbone', retrievalBackbone(task));
     const preset = parseChoice<PresetName>(options.preset, PRESET_NAMES, '--preset', 'tiny');
     return { kind: 'random', task, backbone, preset, seed } as const;
   }

@@ -4,15 +4,16 @@
  * than one clip repeats its last frame, so every ready video still gets a vector.
  */
 import type { ClipSpan } from '../../shared/dto.ts';
+import { takesClips, tupleShape } from '../../shared/tasks.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 
 export const RETRIEVAL_CLIPS = 10;
 /** The paper's 16-frame clips, for frame encoders (clip encoders use their own input length). */
 export const FRAME_ENCODER_CLIP_FRAMES = 16;
 
-/** Frames per retrieval clip: a clip encoder's own clip length, else the paper's 16 frames. */
+/** Frames per retrieval clip: a clip encoder's own clip length (frames per tuple element), else the paper's 16 frames. */
 export function retrievalClipFrames(config: TrainConfig): number {
-  return config.task.task === 'clip-order' ? config.task.clipLength : FRAME_ENCODER_CLIP_FRAMES;
+  return takesClips(config.task.task) ? tupleShape(config.task)[1] : FRAME_ENCODER_CLIP_FRAMES;
 }
 
 export interface ClipWindow {

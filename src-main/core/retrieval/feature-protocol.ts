@@ -5,7 +5,7 @@
  */
 import type { FeatureProtocol } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
-import { tupleShape } from '../../shared/tasks.ts';
+import { takesClips, tupleShape } from '../../shared/tasks.ts';
 import { clipWindows, RETRIEVAL_CLIPS, retrievalClipFrames, type ClipWindow } from './clips.ts';
 
 export interface ExtractionPlan {
@@ -30,8 +30,6 @@ export const REFERENCE_CLIP = { frames: 16, decode: { width: 171, height: 128 },
  * CaffeNet's conv1 has no padding, so it takes 227 px: the same 55-px conv1 grid and 6×6 conv5 pool.
  */
 export const REFERENCE_FRAME = { decode: { width: 256, height: 256 }, crop: 227 } as const;
-
-const isClipTask = (config: TrainConfig) => config.task.task === 'clip-order';
 
 /** numpy.linspace(start, stop, count)[index], computed as numpy does (index · step + start, the last one exact). */
 function linspace(start: number, stop: number, count: number, index: number): number {
@@ -72,7 +70,7 @@ export function extractionPlan(config: TrainConfig, protocol: FeatureProtocol): 
       pooling: 'global-max',
     };
   }
-  if (isClipTask(config)) {
+  if (takesClips(config.task.task)) {
     return {
       protocol,
       decodeSize: REFERENCE_CLIP.decode,

@@ -17,6 +17,8 @@ import {
   OPTION_CHOICES,
   OPTION_HINTS,
   PRESET_NAMES,
+  retrievalBackbone,
+  takesClips,
   TASK_IDS,
   TASK_PRESETS,
   TASKS,
@@ -156,6 +158,15 @@ describe('the backbone rule', () => {
   it('says what would fit', () => {
     expect(backboneMismatch('clip-order', 'alexnet')).toBe('alexnet does not fit clip-order: use c3d, r3d or r2plus1d.');
     expect(backboneMismatch('sequence-sorting', 'r3d')).toBe('r3d does not fit sequence-sorting: use alexnet.');
+  });
+
+  it('defaults retrieval to R3D where a task takes clips, else to the task default', () => {
+    expect(TASK_IDS.filter(takesClips)).toEqual(['clip-order']);
+    expect(retrievalBackbone('clip-order')).toBe('r3d');
+    for (const task of TASK_IDS.filter((task) => !takesClips(task))) {
+      expect(retrievalBackbone(task)).toBe('alexnet');
+      expect(backboneMismatch(task, retrievalBackbone(task))).toBeNull();
+    }
   });
 
   it('rejects wrong combinations in a training config, on the backbone', () => {

@@ -22,6 +22,21 @@ function readBlob(blob: Blob): Promise<string> {
   });
 }
 
+/** The files the page downloads (through a Blob URL and a clicked link): their blobs and names. */
+function captureDownloads(): { blobs: Blob[]; names: string[] } {
+  const blobs: Blob[] = [];
+  const names: string[] = [];
+  URL.createObjectURL = vi.fn((blob: Blob) => {
+    blobs.push(blob);
+    return `blob:${blobs.length}`;
+  });
+  URL.revokeObjectURL = vi.fn();
+  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    names.push(this.download);
+  });
+  return { blobs, names };
+}
+
 async function openEvaluate(api: FakeApi) {
   const rendered = await renderApp(api);
   await rendered.click(rendered.q('evaluate-tab'));
@@ -129,16 +144,7 @@ describe('Evaluate screen', () => {
   });
 
   it('downloads the table as CSV and JSON', async () => {
-    const blobs: Blob[] = [];
-    const names: string[] = [];
-    URL.createObjectURL = vi.fn((blob: Blob) => {
-      blobs.push(blob);
-      return `blob:${blobs.length}`;
-    });
-    URL.revokeObjectURL = vi.fn();
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      names.push(this.download);
-    });
+    const { blobs, names } = captureDownloads();
     const api = new FakeApi({ openPath: '/lib', videos: makeVideos(30), featureSets: featureSets() });
     const { q, click } = await openEvaluate(api);
     await click(q('evaluate-run'));
@@ -156,16 +162,7 @@ describe('Evaluate screen', () => {
   });
 
   it('exports a chosen set for FiftyOne on the split set here, downloading the archive a browser gets', async () => {
-    const blobs: Blob[] = [];
-    const names: string[] = [];
-    URL.createObjectURL = vi.fn((blob: Blob) => {
-      blobs.push(blob);
-      return `blob:${blobs.length}`;
-    });
-    URL.revokeObjectURL = vi.fn();
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      names.push(this.download);
-    });
+    const { blobs, names } = captureDownloads();
     const api = new FakeApi({ openPath: '/lib', videos: makeVideos(30), featureSets: featureSets() });
     const { q, click, change } = await openEvaluate(api);
     expect((q('fiftyone-export-button') as HTMLButtonElement).disabled).toBe(true);
