@@ -62,8 +62,25 @@ export default tseslint.config(
     files: ['src-renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrict(
-      [...NODE_BUILTINS, ...ELECTRON, '**/core/**', '**/server/**', '**/cli/**', '**/app/**', '**/preload/**'],
+      [...NODE_BUILTINS, ...ELECTRON, '**/core/**', '**/server/**', '**/cli/**', '**/app/**', '**/preload/**', '**/test-backend/**'],
       'the renderer talks to the main side only through the contract in src-main/shared.',
+    ),
+  },
+  {
+    // The UI tests run in Node: they reach the real backend only through test-backend/ (never core directly).
+    files: ['src-renderer/**/*.test.ts'],
+    rules: restrict(
+      [...NODE_BUILTINS, ...ELECTRON, '**/core/**', '**/server/**', '**/cli/**', '**/app/**', '**/preload/**'],
+      'a UI test drives the real backend through src-renderer/test-backend, never core directly.',
+    ),
+  },
+  {
+    // Test-only: the real backend in-process for the UI tests (a library, dispatch, the event hub).
+    files: ['src-renderer/test-backend/**'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: restrict(
+      [...ELECTRON, '**/app/**', '**/preload/**', '**/server/**', '**/cli/**', '**/src-renderer/src/**'],
+      'test-backend builds the backend in plain Node for the UI tests: core and shared only.',
     ),
   },
 );
