@@ -17,11 +17,14 @@ import type {
   MethodOutput,
   PretextApi,
 } from '../../src-main/shared/contract.ts';
-import type { ImportJobDto, LibraryInfo } from '../../src-main/shared/dto.ts';
+import type { ImportJobDto, LibraryInfo, MetricPoint, ProbePoint, RunDto, RunStatus } from '../../src-main/shared/dto.ts';
+import type { TrainConfig } from '../../src-main/shared/training.ts';
 import { ApiError } from '../../src-main/shared/errors.ts';
 import { dispatch, type Handlers } from '../../src-main/core/api/dispatch.ts';
 import { EventHub } from '../../src-main/core/api/events.ts';
 import { createHandlers } from '../../src-main/core/api/handlers.ts';
+import { recordProbes } from '../../src-main/core/db/run-probes.ts';
+import { createRun, getRun, recordCheckpoint, recordMetrics, setRunStatus } from '../../src-main/core/db/runs.ts';
 import { insertVideo, type VideoMedia } from '../../src-main/core/db/videos.ts';
 import { LibraryService } from '../../src-main/core/library/service.ts';
 import { publish, UI_VIDEOS_VERSION, uiVideos } from './videos.ts';
@@ -37,6 +40,18 @@ export interface RecordedVideo {
   /** Stores the video as failed with this reason. */
   error?: string;
   media?: Partial<VideoMedia>;
+}
+
+/** What `recordRun` stores of a run's history. */
+export interface RecordedRun {
+  status?: RunStatus;
+  error?: string | null;
+  backend?: string;
+  /** The step reached (default: the last metric's). */
+  step?: number;
+  metrics?: MetricPoint[];
+  checkpoints?: Array<{ step: number; validationAccuracy: number | null }>;
+  probes?: ProbePoint[];
 }
 
 export interface RealApiOptions {
@@ -180,6 +195,25 @@ export class RealApi implements PretextApi {
           : null,
       });
     }
+  }
+
+  /**
+   * Stores a run as training would have left it (status, metrics, checkpoints, probes), without
+   * training: for what needs a run's history and not its weights. Answers the run as the API reads it.
+   */
+  recordRun(config: TrainConfig, history: RecordedRun = {}): RunDto {
+    const { db } = this.library.requireOpen();
+    // A running run belongs to a live process (this one, as if another window trained it); else it reads as interrupted.
+    const run = history.status === 'running' ? this.library.ownJob('training', () => createRun(db, config)) : createRun(db, config);
+    const { status = 'completed', error = null, backend, metrics = [], checkpoints = [], probes = [] } = history;
+    setRunStatus(db, run.id, status, { error, ...(backend ? { backend } : {}) });
+    recordMetrics(db, run.id, metrics);
+    if (history.step !== undefined) db.prepare('UPDATE training_runs SET step = ? WHERE id = ?').run(history.step, run.id);
+    for (const { step, validationAccuracy } of checkpoints) {
+      recordCheckpoint(db, run.id, { step, folder: join('runs', String(run.id), `step-${step}`), validationAccuracy });
+    }
+    recordProbes(db, run.id, probes);
+    return getRun(db, run.id)!;
   }
 
   /** Closes the library (waiting for its jobs) and removes the temporary folder. */

@@ -15,16 +15,18 @@ export const UI_VIDEOS_PER_LABEL = 2;
 export const UI_VIDEO_FRAMES = 75;
 /** A 1 s clip in its own class, too short for the paper presets (the details say which). */
 export const SHORT_VIDEO = 'short/blip.mp4';
+/** A clip in the imported folder itself: it has no label. */
+export const UNLABELLED_VIDEO = 'loose.mp4';
 /** A text file named like a video: the import lists it as failed. */
 export const BROKEN_VIDEO = 'broken/notes.mp4';
-/** Ready videos: the labelled ones and the short one. */
-export const UI_READY_VIDEOS = UI_LABELS.length * UI_VIDEOS_PER_LABEL + 1;
+/** Ready videos: the labelled ones, the short and the unlabelled one. */
+export const UI_READY_VIDEOS = UI_LABELS.length * UI_VIDEOS_PER_LABEL + 2;
 
 /** Bump when the set changes, so a stale cached copy (of the videos or the library) is not reused. */
-export const UI_VIDEOS_VERSION = 2;
+export const UI_VIDEOS_VERSION = 3;
 
 /**
- * The folder of the UI videos: `<label>/clip_<i>.mp4`, the short and the broken one. Made once
+ * The folder of the UI videos: `<label>/clip_<i>.mp4`, the short, the unlabelled and the broken one. Made once
  * into a temporary folder and renamed into place, so parallel test files never see half of it.
  */
 export async function uiVideos(): Promise<string> {
@@ -45,6 +47,9 @@ export async function uiVideos(): Promise<string> {
   mkdirSync(join(partial, dirname(SHORT_VIDEO)));
   await synthesizeVideo(tools, join(partial, SHORT_VIDEO), {
     seconds: 1, width: 64, height: 48, fps: 25, pattern: 'moving-box', direction: 'down', seed: 99,
+  });
+  await synthesizeVideo(tools, join(partial, UNLABELLED_VIDEO), {
+    seconds: UI_VIDEO_FRAMES / 25, width: 64, height: 48, fps: 25, pattern: 'moving-box', direction: 'down', seed: 98,
   });
   mkdirSync(join(partial, dirname(BROKEN_VIDEO)));
   writeFileSync(join(partial, BROKEN_VIDEO), 'not a video\n');

@@ -187,8 +187,8 @@ describe('App', () => {
     const progress = q('import-progress');
     if (progress) {
       // The import may already be done here; while it runs, it shows how far it is.
-      expect(progress.textContent).toMatch(/\d+ \/ 8/);
-      expect(progress.querySelector('progress')?.getAttribute('max')).toBe('8');
+      expect(progress.textContent).toMatch(/\d+ \/ 9/);
+      expect(progress.querySelector('progress')?.getAttribute('max')).toBe('9');
       expect(q('import-cancel')).not.toBeNull();
     }
 
