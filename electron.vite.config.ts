@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { WORKER_SOURCES, workerBundleEntry, type CoreWorker } from './src-main/core/jobs/worker-entries.ts';
 
 const root = import.meta.dirname;
 
@@ -41,12 +42,13 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src-main/app/main.ts'),
           // Training, its batch loader, feature extraction and embedding maps run in worker threads;
-          // compute/worker-host.ts loads these files next to the main bundle.
-          'training-worker': resolve(root, 'src-main/core/training/worker.ts'),
-          'extraction-worker': resolve(root, 'src-main/core/retrieval/extract-worker.ts'),
-          'loader-worker': resolve(root, 'src-main/core/frames/loader-worker.ts'),
-          'projection-worker': resolve(root, 'src-main/core/retrieval/projection-worker.ts'),
-          'linear-probe-worker': resolve(root, 'src-main/core/retrieval/linear-probe-worker.ts'),
+          // jobs/worker-host.ts loads these files next to the main bundle.
+          ...Object.fromEntries(
+            (Object.keys(WORKER_SOURCES) as CoreWorker[]).map((name) => [
+              workerBundleEntry(name),
+              resolve(root, 'src-main/core/jobs', WORKER_SOURCES[name]),
+            ]),
+          ),
         },
         // Shared chunks beside the entries: worker-host.ts finds the workers next to itself.
         output: { chunkFileNames: '[name]-[hash].js' },

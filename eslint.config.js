@@ -14,6 +14,28 @@ const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
 
+// The renderer's floors: it reaches the main side only through the contract; its features (one folder
+// per screen) import lib/ and shared types, never each other; lib/ imports no feature; the shell
+// composes the features. A later config replaces a rule's options, so each repeats the layer group.
+const RENDERER_TEST_LAYER = {
+  group: [...NODE_BUILTINS, ...ELECTRON, '**/core/**', '**/server/**', '**/cli/**', '**/app/**', '**/preload/**'],
+  message: 'a UI test reaches the real backend only through src-renderer/test-backend, never core directly.',
+};
+const RENDERER_LAYER = {
+  group: [...RENDERER_TEST_LAYER.group, '**/test-backend/**'],
+  message: 'the renderer talks to the main side only through the contract in src-main/shared.',
+};
+const RENDERER_FEATURES = ['evaluate', 'import', 'library', 'preview', 'retrieve', 'train'];
+/** A relative import that climbs into one of `folders` of src-renderer/src. */
+const intoFolders = (folders) => `^(\\.\\./)+(${folders.join('|')})/`;
+const rendererFloor = (files, folders, message, layer = RENDERER_LAYER) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: [layer, { regex: intoFolders(folders), message }] }],
+  },
+});
+const FEATURE_FLOOR = 'a renderer feature imports lib/ and shared types only: move what two features share into src-renderer/src/lib/.';
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.bench/**'] },
   js.configs.recommended,
@@ -61,19 +83,33 @@ export default tseslint.config(
   {
     files: ['src-renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: restrict(
-      [...NODE_BUILTINS, ...ELECTRON, '**/core/**', '**/server/**', '**/cli/**', '**/app/**', '**/preload/**', '**/test-backend/**'],
-      'the renderer talks to the main side only through the contract in src-main/shared.',
-    ),
+    rules: { 'no-restricted-imports': ['error', { patterns: [RENDERER_LAYER] }] },
   },
+  ...RENDERER_FEATURES.map((feature) =>
+    rendererFloor([`src-renderer/src/${feature}/**`], [...RENDERER_FEATURES.filter((other) => other !== feature), 'shell'], FEATURE_FLOOR),
+  ),
   {
-    // The UI tests run in Node: they reach the real backend only through test-backend/ (never core directly).
-    files: ['src-renderer/**/*.test.ts'],
-    rules: restrict(
-      [...NODE_BUILTINS, ...ELECTRON, '**/core/**', '**/server/**', '**/cli/**', '**/app/**', '**/preload/**'],
-      'a UI test drives the real backend through src-renderer/test-backend, never core directly.',
+    ...rendererFloor(
+      ['src-renderer/src/lib/**'],
+      [...RENDERER_FEATURES, 'shell'],
+      'src-renderer/src/lib is the floor under the features: it imports no feature and not the shell.',
     ),
+    // The UI test harness renders the whole app, shell included.
+    ignores: ['src-renderer/src/lib/testing/**'],
   },
+  // The UI tests run in Node over the real backend, which only test-backend/ may build (app code may not import it).
+  {
+    files: ['src-renderer/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [RENDERER_TEST_LAYER] }] },
+  },
+  ...RENDERER_FEATURES.map((feature) =>
+    rendererFloor(
+      [`src-renderer/src/${feature}/**/*.test.ts`],
+      [...RENDERER_FEATURES.filter((other) => other !== feature), 'shell'],
+      FEATURE_FLOOR,
+      RENDERER_TEST_LAYER,
+    ),
+  ),
   {
     // Test-only: the real backend in-process for the UI tests (a library, dispatch, the event hub).
     files: ['src-renderer/test-backend/**'],

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { BRIDGE } from '../src-main/shared/contract.ts';
 import { trainPreset } from '../src-main/shared/training.ts';
-import { EventHub } from '../src-main/core/api/events.ts';
+import { EventHub } from '../src-main/core/jobs/events.ts';
 import { createHandlers } from '../src-main/core/api/handlers.ts';
 import { MEDIA_NOT_FOUND } from '../src-main/core/library/media-access.ts';
 import { LibraryService } from '../src-main/core/library/service.ts';

@@ -17,7 +17,7 @@ import { baselineLevel, clearlyAbove } from '../src-main/shared/run-health.ts';
 import { labelBaseline } from '../src-main/shared/task-labels.ts';
 import { TASK_IDS, type TaskId } from '../src-main/shared/tasks.ts';
 import { BACKBONES_FOR_TASK, BACKEND_CHOICES, trainPreset, type Backbone, type BackendChoice } from '../src-main/shared/training.ts';
-import { EventHub } from '../src-main/core/api/events.ts';
+import { EventHub } from '../src-main/core/jobs/events.ts';
 import { LibraryService } from '../src-main/core/library/service.ts';
 import { fileArg } from '../src-main/core/media/input.ts';
 import { runTool } from '../src-main/core/media/run.ts';

@@ -11,7 +11,7 @@ import type { TrainingProgress } from '../src-main/shared/dto.ts';
 import type { TaskId } from '../src-main/shared/tasks.ts';
 import { trainPreset, type Backbone, type BackendChoice } from '../src-main/shared/training.ts';
 import { backendReport } from '../src-main/core/compute/backend.ts';
-import { EventHub } from '../src-main/core/api/events.ts';
+import { EventHub } from '../src-main/core/jobs/events.ts';
 import { LibraryService } from '../src-main/core/library/service.ts';
 import { synthesizeVideo } from '../src-main/core/media/synthesize.ts';
 import { getMediaTools } from '../src-main/core/media/tools.ts';

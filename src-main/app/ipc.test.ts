@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES, methodChannel } from '../shared/contract.ts';
-import { EventHub } from '../core/api/events.ts';
+import { EventHub } from '../core/jobs/events.ts';
 import type { Handlers } from '../core/api/dispatch.ts';
 
 const handled = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();

@@ -1,7 +1,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { EVENT_NAMES, METHOD_NAMES, eventChannel, methodChannel } from '../shared/contract.ts';
 import { dispatch, type Handlers } from '../core/api/dispatch.ts';
-import type { EventHub } from '../core/api/events.ts';
+import type { EventHub } from '../core/jobs/events.ts';
 
 /**
  * Registers one ipcMain handler per contract method (channels derived from the contract) and

@@ -15,7 +15,7 @@ import { extname, join } from 'node:path';
 import type { LibraryInfo } from '../shared/dto.ts';
 import type { ApiErrorData } from '../shared/errors.ts';
 import { toApiError } from '../core/api/dispatch.ts';
-import { EventHub } from '../core/api/events.ts';
+import { EventHub } from '../core/jobs/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
 import { LibraryService } from '../core/library/service.ts';
 import { APP_VERSION } from '../core/version.ts';

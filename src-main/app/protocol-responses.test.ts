@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EventHub } from '../core/api/events.ts';
+import { EventHub } from '../core/jobs/events.ts';
 import { MEDIA_NOT_FOUND, type MediaAnswer } from '../core/library/media-access.ts';
 import { recordImported } from '../core/library/test-support.ts';
 import { LibraryService } from '../core/library/service.ts';

@@ -5,9 +5,9 @@ import { createReadStream, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { MediaAnswer } from '../core/library/media-access.ts';
+import { rangeReply } from '../core/util/range-reply.ts';
 import type { OpenFile } from '../core/util/user-files.ts';
 import { isMediaKind, MEDIA_SCHEME, type MediaKind } from '../shared/routes.ts';
-import { contentTypeOf, parseRange } from '../server/media.ts';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from './security.ts';
 
 export interface MediaRequest {
@@ -85,26 +85,14 @@ function rangeResponse(
   request: Pick<Request, 'method' | 'headers'>,
   extraHeaders: Record<string, string>,
 ): Response {
-  const range = parseRange(request.headers.get('range') ?? undefined, file.size);
-  if (range === 'unsatisfiable') {
-    file.release();
-    return new Response(null, { status: 416, headers: { 'content-range': `bytes */${file.size}` } });
-  }
-  const { start, end } = range ?? { start: 0, end: file.size - 1 };
-  const length = file.size === 0 ? 0 : end - start + 1;
-  const headers: Record<string, string> = {
-    'content-type': contentTypeOf(file.path),
-    'content-length': String(length),
-    'accept-ranges': 'bytes',
-    'last-modified': file.mtime.toUTCString(),
-    'x-content-type-options': 'nosniff',
-    ...extraHeaders,
-  };
-  if (range) headers['content-range'] = `bytes ${start}-${end}/${file.size}`;
-  const sendsBody = request.method !== 'HEAD' && length > 0;
-  if (!sendsBody) file.release();
-  const body = sendsBody ? (Readable.toWeb(file.read(start, end)) as ReadableStream<Uint8Array>) : null;
-  return new Response(body, { status: range ? 206 : 200, headers });
+  const reply = rangeReply(
+    file,
+    { method: request.method, range: request.headers.get('range') ?? undefined },
+    { 'x-content-type-options': 'nosniff', ...extraHeaders },
+  );
+  if (!reply.body) file.release();
+  const body = reply.body ? (Readable.toWeb(file.read(reply.body.start, reply.body.end)) as ReadableStream<Uint8Array>) : null;
+  return new Response(body, { status: reply.status, headers: reply.headers });
 }
 
 /** A file of the renderer by path (sync fs: Electron's asar support covers it). */

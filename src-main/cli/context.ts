@@ -1,4 +1,4 @@
-import { EventHub } from '../core/api/events.ts';
+import { EventHub } from '../core/jobs/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
 import { LibraryService } from '../core/library/service.ts';
 import { callerFor, type Caller } from './client.ts';

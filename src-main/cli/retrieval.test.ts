@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClipSpan } from '../shared/dto.ts';
 import { demoLibrary, pretext } from './test-support.ts';
 
 let work: string;
@@ -32,6 +33,15 @@ describe('pretext retrieval commands', () => {
     expect(parsed.neighbours.some((n) => n.videoId === 1)).toBe(false);
     const scores = parsed.neighbours.map((n) => n.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // Each neighbour names its best-matching clip pair: spans inside the videos, a cosine.
+    const matches = (JSON.parse(result.stdout) as { neighbours: { match: { query: ClipSpan; neighbour: ClipSpan; score: number } | null }[] }).neighbours.map((n) => n.match);
+    for (const match of matches) {
+      expect(match?.query.endSeconds).toBeGreaterThan(match?.query.startSeconds ?? Infinity);
+      expect(match?.neighbour.endSeconds).toBeGreaterThan(match?.neighbour.startSeconds ?? Infinity);
+      expect(Math.abs(match?.score ?? 2)).toBeLessThanOrEqual(1 + 1e-6);
+    }
+    const table = pretext('retrieve', '--video', '1', '--run', 'random', '--k', '2', '--library', library);
+    expect(table.stdout.match(/clips \d+ \[\d+\.\d\d–\d+\.\d\d s\] ↔ \d+ \[\d+\.\d\d–\d+\.\d\d s\] -?\d\.\d{4}/g)).toHaveLength(2);
     const text = pretext('retrieve', '--video', '1', '--run', 'random', '--k', '3', '--clip', '4', '--library', library);
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout.split('\n').filter((line) => /^\s+\d+\s+-?\d\.\d{4}/.test(line))).toHaveLength(3);

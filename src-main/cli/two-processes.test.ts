@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, pretext } from './test-support.ts';
-import { EventHub } from '../core/api/events.ts';
+import { EventHub } from '../core/jobs/events.ts';
 import { openLibraryDatabase } from '../core/db/connection.ts';
 import { LibraryService } from '../core/library/service.ts';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BRIDGE } from '../shared/contract.ts';
-import { EventHub } from '../core/api/events.ts';
+import { EventHub } from '../core/jobs/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
 import { LibraryService } from '../core/library/service.ts';
 import { recordImported } from '../core/library/test-support.ts';

@@ -8,7 +8,7 @@ import { BRIDGE } from '../shared/contract.ts';
 import { isMediaKind, type MediaKind } from '../shared/routes.ts';
 import type { ErrorCode } from '../shared/errors.ts';
 import { dispatch, type Handlers } from '../core/api/dispatch.ts';
-import type { EventHub } from '../core/api/events.ts';
+import type { EventHub } from '../core/jobs/events.ts';
 import type { MediaAnswer } from '../core/library/media-access.ts';
 import { sendFile, sendOpenFile } from './media.ts';
 

@@ -387,6 +387,16 @@ export interface NeighbourDto {
   sameLabel: boolean | null;
   /** The matching clip in clip retrieval; null for video retrieval. */
   clip: ClipSpan | null;
+  /** In video retrieval, the two clips most alike (highest cosine of all clip pairs); null in clip retrieval. */
+  match: ClipMatch | null;
+}
+
+/** A clip of the query and a clip of a neighbour, and how alike they are. */
+export interface ClipMatch {
+  query: ClipSpan;
+  neighbour: ClipSpan;
+  /** Cosine similarity of the two clips in [-1, 1]. */
+  score: number;
 }
 
 export interface RetrievalResult {

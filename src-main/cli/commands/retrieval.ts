@@ -6,6 +6,7 @@ import {
   FEATURE_PROTOCOLS,
   FEW_QUERIES,
   TEST_LIST_MAX_CHARS,
+  type ClipSpan,
   type EvaluatedSet,
   type EvaluationSplit,
   type ExtractionProgress,
@@ -109,6 +110,8 @@ export async function runExtract(context: CommandContext): Promise<number> {
   });
 }
 
+const spanText = (span: ClipSpan) => `${span.startSeconds.toFixed(2)}–${span.endSeconds.toFixed(2)} s`;
+
 export async function runRetrieve(context: CommandContext): Promise<number> {
   const videoId = parseInteger(context.options.video, '--video');
   if (videoId === undefined) throw new CliError('--video ID is required.');
@@ -124,8 +127,11 @@ export async function runRetrieve(context: CommandContext): Promise<number> {
     console.log(`Query: ${result.query.fileName} (${result.query.label ?? 'no label'}) · ${set.name}`);
     for (const neighbour of result.neighbours) {
       const match = neighbour.sameLabel === null ? ' ' : neighbour.sameLabel ? '✓' : '✗';
-      const clip = neighbour.clip ? ` [${neighbour.clip.startSeconds.toFixed(2)}–${neighbour.clip.endSeconds.toFixed(2)} s]` : '';
-      console.log(`${String(neighbour.rank).padStart(3)}  ${neighbour.score.toFixed(4)}  ${match} ${neighbour.fileName}${clip}  ${neighbour.label ?? ''}`);
+      const clip = neighbour.clip ? ` [${spanText(neighbour.clip)}]` : '';
+      const matched = neighbour.match
+        ? `  clips ${neighbour.match.query.index} [${spanText(neighbour.match.query)}] ↔ ${neighbour.match.neighbour.index} [${spanText(neighbour.match.neighbour)}] ${neighbour.match.score.toFixed(4)}`
+        : '';
+      console.log(`${String(neighbour.rank).padStart(3)}  ${neighbour.score.toFixed(4)}  ${match} ${neighbour.fileName}${clip}  ${neighbour.label ?? ''}${matched}`);
     }
     return 0;
   });

@@ -6,7 +6,7 @@ import { METHOD_NAMES } from '../../shared/contract.ts';
 import { ERROR_CODES } from '../../shared/errors.ts';
 import { LibraryService } from '../library/service.ts';
 import { dispatch } from './dispatch.ts';
-import { EventHub } from './events.ts';
+import { EventHub } from '../jobs/events.ts';
 import { createHandlers } from './handlers.ts';
 
 let dir: string;

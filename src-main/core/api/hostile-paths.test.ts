@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallResult } from '../../shared/errors.ts';
 import { LibraryService } from '../library/service.ts';
 import { dispatch } from './dispatch.ts';
-import { EventHub } from './events.ts';
+import { EventHub } from '../jobs/events.ts';
 import { createHandlers } from './handlers.ts';
 
 const SECRET = 'TOKEN=do-not-leak-4f1c';

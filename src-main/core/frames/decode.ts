@@ -18,7 +18,7 @@ import { MediaError } from '../media/errors.ts';
 import { fileArg } from '../media/input.ts';
 import { endCheckTime } from '../media/inspect.ts';
 import { firstMeaningfulLine, probeVideo } from '../media/probe.ts';
-import { abortError, throwIfAborted } from '../media/run.ts';
+import { abortError, throwIfAborted } from '../util/abort.ts';
 import { frameRateArg } from '../media/synthesize.ts';
 import type { MediaTools } from '../media/tools.ts';
 

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAbortError } from '../media/run.ts';
+import { isAbortError } from '../util/abort.ts';
 import { FrameCache, type Produce } from './frame-cache.ts';
 
 let root: string;

@@ -15,7 +15,7 @@
 import { mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { writeAtomically } from '../media/atomic.ts';
-import { abortError, throwIfAborted } from '../media/run.ts';
+import { abortError, throwIfAborted } from '../util/abort.ts';
 import { Limiter } from './limiter.ts';
 
 export interface FrameCacheOptions {

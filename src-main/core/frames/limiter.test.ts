@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAbortError } from '../media/run.ts';
+import { isAbortError } from '../util/abort.ts';
 import { Limiter } from './limiter.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));

@@ -1,5 +1,5 @@
 /** At most `max` pieces of work at once, first come first served; a waiter can leave by aborting. */
-import { abortError, throwIfAborted } from '../media/run.ts';
+import { abortError, throwIfAborted } from '../util/abort.ts';
 
 export class Limiter {
   private active = 0;

@@ -2,6 +2,7 @@
 import type { MediaTools } from '../media/tools.ts';
 import type { FillJob } from './pipeline.ts';
 
+/** What a thread needs to read frames: the tools and the library's frame cache. */
 export interface LoaderSetup {
   tools: MediaTools;
   frameCacheFolder: string;

@@ -3,7 +3,7 @@
  * runs beside the model's instead of between its steps.
  */
 import { parentPort } from 'node:worker_threads';
-import { runInBackground } from '../compute/background-priority.ts';
+import { runInBackground } from '../jobs/background-priority.ts';
 import { isMediaError } from '../media/errors.ts';
 import { FrameCache } from './frame-cache.ts';
 import { createFfmpegFrameSource } from './frame-source.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_PRESETS } from '../../shared/tasks.ts';
 import { isMediaError } from '../media/errors.ts';
-import { isAbortError } from '../media/run.ts';
+import { isAbortError } from '../util/abort.ts';
 import { synthesizeVideo } from '../media/synthesize.ts';
 import { getMediaTools, type MediaTools } from '../media/tools.ts';
 import { FrameCache } from './frame-cache.ts';

@@ -3,9 +3,9 @@
  * for the model, so preparing the next batches overlaps the current step instead of delaying it.
  */
 import type { Worker } from 'node:worker_threads';
-import { spawnCoreWorker } from '../compute/worker-host.ts';
+import { spawnCoreWorker } from '../jobs/worker-host.ts';
 import { MediaError } from '../media/errors.ts';
-import { abortError } from '../media/run.ts';
+import { abortError } from '../util/abort.ts';
 import type { FromLoader, LoaderError, LoaderSetup } from './loader-protocol.ts';
 import type { BatchFiller } from './pipeline.ts';
 

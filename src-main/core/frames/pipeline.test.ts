@@ -6,7 +6,7 @@ import { TASK_IDS, TASK_PRESETS, type TaskConfig } from '../../shared/tasks.ts';
 import { openMemoryDatabase } from '../db/connection.ts';
 import { insertVideo } from '../db/videos.ts';
 import { MediaError } from '../media/errors.ts';
-import { isAbortError } from '../media/run.ts';
+import { isAbortError } from '../util/abort.ts';
 import { resolveMediaTools } from '../media/tools.ts';
 import { SHARED_MEDIA_DIR } from '../media/testing.ts';
 import type { CellMotion } from '../tasks/motion.ts';

@@ -16,7 +16,7 @@ import { setMaxListeners } from 'node:events';
 import type { TaskConfig } from '../../shared/tasks.ts';
 import type { MotionRecord } from '../db/motion.ts';
 import { MediaError } from '../media/errors.ts';
-import { throwIfAborted } from '../media/run.ts';
+import { throwIfAborted } from '../util/abort.ts';
 import type { Size } from '../tasks/crops.ts';
 import type { CellMotion } from '../tasks/motion.ts';
 import { createRng } from '../tasks/rng.ts';

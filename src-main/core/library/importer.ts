@@ -16,7 +16,7 @@ import {
 import { isMediaError } from '../media/errors.ts';
 import { contentHash } from '../media/hash.ts';
 import { inspectVideo } from '../media/inspect.ts';
-import { isAbortError } from '../media/run.ts';
+import { isAbortError } from '../util/abort.ts';
 import type { MediaTools } from '../media/tools.ts';
 import { forEachBounded } from '../util/pool.ts';
 import { labelFor } from './label.ts';

@@ -14,7 +14,7 @@ import type {
 } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { MediaKind } from '../../shared/routes.ts';
-import type { EventHub } from '../api/events.ts';
+import type { EventHub } from '../jobs/events.ts';
 import { openLibraryDatabase, type WritableDB } from '../db/connection.ts';
 import { createJob, getJob, importRoots, listFailures, listJobs } from '../db/jobs.ts';
 import { closeAbandonedJobs, orphanedJobIds, type JobKind } from '../db/job-owners.ts';
@@ -33,6 +33,7 @@ import { FrameCache } from '../frames/frame-cache.ts';
 import { createFfmpegFrameSource, type FrameSource } from '../frames/frame-source.ts';
 import { isBrowserPlayable, writePlayableCopy } from '../media/playable.ts';
 import { getMediaTools, type MediaTools } from '../media/tools.ts';
+import { JobSlot } from '../jobs/job-slot.ts';
 import { previewTuple, type PreviewRequest } from '../preview/tuple-preview.ts';
 import { TrainingService } from '../training/service.ts';
 import { FeatureService } from '../retrieval/service.ts';
@@ -68,11 +69,6 @@ function frameCacheBytes(options: LibraryServiceOptions): number {
   if (options.frameCacheBytes !== undefined) return options.frameCacheBytes;
   const megabytes = Number(process.env.PRETEXT_FRAME_CACHE_MB);
   return Number.isFinite(megabytes) && megabytes > 0 ? megabytes * 1024 ** 2 : DEFAULT_FRAME_CACHE_BYTES;
-}
-
-interface RunningImport {
-  controller: AbortController;
-  done: Promise<ImportJobDto>;
 }
 
 /** The database file of a library in a folder (what a folder given as the library holds). */
@@ -122,7 +118,7 @@ export class LibraryService {
   private file: string | null = null;
   /** This process as the owner of the jobs it runs in the open library. */
   private ownership: JobOwnership | null = null;
-  private readonly imports = new Map<number, RunningImport>();
+  private readonly imports = new JobSlot<ImportJobDto>(() => 'An import is already running; wait for it or cancel it first.');
   private frameSource: FrameSource | null = null;
   /** Playable copies being made, so concurrent requests for one video share one ffmpeg. */
   private readonly playableCopies = new Map<string, Promise<string>>();
@@ -148,7 +144,7 @@ export class LibraryService {
    * another live process runs are left alone. `readOnly` (listings) changes no job state at all.
    */
   open(path: string, create: boolean, options: { readOnly?: boolean } = {}): LibraryInfo {
-    if (this.imports.size > 0 || this.training.isBusy || this.features.isBusy) {
+    if (this.imports.isBusy || this.training.isBusy || this.features.isBusy) {
       throw new ApiError('BUSY', 'A job is running; cancel it or wait before switching libraries.');
     }
     const file = libraryFileFor(path, create);
@@ -200,12 +196,10 @@ export class LibraryService {
     if (isSystemFolder(root)) {
       throw new ApiError('INVALID_INPUT', `Not a video folder: ${root} is a system folder.`);
     }
-    if (this.imports.size > 0) {
-      throw new ApiError('BUSY', 'An import is already running; wait for it or cancel it first.');
-    }
     const tools = await this.resolveTools();
+    // After the await, so no second import can start between this check and the slot's.
+    this.imports.assertIdle();
     const job = this.ownJob('import', () => createJob(db, root));
-    const controller = new AbortController();
     const { events } = this.options;
     // The library's grid and counts follow the import as files are stored, not only at its end.
     const changeInterval = this.options.importChangeIntervalMs ?? 1000;
@@ -219,42 +213,39 @@ export class LibraryService {
       lastProcessed = progress.counts.processed;
       events.emit('library.changed', this.info());
     };
-    const done = runImport(
-      {
-        db,
-        tools,
-        thumbnailDir: this.thumbnailDir(),
-        concurrency: this.options.importConcurrency ?? Math.max(2, Math.min(8, cpus().length)),
+    const settings = {
+      db,
+      tools,
+      thumbnailDir: this.thumbnailDir(),
+      concurrency: this.options.importConcurrency ?? Math.max(2, Math.min(8, cpus().length)),
+    };
+    this.imports.start(
+      job.id,
+      (signal) =>
+        runImport(settings, job, { signal, onProgress }).catch((error: unknown): ImportJobDto => {
+          // Even recording the failure failed (e.g. the database's disk is full): report it without the db.
+          const message = error instanceof Error ? error.message : String(error);
+          return { ...job, status: 'failed', finishedAt: new Date().toISOString(), error: `Import failed: ${message}` };
+        }),
+      (finished) => {
+        events.emit('import.finished', finished);
+        if (this.db === db) events.emit('library.changed', this.info());
       },
-      job,
-      { signal: controller.signal, onProgress },
-    )
-      .catch((error: unknown): ImportJobDto => {
-        // Even recording the failure failed (e.g. the database's disk is full): report it without the db.
-        const message = error instanceof Error ? error.message : String(error);
-        return { ...job, status: 'failed', finishedAt: new Date().toISOString(), error: `Import failed: ${message}` };
-      })
-      .then((finished) => {
-      this.imports.delete(job.id);
-      events.emit('import.finished', finished);
-      if (this.db === db) events.emit('library.changed', this.info());
-      return finished;
-    });
-    this.imports.set(job.id, { controller, done });
+    );
     return job;
   }
 
   cancelImport(jobId: number): ImportJobDto {
     const job = getJob(this.requireDb(), jobId);
     if (!job) throw new ApiError('NOT_FOUND', `No import job ${jobId}.`);
-    this.imports.get(jobId)?.controller.abort();
+    this.imports.cancel(jobId);
     return job;
   }
 
   /** Resolves when the job ends (immediately for a finished job). */
   async waitForImport(jobId: number): Promise<ImportJobDto> {
-    const running = this.imports.get(jobId);
-    if (running) return running.done;
+    const running = this.imports.wait(jobId);
+    if (running) return running;
     const job = getJob(this.requireDb(), jobId);
     if (!job) throw new ApiError('NOT_FOUND', `No import job ${jobId}.`);
     return job;
@@ -392,8 +383,7 @@ export class LibraryService {
   async close(): Promise<void> {
     await this.training.close();
     await this.features.close();
-    for (const running of this.imports.values()) running.controller.abort();
-    await Promise.all([...this.imports.values()].map((running) => running.done));
+    await this.imports.close();
     this.ownership?.release();
     this.ownership = null;
     this.db?.close();

@@ -9,7 +9,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { MediaError, mediaErrorFromFs } from './errors.ts';
-import { throwIfAborted } from './run.ts';
+import { throwIfAborted } from '../util/abort.ts';
 
 export const HASH_SAMPLE_BYTES = 1024 * 1024;
 export const HASH_PREFIX = 's256:';

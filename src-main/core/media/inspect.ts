@@ -8,7 +8,8 @@ import { writeAtomically } from './atomic.ts';
 import { MediaError } from './errors.ts';
 import { fileArg } from './input.ts';
 import { firstMeaningfulLine, isCompleteAvi, probeVideo, type VideoProbe } from './probe.ts';
-import { isAbortError, runTool, type RunResult } from './run.ts';
+import { isAbortError } from '../util/abort.ts';
+import { runTool, type RunResult } from './run.ts';
 import type { MediaTools } from './tools.ts';
 
 export interface InspectOptions {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaKind } from '../../shared/routes.ts';
-import { EventHub } from '../api/events.ts';
+import { EventHub } from '../jobs/events.ts';
 import { LibraryService } from '../library/service.ts';
 import { isBrowserPlayable } from './playable.ts';
 import { probeVideo } from './probe.ts';

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAbortError, runTool } from './run.ts';
+import { isAbortError } from '../util/abort.ts';
+import { runTool } from './run.ts';
 
 // Node itself is the child: it exists wherever the tests run and can misbehave on demand.
 const node = process.execPath;

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
+import { abortError } from '../util/abort.ts';
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -26,21 +27,6 @@ export interface RunResult {
 
 const DEFAULT_MAX_STDOUT_BYTES = 64 * 1024 * 1024;
 const STDERR_TAIL_BYTES = 4096;
-
-/** The error every cancelled media operation rejects with; check it with `isAbortError`. */
-export function abortError(what: string): Error {
-  const error = new Error(`${what} was cancelled`);
-  error.name = 'AbortError';
-  return error;
-}
-
-export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'AbortError';
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) throw abortError(what);
-}
 
 /** Keeps only the newest `limit` bytes of a stream, so a chatty tool cannot grow memory. */
 function tailKeeper(limit: number) {

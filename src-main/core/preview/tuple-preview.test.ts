@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_IDS, TASK_PRESETS } from '../../shared/tasks.ts';
-import { EventHub } from '../api/events.ts';
+import { EventHub } from '../jobs/events.ts';
 import { LibraryService } from '../library/service.ts';
 import { copySharedClip } from '../media/testing.ts';
 import { synthesizeVideo } from '../media/synthesize.ts';

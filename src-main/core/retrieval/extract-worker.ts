@@ -1,6 +1,6 @@
 /** The feature-extraction worker thread: encoder forward passes never block the main loop. */
 import { initBackend } from '../compute/backend.ts';
-import { serveJob } from '../compute/worker-job.ts';
+import { serveJob } from '../jobs/worker-job.ts';
 import { FrameCache } from '../frames/frame-cache.ts';
 import { createFfmpegFrameSource } from '../frames/frame-source.ts';
 import { folderHandler, loadCheckpoint } from '../models/checkpoint.ts';

@@ -1,5 +1,5 @@
 /** The embedding-map worker thread: UMAP on thousands of vectors takes seconds, off the main loop. */
-import { serveJob } from '../compute/worker-job.ts';
+import { serveJob } from '../jobs/worker-job.ts';
 import { pca2d, umap2d } from './projection.ts';
 import type { FromProjectionWorker, ProjectionStart } from './protocol.ts';
 

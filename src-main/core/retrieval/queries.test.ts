@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EvaluationProgress, FeatureProtocol } from '../../shared/dto.ts';
 import { trainPreset } from '../../shared/training.ts';
-import { EventHub } from '../api/events.ts';
+import { EventHub } from '../jobs/events.ts';
 import { createRun } from '../db/runs.ts';
 import { createFeatureSet, saveVideoFeatures, setFeatureSetStatus, setFeatureSize } from '../db/features.ts';
 import { LibraryService } from '../library/service.ts';
@@ -87,6 +87,18 @@ describe('nearest neighbours of a video', () => {
     expect(result.neighbours[0]?.score).toBeCloseTo(Math.cos((10 * Math.PI) / 180), 6);
     expect(result.neighbours[2]?.score).toBeCloseTo(-1, 6);
     expect(library.retrieval.neighbours({ setId: set, videoId: a, k: 1 }).neighbours).toHaveLength(1);
+  });
+
+  it('names the best-matching clip pair of each neighbour in video retrieval, with its spans', () => {
+    const a = addVideo('/lib/x/a.mp4', 'x');
+    const b = addVideo('/lib/x/b.mp4', 'x');
+    const set = addSet('s', 'run', new Map([[a, angle(0)], [b, angle(90)]]));
+    // a's clips: (1, 0), (0, 1); b's clips: (0, 1), (-1, 0). a's clip 1 is b's clip 0.
+    const [neighbour] = library.retrieval.neighbours({ setId: set, videoId: a, k: 5 }).neighbours;
+    expect(neighbour?.match?.query).toEqual({ index: 1, startSeconds: 1.84, endSeconds: 2 });
+    expect(neighbour?.match?.neighbour).toEqual({ index: 0, startSeconds: 0, endSeconds: 0.16 });
+    expect(neighbour?.match?.score).toBeCloseTo(1, 6);
+    expect(library.retrieval.neighbours({ setId: set, videoId: a, k: 5, clipIndex: 0 }).neighbours[0]?.match).toBeNull();
   });
 
   it('queries with one clip against the clips of the other videos', () => {

@@ -7,6 +7,7 @@ import type {
   ClassificationRow,
   ClassificationTable,
   Classifier,
+  ClipMatch,
   ClipSpan,
   EmbeddingMap,
   EvaluationRow,
@@ -19,12 +20,13 @@ import type {
 } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { evaluatedSet } from '../../shared/evaluated-set.ts';
-import type { EventHub } from '../api/events.ts';
-import { spawnCoreWorker } from '../compute/worker-host.ts';
-import { runJob } from '../compute/worker-job.ts';
+import type { EventHub } from '../jobs/events.ts';
+import { spawnCoreWorker } from '../jobs/worker-host.ts';
+import { runJob } from '../jobs/worker-job.ts';
 import { loadSetVectors, type SetVectors } from '../db/features.ts';
 import type { LibraryService } from '../library/service.ts';
 import { readyVideos, type SamplingVideo } from '../db/videos.ts';
+import { bestClipPair } from './clip-pairs.ts';
 import { WEIGHTED_KNN, weightedKnn, type LabelledItem } from './classify.ts';
 import { answerableQueries, seededSplit, splitFromLists, topKAccuracy, type RetrievalItem, type Split } from './evaluate.ts';
 import { VectorGallery } from './knn.ts';
@@ -95,6 +97,16 @@ export function videosInList(videos: readonly SamplingVideo[], listText: string)
   return { ids: [...ids].sort((a, b) => a - b), unmatched };
 }
 
+/** The most alike clips of two videos (rows of the set); null when either has no clips stored. */
+function matchedClips(data: SetVectors, queryRow: number, neighbourRow: number): ClipMatch | null {
+  const [queryVectors, neighbourVectors] = [data.clipVectors[queryRow], data.clipVectors[neighbourRow]];
+  if (!queryVectors?.length || !neighbourVectors?.length) return null;
+  const pair = bestClipPair(queryVectors, neighbourVectors, data.featureSize);
+  const query = data.clips[queryRow]?.[pair.queryClip];
+  const neighbour = data.clips[neighbourRow]?.[pair.neighbourClip];
+  return query && neighbour ? { query, neighbour, score: pair.score } : null;
+}
+
 /** Runs one projection in a worker thread of its own, which ends with it. */
 function projectInWorker(start: ProjectionStart): Promise<Float32Array> {
   return runJob<ProjectionStart, FromProjectionWorker, Float32Array>(
@@ -154,6 +166,7 @@ export class RetrievalService {
             score: neighbour.score,
             sameLabel: sameLabel(other),
             clip: null,
+            match: matchedClips(data, row, neighbour.index),
           };
         }),
       };
@@ -179,6 +192,7 @@ export class RetrievalService {
           score: neighbour.score,
           sameLabel: sameLabel(other),
           clip: data.clips[otherRow]?.[neighbour.key % set.clipsPerVideo] as ClipSpan,
+          match: null,
         };
       }),
     };

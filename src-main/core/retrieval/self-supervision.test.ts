@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainPreset } from '../../shared/training.ts';
-import { EventHub } from '../api/events.ts';
+import { EventHub } from '../jobs/events.ts';
 import { LibraryService } from '../library/service.ts';
 import { MOTION_DIRECTIONS, synthesizeVideo } from '../media/synthesize.ts';
 import { getMediaTools } from '../media/tools.ts';

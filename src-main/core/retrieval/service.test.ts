@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainPreset } from '../../shared/training.ts';
-import { EventHub } from '../api/events.ts';
+import { EventHub } from '../jobs/events.ts';
 import { loadSetVectors } from '../db/features.ts';
 import { scaledWidth } from '../models/encoder.ts';
 import { frameEncoderGrid, SMALL_FRAME_ENCODER } from '../models/frame-encoder.ts';

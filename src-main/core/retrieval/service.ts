@@ -6,9 +6,10 @@ import { ApiError } from '../../shared/errors.ts';
 import { labelBaseline } from '../../shared/task-labels.ts';
 import type { PresetName, TaskId } from '../../shared/tasks.ts';
 import { BACKBONES_FOR_TASK, trainPreset, type Backbone, type TrainConfig } from '../../shared/training.ts';
-import type { EventHub } from '../api/events.ts';
-import { spawnCoreWorker } from '../compute/worker-host.ts';
-import { runJob } from '../compute/worker-job.ts';
+import type { EventHub } from '../jobs/events.ts';
+import { spawnCoreWorker } from '../jobs/worker-host.ts';
+import { JobSlot } from '../jobs/job-slot.ts';
+import { runJob } from '../jobs/worker-job.ts';
 import type { WritableDB } from '../db/connection.ts';
 import {
   createFeatureSet,
@@ -55,20 +56,13 @@ interface ResolvedSource {
   weights: ExtractionWeights;
 }
 
-interface ActiveExtraction {
-  setId: number;
-  controller: AbortController;
-  worker: Worker | null;
-  done: Promise<FeatureSetDto>;
-}
-
 /**
  * Extracts, lists and deletes the library's feature sets. The encoder runs in a worker thread; this
  * side writes every video's vectors as they arrive (one transaction each), so a crash keeps all the
  * videos finished so far and the next extraction of the same source does only the rest.
  */
 export class FeatureService {
-  private active: ActiveExtraction | null = null;
+  private readonly slot = new JobSlot<FeatureSetDto>((setId) => `Feature set ${setId} is being extracted; cancel it or wait for it first.`);
 
   constructor(
     private readonly library: LibraryService,
@@ -77,7 +71,7 @@ export class FeatureService {
   ) {}
 
   get isBusy(): boolean {
-    return this.active !== null;
+    return this.slot.isBusy;
   }
 
   sets(): FeatureSetDto[] {
@@ -92,7 +86,7 @@ export class FeatureService {
 
   /** Starts (or continues, for a source extracted before) an extraction; returns the set at once. */
   extract(request: FeatureSourceRequest): FeatureSetDto {
-    this.assertIdle();
+    this.slot.assertIdle();
     const { db, cacheDir } = this.library.requireOpen();
     const protocol = request.protocol ?? 'compact';
     return this.start(db, cacheDir, withProtocol(this.resolveSource(db, cacheDir, request), protocol), protocol);
@@ -100,7 +94,7 @@ export class FeatureService {
 
   /** Extracts what an existing set lacks, with the weights it was made with. */
   update(setId: number): FeatureSetDto {
-    this.assertIdle();
+    this.slot.assertIdle();
     const { db, cacheDir } = this.library.requireOpen();
     const stored = this.set(setId);
     const { source } = stored.dto;
@@ -114,12 +108,6 @@ export class FeatureService {
     }
     const resolved = { key: stored.sourceKey, source, name: stored.dto.name, config: stored.config, weights };
     return this.start(db, cacheDir, resolved, stored.dto.protocol);
-  }
-
-  private assertIdle(): void {
-    if (this.active) {
-      throw new ApiError('BUSY', `Feature set ${this.active.setId} is being extracted; cancel it or wait for it first.`);
-    }
   }
 
   private start(db: WritableDB, cacheDir: string, resolved: ResolvedSource, protocol: FeatureProtocol): FeatureSetDto {
@@ -146,31 +134,24 @@ export class FeatureService {
 
   cancel(setId: number): FeatureSetDto {
     const set = this.set(setId);
-    if (this.active?.setId === setId) {
-      this.active.controller.abort();
-      this.active.worker?.postMessage({ type: 'cancel' });
-    }
+    this.slot.cancel(setId);
     return set.dto;
   }
 
   delete(setId: number): { deleted: number } {
     this.set(setId);
-    if (this.active?.setId === setId) throw new ApiError('BUSY', `Feature set ${setId} is being extracted; cancel it first.`);
+    if (this.slot.holds(setId)) throw new ApiError('BUSY', `Feature set ${setId} is being extracted; cancel it first.`);
     return { deleted: deleteFeatureSet(this.library.requireOpen().db, setId) };
   }
 
   /** Resolves when the extraction of `setId` stops (CLI and tests). */
   async wait(setId: number): Promise<FeatureSetDto> {
-    if (this.active?.setId === setId) return this.active.done;
-    return this.set(setId).dto;
+    return this.slot.wait(setId) ?? this.set(setId).dto;
   }
 
   /** Cancels a running extraction and waits for it (app shutdown, library switch). */
-  async close(): Promise<void> {
-    const active = this.active;
-    if (!active) return;
-    this.cancel(active.setId);
-    await active.done;
+  close(): Promise<void> {
+    return this.slot.close();
   }
 
   private resolveSource(db: WritableDB, cacheDir: string, request: FeatureSourceRequest): ResolvedSource {
@@ -218,18 +199,15 @@ export class FeatureService {
   }
 
   private launch(db: WritableDB, cacheDir: string, setId: number, resolved: ResolvedSource, plan: ExtractionPlan): void {
-    const controller = new AbortController();
-    const active: ActiveExtraction = { setId, controller, worker: null, done: Promise.resolve(this.set(setId).dto) };
-    this.active = active;
-    active.done = this.execute(db, cacheDir, setId, resolved, plan, active)
-      .then((cancelled) => setFeatureSetStatus(db, setId, cancelled ? 'cancelled' : 'ready'))
-      .catch((error: unknown) => setFeatureSetStatus(db, setId, 'failed', error instanceof Error ? error.message : String(error)))
-      .then(() => {
-        this.active = null;
-        const finished = this.set(setId).dto;
-        this.events.emit('features.finished', finished);
-        return finished;
-      });
+    this.slot.start(
+      setId,
+      (signal) =>
+        this.execute(db, cacheDir, setId, resolved, plan, signal)
+          .then((cancelled) => setFeatureSetStatus(db, setId, cancelled ? 'cancelled' : 'ready'))
+          .catch((error: unknown) => setFeatureSetStatus(db, setId, 'failed', error instanceof Error ? error.message : String(error)))
+          .then(() => this.set(setId).dto),
+      (finished) => this.events.emit('features.finished', finished),
+    );
   }
 
   /** Resolves true when cancelled. */
@@ -239,13 +217,12 @@ export class FeatureService {
     setId: number,
     resolved: ResolvedSource,
     plan: ExtractionPlan,
-    active: ActiveExtraction,
+    signal: AbortSignal,
   ): Promise<boolean> {
     const videos = videosMissingFeatures(db, setId);
     if (videos.length === 0) return false;
     const tools = await this.library.resolveTools();
     const worker = this.spawnWorker();
-    active.worker = worker;
     const started = Date.now();
     let done = 0;
     const progress = () => {
@@ -296,7 +273,7 @@ export class FeatureService {
             break;
         }
       },
-      { cancelled: active.controller.signal.aborted },
+      { signal },
     );
   }
 }

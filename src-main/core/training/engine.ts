@@ -12,7 +12,7 @@ import { SAMPLING_FPS } from '../../shared/tasks.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { FrameSource } from '../frames/frame-source.ts';
 import { createBatchPipeline, type Batch, type BatchFiller, type PipelineVideo } from '../frames/pipeline.ts';
-import { isAbortError } from '../media/run.ts';
+import { isAbortError } from '../util/abort.ts';
 import { featureSpread } from './feature-spread.ts';
 
 export interface StepResult {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_PRESETS } from '../../shared/tasks.ts';
 import { trainPreset } from '../../shared/training.ts';
-import { EventHub } from '../api/events.ts';
+import { EventHub } from '../jobs/events.ts';
 import { LibraryService } from '../library/service.ts';
 import { MOTION_DIRECTIONS, synthesizeVideo, type MotionDirection, type SynthSpec } from '../media/synthesize.ts';
 import { getMediaTools } from '../media/tools.ts';

@@ -1,20 +1,18 @@
-/** Messages between the training service and its worker thread: one typed union each way. */
+/** Messages between the training service and its worker thread (jobs/worker-job.ts adds cancel and 'failed'). */
 import type { MetricPoint, ProbePoint } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
+import type { LoaderSetup } from '../frames/loader-protocol.ts';
 import type { PipelineVideo } from '../frames/pipeline.ts';
-import type { MediaTools } from '../media/tools.ts';
 import type { TrainingOutcome, TrainingProgressInfo } from './engine.ts';
 
-export interface WorkerStart {
+/** The run to train, and (from LoaderSetup) how its frames are read. */
+export interface WorkerStart extends LoaderSetup {
   config: TrainConfig;
   startStep: number;
   /** Checkpoint folder to load before training; null for a fresh start. */
   resumeFrom: string | null;
   train: PipelineVideo[];
   validation: PipelineVideo[];
-  tools: MediaTools;
-  frameCacheFolder: string;
-  frameCacheBytes: number;
   /** Checkpoints go to `${checkpointRoot}/step-<n>`. */
   checkpointRoot: string;
 }
@@ -25,5 +23,4 @@ export type FromWorker =
   | { type: 'probe'; probe: ProbePoint }
   | { type: 'checkpoint'; step: number; folder: string; validationAccuracy: number | null }
   | { type: 'progress'; info: TrainingProgressInfo }
-  | { type: 'done'; outcome: TrainingOutcome }
-  | { type: 'failed'; message: string };
+  | { type: 'done'; outcome: TrainingOutcome };

@@ -6,7 +6,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../../shared/contrac
 import { ApiError } from '../../shared/errors.ts';
 import { trainPreset } from '../../shared/training.ts';
 import { dispatch } from '../api/dispatch.ts';
-import { EventHub } from '../api/events.ts';
+import { EventHub } from '../jobs/events.ts';
 import { createHandlers } from '../api/handlers.ts';
 import { createFeatureSet } from '../db/features.ts';
 import { createRun, recordCheckpoint, setRunStatus } from '../db/runs.ts';

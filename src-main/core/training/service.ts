@@ -4,7 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import type { RunDetail, RunDto, TrainingProgress } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { TrainConfig } from '../../shared/training.ts';
-import type { EventHub } from '../api/events.ts';
+import type { EventHub } from '../jobs/events.ts';
 import type { WritableDB } from '../db/connection.ts';
 import {
   createRun,
@@ -26,15 +26,9 @@ import type { FromWorker, WorkerStart } from './protocol.ts';
 import { recordProbes } from '../db/run-probes.ts';
 import { pruneCheckpoints } from './checkpoint-pruning.ts';
 import { prepareTrainingVideos } from './videos.ts';
-import { spawnCoreWorker } from '../compute/worker-host.ts';
-import { runJob } from '../compute/worker-job.ts';
-
-interface ActiveRun {
-  runId: number;
-  controller: AbortController;
-  worker: Worker | null;
-  done: Promise<RunDto>;
-}
+import { spawnCoreWorker } from '../jobs/worker-host.ts';
+import { JobSlot } from '../jobs/job-slot.ts';
+import { runJob } from '../jobs/worker-job.ts';
 
 /**
  * A run whose process is gone is shown as interrupted even before an opening for work records it so
@@ -52,7 +46,7 @@ const RESUMABLE = new Set<RunDto['status']>(['cancelled', 'failed', 'interrupted
  * this side is the only writer of run records, so the library stays consistent whatever the worker does.
  */
 export class TrainingService {
-  private active: ActiveRun | null = null;
+  private readonly slot = new JobSlot<RunDto>((runId) => `Run ${runId} is training; cancel it or wait for it first.`);
 
   constructor(
     private readonly library: LibraryService,
@@ -61,11 +55,11 @@ export class TrainingService {
   ) {}
 
   get isBusy(): boolean {
-    return this.active !== null;
+    return this.slot.isBusy;
   }
 
   start(config: TrainConfig): RunDto {
-    this.assertIdle();
+    this.slot.assertIdle();
     const { db } = this.library.requireOpen();
     // Refused before a run exists: a run that can only fail would stay in the list with a useless Resume.
     if (statusCounts(db).ready === 0) {
@@ -77,7 +71,7 @@ export class TrainingService {
   }
 
   resume(runId: number): RunDto {
-    this.assertIdle();
+    this.slot.assertIdle();
     const { db } = this.library.requireOpen();
     // A run whose process died while this library was open here is closed now, so it can resume.
     if (this.library.orphanedJobs('training').has(runId)) this.library.closeOrphanedJobs();
@@ -93,10 +87,7 @@ export class TrainingService {
   cancel(runId: number): RunDto {
     const { db } = this.library.requireOpen();
     const run = this.requireRun(db, runId);
-    if (this.active?.runId === runId) {
-      this.active.controller.abort();
-      this.active.worker?.postMessage({ type: 'cancel' });
-    }
+    this.slot.cancel(runId);
     return run;
   }
 
@@ -122,7 +113,7 @@ export class TrainingService {
   delete(runId: number): { runId: number; checkpoints: number; featureSets: number[] } {
     const { db, cacheDir } = this.library.requireOpen();
     const run = this.requireRun(db, runId);
-    const training = this.active?.runId === runId || (run.status === 'running' && !this.library.orphanedJobs('training').has(runId));
+    const training = this.slot.holds(runId) || (run.status === 'running' && !this.library.orphanedJobs('training').has(runId));
     if (training) throw new ApiError('BUSY', `Run ${runId} is training; cancel it before deleting it.`);
     const orphanedSets = this.library.orphanedJobs('extraction');
     const extracting = this.library.features
@@ -144,33 +135,26 @@ export class TrainingService {
 
   /** Resolves when the run stops (for the CLI and tests). */
   async wait(runId: number): Promise<RunDto> {
-    if (this.active?.runId === runId) return this.active.done;
-    return this.requireRun(this.library.requireOpen().db, runId);
+    return this.slot.wait(runId) ?? this.requireRun(this.library.requireOpen().db, runId);
   }
 
   /** Cancels a running job and waits for its checkpoint (app shutdown). */
-  async close(): Promise<void> {
-    const active = this.active;
-    if (!active) return;
-    this.cancel(active.runId);
-    await active.done;
+  close(): Promise<void> {
+    return this.slot.close();
   }
 
   private launch(run: RunDto, startStep: number): void {
     const { db, cacheDir } = this.library.requireOpen();
-    const controller = new AbortController();
-    const active: ActiveRun = { runId: run.id, controller, worker: null, done: Promise.resolve(run) };
-    this.active = active;
-    active.done = this.execute(db, cacheDir, run, startStep, active)
-      .catch((error: unknown) => {
-        setRunStatus(db, run.id, 'failed', { error: error instanceof Error ? error.message : String(error) });
-      })
-      .then(() => {
-        this.active = null;
-        const finished = getRun(db, run.id) as RunDto;
-        this.events.emit('training.finished', finished);
-        return finished;
-      });
+    this.slot.start(
+      run.id,
+      (signal) =>
+        this.execute(db, cacheDir, run, startStep, signal)
+          .catch((error: unknown) => {
+            setRunStatus(db, run.id, 'failed', { error: error instanceof Error ? error.message : String(error) });
+          })
+          .then(() => getRun(db, run.id) as RunDto),
+      (finished) => this.events.emit('training.finished', finished),
+    );
   }
 
   private progress(runId: number, fields: Partial<TrainingProgress> & Pick<TrainingProgress, 'phase' | 'step' | 'totalSteps'>): void {
@@ -185,14 +169,14 @@ export class TrainingService {
     });
   }
 
-  private async execute(db: WritableDB, cacheDir: string, run: RunDto, startStep: number, active: ActiveRun): Promise<void> {
+  private async execute(db: WritableDB, cacheDir: string, run: RunDto, startStep: number, signal: AbortSignal): Promise<void> {
     const { config } = run;
     const totalSteps = config.steps;
     const tools = await this.library.resolveTools();
     const videos = await prepareTrainingVideos(db, tools, config.task, {
       validationFraction: config.validationFraction,
       seed: config.seed,
-      signal: active.controller.signal,
+      signal,
       onProgress: (done, total) =>
         this.progress(run.id, { phase: 'preparing', step: startStep, totalSteps, message: `computing motion ${done} / ${total}` }),
     });
@@ -203,7 +187,6 @@ export class TrainingService {
     const runFolder = resolve(cacheDir, 'runs', String(run.id));
     const resumeFrom = startStep > 0 ? listCheckpoints(db, run.id).find((checkpoint) => checkpoint.step === startStep) : undefined;
     const worker = this.spawnWorker();
-    active.worker = worker;
     let backend: string | null = null;
     const folderRemovals: Promise<void>[] = [];
     const start = {
@@ -257,13 +240,9 @@ export class TrainingService {
             break;
         }
       },
-      { cancelled: active.controller.signal.aborted },
+      { signal },
     );
     await Promise.all(folderRemovals);
-  }
-
-  private assertIdle(): void {
-    if (this.active) throw new ApiError('BUSY', `Run ${this.active.runId} is training; cancel it or wait for it first.`);
   }
 
   private requireRun(db: WritableDB, runId: number): RunDto {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startBatchLoader } from '../frames/loader.ts';
 import { createTrainableModel } from '../models/trainable.ts';
 import { train } from './engine.ts';
-import { serveJob } from '../compute/worker-job.ts';
+import { serveJob } from '../jobs/worker-job.ts';
 import type { FromWorker, WorkerStart } from './protocol.ts';
 
 serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {

@@ -8,9 +8,10 @@ import {
   type EvaluationTable,
   type Projection,
 } from '../../../src-main/shared/dto.ts';
+import type { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';
+import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
-import { normalizeSeed } from '../preview/preview-state.svelte.ts';
-import type { FeatureSetsState } from '../retrieve/feature-sets-state.svelte.ts';
+import { normalizeSeed } from '../lib/seed.ts';
 
 export const EVALUATE_CONTEXT = 'Evaluate feature sets';
 export const MAP_CONTEXT = 'Draw embedding map';
@@ -59,9 +60,9 @@ export class EvaluateState {
 
   readonly #api: PretextApi;
   readonly #errors: ErrorSink;
-  #tableRequest = 0;
-  #classifyRequest = 0;
-  #mapRequest = 0;
+  readonly #tableRequest = new LatestRequest();
+  readonly #classifyRequest = new LatestRequest();
+  readonly #mapRequest = new LatestRequest();
   /** The library the results belong to; undefined before the first activation. */
   #library: string | null | undefined = undefined;
 
@@ -140,44 +141,49 @@ export class EvaluateState {
   /** Scores the chosen sets with the weighted kNN classifier or the linear probe (progress from its worker). */
   async classify(method: Classifier): Promise<void> {
     if (!this.canClassify) return;
-    const request = ++this.#classifyRequest;
+    const input = { ...this.#splitInput(), method };
     this.classifying = method;
     this.probeProgress = null;
-    const stop = this.#api.on('evaluation.progress', (progress) => {
-      if (request === this.#classifyRequest) this.probeProgress = progress;
-    });
-    try {
-      const table = await this.#api.call('evaluation.classify', { ...this.#splitInput(), method });
-      if (request !== this.#classifyRequest) return;
-      this.classification = table;
-      this.#errors.resolve(CLASSIFY_CONTEXT);
-    } catch (error) {
-      if (request === this.#classifyRequest) this.#errors.report(error, CLASSIFY_CONTEXT);
-    } finally {
-      stop();
-      if (request === this.#classifyRequest) {
-        this.classifying = null;
-        this.probeProgress = null;
-      }
-    }
+    await this.#classifyRequest.run(
+      async (isLatest) => {
+        const stop = this.#api.on('evaluation.progress', (progress) => {
+          if (isLatest()) this.probeProgress = progress;
+        });
+        try {
+          return await this.#api.call('evaluation.classify', input);
+        } finally {
+          stop();
+        }
+      },
+      {
+        ok: (table) => {
+          this.classification = table;
+          this.#errors.resolve(CLASSIFY_CONTEXT);
+        },
+        failed: (error) => this.#errors.report(error, CLASSIFY_CONTEXT),
+        settled: () => {
+          this.classifying = null;
+          this.probeProgress = null;
+        },
+      },
+    );
   }
 
   /** Measures top-k for the chosen sets. */
   async evaluate(): Promise<void> {
     if (!this.canEvaluate) return;
     const input: MethodInput<'evaluation.table'> = this.#splitInput();
-    const request = ++this.#tableRequest;
     this.evaluating = true;
-    try {
-      const table = await this.#api.call('evaluation.table', input);
-      if (request !== this.#tableRequest) return;
-      this.table = table;
-      this.#errors.resolve(EVALUATE_CONTEXT);
-    } catch (error) {
-      if (request === this.#tableRequest) this.#errors.report(error, EVALUATE_CONTEXT);
-    } finally {
-      if (request === this.#tableRequest) this.evaluating = false;
-    }
+    await this.#tableRequest.run(() => this.#api.call('evaluation.table', input), {
+      ok: (table) => {
+        this.table = table;
+        this.#errors.resolve(EVALUATE_CONTEXT);
+      },
+      failed: (error) => this.#errors.report(error, EVALUATE_CONTEXT),
+      settled: () => {
+        this.evaluating = false;
+      },
+    });
   }
 
   selectMapSet(setId: number | null): Promise<void> {
@@ -194,29 +200,29 @@ export class EvaluateState {
   /** Projects the map set's vectors to 2D. */
   async loadMap(): Promise<void> {
     const setId = this.mapSetId;
-    const request = ++this.#mapRequest;
     if (setId === null) {
+      this.#mapRequest.drop();
       this.map = null;
       this.mapping = false;
       return;
     }
     this.mapping = true;
-    try {
-      const map = await this.#api.call('evaluation.map', { setId, projection: this.projection });
-      if (request !== this.#mapRequest) return;
-      this.map = map;
-      this.#errors.resolve(MAP_CONTEXT);
-    } catch (error) {
-      if (request === this.#mapRequest) this.#errors.report(error, MAP_CONTEXT);
-    } finally {
-      if (request === this.#mapRequest) this.mapping = false;
-    }
+    await this.#mapRequest.run(() => this.#api.call('evaluation.map', { setId, projection: this.projection }), {
+      ok: (map) => {
+        this.map = map;
+        this.#errors.resolve(MAP_CONTEXT);
+      },
+      failed: (error) => this.#errors.report(error, MAP_CONTEXT),
+      settled: () => {
+        this.mapping = false;
+      },
+    });
   }
 
   #forgetLibrary(): void {
-    this.#tableRequest++;
-    this.#classifyRequest++;
-    this.#mapRequest++;
+    this.#tableRequest.drop();
+    this.#classifyRequest.drop();
+    this.#mapRequest.drop();
     this.classification = null;
     this.classifying = null;
     this.probeProgress = null;

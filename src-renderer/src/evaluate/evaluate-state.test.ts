@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { FakeApi, makeFeatureSet, makeRandomFeatureSet, makeVideos } from '../lib/testing/fake-api.ts';
-import { FeatureSetsState } from '../retrieve/feature-sets-state.svelte.ts';
+import { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 import { TEST_LIST_MAX_CHARS } from '../../../src-main/shared/dto.ts';
 import { EVALUATE_CONTEXT, EvaluateState, TEST_LIST_CONTEXT } from './evaluate-state.svelte.ts';
 

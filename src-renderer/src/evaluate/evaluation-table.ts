@@ -1,6 +1,6 @@
 /** How the Evaluate screen reads an evaluation table and the library's labels. Pure. */
 import { FEW_QUERIES, type EvaluatedSet, type EvaluationRow, type LabelCount } from '../../../src-main/shared/dto.ts';
-import { PROTOCOL_TITLES } from '../retrieve/retrieve-format.ts';
+import { PROTOCOL_TITLES } from '../lib/feature-sets/protocol-titles.ts';
 
 /**
  * Whether top-k says nothing at this k: with k at or above the gallery size every training video is

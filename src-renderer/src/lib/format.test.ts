@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatAccuracy,
   formatBytes,
   formatCount,
   formatDateTime,
   formatDuration,
   formatEta,
   formatFps,
+  formatPercent,
   formatResolution,
+  formatSteps,
   plural,
 } from './format.ts';
 
@@ -68,5 +71,16 @@ describe('small formatters', () => {
     expect(formatDateTime('not a date')).toBe('not a date');
     expect(formatDateTime(null)).toBe('—');
     expect(formatDateTime(new Date(2025, 0, 2, 3, 4, 5).toISOString())).toBe('2025-01-02 03:04:05');
+  });
+});
+
+describe('formatPercent, formatAccuracy and formatSteps', () => {
+  it('formats shares, accuracies and step counts, with dashes for nulls', () => {
+    expect(formatPercent(0.123)).toBe('12 %');
+    expect(formatPercent(-0.05, 1)).toBe('-5.0 %');
+    expect(formatPercent(null)).toBe('—');
+    expect(formatAccuracy(0.8345)).toBe('83.5 %');
+    expect(formatAccuracy(null)).toBe('—');
+    expect(formatSteps(1200, 100_000)).toBe('1,200 / 100,000');
   });
 });

@@ -72,6 +72,22 @@ export function formatDateTime(iso: string | null | undefined): string {
   return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
 }
 
+/** A share in [0, 1] as "12 %" (or "12.5 %" with one digit); negative shares too. */
+export function formatPercent(share: number | null | undefined, digits = 0): string {
+  if (typeof share !== 'number' || !Number.isFinite(share)) return DASH;
+  return `${(share * 100).toFixed(digits)} %`;
+}
+
+/** An accuracy: "83.4 %". */
+export function formatAccuracy(accuracy: number | null | undefined): string {
+  return formatPercent(accuracy, 1);
+}
+
+/** "120 / 300". */
+export function formatSteps(step: number, total: number): string {
+  return `${formatCount(step)} / ${formatCount(total)}`;
+}
+
 /** "1 video", "3 videos". */
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;

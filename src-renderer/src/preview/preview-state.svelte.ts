@@ -3,26 +3,14 @@ import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.
 import type { TaskInfo, TuplePreview, VideoDto } from '../../../src-main/shared/dto.ts';
 import type { PresetName, TaskConfig, TaskId } from '../../../src-main/shared/tasks.ts';
 import { toApiError } from '../lib/api/result.ts';
+import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
-import { changedPaths, configFields, fieldErrorsFrom, withValue } from './config-fields.ts';
+import { MAX_SEED, nextSeed, normalizeSeed } from '../lib/seed.ts';
+import { changedPaths, configFields, fieldErrorsFrom, withValue } from '../lib/config-form/config-fields.ts';
 
 export const TASKS_CONTEXT = 'Load tasks';
 export const SAMPLE_CONTEXT = 'Sample tuple';
 export const VIDEOS_CONTEXT = 'Load videos for preview';
-
-/** The contract's largest seed. */
-export const MAX_SEED = 2 ** 31 - 1;
-
-/** A typed seed as the contract takes it (a whole number in [0, MAX_SEED]); null when not a number. */
-export function normalizeSeed(value: number): number | null {
-  if (!Number.isFinite(value)) return null;
-  return Math.min(MAX_SEED, Math.max(0, Math.trunc(value)));
-}
-
-/** The seed after `seed`, wrapping at the top. */
-export function nextSeed(seed: number): number {
-  return seed >= MAX_SEED ? 0 : seed + 1;
-}
 
 /** What the video picker lists. */
 export interface VideoOption {
@@ -125,8 +113,8 @@ export class PreviewState {
   readonly #searchDebounceMs: number;
   readonly #videoLimit: number;
   #pinned = $state.raw<VideoOption | null>(null);
-  #sampleRequest = 0;
-  #videosRequest = 0;
+  readonly #sampleRequest = new LatestRequest();
+  readonly #videosRequest = new LatestRequest();
   /** The library the videos and preview belong to; undefined before the first activation. */
   #library: string | null | undefined = undefined;
   #searchTimer: ReturnType<typeof setTimeout> | null = null;
@@ -270,20 +258,17 @@ export class PreviewState {
 
   /** Reloads the picker's ready videos for the current filter; older answers are dropped. */
   async refreshVideos(): Promise<void> {
-    const request = ++this.#videosRequest;
     const query: MethodInput<'videos.list'> = { status: 'ready', limit: this.#videoLimit };
     const search = this.videoSearch.trim();
     if (search) query.search = search;
-    try {
-      const page = await this.#api.call('videos.list', query);
-      if (request !== this.#videosRequest) return;
-      this.videos = page.items.map(toOption);
-      this.videoTotal = page.total;
-      this.#errors.resolve(VIDEOS_CONTEXT);
-    } catch (error) {
-      if (request !== this.#videosRequest) return;
-      this.#errors.report(error, VIDEOS_CONTEXT);
-    }
+    await this.#videosRequest.run(() => this.#api.call('videos.list', query), {
+      ok: (page) => {
+        this.videos = page.items.map(toOption);
+        this.videoTotal = page.total;
+        this.#errors.resolve(VIDEOS_CONTEXT);
+      },
+      failed: (error) => this.#errors.report(error, VIDEOS_CONTEXT),
+    });
   }
 
   /** Samples a tuple for the current controls. Only the latest request's answer is used. */
@@ -291,26 +276,26 @@ export class PreviewState {
     const config = this.config;
     if (!config) return;
     const request: SampleRequest = { config, seed: this.seed, videoId: this.videoId };
-    const id = ++this.#sampleRequest;
     const input: MethodInput<'tasks.sample'> = { config, seed: request.seed };
     if (request.videoId !== null) input.videoId = request.videoId;
     this.sampling = true;
-    try {
-      const preview = await this.#api.call('tasks.sample', input);
-      if (id !== this.#sampleRequest) return;
-      this.preview = preview;
-      this.shown = request;
-      this.sampleError = null;
-      this.fieldErrors = {};
-      this.#errors.resolve(SAMPLE_CONTEXT);
-    } catch (error) {
-      if (id !== this.#sampleRequest) return;
-      this.sampleError = toApiError(error).message;
-      this.fieldErrors = fieldErrorsFrom(error);
-      this.#errors.report(error, SAMPLE_CONTEXT);
-    } finally {
-      if (id === this.#sampleRequest) this.sampling = false;
-    }
+    await this.#sampleRequest.run(() => this.#api.call('tasks.sample', input), {
+      ok: (preview) => {
+        this.preview = preview;
+        this.shown = request;
+        this.sampleError = null;
+        this.fieldErrors = {};
+        this.#errors.resolve(SAMPLE_CONTEXT);
+      },
+      failed: (error) => {
+        this.sampleError = toApiError(error).message;
+        this.fieldErrors = fieldErrorsFrom(error);
+        this.#errors.report(error, SAMPLE_CONTEXT);
+      },
+      settled: () => {
+        this.sampling = false;
+      },
+    });
   }
 
   #copyPreset(): void {
@@ -327,8 +312,8 @@ export class PreviewState {
   }
 
   #forgetLibrary(): void {
-    this.#sampleRequest++;
-    this.#videosRequest++;
+    this.#sampleRequest.drop();
+    this.#videosRequest.drop();
     this.sampling = false;
     this.videoId = null;
     this.#pinned = null;

@@ -4,15 +4,7 @@ import { ApiError } from '../../../src-main/shared/errors.ts';
 import { TASK_PRESETS } from '../../../src-main/shared/tasks.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { FakeApi, deferred, makeVideo, makeVideos, settle } from '../lib/testing/fake-api.ts';
-import {
-  MAX_SEED,
-  PreviewState,
-  SAMPLE_CONTEXT,
-  TASKS_CONTEXT,
-  nextSeed,
-  normalizeSeed,
-  type PreviewStateOptions,
-} from './preview-state.svelte.ts';
+import { PreviewState, SAMPLE_CONTEXT, TASKS_CONTEXT, type PreviewStateOptions } from './preview-state.svelte.ts';
 
 const LIB = '/lib';
 
@@ -30,17 +22,6 @@ async function started(options: PreviewStateOptions = {}, api?: FakeApi) {
 
 afterEach(() => {
   vi.useRealTimers();
-});
-
-describe('seeds', () => {
-  it('normalizes typed seeds into the contract range and wraps the next one', () => {
-    expect(normalizeSeed(12.7)).toBe(12);
-    expect(normalizeSeed(-3)).toBe(0);
-    expect(normalizeSeed(2 ** 40)).toBe(MAX_SEED);
-    expect(normalizeSeed(Number.NaN)).toBeNull();
-    expect(nextSeed(4)).toBe(5);
-    expect(nextSeed(MAX_SEED)).toBe(0);
-  });
 });
 
 describe('PreviewState tasks and presets', () => {

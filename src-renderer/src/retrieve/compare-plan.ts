@@ -11,6 +11,14 @@ export function neighbourKey(neighbour: Pick<NeighbourDto, 'videoId' | 'clip'>):
 
 const QUERY_TILE_KEY = 'query';
 
+/** A stretch of a tile's video to mark on its timeline, and whose match it is. */
+export interface TimelineMark {
+  key: string;
+  /** "#2" for the query's side of result 2's match, "match" or "clip" on a result's own timeline. */
+  label: string;
+  span: ClipSpan;
+}
+
 export interface CompareTile {
   key: string;
   videoId: number;
@@ -21,6 +29,8 @@ export interface CompareTile {
   clip: ClipSpan | null;
   /** Where in its video the tile's playback starts, in seconds. */
   offset: number;
+  /** The clips to mark on the tile's timeline: the matched (or retrieved) clips. */
+  marks: TimelineMark[];
 }
 
 export interface ComparePlan {
@@ -32,9 +42,12 @@ export interface ComparePlan {
   span: number | null;
 }
 
+const mark = (key: string, label: string, span: ClipSpan): TimelineMark => ({ key, label, span });
+
 /**
  * Clip results play from their clips' starts for the query clip's length; video results play from
- * 0 for the query's duration.
+ * 0 for the query's duration. Each tile marks its clip (clip retrieval) or the clip of the best
+ * matching pair (video retrieval); the query marks its side of every chosen result's pair.
  */
 export function comparePlan(result: RetrievalResult, chosen: readonly NeighbourDto[], queryDurationS: number | null): ComparePlan {
   const { query } = result;
@@ -47,6 +60,9 @@ export function comparePlan(result: RetrievalResult, chosen: readonly NeighbourD
       neighbour: null,
       clip: query.clip,
       offset: query.clip?.startSeconds ?? 0,
+      marks: query.clip
+        ? [mark('clip', 'clip', query.clip)]
+        : chosen.flatMap((neighbour) => (neighbour.match ? [mark(neighbourKey(neighbour), `#${neighbour.rank}`, neighbour.match.query)] : [])),
     },
     ...chosen.map((neighbour) => ({
       key: neighbourKey(neighbour),
@@ -56,6 +72,11 @@ export function comparePlan(result: RetrievalResult, chosen: readonly NeighbourD
       neighbour,
       clip: neighbour.clip,
       offset: neighbour.clip?.startSeconds ?? 0,
+      marks: neighbour.clip
+        ? [mark('clip', 'clip', neighbour.clip)]
+        : neighbour.match
+          ? [mark('match', `#${neighbour.rank}`, neighbour.match.neighbour)]
+          : [],
     })),
   ];
   const span = query.clip ? query.clip.endSeconds - query.clip.startSeconds : queryDurationS;

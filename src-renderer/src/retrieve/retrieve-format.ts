@@ -1,5 +1,5 @@
 /** Display helpers of the Retrieve screen; every function accepts the nulls the DTOs carry. Pure. */
-import type { ClipSpan, FeatureProtocol, FeatureSetDto } from '../../../src-main/shared/dto.ts';
+import type { ClipSpan, FeatureSetDto } from '../../../src-main/shared/dto.ts';
 import { formatCount } from '../lib/format.ts';
 
 const DASH = '—';
@@ -30,6 +30,3 @@ export function formatFeatureSize(size: number | null): string {
 export function formatClipLayout(set: Pick<FeatureSetDto, 'clipsPerVideo' | 'framesPerClip'>): string {
   return `${formatCount(set.clipsPerVideo)} clips × ${formatCount(set.framesPerClip)} frames`;
 }
-
-/** A feature protocol as the UI names it. */
-export const PROTOCOL_TITLES: Readonly<Record<FeatureProtocol, string>> = { 'vcop-reference': 'VCOP reference', compact: 'compact' };

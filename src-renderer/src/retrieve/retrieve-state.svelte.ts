@@ -1,13 +1,26 @@
 import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
-import type { FeatureProtocol, FeatureSetDto, NeighbourDto, RetrievalResult, VideoDto } from '../../../src-main/shared/dto.ts';
+import type {
+  FeatureProtocol,
+  FeatureSetDto,
+  NeighbourDto,
+  RetrievalResult,
+  RunDto,
+  VideoDto,
+} from '../../../src-main/shared/dto.ts';
 import { toApiError } from '../lib/api/result.ts';
+import type { FeatureSetsState, FeatureSourceInput } from '../lib/feature-sets/feature-sets-state.svelte.ts';
+import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
-import { LibraryState } from '../library/library-state.svelte.ts';
-import type { RunsState } from '../train/runs-state.svelte.ts';
+import { LibraryState } from '../lib/videos/library-state.svelte.ts';
 import { MAX_COMPARED, comparePlan, neighbourKey, type ComparePlan } from './compare-plan.ts';
-import type { FeatureSetsState, FeatureSourceInput } from './feature-sets-state.svelte.ts';
 
 export const QUERY_VIDEO_CONTEXT = 'Load query video';
+
+/** What Retrieve uses of the library's runs (the Train screen's list, handed in by the shell). */
+export interface RunList {
+  readonly runs: readonly RunDto[];
+  refresh(): Promise<void>;
+}
 
 /** How many neighbours a query may ask for. */
 export const K_CHOICES = [5, 10, 20, 50] as const;
@@ -20,7 +33,7 @@ export const K_CHOICES = [5, 10, 20, 50] as const;
 export class RetrieveState {
   readonly sets: FeatureSetsState;
   /** The runs of the library (the Train screen's list): the weights to extract with. */
-  readonly runs: RunsState;
+  readonly runs: RunList;
   /** The query picker's own paging and filters (ready videos only). */
   readonly picker: LibraryState;
 
@@ -50,13 +63,13 @@ export class RetrieveState {
 
   readonly #api: PretextApi;
   readonly #errors: ErrorSink;
-  #queryRequest = 0;
-  #videoRequest = 0;
+  readonly #queryRequest = new LatestRequest();
+  readonly #videoRequest = new LatestRequest();
   #unsubscribers: Array<() => void> = [];
   /** The library the query belongs to; undefined before the first activation. */
   #library: string | null | undefined = undefined;
 
-  constructor(api: PretextApi, errors: ErrorSink, shared: { sets: FeatureSetsState; runs: RunsState }) {
+  constructor(api: PretextApi, errors: ErrorSink, shared: { sets: FeatureSetsState; runs: RunList }) {
     this.#api = api;
     this.#errors = errors;
     this.sets = shared.sets;
@@ -104,7 +117,7 @@ export class RetrieveState {
 
   /** Asks for the neighbours of `video`. */
   selectQuery(video: VideoDto): Promise<void> {
-    this.#videoRequest++;
+    this.#videoRequest.drop();
     if (this.query?.id !== video.id) this.#clearComparison();
     this.query = video;
     this.picker.select(video);
@@ -113,15 +126,13 @@ export class RetrieveState {
 
   /** A query picked elsewhere (the embedding map): its record loads first. */
   async selectQueryById(videoId: number): Promise<void> {
-    const request = ++this.#videoRequest;
-    try {
-      const video = await this.#api.call('videos.get', { id: videoId });
-      if (request !== this.#videoRequest) return;
-      this.#errors.resolve(QUERY_VIDEO_CONTEXT);
-      await this.selectQuery(video);
-    } catch (error) {
-      if (request === this.#videoRequest) this.#errors.report(error, QUERY_VIDEO_CONTEXT);
-    }
+    await this.#videoRequest.run(() => this.#api.call('videos.get', { id: videoId }), {
+      ok: async (video) => {
+        this.#errors.resolve(QUERY_VIDEO_CONTEXT);
+        await this.selectQuery(video);
+      },
+      failed: (error) => this.#errors.report(error, QUERY_VIDEO_CONTEXT),
+    });
   }
 
   setK(k: number): Promise<void> {
@@ -196,26 +207,26 @@ export class RetrieveState {
     if (setId === null || !query) return;
     const input: MethodInput<'retrieval.query'> = { setId, videoId: query.id, k: this.k };
     if (this.clipIndex !== null) input.clipIndex = this.clipIndex;
-    const request = ++this.#queryRequest;
     this.querying = true;
-    try {
-      const result = await this.#api.call('retrieval.query', input);
-      if (request !== this.#queryRequest) return;
-      this.result = result;
-      this.queryError = null;
-      // Keep the chosen results the new ranking still holds.
-      const keys = result.neighbours.map(neighbourKey);
-      this.compared = this.compared.filter((key) => keys.includes(key));
-      if (this.compared.length === 0) this.comparing = false;
-    } catch (error) {
-      if (request !== this.#queryRequest) return;
-      // Shown with the results, not as a notice: a query video without features in a set is common.
-      this.result = null;
-      this.comparing = false;
-      this.queryError = toApiError(error).message;
-    } finally {
-      if (request === this.#queryRequest) this.querying = false;
-    }
+    await this.#queryRequest.run(() => this.#api.call('retrieval.query', input), {
+      ok: (result) => {
+        this.result = result;
+        this.queryError = null;
+        // Keep the chosen results the new ranking still holds.
+        const keys = result.neighbours.map(neighbourKey);
+        this.compared = this.compared.filter((key) => keys.includes(key));
+        if (this.compared.length === 0) this.comparing = false;
+      },
+      failed: (error) => {
+        // Shown with the results, not as a notice: a query video without features in a set is common.
+        this.result = null;
+        this.comparing = false;
+        this.queryError = toApiError(error).message;
+      },
+      settled: () => {
+        this.querying = false;
+      },
+    });
   }
 
   /** The newest set with vectors, if any. */
@@ -234,8 +245,8 @@ export class RetrieveState {
   }
 
   #forgetLibrary(): void {
-    this.#queryRequest++;
-    this.#videoRequest++;
+    this.#queryRequest.drop();
+    this.#videoRequest.drop();
     this.#showWhenDone = null;
     this.setId = null;
     this.query = null;

@@ -9,18 +9,25 @@ import {
   makeVideos,
   settle,
 } from '../lib/testing/fake-api.ts';
-import { RunsState } from '../train/runs-state.svelte.ts';
-import { FeatureSetsState } from './feature-sets-state.svelte.ts';
+import { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 import { RetrieveState } from './retrieve-state.svelte.ts';
 
 function setup(api: FakeApi) {
   const notices = new Notices();
   const sets = new FeatureSetsState(api, notices);
-  const runs = new RunsState(api, notices);
+  // The Train screen's run list, as Retrieve sees it.
+  const runs = {
+    runs: [],
+    refreshes: 0,
+    refresh() {
+      this.refreshes++;
+      return Promise.resolve();
+    },
+  };
   const retrieve = new RetrieveState(api, notices, { sets, runs });
   sets.listen();
   retrieve.listen();
-  return { api, notices, retrieve };
+  return { api, notices, retrieve, runs };
 }
 
 const twoSets = () => [makeFeatureSet(1, { videoCount: 12 }), makeRandomFeatureSet(2, { videoCount: 12 })];
@@ -28,8 +35,9 @@ const twoSets = () => [makeFeatureSet(1, { videoCount: 12 }), makeRandomFeatureS
 describe('RetrieveState', () => {
   it('picks the newest searchable set and asks for the query’s neighbours', async () => {
     const api = new FakeApi({ openPath: '/lib', videos: makeVideos(12), featureSets: twoSets() });
-    const { retrieve } = setup(api);
+    const { retrieve, runs } = setup(api);
     await retrieve.activate('/lib');
+    expect(runs.refreshes).toBe(1);
     expect(retrieve.setId).toBe(2);
     expect(retrieve.picker.total).toBe(12);
     expect(api.callsOf('videos.list').at(-1)).toMatchObject({ status: 'ready' });

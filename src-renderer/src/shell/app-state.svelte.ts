@@ -1,11 +1,11 @@
 import type { AppInfo } from '../../../src-main/shared/dto.ts';
-import type { ApiTransport } from '../lib/api/create-api.ts';
-import { ImportState } from '../import/import-state.svelte.ts';
-import { LibraryState } from '../library/library-state.svelte.ts';
 import { EvaluateState } from '../evaluate/evaluate-state.svelte.ts';
+import { ImportState } from '../import/import-state.svelte.ts';
+import type { ApiTransport } from '../lib/api/create-api.ts';
+import { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
+import { LibraryState } from '../lib/videos/library-state.svelte.ts';
 import { PreviewState } from '../preview/preview-state.svelte.ts';
-import { FeatureSetsState } from '../retrieve/feature-sets-state.svelte.ts';
 import { RetrieveState } from '../retrieve/retrieve-state.svelte.ts';
 import { TrainState } from '../train/train-state.svelte.ts';
 import type { ScreenId } from './screens.ts';

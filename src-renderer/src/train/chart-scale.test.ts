@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricPoint } from '../../../src-main/shared/dto.ts';
-import {
-  chartModel,
-  downsample,
-  formatStep,
-  formatTick,
-  linearScale,
-  niceCeil,
-  niceStep,
-  niceTicks,
-  polylinePoints,
-} from './chart-scale.ts';
+import { chartModel, downsample, formatStep, polylinePoints } from './chart-scale.ts';
 
 const point = (split: MetricPoint['split'], step: number, loss: number, accuracy: number): MetricPoint => ({
   split,
@@ -18,52 +8,6 @@ const point = (split: MetricPoint['split'], step: number, loss: number, accuracy
   loss,
   accuracy,
   stepsPerSecond: null,
-});
-
-describe('linearScale', () => {
-  it('maps a domain onto a range, inverted ranges included', () => {
-    const x = linearScale([0, 100], [40, 640]);
-    expect(x(0)).toBe(40);
-    expect(x(50)).toBe(340);
-    expect(x(100)).toBe(640);
-    const y = linearScale([0, 1], [150, 20]);
-    expect(y(0)).toBe(150);
-    expect(y(1)).toBe(20);
-    expect(y(0.5)).toBe(85);
-  });
-
-  it('puts everything in the middle for an empty domain', () => {
-    const x = linearScale([5, 5], [0, 100]);
-    expect(x(5)).toBe(50);
-    expect(x(7)).toBe(50);
-  });
-});
-
-describe('nice ticks', () => {
-  it('picks 1, 2 or 5 times a power of ten', () => {
-    expect(niceStep(100, 5)).toBe(20);
-    expect(niceStep(300, 6)).toBe(50);
-    expect(niceStep(100_000, 6)).toBe(20_000);
-    expect(niceStep(2.48, 4)).toBe(1);
-    expect(niceStep(0.3, 5)).toBeCloseTo(0.1);
-    expect(niceStep(0, 5)).toBe(1);
-  });
-
-  it('lists the multiples inside the range without float noise', () => {
-    expect(niceTicks(0, 300, 6)).toEqual([0, 50, 100, 150, 200, 250, 300]);
-    expect(niceTicks(0, 0.3, 3)).toEqual([0, 0.1, 0.2, 0.3]);
-    expect(niceTicks(0, 1, 5, true)).toEqual([0, 1]);
-    expect(niceTicks(0, 3, 6, true)).toEqual([0, 1, 2, 3]);
-    expect(niceTicks(4, 4)).toEqual([4]);
-    expect(niceTicks(5, 1)).toEqual([]);
-  });
-
-  it('rounds the top of an axis up to a nice value', () => {
-    expect(niceCeil(2.48, 4)).toBe(3);
-    expect(niceCeil(0.69, 4)).toBe(0.8); // ticks 0, 0.2 … 0.8
-    expect(niceCeil(0)).toBe(1);
-    expect(niceCeil(Number.NaN)).toBe(1);
-  });
 });
 
 describe('labels', () => {
@@ -75,13 +19,6 @@ describe('labels', () => {
     expect(formatStep(20_000)).toBe('20k');
     expect(formatStep(100_000)).toBe('100k');
     expect(formatStep(1_200_000)).toBe('1.2M');
-  });
-
-  it('gives axis values the decimals their spacing needs', () => {
-    expect(formatTick(0.5, 0.5)).toBe('0.5');
-    expect(formatTick(2, 1)).toBe('2');
-    expect(formatTick(0.02, 0.01)).toBe('0.02');
-    expect(formatTick(20, 10)).toBe('20');
   });
 });
 
@@ -136,7 +73,7 @@ describe('chartModel', () => {
     expect(model.empty).toBe(false);
 
     const loss = model.panels[0]!;
-    expect(loss.yTicks.map((t) => t.label)).toEqual(['0', '1', '2', '3']);
+    expect(loss.yTicks.map((t) => t.label)).toEqual(['0.0', '0.5', '1.0', '1.5', '2.0', '2.5']);
     expect(loss.lines.map((l) => [l.split, l.drawn])).toEqual([
       ['train', 3],
       ['validation', 1],
@@ -172,6 +109,23 @@ describe('chartModel', () => {
     expect(empty.xTicks.map((t) => t.label)).toEqual(['0', '1']);
     const beyond = chartModel({ train: [point('train', 500, 1, 0.5)], validation: [], totalSteps: 100 });
     expect(beyond.xTicks.at(-1)!.label).toBe('500');
+  });
+
+  it('ends the loss axis at a nice value above the largest loss, with the decimals its spacing needs', () => {
+    const model = chartModel({ train: [point('train', 10, 0.69, 0.5)], validation: [], totalSteps: 100 });
+    const loss = model.panels[0]!;
+    expect(loss.yTicks.map((t) => t.label)).toEqual(['0.0', '0.2', '0.4', '0.6', '0.8']);
+    expect(loss.yTicks.at(-1)!.at).toBe(loss.top);
+    expect(loss.yTicks[0]!.at).toBe(loss.bottom);
+    const noLoss = chartModel({ train: [], validation: [], totalSteps: 100 }).panels[0]!;
+    expect(noLoss.yTicks.map((t) => t.label).at(-1)).toBe('1.0');
+  });
+
+  it('labels whole steps only on a short run, and draws values off the axis at its edge', () => {
+    const model = chartModel({ train: [point('train', 3, 1, 1.5)], validation: [], totalSteps: 3 });
+    expect(model.xTicks.map((t) => t.label)).toEqual(['0', '1', '2', '3']);
+    const accuracy = model.panels[1]!;
+    expect(accuracy.lines[0]!.marks[0]!.y).toBe(accuracy.top);
   });
 
   it('draws the chance line on the accuracy panel, and the majority class where it differs', () => {

@@ -1,53 +1,13 @@
 /**
- * Geometry of the metric chart: linear scales, "nice" axis ticks, step labels, downsampling of long
+ * Geometry of the metric chart: d3's linear scales and "nice" ticks, step labels, downsampling of long
  * series to about one point per pixel (largest-triangle-three-buckets, which keeps the curve's shape
  * and its spikes), and the whole chart as plain data the component only draws. Pure.
  */
+import { scaleLinear } from 'd3-scale';
 import type { MetricPoint, MetricSplit } from '../../../src-main/shared/dto.ts';
 import type { PretextBaseline } from '../../../src-main/shared/task-labels.ts';
 
-export type Scale = (value: number) => number;
-
-/** Maps `domain` onto `range` linearly; an empty domain maps everything to the range's middle. */
-export function linearScale(domain: readonly [number, number], range: readonly [number, number]): Scale {
-  const [d0, d1] = domain;
-  const [r0, r1] = range;
-  const span = d1 - d0;
-  if (!(Math.abs(span) > 0) || !Number.isFinite(span)) return () => (r0 + r1) / 2;
-  const k = (r1 - r0) / span;
-  return (value) => r0 + (value - d0) * k;
-}
-
-/** A round tick spacing (1, 2 or 5 × 10^k) giving about `count` intervals over `span`. */
-export function niceStep(span: number, count: number): number {
-  if (!(span > 0) || !Number.isFinite(span) || !(count > 0)) return 1;
-  const raw = span / count;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const norm = raw / magnitude;
-  const factor = norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10;
-  return factor * magnitude;
-}
-
-const clean = (value: number) => Number(value.toPrecision(12));
-
-/** Multiples of a nice step inside [min, max], about `count` intervals; `integer` keeps steps ≥ 1. */
-export function niceTicks(min: number, max: number, count = 5, integer = false): number[] {
-  if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) return [];
-  if (max === min) return [clean(min)];
-  let step = niceStep(max - min, count);
-  if (integer) step = Math.max(1, step);
-  const first = Math.ceil(min / step - 1e-9);
-  const ticks: number[] = [];
-  for (let k = first; k * step <= max + step * 1e-9; k++) ticks.push(clean(k * step));
-  return ticks;
-}
-
-/** The smallest nice value ≥ `value` (the top of an axis that starts at 0). */
-export function niceCeil(value: number, count = 5): number {
-  if (!(value > 0) || !Number.isFinite(value)) return 1;
-  const step = niceStep(value, count);
-  return clean(Math.ceil(value / step - 1e-9) * step);
-}
+type Scale = (value: number) => number;
 
 /** A step count for an axis: "0", "950", "1k", "1.5k", "100k", "1.2M". */
 export function formatStep(step: number): string {
@@ -57,12 +17,6 @@ export function formatStep(step: number): string {
   if (abs >= 1e6) return short(step / 1e6, 'M');
   if (abs >= 1e3) return short(step / 1e3, 'k');
   return String(Math.round(step));
-}
-
-/** An axis value with as many decimals as the tick spacing needs. */
-export function formatTick(value: number, step: number): string {
-  const decimals = step > 0 && Number.isFinite(step) ? Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9))) : 2;
-  return value.toFixed(decimals);
 }
 
 export interface XY {
@@ -213,8 +167,9 @@ export function chartModel(input: ChartInput): ChartModel {
 
   const lastStep = Math.max(0, input.train.at(-1)?.step ?? 0, input.validation.at(-1)?.step ?? 0);
   const stepMax = Math.max(1, input.totalSteps ?? 0, lastStep);
-  const x = linearScale([0, stepMax], [left, right]);
-  const stepTicks = niceTicks(0, stepMax, Math.max(2, Math.round((right - left) / 100)), true);
+  const x = scaleLinear([0, stepMax], [left, right]);
+  // Whole steps only: a short run's axis would otherwise read 0.5, 1.5 …
+  const stepTicks = x.ticks(Math.max(2, Math.round((right - left) / 100))).filter(Number.isInteger);
   const xTicks = stepTicks.map((step) => ({ at: x(step), label: formatStep(step) }));
 
   const finite = (metric: ChartMetric) => (p: MetricPoint) => Number.isFinite(p.step) && Number.isFinite(p[metric]);
@@ -223,22 +178,21 @@ export function chartModel(input: ChartInput): ChartModel {
   for (const list of [input.train, input.validation]) {
     for (const p of list) if (Number.isFinite(p.loss) && p.loss > maxLoss) maxLoss = p.loss;
   }
-  const lossTop = niceCeil(maxLoss, 4);
-  const lossStep = niceStep(lossTop, 4);
 
   const panels = (['loss', 'accuracy'] as const).map((metric, index): ChartPanel => {
     const top = index * panelHeight + MARGIN.title;
     const bottom = (index + 1) * panelHeight - MARGIN.axis;
-    const domain: [number, number] = metric === 'loss' ? [0, lossTop] : [0, 1];
-    const y = linearScale(domain, [bottom, top]);
-    const ticks = metric === 'loss' ? niceTicks(0, lossTop, 4) : [0, 0.25, 0.5, 0.75, 1];
-    const yTicks = ticks.map((value) => ({
-      at: y(value),
-      label: metric === 'loss' ? formatTick(value, lossStep) : `${Math.round(value * 100)} %`,
-    }));
+    // From 0 to a nice value at or above the largest loss (accuracy's [0, 1] is nice already);
+    // clamped: a value off the axis is drawn at its edge.
+    const y = scaleLinear([0, metric === 'loss' && maxLoss > 0 ? maxLoss : 1], [bottom, top])
+      .nice(4)
+      .clamp(true);
+    const ticks = metric === 'loss' ? y.ticks(4) : [0, 0.25, 0.5, 0.75, 1];
+    const label = metric === 'loss' ? y.tickFormat(4) : (value: number) => `${Math.round(value * 100)} %`;
+    const yTicks = ticks.map((value) => ({ at: y(value), label: label(value) }));
     const lines = (['train', 'validation'] as const).map((split): ChartLine => {
       const source = (split === 'train' ? input.train : input.validation).filter(finite(metric));
-      const xy = source.map((p) => ({ x: x(p.step), y: y(Math.min(domain[1], Math.max(domain[0], p[metric]))) }));
+      const xy = source.map((p) => ({ x: x(p.step), y: y(p[metric]) }));
       const drawn = downsample(xy, maxPoints);
       return {
         split,

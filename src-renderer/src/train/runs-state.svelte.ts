@@ -13,9 +13,10 @@ import type { TrainConfig } from '../../../src-main/shared/training.ts';
 import { ApiError } from '../../../src-main/shared/errors.ts';
 import { runMatches, type RunFilter } from '../../../src-main/shared/runs.ts';
 import { toApiError } from '../lib/api/result.ts';
+import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 import { MetricSeries } from './metric-series.ts';
-import { RESUMABLE_STATUSES } from './train-options.ts';
+import { RESUMABLE_STATUSES } from '../lib/train-options.ts';
 
 export const RUNS_CONTEXT = 'Load training runs';
 export const RUN_CONTEXT = 'Load training run';
@@ -129,8 +130,8 @@ export class RunsState {
   #version = $state(0);
   #redrawTimer: ReturnType<typeof setTimeout> | null = null;
   #redrawPending = false;
-  #runsRequest = 0;
-  #detailRequest = 0;
+  readonly #runsRequest = new LatestRequest();
+  readonly #detailRequest = new LatestRequest();
   #unsubscribers: Array<() => void> = [];
   /** Whether the screen was shown for a library: before that, unknown runs do not trigger loads. */
   #active = false;
@@ -168,8 +169,8 @@ export class RunsState {
 
   /** Forgets everything (another library); subscriptions stay. */
   reset(): void {
-    this.#runsRequest++;
-    this.#detailRequest++;
+    this.#runsRequest.drop();
+    this.#detailRequest.drop();
     this.runs = [];
     this.loaded = false;
     this.loading = false;
@@ -191,23 +192,23 @@ export class RunsState {
 
   /** Reloads the run list; only the latest answer is used. */
   async refresh(): Promise<void> {
-    const request = ++this.#runsRequest;
     this.loading = true;
-    try {
-      const runs = await this.#api.call('training.runs', {});
-      if (request !== this.#runsRequest) return;
-      this.runs = runs;
-      this.loaded = true;
-      this.loadError = null;
-      this.#forgetStopped();
-      this.#errors.resolve(RUNS_CONTEXT);
-    } catch (error) {
-      if (request !== this.#runsRequest) return;
-      this.loadError = toApiError(error).message;
-      this.#errors.report(error, RUNS_CONTEXT);
-    } finally {
-      if (request === this.#runsRequest) this.loading = false;
-    }
+    await this.#runsRequest.run(() => this.#api.call('training.runs', {}), {
+      ok: (runs) => {
+        this.runs = runs;
+        this.loaded = true;
+        this.loadError = null;
+        this.#forgetStopped();
+        this.#errors.resolve(RUNS_CONTEXT);
+      },
+      failed: (error) => {
+        this.loadError = toApiError(error).message;
+        this.#errors.report(error, RUNS_CONTEXT);
+      },
+      settled: () => {
+        this.loading = false;
+      },
+    });
   }
 
   /** Starts a run of `config`; the new run is listed and selected. Errors are reported and returned. */
@@ -320,7 +321,7 @@ export class RunsState {
     this.selectedId = runId;
     if (previous !== null && previous !== runId && !this.#isRunning(previous)) this.#series.delete(previous);
     if (runId === null) {
-      this.#detailRequest++;
+      this.#detailRequest.drop();
       this.detail = null;
       this.loadingDetail = false;
       this.#redraw(true);
@@ -354,29 +355,28 @@ export class RunsState {
   }
 
   async #loadDetail(runId: number): Promise<void> {
-    const request = ++this.#detailRequest;
     this.loadingDetail = true;
-    try {
-      const detail = await this.#api.call('training.run', { runId });
-      if (request !== this.#detailRequest || this.selectedId !== runId) return;
-      this.detail = detail;
-      // Stored points first, live ones on top (as new or newer).
-      const series = MetricSeries.from(detail.metrics, detail.probes);
-      const live = this.#series.get(runId);
-      if (live) {
-        series.add(live.all());
-        series.addProbes(live.probes);
-      }
-      this.#series.set(runId, series);
-      this.#upsert(detail.run, { onlyIfNewer: true });
-      this.#redraw(true);
-      this.#errors.resolve(RUN_CONTEXT);
-    } catch (error) {
-      if (request !== this.#detailRequest) return;
-      this.#errors.report(error, RUN_CONTEXT);
-    } finally {
-      if (request === this.#detailRequest) this.loadingDetail = false;
-    }
+    await this.#detailRequest.run(() => this.#api.call('training.run', { runId }), {
+      ok: (detail) => {
+        if (this.selectedId !== runId) return;
+        this.detail = detail;
+        // Stored points first, live ones on top (as new or newer).
+        const series = MetricSeries.from(detail.metrics, detail.probes);
+        const live = this.#series.get(runId);
+        if (live) {
+          series.add(live.all());
+          series.addProbes(live.probes);
+        }
+        this.#series.set(runId, series);
+        this.#upsert(detail.run, { onlyIfNewer: true });
+        this.#redraw(true);
+        this.#errors.resolve(RUN_CONTEXT);
+      },
+      failed: (error) => this.#errors.report(error, RUN_CONTEXT),
+      settled: () => {
+        this.loadingDetail = false;
+      },
+    });
   }
 
   #handleProgress(progress: TrainingProgress): void {

@@ -3,9 +3,10 @@ import type { BackendReport } from '../../../src-main/shared/dto.ts';
 import type { PresetName, TaskId } from '../../../src-main/shared/tasks.ts';
 import type { Backbone, BackendChoice, TrainConfig } from '../../../src-main/shared/training.ts';
 import { toApiError } from '../lib/api/result.ts';
+import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
-import { changedPaths, configFields, fieldErrorsFrom, valueAt, withValue } from '../preview/config-fields.ts';
-import { BACKBONES_BY_TASK, TRAIN_FIELD_OPTIONS } from './train-options.ts';
+import { changedPaths, configFields, fieldErrorsFrom, valueAt, withValue } from '../lib/config-form/config-fields.ts';
+import { BACKBONES_BY_TASK, TRAIN_FIELD_OPTIONS } from '../lib/train-options.ts';
 
 export const PRESET_CONTEXT = 'Load training preset';
 export const BACKENDS_CONTEXT = 'Read compute backends';
@@ -63,7 +64,7 @@ export class TrainFormState {
 
   readonly #api: PretextApi;
   readonly #errors: ErrorSink;
-  #presetRequest = 0;
+  readonly #presetRequest = new LatestRequest();
 
   constructor(api: PretextApi, errors: ErrorSink, options: TrainFormOptions = {}) {
     this.#api = api;
@@ -148,39 +149,42 @@ export class TrainFormState {
   }
 
   async #loadPreset(keep: Keep): Promise<void> {
-    const request = ++this.#presetRequest;
     const input = { task: this.taskId, backbone: this.backbone, preset: this.preset };
     this.loadingPreset = true;
-    try {
-      const preset = await this.#api.call('training.preset', input);
-      if (request !== this.#presetRequest) return;
-      // Edits are measured against the preset they were made on, then replayed onto the new one.
-      const previous = this.config;
-      const previousPreset = this.presetConfig;
-      let config = structuredClone(preset);
-      if (keep !== 'none' && previous && previousPreset) {
-        for (const path of changedPaths(previousPreset, previous)) {
-          if (keep === 'schedule' && path.startsWith('task.')) continue;
-          if (path === 'backbone' || path === 'task.task') continue;
-          const value = valueAt(previous, path);
-          const target = valueAt(config, path);
-          if (value === undefined || typeof value === 'object' || target === undefined || typeof target === 'object') continue;
-          config = withValue(config, path, value);
-        }
+    await this.#presetRequest.run(() => this.#api.call('training.preset', input), {
+      ok: (preset) => this.#usePreset(preset, keep),
+      failed: (error) => {
+        this.presetError = toApiError(error).message;
+        this.#errors.report(error, PRESET_CONTEXT);
+      },
+      settled: () => {
+        this.loadingPreset = false;
+      },
+    });
+  }
+
+  /** A freshly loaded preset becomes the form's base; `keep` says which edits carry over. */
+  #usePreset(preset: TrainConfig, keep: Keep): void {
+    // Edits are measured against the preset they were made on, then replayed onto the new one.
+    const previous = this.config;
+    const previousPreset = this.presetConfig;
+    let config = structuredClone(preset);
+    if (keep !== 'none' && previous && previousPreset) {
+      for (const path of changedPaths(previousPreset, previous)) {
+        if (keep === 'schedule' && path.startsWith('task.')) continue;
+        if (path === 'backbone' || path === 'task.task') continue;
+        const value = valueAt(previous, path);
+        const target = valueAt(config, path);
+        if (value === undefined || typeof value === 'object' || target === undefined || typeof target === 'object') continue;
+        config = withValue(config, path, value);
       }
-      this.presetConfig = preset;
-      this.config = config;
-      this.presetError = null;
-      this.fieldErrors = {};
-      this.formGeneration++;
-      this.#errors.resolve(PRESET_CONTEXT);
-    } catch (error) {
-      if (request !== this.#presetRequest) return;
-      this.presetError = toApiError(error).message;
-      this.#errors.report(error, PRESET_CONTEXT);
-    } finally {
-      if (request === this.#presetRequest) this.loadingPreset = false;
     }
+    this.presetConfig = preset;
+    this.config = config;
+    this.presetError = null;
+    this.fieldErrors = {};
+    this.formGeneration++;
+    this.#errors.resolve(PRESET_CONTEXT);
   }
 
   #clearFieldError(path: string): void {

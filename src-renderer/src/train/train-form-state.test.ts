@@ -3,7 +3,7 @@ import type { TrainConfig } from '../../../src-main/shared/training.ts';
 import { ApiError } from '../../../src-main/shared/errors.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { FakeApi, deferred, settle } from '../lib/testing/fake-api.ts';
-import type { GroupField } from '../preview/config-fields.ts';
+import type { GroupField } from '../lib/config-form/config-fields.ts';
 import { BACKENDS_CONTEXT, PRESET_CONTEXT, TrainFormState, type TrainFormOptions } from './train-form-state.svelte.ts';
 
 async function loaded(options: TrainFormOptions = {}, api = new FakeApi({ openPath: '/lib' })) {

@@ -707,6 +707,7 @@ export class FakeApi implements PretextApi {
         score: c.score,
         sameLabel: sameLabel(c.video),
         clip: c.clip === null ? null : fakeClipSpan(set, c.video, c.clip),
+        match: null,
       })),
     };
   }

@@ -7,7 +7,7 @@
 import type { RunStatus } from '../../../src-main/shared/dto.ts';
 import type { TaskId } from '../../../src-main/shared/tasks.ts';
 import type { Backbone, BackendChoice, TrainConfig } from '../../../src-main/shared/training.ts';
-import type { FieldOptions } from '../preview/config-fields.ts';
+import type { FieldOptions } from './config-form/config-fields.ts';
 
 /** Compile-time: `true` only when `Listed` names every member of `All`. */
 type Complete<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;

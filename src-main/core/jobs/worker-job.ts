@@ -29,7 +29,8 @@ export function serveJob<Start, Message>(
 
 /**
  * The parent side: sends `start` to `worker` and hands every message to `onMessage`, which calls
- * `finish` with the job's result. A 'failed' message, a throw from `onMessage`, a worker error or an
+ * `finish` with the job's result. Aborting `signal` sends the worker its cancel (before the start when
+ * it is aborted already). A 'failed' message, a throw from `onMessage`, a worker error or an
  * unexpected exit reject; the worker is terminated either way.
  */
 export function runJob<Start, Message extends { type: string }, Result>(
@@ -37,8 +38,9 @@ export function runJob<Start, Message extends { type: string }, Result>(
   worker: Worker,
   start: Start,
   onMessage: (message: Message, finish: (result: Result) => void) => void,
-  options: { cancelled?: boolean; transfer?: ArrayBuffer[] } = {},
+  options: { signal?: AbortSignal; transfer?: ArrayBuffer[] } = {},
 ): Promise<Result> {
+  const cancel = () => worker.postMessage({ type: 'cancel' } satisfies ToJobWorker<Start>);
   return new Promise<Result>((resolve, reject) => {
     worker.on('message', (message: Message | { type: 'failed'; message: string }) => {
       if (message.type === 'failed') return reject(new Error((message as { message: string }).message));
@@ -50,7 +52,11 @@ export function runJob<Start, Message extends { type: string }, Result>(
     });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the ${name} worker stopped unexpectedly (exit code ${code})`)));
-    if (options.cancelled) worker.postMessage({ type: 'cancel' } satisfies ToJobWorker<Start>);
+    if (options.signal?.aborted) cancel();
+    else options.signal?.addEventListener('abort', cancel, { once: true });
     worker.postMessage({ type: 'start', start } satisfies ToJobWorker<Start>, options.transfer ?? []);
-  }).finally(() => void worker.terminate());
+  }).finally(() => {
+    options.signal?.removeEventListener('abort', cancel);
+    void worker.terminate();
+  });
 }

@@ -1,7 +1,7 @@
-import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
-import type { LibraryInfo, VideoDto, VideoStatus } from '../../../src-main/shared/dto.ts';
-import { toApiError } from '../lib/api/result.ts';
-import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
+import type { MethodInput, PretextApi } from '../../../../src-main/shared/contract.ts';
+import type { LibraryInfo, VideoDto, VideoStatus } from '../../../../src-main/shared/dto.ts';
+import { toApiError } from '../api/result.ts';
+import type { ErrorSink } from '../notices/notices.svelte.ts';
 import { PageCache } from './page-cache.ts';
 
 /** A label, null for the videos without one, undefined for all. */

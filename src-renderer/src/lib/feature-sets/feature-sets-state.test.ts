@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../src-main/shared/errors.ts';
-import { Notices } from '../lib/notices/notices.svelte.ts';
-import { FakeApi, makeFeatureSet, makeRandomFeatureSet, makeRun, makeVideos, settle } from '../lib/testing/fake-api.ts';
+import { ApiError } from '../../../../src-main/shared/errors.ts';
+import { Notices } from '../notices/notices.svelte.ts';
+import { FakeApi, makeFeatureSet, makeRandomFeatureSet, makeRun, makeVideos, settle } from '../testing/fake-api.ts';
 import { DELETE_SET_CONTEXT, EXTRACT_CONTEXT, FeatureSetsState } from './feature-sets-state.svelte.ts';
 
 function setup(api: FakeApi) {

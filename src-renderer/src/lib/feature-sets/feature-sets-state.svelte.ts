@@ -1,8 +1,9 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
-import type { ExtractionProgress, FeatureProtocol, FeatureSetDto } from '../../../src-main/shared/dto.ts';
-import { toApiError } from '../lib/api/result.ts';
-import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
+import type { MethodInput, PretextApi } from '../../../../src-main/shared/contract.ts';
+import type { ExtractionProgress, FeatureProtocol, FeatureSetDto } from '../../../../src-main/shared/dto.ts';
+import { toApiError } from '../api/result.ts';
+import { LatestRequest } from '../latest-request.ts';
+import type { ErrorSink } from '../notices/notices.svelte.ts';
 
 export const SETS_CONTEXT = 'Load feature sets';
 export const EXTRACT_CONTEXT = 'Extract features';
@@ -41,7 +42,7 @@ export class FeatureSetsState {
   readonly #api: PretextApi;
   readonly #errors: ErrorSink;
   #finishedListeners: Array<(set: FeatureSetDto) => void> = [];
-  #request = 0;
+  readonly #listRequest = new LatestRequest();
   #unsubscribers: Array<() => void> = [];
   /** The library the sets belong to; undefined before the first activation. */
   #library: string | null | undefined = undefined;
@@ -84,7 +85,7 @@ export class FeatureSetsState {
 
   /** Forgets everything (another library); subscriptions stay. */
   reset(): void {
-    this.#request++;
+    this.#listRequest.drop();
     this.sets = [];
     this.loaded = false;
     this.loading = false;
@@ -101,23 +102,23 @@ export class FeatureSetsState {
 
   /** Reloads the list; only the latest answer is used. */
   async refresh(): Promise<void> {
-    const request = ++this.#request;
     this.loading = true;
-    try {
-      const sets = await this.#api.call('features.sets', {});
-      if (request !== this.#request) return;
-      this.sets = sets;
-      this.loaded = true;
-      this.loadError = null;
-      this.#forgetStopped();
-      this.#errors.resolve(SETS_CONTEXT);
-    } catch (error) {
-      if (request !== this.#request) return;
-      this.loadError = toApiError(error).message;
-      this.#errors.report(error, SETS_CONTEXT);
-    } finally {
-      if (request === this.#request) this.loading = false;
-    }
+    await this.#listRequest.run(() => this.#api.call('features.sets', {}), {
+      ok: (sets) => {
+        this.sets = sets;
+        this.loaded = true;
+        this.loadError = null;
+        this.#forgetStopped();
+        this.#errors.resolve(SETS_CONTEXT);
+      },
+      failed: (error) => {
+        this.loadError = toApiError(error).message;
+        this.#errors.report(error, SETS_CONTEXT);
+      },
+      settled: () => {
+        this.loading = false;
+      },
+    });
   }
 
   /**

@@ -5,8 +5,8 @@
  * schema's INVALID_INPUT issues mapped back onto fields. Pure; zod-free (the schemas stay in the
  * main bundle).
  */
-import type { ClipOrderMode, OddOneOutFusion, OrderVerificationHead, TaskConfig } from '../../../src-main/shared/tasks.ts';
-import { toApiError } from '../lib/api/result.ts';
+import type { ClipOrderMode, OddOneOutFusion, OrderVerificationHead, TaskConfig } from '../../../../src-main/shared/tasks.ts';
+import { toApiError } from '../api/result.ts';
 
 /** A leaf value of a config, or a nested object of them (`frameSize`). */
 export type ConfigValue = number | boolean | string | { readonly [key: string]: ConfigValue };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RUN_STATUSES } from '../../../src-main/shared/dto.ts';
 import { TASK_IDS } from '../../../src-main/shared/tasks.ts';
 import { BACKBONES, BACKBONES_FOR_TASK, BACKEND_CHOICES, trainPreset } from '../../../src-main/shared/training.ts';
-import { configFields, type GroupField } from '../preview/config-fields.ts';
+import { configFields, type GroupField } from './config-form/config-fields.ts';
 import {
   BACKBONE_CHOICES,
   BACKBONES_BY_TASK,

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { VideoPage } from '../../../src-main/shared/dto.ts';
-import { ApiError } from '../../../src-main/shared/errors.ts';
+import type { VideoPage } from '../../../../src-main/shared/dto.ts';
+import { ApiError } from '../../../../src-main/shared/errors.ts';
 import {
   FakeApi,
   deferred,
   libraryInfo,
   makeVideos,
   settle,
-} from '../lib/testing/fake-api.ts';
-import { Notices } from '../lib/notices/notices.svelte.ts';
+} from '../testing/fake-api.ts';
+import { Notices } from '../notices/notices.svelte.ts';
 import { LibraryState } from './library-state.svelte.ts';
 
 const LIB = '/data/library';

@@ -1,0 +1,49 @@
+// The renderer's import floors as eslint.config.js writes them, checked on code linted under paths
+// inside the real tree (nothing is written): each case is one import from one file.
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const eslint = new ESLint({ cwd: root });
+
+/** The no-restricted-imports messages for `source` imported from `file` (relative to the root). */
+async function restricted(file, source) {
+  const code = `import { thing } from '${source}';\nexport const used = thing;\n`;
+  const [result] = await eslint.lintText(code, { filePath: `${root}/${file}` });
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('renderer floors', () => {
+  it('refuses an import from one feature into another', async () => {
+    const messages = await restricted('src-renderer/src/retrieve/floor-probe.ts', '../train/runs-state.svelte.ts');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('a renderer feature imports lib/ and shared types only');
+  });
+
+  it('refuses a feature importing the shell, and a Svelte component importing another feature', async () => {
+    expect(await restricted('src-renderer/src/train/floor-probe.ts', '../shell/screens.ts')).toHaveLength(1);
+    const component = `<script lang="ts">\n  import Grid from '../library/VideoGrid.svelte';\n</script>\n<Grid />\n`;
+    const [result] = await eslint.lintText(component, { filePath: `${root}/src-renderer/src/retrieve/FloorProbe.svelte` });
+    expect(result.messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
+  });
+
+  it('lets a feature import its own files, lib/ and shared types', async () => {
+    const file = 'src-renderer/src/retrieve/floor-probe.ts';
+    expect(await restricted(file, './retrieve-format.ts')).toEqual([]);
+    expect(await restricted(file, '../lib/format.ts')).toEqual([]);
+    expect(await restricted(file, '../lib/videos/library-state.svelte.ts')).toEqual([]);
+    expect(await restricted(file, '../../../src-main/shared/dto.ts')).toEqual([]);
+  });
+
+  it('refuses lib/ importing a feature, but lets the shell compose them', async () => {
+    expect(await restricted('src-renderer/src/lib/videos/floor-probe.ts', '../../train/run-format.ts')).toHaveLength(1);
+    expect(await restricted('src-renderer/src/shell/floor-probe.ts', '../train/train-state.svelte.ts')).toEqual([]);
+  });
+
+  it('keeps the layer rule inside the features', async () => {
+    const messages = await restricted('src-renderer/src/train/floor-probe.ts', '../../../src-main/core/studio.ts');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('only through the contract');
+  });
+});
