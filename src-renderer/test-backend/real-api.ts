@@ -21,7 +21,7 @@ import type { ImportJobDto, LibraryInfo, MetricPoint, ProbePoint, RunDto, RunSta
 import type { TrainConfig } from '../../src-main/shared/training.ts';
 import { ApiError } from '../../src-main/shared/errors.ts';
 import { dispatch, type Handlers } from '../../src-main/core/api/dispatch.ts';
-import { EventHub } from '../../src-main/core/api/events.ts';
+import { EventHub } from '../../src-main/core/jobs/events.ts';
 import { createHandlers } from '../../src-main/core/api/handlers.ts';
 import { recordProbes } from '../../src-main/core/db/run-probes.ts';
 import { createRun, getRun, recordCheckpoint, recordMetrics, setRunStatus } from '../../src-main/core/db/runs.ts';
