@@ -75,6 +75,7 @@ export class RealApi implements PretextApi {
   readonly #failures = new Map<MethodName, ApiError[]>();
   readonly #overrides = new Map<MethodName, Override<MethodName>>();
   readonly #pending = new Set<Promise<void>>();
+  readonly #listening = new Map<EventName, number>();
   recentLibraries: string[];
 
   constructor(options: RealApiOptions = {}) {
@@ -109,7 +110,11 @@ export class RealApi implements PretextApi {
 
   /** Resolves once no call is waiting for its answer (calls made meanwhile included). */
   async settled(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    // A macrotask first: what an event started (its listeners call later) is pending by then.
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await Promise.all([...this.#pending]);
+    } while (this.#pending.size > 0);
   }
 
   async #dispatch<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
@@ -125,7 +130,19 @@ export class RealApi implements PretextApi {
   }
 
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
-    return this.events.on(event, (payload) => listener(structuredClone(payload)));
+    const stop = this.events.on(event, (payload) => listener(structuredClone(payload)));
+    this.#listening.set(event, this.listenerCount(event) + 1);
+    let stopped = false;
+    return () => {
+      if (!stopped) this.#listening.set(event, this.listenerCount(event) - 1);
+      stopped = true;
+      stop();
+    };
+  }
+
+  /** How many subscriptions to `event` the UI holds (to check that it lets go of them). */
+  listenerCount(event: EventName): number {
+    return this.#listening.get(event) ?? 0;
   }
 
   /** Makes the next call of `method` fail with `error` (a transport or backend failure). */
@@ -153,10 +170,9 @@ export class RealApi implements PretextApi {
     });
   }
 
-  /** Creates and opens a library in the temporary folder, without recording a call. */
+  /** Creates and opens a library in the temporary folder (not recorded: the test's doing, not the UI's). */
   async openLibrary(name = 'lib.pretext'): Promise<LibraryInfo> {
     const info = await this.#dispatch('library.open', { path: this.path(name), create: true });
-    this.calls.length = 0;
     return info;
   }
 
@@ -174,7 +190,6 @@ export class RealApi implements PretextApi {
     const template = await uiLibraryTemplate();
     cpSync(template, this.path(folder), { recursive: true });
     const info = await this.#dispatch('library.open', { path: this.path(folder, LIBRARY_FILE), create: false });
-    this.calls.length = 0;
     return info;
   }
 
