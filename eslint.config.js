@@ -36,6 +36,43 @@ const rendererFloor = (files, folders, message, layer = RENDERER_LAYER) => ({
 });
 const FEATURE_FLOOR = 'a renderer feature imports lib/ and shared types only: move what two features share into src-renderer/src/lib/.';
 
+// core's floors: each folder of src-main/core may import only the folders below it (what it may import
+// is listed; every other folder of core, and studio.ts, the composition root, are refused). Tests and
+// their helpers may reach up. A rule of its own, so the layer rules above stay as they are.
+const CORE_FOLDERS = ['api', 'compute', 'db', 'frames', 'interop', 'jobs', 'library', 'media', 'models', 'preview', 'retrieval', 'tasks', 'training', 'util'];
+const CORE_MAY_IMPORT = {
+  util: [],
+  tasks: ['util'],
+  media: ['util'],
+  db: ['media', 'tasks', 'util'],
+  jobs: ['db', 'util'],
+  compute: ['tasks', 'util'],
+  frames: ['db', 'jobs', 'media', 'tasks', 'util'],
+  library: ['db', 'jobs', 'media', 'util'],
+  preview: ['db', 'frames', 'media', 'tasks', 'util'],
+  models: ['compute', 'frames', 'tasks', 'util'],
+  training: ['compute', 'db', 'frames', 'jobs', 'library', 'media', 'models', 'tasks', 'util'],
+  retrieval: ['compute', 'db', 'frames', 'jobs', 'library', 'media', 'models', 'tasks', 'training', 'util'],
+  interop: ['compute', 'db', 'frames', 'media', 'models', 'tasks', 'training', 'util'],
+};
+/** Folders a core folder may take types from but import nothing else: models implement the engine's TrainableModel. */
+const CORE_TYPES_FROM = { models: ['training'] };
+/** A relative import that climbs into one of `folders` of src-main/core, or to studio.ts. */
+const intoCore = (folders) => `^(\\.\\./)+(${folders.map((folder) => `${folder}/|`).join('')}studio\\.ts$)`;
+const coreFloor = (folder) => {
+  const allowed = CORE_MAY_IMPORT[folder];
+  const typesFrom = CORE_TYPES_FROM[folder] ?? [];
+  const refused = CORE_FOLDERS.filter((other) => other !== folder && !allowed.includes(other) && !typesFrom.includes(other));
+  const message = `core/${folder} may import ${allowed.length ? allowed.join(', ') : 'nothing of core'} (its floors are in eslint.config.js).`;
+  const patterns = [{ regex: intoCore(refused), message }];
+  if (typesFrom.length) patterns.push({ regex: `^(\\.\\./)+(${typesFrom.join('|')})/`, allowTypeImports: true, message: `${message} Types only from ${typesFrom.join(', ')}.` });
+  return {
+    files: [`src-main/core/${folder}/**`],
+    ignores: ['**/*.test.ts', '**/*test-support.ts', '**/testing.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
+  };
+};
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.bench/**'] },
   js.configs.recommended,
@@ -97,6 +134,7 @@ export default tseslint.config(
     // The UI test harness renders the whole app, shell included.
     ignores: ['src-renderer/src/lib/testing/**'],
   },
+  ...Object.keys(CORE_MAY_IMPORT).map(coreFloor),
   // The UI tests run in Node over the real backend, which only test-backend/ may build (app code may not import it).
   {
     files: ['src-renderer/**/*.test.ts'],

@@ -12,7 +12,7 @@ import { trainPreset } from '../src-main/shared/training.ts';
 import { EventHub } from '../src-main/core/jobs/events.ts';
 import { createHandlers } from '../src-main/core/api/handlers.ts';
 import { MEDIA_NOT_FOUND } from '../src-main/core/library/media-access.ts';
-import { LibraryService } from '../src-main/core/library/service.ts';
+import { Studio } from '../src-main/core/studio.ts';
 import { synthesizeVideo } from '../src-main/core/media/synthesize.ts';
 import { getMediaTools } from '../src-main/core/media/tools.ts';
 import { startBridge } from '../src-main/server/server.ts';
@@ -32,9 +32,9 @@ try {
   const staticDir = join(work, 'ui');
   mkdirSync(staticDir);
   const events = new EventHub();
-  const library = new LibraryService({ events });
+  const library = new Studio({ events });
   library.open(join(work, 'lib.pretext'), true);
-  await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+  await library.imports.wait((await library.imports.start(join(work, 'videos'))).id);
   const bridge = await startBridge({ handlers: createHandlers(library), events, mediaFile: async () => MEDIA_NOT_FOUND, staticDir });
 
   const clients = Number(process.argv[2] ?? 20);

@@ -18,7 +18,7 @@ import { labelBaseline } from '../src-main/shared/task-labels.ts';
 import { TASK_IDS, type TaskId } from '../src-main/shared/tasks.ts';
 import { BACKBONES_FOR_TASK, BACKEND_CHOICES, trainPreset, type Backbone, type BackendChoice } from '../src-main/shared/training.ts';
 import { EventHub } from '../src-main/core/jobs/events.ts';
-import { LibraryService } from '../src-main/core/library/service.ts';
+import { Studio } from '../src-main/core/studio.ts';
 import { fileArg } from '../src-main/core/media/input.ts';
 import { runTool } from '../src-main/core/media/run.ts';
 import { synthesizeVideo, videoEncoders } from '../src-main/core/media/synthesize.ts';
@@ -107,7 +107,7 @@ type Row = Record<string, string | number>;
 const round = (value: number | null | undefined) => (value === null || value === undefined ? '' : Number(value.toFixed(3)));
 
 /** Trains one task for the budget, extracts trained and random-init features, scores both. */
-async function benchCase(library: LibraryService, family: (typeof allFamilies)[number], task: TaskId, backbone: Backbone): Promise<Row> {
+async function benchCase(library: Studio, family: (typeof allFamilies)[number], task: TaskId, backbone: Backbone): Promise<Row> {
   const config = { ...trainPreset(task, backbone, 'tiny'), steps: 10_000_000, backend };
   const head = { group: family.group, family: family.name, task: `${task}/${backbone}` };
   const started = performance.now();
@@ -167,10 +167,10 @@ try {
   for (const family of allFamilies.filter((entry) => familyNames.includes(entry.name))) {
     const folder = join(work, family.name, 'videos');
     if (!(await writeFamily(tools, family.name, folder))) continue;
-    const library = new LibraryService({ events: new EventHub() });
+    const library = new Studio({ events: new EventHub() });
     library.open(join(work, family.name, 'lib.pretext'), true);
     try {
-      const job = await library.waitForImport((await library.startImport(folder)).id);
+      const job = await library.imports.wait((await library.imports.start(folder)).id);
       families.push({ ...family, videos: job.imported, failed: job.failed });
       for (const [task, backbone] of cases) {
         const row = await benchCase(library, family, task, backbone);

@@ -12,7 +12,7 @@ import type { TaskId } from '../src-main/shared/tasks.ts';
 import { trainPreset, type Backbone, type BackendChoice } from '../src-main/shared/training.ts';
 import { backendReport } from '../src-main/core/compute/backend.ts';
 import { EventHub } from '../src-main/core/jobs/events.ts';
-import { LibraryService } from '../src-main/core/library/service.ts';
+import { Studio } from '../src-main/core/studio.ts';
 import { synthesizeVideo } from '../src-main/core/media/synthesize.ts';
 import { getMediaTools } from '../src-main/core/media/tools.ts';
 import { tupleShape } from '../src-main/core/models/tuple-input.ts';
@@ -43,9 +43,9 @@ try {
     await synthesizeVideo(tools, join(work, 'videos', `zoom${seed}.mp4`), { seconds: 4, width: 96, height: 72, fps: 25, pattern: 'mandelbrot', seed });
   }
   const events = new EventHub();
-  const library = new LibraryService({ events });
+  const library = new Studio({ events });
   library.open(join(work, 'lib.pretext'), true);
-  await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+  await library.imports.wait((await library.imports.start(join(work, 'videos'))).id);
 
   const rows: Record<string, string | number>[] = [];
   for (const [task, backbone, backend] of CASES.flatMap((entry) => backends.map((backend) => [...entry, backend] as const))) {

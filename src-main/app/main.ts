@@ -17,7 +17,7 @@ import type { ApiErrorData } from '../shared/errors.ts';
 import { toApiError } from '../core/api/dispatch.ts';
 import { EventHub } from '../core/jobs/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
-import { LibraryService } from '../core/library/service.ts';
+import { Studio } from '../core/studio.ts';
 import { APP_VERSION } from '../core/version.ts';
 import { hardenSession, hardenWebContents, ipcSenderFrame } from './harden.ts';
 import { registerIpc } from './ipc.ts';
@@ -46,7 +46,7 @@ const isDev = !app.isPackaged;
 // Only a development build may load its UI from the Vite dev server.
 const page = appPage(isDev ? process.env.ELECTRON_RENDERER_URL : undefined);
 const events = new EventHub();
-const library = new LibraryService({ events });
+const studio = new Studio({ events });
 const recent = new RecentLibraries(jsonFileStore(join(app.getPath('userData'), 'recent-libraries.json')));
 let mainWindow: BrowserWindow | null = null;
 /** Set once the start-up library question is settled; macOS 'activate' must not open a window before. */
@@ -95,7 +95,7 @@ async function askAfterFailure(path: string, error: ApiErrorData): Promise<Recov
   const choices: Array<[RecoveryChoice, string]> = [
     ['open-other', 'Open Another Library…'],
     ['create-new', 'Create New Library…'],
-    ['give-up', library.isOpen ? 'Keep the Current Library' : 'Continue Without a Library'],
+    ['give-up', studio.isOpen ? 'Keep the Current Library' : 'Continue Without a Library'],
     ['quit', 'Quit'],
   ];
   const response = await showMessage({
@@ -116,7 +116,7 @@ function showError(title: string, error: unknown): void {
 }
 
 const opener: LibraryOpener = {
-  open: ({ path, create }) => library.open(path, create),
+  open: ({ path, create }) => studio.open(path, create),
   askAfterFailure,
   pickLibrary,
 };
@@ -180,7 +180,7 @@ const menuActions: MenuActions = {
   importFolder: () =>
     inBackground('Cannot import', async () => {
       const folder = await pickFolder('Choose a folder of videos to import');
-      if (folder) await library.startImport(folder);
+      if (folder) await studio.imports.start(folder);
     }),
   showAbout: () =>
     inBackground('About', () =>
@@ -215,9 +215,9 @@ function createWindow(): BrowserWindow {
 
 async function start(): Promise<void> {
   hardenSession(session.defaultSession, page);
-  handleAppSchemes(join(import.meta.dirname, '../renderer'), (kind, id) => library.mediaFile(kind, id));
+  handleAppSchemes(join(import.meta.dirname, '../renderer'), (kind, id) => studio.mediaFile(kind, id));
   registerIpc(
-    createHandlers(library, {
+    createHandlers(studio, {
       pickFolder: (title) => pickFolder(title ?? 'Choose a folder of videos'),
       recentLibraries,
     }),
@@ -240,7 +240,7 @@ async function start(): Promise<void> {
 
 function stopJobs(): Promise<void> {
   const grace = new Promise<void>((done) => setTimeout(done, SHUTDOWN_GRACE_MS).unref());
-  return Promise.race([library.close(), grace]);
+  return Promise.race([studio.close(), grace]);
 }
 
 registerAppSchemes();

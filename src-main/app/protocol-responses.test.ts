@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventHub } from '../core/jobs/events.ts';
 import { MEDIA_NOT_FOUND, type MediaAnswer } from '../core/library/media-access.ts';
 import { recordImported } from '../core/library/test-support.ts';
-import { LibraryService } from '../core/library/service.ts';
+import { Studio } from '../core/studio.ts';
 import { openRegularFile } from '../core/util/user-files.ts';
 import { appFileFor, fileResponse, parseMediaUrl, respondWithAppFile, respondWithMedia } from './protocol-responses.ts';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from './security.ts';
@@ -125,7 +125,7 @@ describe('respondWithMedia', () => {
 });
 
 describe('respondWithMedia with the library', () => {
-  let library: LibraryService;
+  let library: Studio;
   let videos: string;
   let id: number;
   const events = new EventHub();
@@ -135,7 +135,7 @@ describe('respondWithMedia with the library', () => {
     videos = join(dir, 'videos');
     mkdirSync(videos);
     writeFileSync(join(videos, 'clip.mp4'), 'imported video bytes');
-    library = new LibraryService({ events });
+    library = new Studio({ events });
     library.open(join(dir, 'lib.pretext'), true);
     id = recordImported(library, join(videos, 'clip.mp4'), videos);
   });

@@ -1,6 +1,6 @@
 import { EventHub } from '../core/jobs/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
-import { LibraryService } from '../core/library/service.ts';
+import { Studio } from '../core/studio.ts';
 import { callerFor, type Caller } from './client.ts';
 
 export interface CommandContext {
@@ -55,15 +55,15 @@ export function requireLibrary(context: CommandContext): string {
 
 export interface Session {
   events: EventHub;
-  library: LibraryService;
+  studio: Studio;
   call: Caller;
 }
 
-/** Wires the plain-Node service the CLI commands drive (the same one the app and bridge use). */
+/** Wires the plain-Node studio the CLI commands drive (the same one the app and bridge use). */
 export function createSession(): Session {
   const events = new EventHub();
-  const library = new LibraryService({ events });
-  return { events, library, call: callerFor(createHandlers(library)) };
+  const studio = new Studio({ events });
+  return { events, studio, call: callerFor(createHandlers(studio)) };
 }
 
 /** Ctrl-C cancels the running job gracefully the first time and exits the second time. */

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, pretext } from './test-support.ts';
 import { EventHub } from '../core/jobs/events.ts';
 import { openLibraryDatabase } from '../core/db/connection.ts';
-import { LibraryService } from '../core/library/service.ts';
+import { Studio } from '../core/studio.ts';
 
 let work: string;
 let owner: ChildProcess | null = null;
@@ -60,7 +60,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 /** Opens the library for work in this (the test's) process, as the app does, and closes it again. */
 async function openForWork(library: string): Promise<void> {
-  const service = new LibraryService({ events: new EventHub() });
+  const service = new Studio({ events: new EventHub() });
   service.open(library, false);
   await service.close();
 }

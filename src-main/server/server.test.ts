@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BRIDGE } from '../shared/contract.ts';
 import { EventHub } from '../core/jobs/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
-import { LibraryService } from '../core/library/service.ts';
+import { Studio } from '../core/studio.ts';
 import { recordImported } from '../core/library/test-support.ts';
 import { ERROR_CODES } from '../shared/errors.ts';
 import { HTTP_STATUS, startBridge, type Bridge } from './server.ts';
@@ -15,7 +15,7 @@ import { HTTP_STATUS, startBridge, type Bridge } from './server.ts';
 let dir: string;
 let bridge: Bridge;
 let events: EventHub;
-let library: LibraryService;
+let library: Studio;
 const TOKEN = 'test-token-0123456789';
 
 beforeEach(async () => {
@@ -27,7 +27,7 @@ beforeEach(async () => {
   writeFileSync(join(dir, 'secret.txt'), 'do not serve');
   symlinkSync(join(dir, 'secret.txt'), join(staticDir, 'assets', 'linked.js'));
   events = new EventHub();
-  library = new LibraryService({ events });
+  library = new Studio({ events });
   library.open(join(dir, 'lib.pretext'), true);
   bridge = await startBridge({
     handlers: createHandlers(library),
@@ -255,11 +255,11 @@ describe('bridge', () => {
   it('serves thumbnails only from the library’s thumbnail folder', async () => {
     const id = recordImported(library, join(dir, 'secret.txt'), dir);
     const db = library.requireOpen().db;
-    symlinkSync(join(dir, 'secret.txt'), join(library.thumbnailDir(), 'linked.jpg'));
+    symlinkSync(join(dir, 'secret.txt'), join(library.requireOpen().paths.thumbnails, 'linked.jpg'));
     db.prepare('UPDATE videos SET thumbnail = ? WHERE id = ?').run('linked.jpg', id);
     const linked = await raw(BRIDGE.mediaPath('thumbnail', id), auth);
     expect(linked.status).toBe(404);
-    writeFileSync(join(library.thumbnailDir(), 'own.jpg'), 'jpeg bytes');
+    writeFileSync(join(library.requireOpen().paths.thumbnails, 'own.jpg'), 'jpeg bytes');
     db.prepare('UPDATE videos SET thumbnail = ? WHERE id = ?').run('own.jpg', id);
     const own = await raw(BRIDGE.mediaPath('thumbnail', id), auth);
     expect([own.status, own.headers['content-type'], own.body.toString()]).toEqual([200, 'image/jpeg', 'jpeg bytes']);

@@ -63,7 +63,13 @@ export interface LibraryInfo {
   roots: string[];
 }
 
-export const IMPORT_JOB_STATUSES = ['running', 'completed', 'cancelled', 'failed', 'interrupted'] as const;
+/**
+ * How a job (an import, a training run, an extraction) can stop before its end: cancelled, failed, or
+ * interrupted when its process went away. Every kind of job shares these; a run resumes from any of them.
+ */
+export const JOB_STOP_STATUSES = ['cancelled', 'failed', 'interrupted'] as const;
+
+export const IMPORT_JOB_STATUSES = ['running', 'completed', ...JOB_STOP_STATUSES] as const;
 export type ImportJobStatus = (typeof IMPORT_JOB_STATUSES)[number];
 
 export interface ImportCounts {
@@ -185,7 +191,7 @@ export interface TuplePreview<T extends TaskId = TaskId> {
   skippedVideos: number;
 }
 
-export const RUN_STATUSES = ['running', 'completed', 'cancelled', 'failed', 'interrupted'] as const;
+export const RUN_STATUSES = ['running', 'completed', ...JOB_STOP_STATUSES] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface RunDto {
@@ -331,7 +337,7 @@ export type FeatureSourceDto =
 export const FEATURE_PROTOCOLS = ['compact', 'vcop-reference'] as const;
 export type FeatureProtocol = (typeof FEATURE_PROTOCOLS)[number];
 
-export const FEATURE_SET_STATUSES = ['extracting', 'ready', 'cancelled', 'failed', 'interrupted'] as const;
+export const FEATURE_SET_STATUSES = ['extracting', 'ready', ...JOB_STOP_STATUSES] as const;
 export type FeatureSetStatus = (typeof FEATURE_SET_STATUSES)[number];
 
 /** One vector per video (and per clip) of the library, from one frozen encoder. */

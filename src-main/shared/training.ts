@@ -16,9 +16,6 @@ export const BACKBONES_FOR_TASK: Readonly<Record<TaskId, readonly Backbone[]>> =
   'clip-order': ['c3d', 'r3d', 'r2plus1d'],
 };
 
-/** Tasks a run of which can be exported as a PyTorch training bundle (core/interop/export-bundle.ts). */
-export const BUNDLE_TASKS: readonly TaskId[] = ['clip-order'];
-
 export const BACKEND_CHOICES = ['auto', 'gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 

@@ -26,7 +26,7 @@ import { createHandlers } from '../../src-main/core/api/handlers.ts';
 import { recordProbes } from '../../src-main/core/db/run-probes.ts';
 import { createRun, getRun, recordCheckpoint, recordMetrics, setRunStatus } from '../../src-main/core/db/runs.ts';
 import { insertVideo, type VideoMedia } from '../../src-main/core/db/videos.ts';
-import { LibraryService } from '../../src-main/core/library/service.ts';
+import { Studio } from '../../src-main/core/studio.ts';
 import { publish, UI_VIDEOS_VERSION, uiVideos } from './videos.ts';
 
 export type Override<M extends MethodName> = (
@@ -69,7 +69,7 @@ export class RealApi implements PretextApi {
   /** A temporary folder for libraries and videos, removed by `close`. */
   readonly work = mkdtempSync(join(tmpdir(), 'pretext-ui-'));
   readonly events = new EventHub();
-  readonly library = new LibraryService({ events: this.events, importChangeIntervalMs: 0 });
+  readonly library = new Studio({ events: this.events, importChangeIntervalMs: 0 });
   readonly calls: Array<{ method: MethodName; input: unknown }> = [];
   readonly #handlers: Handlers;
   readonly #failures = new Map<MethodName, ApiError[]>();
@@ -179,7 +179,7 @@ export class RealApi implements PretextApi {
   /** Imports `folder` into the open library and waits for the job to end (not recorded as a call). */
   async importFolder(folder: string): Promise<ImportJobDto> {
     const job = await this.#dispatch('import.start', { folder });
-    return this.library.waitForImport(job.id);
+    return this.library.imports.wait(job.id);
   }
 
   /**
@@ -217,9 +217,9 @@ export class RealApi implements PretextApi {
    * training: for what needs a run's history and not its weights. Answers the run as the API reads it.
    */
   recordRun(config: TrainConfig, history: RecordedRun = {}): RunDto {
-    const { db } = this.library.requireOpen();
+    const { db, jobs } = this.library.requireOpen();
     // A running run belongs to a live process (this one, as if another window trained it); else it reads as interrupted.
-    const run = history.status === 'running' ? this.library.ownJob('training', () => createRun(db, config)) : createRun(db, config);
+    const run = history.status === 'running' ? jobs.own('training', () => createRun(db, config)) : createRun(db, config);
     const { status = 'completed', error = null, backend, metrics = [], checkpoints = [], probes = [] } = history;
     setRunStatus(db, run.id, status, { error, ...(backend ? { backend } : {}) });
     recordMetrics(db, run.id, metrics);
@@ -248,10 +248,10 @@ async function uiLibraryTemplate(): Promise<string> {
   const videos = await uiVideos();
   const partial = `${folder}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
-  const library = new LibraryService({ events: new EventHub() });
+  const library = new Studio({ events: new EventHub() });
   try {
     library.open(join(partial, LIBRARY_FILE), true);
-    const job = await library.waitForImport((await library.startImport(videos)).id);
+    const job = await library.imports.wait((await library.imports.start(videos)).id);
     if (job.status !== 'completed') throw new Error(`The UI library's import ended ${job.status}: ${job.error}`);
   } finally {
     await library.close();

@@ -43,6 +43,6 @@ export async function runDemo(context: CommandContext): Promise<number> {
     }
     return exitCodeOf(job);
   } finally {
-    await session.library.close();
+    await session.studio.close();
   }
 }

@@ -10,7 +10,7 @@ function progressLine(progress: ImportProgress): string {
 
 /** Imports a folder with live progress on stderr; returns the finished job. */
 export async function importFolder(session: Session, folder: string, quiet: boolean): Promise<ImportJobDto> {
-  const { call, events, library } = session;
+  const { call, events, studio } = session;
   const interactive = process.stderr.isTTY && !quiet;
   const stopListening = events.subscribe((name, payload) => {
     if (name !== 'import.progress' || quiet) return;
@@ -20,7 +20,7 @@ export async function importFolder(session: Session, folder: string, quiet: bool
   const job = await call('import.start', { folder });
   const stopInterrupt = onInterrupt(() => void call('import.cancel', { jobId: job.id }));
   try {
-    return await library.waitForImport(job.id);
+    return await studio.imports.wait(job.id);
   } finally {
     stopInterrupt();
     stopListening();
@@ -58,6 +58,6 @@ export async function runImportCommand(context: CommandContext): Promise<number>
     }
     return exitCodeOf(job);
   } finally {
-    await session.library.close();
+    await session.studio.close();
   }
 }

@@ -33,6 +33,6 @@ export async function runList(context: CommandContext): Promise<number> {
     else videos.forEach((video) => console.log(formatRow(video)));
     return 0;
   } finally {
-    await session.library.close();
+    await session.studio.close();
   }
 }

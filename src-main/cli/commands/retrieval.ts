@@ -75,7 +75,7 @@ async function extractSet(session: Session, context: CommandContext): Promise<Fe
   });
   const stopInterrupt = onInterrupt(() => void session.call('features.cancel', { setId: started.id }));
   try {
-    return await session.library.features.wait(started.id);
+    return await session.studio.features.wait(started.id);
   } finally {
     stopInterrupt();
     stopListening();
@@ -90,7 +90,7 @@ async function withLibrary(context: CommandContext, body: (session: Session) => 
     await session.call('library.open', { path: requireLibrary(context), create: false });
     return await body(session);
   } finally {
-    await session.library.close();
+    await session.studio.close();
   }
 }
 
@@ -224,7 +224,7 @@ export async function runExportFeatures(context: CommandContext): Promise<number
   const out = context.options.out ?? `features.${format}`;
   return withLibrary(context, async (session) => {
     const set = await readySet(session, context);
-    const vectors = loadSetVectors(session.library.requireOpen().db, set.id);
+    const vectors = loadSetVectors(session.studio.requireOpen().db, set.id);
     const rows = vectors.videoIds.length;
     if (format === 'csv') {
       await writeFile(out, featuresCsv(vectors.videoIds, vectors.labels, vectors.vectors, vectors.featureSize));

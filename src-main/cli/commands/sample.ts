@@ -32,6 +32,6 @@ export async function runSample(context: CommandContext): Promise<number> {
     }
     return 0;
   } finally {
-    await session.library.close();
+    await session.studio.close();
   }
 }

@@ -41,9 +41,9 @@ export async function runServe(context: CommandContext): Promise<number> {
   session.events.subscribe((name, payload) => {
     if (name === 'library.changed') remember((payload as { path: string }).path);
   });
-  remember(session.library.open(requireLibrary(context), context.options.create ?? false).path);
+  remember(session.studio.open(requireLibrary(context), context.options.create ?? false).path);
   const bridge = await startBridge({
-    handlers: createHandlers(session.library, {
+    handlers: createHandlers(session.studio, {
       recentLibraries: () => {
         try {
           return recent.list();
@@ -53,7 +53,7 @@ export async function runServe(context: CommandContext): Promise<number> {
       },
     }),
     events: session.events,
-    mediaFile: (kind, id) => session.library.mediaFile(kind, id),
+    mediaFile: (kind, id) => session.studio.mediaFile(kind, id),
     staticDir: RENDERER_DIR,
     host,
     port,
@@ -75,11 +75,11 @@ export async function runServe(context: CommandContext): Promise<number> {
     // A failed check must not keep the app from starting: the report says what could not be checked.
     const compute = await backendReport().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
     console.log(setupReport(await mediaToolsStatus(), compute).join('\n'));
-    console.log(`Pretext Studio is serving ${session.library.current()?.path}\nOpen ${bridge.openUrl}`);
+    console.log(`Pretext Studio is serving ${session.studio.current()?.path}\nOpen ${bridge.openUrl}`);
   }
 
   await stopped;
   await bridge.close();
-  await session.library.close();
+  await session.studio.close();
   return 0;
 }

@@ -22,7 +22,7 @@ export async function runExportRun(context: CommandContext): Promise<number> {
     }
     return 0;
   } finally {
-    await session.library.close();
+    await session.studio.close();
   }
 }
 
@@ -41,6 +41,6 @@ export async function runImportWeights(context: CommandContext): Promise<number>
     else console.log(`Imported ${file} as run ${run.id} (${run.task} / ${run.backbone}); extract features with: pretext extract --run ${run.id}`);
     return 0;
   } finally {
-    await session.library.close();
+    await session.studio.close();
   }
 }

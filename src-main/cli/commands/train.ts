@@ -41,7 +41,7 @@ function healthText(health: RunHealth): string {
 export async function runTrain(context: CommandContext): Promise<number> {
   const { options } = context;
   const session = createSession();
-  const { call, events, library } = session;
+  const { call, events, studio } = session;
   try {
     await call('library.open', { path: requireLibrary(context), create: false });
     let run: RunDto;
@@ -69,7 +69,7 @@ export async function runTrain(context: CommandContext): Promise<number> {
     const stopInterrupt = onInterrupt(() => void call('training.cancel', { runId: run.id }));
     let finished: RunDto;
     try {
-      finished = await library.training.wait(run.id);
+      finished = await studio.training.wait(run.id);
     } finally {
       stopInterrupt();
       stopListening();
@@ -81,7 +81,7 @@ export async function runTrain(context: CommandContext): Promise<number> {
     if (finished.status === 'completed') return 0;
     return finished.status === 'cancelled' ? 130 : 1;
   } finally {
-    await library.close();
+    await studio.close();
   }
 }
 
@@ -111,6 +111,6 @@ export async function runRuns(context: CommandContext): Promise<number> {
     }
     return 0;
   } finally {
-    await session.library.close();
+    await session.studio.close();
   }
 }

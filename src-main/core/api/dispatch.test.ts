@@ -4,17 +4,17 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../shared/contract.ts';
 import { ERROR_CODES } from '../../shared/errors.ts';
-import { LibraryService } from '../library/service.ts';
+import { Studio } from '../studio.ts';
 import { dispatch } from './dispatch.ts';
 import { EventHub } from '../jobs/events.ts';
 import { createHandlers } from './handlers.ts';
 
 let dir: string;
-let library: LibraryService;
+let library: Studio;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'pretext-dispatch-'));
-  library = new LibraryService({ events: new EventHub() });
+  library = new Studio({ events: new EventHub() });
   library.open(join(dir, 'lib.pretext'), true);
 });
 afterEach(async () => {

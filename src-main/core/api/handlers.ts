@@ -1,9 +1,9 @@
 import { ApiError } from '../../shared/errors.ts';
 import { BACKBONES_FOR_TASK, trainPreset } from '../../shared/training.ts';
 import { backendReport } from '../compute/backend.ts';
-import type { LibraryService } from '../library/service.ts';
 import { mediaToolsStatus } from '../media/tools.ts';
 import { listTasks } from '../tasks/catalog.ts';
+import type { Studio } from '../studio.ts';
 import { APP_VERSION } from '../version.ts';
 import type { Handlers } from './dispatch.ts';
 import { exportRunBundle } from '../interop/export-bundle.ts';
@@ -17,24 +17,24 @@ export interface ShellCapabilities {
 }
 
 /** The one implementation of every contract method, shared by Electron IPC, the bridge and tests. */
-export function createHandlers(library: LibraryService, shell: ShellCapabilities = {}): Handlers {
+export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): Handlers {
   return {
     'app.info': async () => ({
       version: APP_VERSION,
       platform: `${process.platform}-${process.arch}`,
       mediaTools: await mediaToolsStatus(),
     }),
-    'library.current': async () => library.current(),
-    'library.open': async ({ path, create, readOnly }) => library.open(path, create, { readOnly }),
+    'library.current': async () => studio.current(),
+    'library.open': async ({ path, create, readOnly }) => studio.open(path, create, { readOnly }),
     'library.recent': async () => shell.recentLibraries?.() ?? [],
-    'import.start': async ({ folder }) => library.startImport(folder),
-    'import.cancel': async ({ jobId }) => library.cancelImport(jobId),
-    'import.jobs': async ({ limit }) => library.jobs(limit),
-    'import.failures': async ({ jobId }) => library.failures(jobId),
-    'videos.list': async (filter) => library.videos(filter),
-    'videos.get': async ({ id }) => library.video(id),
+    'import.start': async ({ folder }) => studio.imports.start(folder),
+    'import.cancel': async ({ jobId }) => studio.imports.cancel(jobId),
+    'import.jobs': async ({ limit }) => studio.imports.jobs(limit),
+    'import.failures': async ({ jobId }) => studio.imports.failures(jobId),
+    'videos.list': async (filter) => studio.videos(filter),
+    'videos.get': async ({ id }) => studio.video(id),
     'tasks.list': async () => listTasks(),
-    'tasks.sample': async (request) => library.previewTuple(request),
+    'tasks.sample': async (request) => studio.previewTuple(request),
     'training.backends': async () => backendReport(),
     'training.preset': async ({ task, backbone, preset }) => {
       if (!BACKBONES_FOR_TASK[task].includes(backbone)) {
@@ -42,38 +42,38 @@ export function createHandlers(library: LibraryService, shell: ShellCapabilities
       }
       return trainPreset(task, backbone, preset);
     },
-    'training.start': async ({ config }) => library.training.start(config),
-    'training.cancel': async ({ runId }) => library.training.cancel(runId),
-    'training.resume': async ({ runId }) => library.training.resume(runId),
-    'training.runs': async (filter) => library.training.runs(filter),
-    'training.update': async ({ runId, name, note }) => library.training.update(runId, { name, note }),
+    'training.start': async ({ config }) => studio.training.start(config),
+    'training.cancel': async ({ runId }) => studio.training.cancel(runId),
+    'training.resume': async ({ runId }) => studio.training.resume(runId),
+    'training.runs': async (filter) => studio.training.runs(filter),
+    'training.update': async ({ runId, name, note }) => studio.training.update(runId, { name, note }),
     'training.delete': async ({ runId }) => {
-      const deleted = library.training.delete(runId);
-      for (const setId of deleted.featureSets) library.retrieval.forget(setId);
+      const deleted = studio.training.delete(runId);
+      for (const setId of deleted.featureSets) studio.retrieval.forget(setId);
       return deleted;
     },
-    'training.run': async ({ runId }) => library.training.run(runId),
+    'training.run': async ({ runId }) => studio.training.run(runId),
     'training.exportBundle': async ({ runId, folder }) => {
-      const { db } = library.requireOpen();
-      return exportRunBundle(db, await library.resolveTools(), runId, folder);
+      const { db, tools } = studio.requireOpen();
+      return exportRunBundle(db, await tools(), runId, folder);
     },
     'training.importWeights': async (request) => {
-      const { db, cacheDir } = library.requireOpen();
-      return importWeights(db, cacheDir, request, (create) => library.ownJob('training', create));
+      const { db, paths, jobs } = studio.requireOpen();
+      return importWeights(db, paths.cache, request, (create) => jobs.own('training', create));
     },
-    'features.sets': async () => library.features.sets(),
-    'features.extract': async ({ source, protocol }) => library.features.extract({ ...source, protocol }),
-    'features.update': async ({ setId }) => library.features.update(setId),
-    'features.cancel': async ({ setId }) => library.features.cancel(setId),
+    'features.sets': async () => studio.features.sets(),
+    'features.extract': async ({ source, protocol }) => studio.features.extract({ ...source, protocol }),
+    'features.update': async ({ setId }) => studio.features.update(setId),
+    'features.cancel': async ({ setId }) => studio.features.cancel(setId),
     'features.delete': async ({ setId }) => {
-      const deleted = library.features.delete(setId);
-      library.retrieval.forget(setId);
+      const deleted = studio.features.delete(setId);
+      studio.retrieval.forget(setId);
       return deleted;
     },
-    'retrieval.query': async (query) => library.retrieval.neighbours(query),
-    'evaluation.table': async (request) => library.retrieval.evaluate(request),
-    'evaluation.classify': async (request) => library.retrieval.classify(request),
-    'evaluation.map': async ({ setId, projection, seed }) => library.retrieval.map(setId, projection, seed),
+    'retrieval.query': async (query) => studio.retrieval.neighbours(query),
+    'evaluation.table': async (request) => studio.retrieval.evaluate(request),
+    'evaluation.classify': async (request) => studio.retrieval.classify(request),
+    'evaluation.map': async ({ setId, projection, seed }) => studio.retrieval.map(setId, projection, seed),
     'dialog.pickFolder': async ({ title }) => {
       if (!shell.pickFolder) {
         throw new ApiError('UNSUPPORTED', 'Folder dialogs exist only in the desktop app; type the folder path.');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallResult } from '../../shared/errors.ts';
-import { LibraryService } from '../library/service.ts';
+import { Studio } from '../studio.ts';
 import { dispatch } from './dispatch.ts';
 import { EventHub } from '../jobs/events.ts';
 import { createHandlers } from './handlers.ts';
@@ -17,14 +17,14 @@ import { createHandlers } from './handlers.ts';
 const SECRET = 'TOKEN=do-not-leak-4f1c';
 
 let dir: string;
-let library: LibraryService;
+let library: Studio;
 let hostile: string[];
 /** Real folders: hostile as a library file, but a user may import them. */
 let folders: Set<string>;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'pretext-hostile-'));
-  library = new LibraryService({ events: new EventHub() });
+  library = new Studio({ events: new EventHub() });
   library.open(join(dir, 'lib.pretext'), true);
   const secret = join(dir, 'secret.txt');
   writeFileSync(secret, `${SECRET}\nsecond line\n`);
@@ -108,7 +108,7 @@ async function bounded(call: Promise<CallResult<unknown>>, ms: number, what: str
 /** The open library, and every file beside it (no -wal, -shm or .cache appears next to a hostile path). */
 function snapshot(): string {
   const files = [dir, join(dir, 'links'), join(dir, 'lib.pretext.cache')].map((folder) => readdirSync(folder).sort());
-  return JSON.stringify([library.info(), library.jobs(500), library.videos({ offset: 0, limit: 1000 }), files, readFileSync(join(dir, 'secret.txt'), 'utf8')]);
+  return JSON.stringify([library.info(), library.imports.jobs(500), library.videos({ offset: 0, limit: 1000 }), files, readFileSync(join(dir, 'secret.txt'), 'utf8')]);
 }
 
 describe('contract fields that name a file', () => {

@@ -1,7 +1,7 @@
 /**
  * Owners of long jobs (imports, training runs, feature extractions), one rule for all three: a job
  * left running is closed as interrupted only once its owner is gone. Whether an owner is gone is the
- * caller's judgement (see library/job-ownership.ts); this module stores owners and applies it.
+ * caller's judgement (see jobs/ownership.ts); this module stores owners and applies it.
  */
 import type { ReadableDB, WritableDB } from './connection.ts';
 

@@ -11,7 +11,8 @@ import { copySharedClip, resolveTestToolsets, SHARED_MEDIA_DIR, toolsetLabel } f
 import type { MediaTools } from '../media/tools.ts';
 import type { FrameRate } from './decode.ts';
 import { FrameCache } from './frame-cache.ts';
-import { createFfmpegFrameSource, type DecodedGrid, type GridSpec } from './frame-source.ts';
+import { createFfmpegFrameSource, type GridSpec } from './frame-source.ts';
+import type { DecodedGrid } from './grid-file.ts';
 
 const toolsets = await resolveTestToolsets();
 const tools = toolsets[0] as MediaTools;

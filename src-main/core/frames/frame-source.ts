@@ -7,10 +7,9 @@ import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { mediaErrorFromFs } from '../media/errors.ts';
 import type { MediaTools } from '../media/tools.ts';
-import type { VideoMeta } from '../tasks/samplers/types.ts';
 import { decodeRaw, validateRawSpec, type FrameRate, type StreamFacts } from './decode.ts';
 import type { FrameCache } from './frame-cache.ts';
-import { GRID_FORMAT_VERSION, GridFileError, openGridFile, writeGridTrailer } from './grid-file.ts';
+import { GRID_FORMAT_VERSION, GridFileError, openGridFile, writeGridTrailer, type DecodedGrid } from './grid-file.ts';
 
 /** A library video as far as decoding is concerned. */
 export interface VideoRef {
@@ -31,16 +30,6 @@ export interface GridSpec {
   height: number;
   /** A fixed rate keeps frame n at n / fps s on every decode; 'native' keeps the file's own frames. */
   fps: FrameRate;
-}
-
-/** One decoded video. Frames are packed RGB24 rows: frame k of a result starts at k · height · width · 3. */
-export interface DecodedGrid extends VideoMeta {
-  /** The frames at `indices`, in that order (repeats allowed). */
-  readFrames(indices: readonly number[]): Promise<Uint8Array>;
-  /** `length` frames from `start`, `stride` apart (default 1). */
-  readClip(start: number, length: number, stride?: number): Promise<Uint8Array>;
-  /** Releases the file; the cache may evict the grid afterwards. Always call it. */
-  close(): Promise<void>;
 }
 
 export interface FrameSource {

@@ -8,7 +8,17 @@
  * · u32 frame count · u32 reserved · f64 fps · zero padding.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import type { DecodedGrid } from './frame-source.ts';
+import type { VideoMeta } from '../tasks/samplers/types.ts';
+
+/** One decoded video. Frames are packed RGB24 rows: frame k of a result starts at k · height · width · 3. */
+export interface DecodedGrid extends VideoMeta {
+  /** The frames at `indices`, in that order (repeats allowed). */
+  readFrames(indices: readonly number[]): Promise<Uint8Array>;
+  /** `length` frames from `start`, `stride` apart (default 1). */
+  readClip(start: number, length: number, stride?: number): Promise<Uint8Array>;
+  /** Releases the file; the cache may evict the grid afterwards. Always call it. */
+  close(): Promise<void>;
+}
 
 export const GRID_FORMAT_VERSION = 1;
 export const GRID_TRAILER_BYTES = 64;

@@ -2,7 +2,8 @@
 import type { Size } from '../tasks/crops.ts';
 import type { CellMotion } from '../tasks/motion.ts';
 import { movingSegment } from '../tasks/test-support.ts';
-import type { DecodedGrid, FrameSource, GridSpec, VideoRef } from './frame-source.ts';
+import type { FrameSource, GridSpec, VideoRef } from './frame-source.ts';
+import type { DecodedGrid } from './grid-file.ts';
 import type { PipelineVideo } from './pipeline.ts';
 
 /** A distinct, reproducible byte for every (video, frame, x, y, channel). */

@@ -1,13 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync, type Dirent } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, type Dirent } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { trainPreset } from '../../shared/training.ts';
 import { openMemoryDatabase } from '../db/connection.ts';
-import { createRun } from '../db/runs.ts';
+import type { PipelineVideo } from '../frames/pipeline.ts';
 import type { MediaTools } from '../media/tools.ts';
-import { BUNDLE_FILES, exportRunBundle, relativeToRoot } from './export-bundle.ts';
+import { BUNDLE_FILES, exportRunBundle, motionFile, relativeToRoot } from './export-bundle.ts';
 
 describe('the bundle template', () => {
   it('lists every file of torch-bundle/, so none is left out of an export', () => {
@@ -31,23 +28,23 @@ describe('video paths in a bundle', () => {
   });
 });
 
-describe('exporting a run', () => {
-  // Both are refused before any video is read, so no media tools are needed.
-  const noTools = {} as MediaTools;
-
-  it('refuses a run of a task the bundle does not implement, writing nothing', async () => {
-    const db = openMemoryDatabase();
-    const run = createRun(db, trainPreset('order-verification', 'alexnet', 'tiny'));
-    const folder = join(mkdtempSync(join(tmpdir(), 'pretext-bundle-')), 'bundle');
-    await expect(exportRunBundle(db, noTools, run.id, folder)).rejects.toMatchObject({
-      code: 'UNSUPPORTED',
-      message: expect.stringMatching(/trains order-verification; bundles implement clip-order/),
-    });
-    expect(() => readdirSync(folder)).toThrow(/ENOENT/);
-    rmSync(join(folder, '..'), { recursive: true, force: true });
+describe('motion files in a bundle', () => {
+  it('hold per frame the score, then the grid cells, as little-endian float32', () => {
+    const cells = { rows: 2, cols: 2, frameCount: 3, values: Float32Array.from({ length: 12 }, (_, i) => 10 + i) };
+    const video = { ref: { id: 4 }, meta: { id: 4, frameCount: 3 }, motion: Float32Array.from([0.5, 1.5, 2.5]), cells } as unknown as PipelineVideo;
+    const bytes = motionFile(video);
+    const values = Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
+    expect(values).toEqual([0.5, 10, 11, 12, 13, 1.5, 14, 15, 16, 17, 2.5, 18, 19, 20, 21]);
   });
 
+  it('say which video lacks motion', () => {
+    const video = { ref: { id: 9 }, meta: { id: 9, frameCount: 1 }, motion: null, cells: null } as unknown as PipelineVideo;
+    expect(() => motionFile(video)).toThrow(/video 9 has no motion scores/);
+  });
+});
+
+describe('exporting a run', () => {
   it('says when the run does not exist', async () => {
-    await expect(exportRunBundle(openMemoryDatabase(), noTools, 42, '/nonexistent/bundle')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(exportRunBundle(openMemoryDatabase(), {} as MediaTools, 42, '/nonexistent/bundle')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

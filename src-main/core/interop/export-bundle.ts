@@ -1,22 +1,25 @@
 /**
  * A run exported as a PyTorch training bundle (torch-bundle/README.md): its config and seed, the
  * exact train/validation split, each video's path relative to the import root it came from (the
- * user maps roots to cluster folders), the sampler parameters, and the Python package + train.py
- * that train the same task under torchrun.
+ * user maps roots to cluster folders), the sampler parameters and the motion scores the samplers read
+ * (so the bundle draws the app's very tuples), and the Python package + train.py that train the same
+ * task under torchrun.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExportedBundle } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { SAMPLING_FPS } from '../../shared/tasks.ts';
-import { BUNDLE_TASKS } from '../../shared/training.ts';
 import type { WritableDB } from '../db/connection.ts';
 import { importRoots } from '../db/jobs.ts';
 import { getRun } from '../db/runs.ts';
+import { MOTION_GRID } from '../frames/motion-scores.ts';
 import type { PipelineVideo } from '../frames/pipeline.ts';
 import type { MediaTools } from '../media/tools.ts';
 import { samplerFor } from '../tasks/samplers/index.ts';
+import { DEFAULT_STEPS_PER_EPOCH } from '../training/engine.ts';
 import { prepareTrainingVideos } from '../training/videos.ts';
 
 /**
@@ -32,10 +35,13 @@ export const BUNDLE_FILES = [
   'README.md',
   'train.py',
   'features.py',
+  'convert_vcop_checkpoint.py',
   'pretext_torch/__init__.py',
   'pretext_torch/data.py',
   'pretext_torch/models.py',
+  'pretext_torch/rng.py',
   'pretext_torch/safetensors_io.py',
+  'pretext_torch/sampling.py',
 ] as const;
 
 /** The import root that holds `path` (the deepest), and the path relative to it. */
@@ -66,13 +72,27 @@ async function assertEmptyFolder(folder: string): Promise<void> {
   if (entries.length > 0) throw new ApiError('INVALID_INPUT', `${folder} is not empty; export into a new folder.`);
 }
 
+/**
+ * A video's motion as the samplers read it: per frame its score, then its grid's cells, float32
+ * little-endian ([frames, 1 + rows · cols]; pretext_torch/data.py reads it).
+ */
+export function motionFile(video: PipelineVideo): Buffer {
+  const { motion, cells, meta } = video;
+  if (!motion || !cells) throw new Error(`video ${meta.id} has no motion scores`);
+  const perFrame = 1 + cells.rows * cells.cols;
+  const values = new Float32Array(meta.frameCount * perFrame);
+  for (let frame = 0; frame < meta.frameCount; frame++) {
+    values[frame * perFrame] = motion[frame] as number;
+    values.set(cells.values.subarray(frame * (perFrame - 1), (frame + 1) * (perFrame - 1)), frame * perFrame + 1);
+  }
+  const bytes = Buffer.from(values.buffer);
+  return os.endianness() === 'LE' ? bytes : bytes.swap32();
+}
+
 export async function exportRunBundle(db: WritableDB, tools: MediaTools, runId: number, folder: string): Promise<ExportedBundle> {
   const run = getRun(db, runId);
   if (!run) throw new ApiError('NOT_FOUND', `No run ${runId} in this library.`);
   const { config } = run;
-  if (!BUNDLE_TASKS.includes(config.task.task)) {
-    throw new ApiError('UNSUPPORTED', `Run ${runId} trains ${config.task.task}; bundles implement ${BUNDLE_TASKS.join(', ')} so far.`);
-  }
   await assertEmptyFolder(folder);
   const videos = await prepareTrainingVideos(db, tools, config.task, { validationFraction: config.validationFraction, seed: config.seed });
   const roots = importRoots(db);
@@ -80,7 +100,15 @@ export async function exportRunBundle(db: WritableDB, tools: MediaTools, runId: 
   await mkdir(join(folder, 'pretext_torch'), { recursive: true });
   for (const file of BUNDLE_FILES) await writeFile(join(folder, file), await readFile(fileURLToPath(new URL(file, TEMPLATE))));
   const sampler = { ...config.task, framesNeeded: samplerFor(config.task).framesNeeded(config.task as never), fps: SAMPLING_FPS };
-  await writeFile(join(folder, 'run.json'), `${JSON.stringify({ runId, config, sampler }, null, 2)}\n`);
+  // VCOP samples uniformly; the frame tasks' windows (and OPN's patch) follow the motion.
+  const usesMotion = config.task.task !== 'clip-order';
+  if (usesMotion) {
+    await mkdir(join(folder, 'motion'));
+    for (const video of [...videos.train, ...videos.validation]) await writeFile(join(folder, 'motion', `${video.ref.id}.f32`), motionFile(video));
+  }
+  const motionGrid = usesMotion ? { rows: MOTION_GRID.rows, cols: MOTION_GRID.cols } : null;
+  const description = { runId, config, sampler, stepsPerEpoch: DEFAULT_STEPS_PER_EPOCH, motionGrid };
+  await writeFile(join(folder, 'run.json'), `${JSON.stringify(description, null, 2)}\n`);
   await writeFile(join(folder, 'roots.json'), `${JSON.stringify(roots.map((path, index) => ({ index, path })), null, 2)}\n`);
   await writeFile(join(folder, 'videos.csv'), `id,split,root,path,frames\n${rows.join('\n')}\n`);
   return { folder, trainVideos: videos.train.length, validationVideos: videos.validation.length, unusable: videos.unusable.length, roots };

@@ -25,9 +25,25 @@ export interface ImportWeightsRequest {
   preset: PresetName;
 }
 
+/**
+ * The preset's config with what a converted checkpoint states of its architecture (the bundle's
+ * convert_vcop_checkpoint.py writes backbone, width and clips), checked against the request.
+ */
+function presetConfig(metadata: Record<string, string>, request: ImportWeightsRequest): TrainConfig {
+  const preset = trainPreset(request.task, request.backbone, request.preset);
+  if (metadata.backbone !== undefined && metadata.backbone !== request.backbone) {
+    throw new ApiError('INVALID_INPUT', `the file holds a ${metadata.backbone} network, not ${request.backbone}.`);
+  }
+  const width = metadata.width === undefined ? preset.width : Number(metadata.width);
+  const task = metadata.clips === undefined ? preset.task : { ...preset.task, clips: Number(metadata.clips) };
+  const parsed = trainConfigSchema.safeParse({ ...preset, width, task });
+  if (!parsed.success) throw new ApiError('INVALID_INPUT', `the file's architecture does not fit the ${request.preset} preset: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
 /** The file's own config (a bundle checkpoint's metadata), checked against the request, or the preset's. */
 function importConfig(metadata: Record<string, string>, request: ImportWeightsRequest): TrainConfig {
-  if (!metadata.config) return trainPreset(request.task, request.backbone, request.preset);
+  if (!metadata.config) return presetConfig(metadata, request);
   const parsed = trainConfigSchema.safeParse(JSON.parse(metadata.config));
   if (!parsed.success) throw new ApiError('INVALID_INPUT', `the file's config is not valid: ${parsed.error.issues[0]?.message}`);
   const config = parsed.data;
@@ -52,7 +68,7 @@ async function checkpointFile(path: string): Promise<string> {
 }
 
 /**
- * `own` records the new run's owner in the same transaction (LibraryService.ownJob), so another
+ * `own` records the new run's owner in the same transaction (JobOwnership.own), so another
  * process never sees it running without one while its checkpoint is written.
  */
 export async function importWeights(

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trainPreset, type Backbone } from '../../shared/training.ts';
+import { TASK_PRESETS, type TaskConfig } from '../../shared/tasks.ts';
+import { trainPreset, type Backbone, type TrainConfig } from '../../shared/training.ts';
 import { initBackend } from '../compute/backend.ts';
 import * as tf from '../compute/tf.ts';
 import { EVALUATION } from '../models/blocks.ts';
@@ -21,7 +22,8 @@ import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import { pythonWith } from './test-support.ts';
 import { assignTorchTensors, toTorchTensors, torchName } from './torch-weights.ts';
 
-const FEATURES_SCRIPT = fileURLToPath(new URL('./torch-bundle/features.py', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('./torch-bundle/', import.meta.url));
+const FEATURES_SCRIPT = join(BUNDLE, 'features.py');
 const { python, why } = pythonWith(['torch', 'numpy']);
 if (!python) console.warn(`PyTorch round-trip check skipped: ${why}`);
 
@@ -31,8 +33,7 @@ function config(backbone: Backbone) {
   return { ...tiny, width: 1 / 16, task: { ...tiny.task, clipLength: 5, cropSize: 37 } };
 }
 
-function model(backbone: Backbone, seed: number): TaskModel {
-  const c = config(backbone);
+function model(backbone: Backbone, seed: number, c: TrainConfig = config(backbone)): TaskModel {
   const built = buildTaskModel(c.task, { backbone, width: c.width, seed, dropout: c.dropout });
   // Non-trivial BatchNorm statistics, so the check covers their mapping too.
   const rng = createRng(`bn-${seed}`);
@@ -127,9 +128,70 @@ describe.skipIf(!python)('the same clip through our encoder and through PyTorch'
     expect(run.status, run.stderr).toBe(0);
     const theirs = JSON.parse(readFileSync(out, 'utf8')) as number[][];
     expect(theirs.map((row) => row.length)).toEqual(ours.map((row) => row.length));
-    const scale = Math.max(...theirs.flat().map(Math.abs));
-    expect(scale).toBeGreaterThan(0);
-    ours.flat().forEach((value, index) => expect(Math.abs(value - (theirs.flat()[index] as number))).toBeLessThan(1e-4 * Math.max(1, scale)));
+    expectClose(ours.flat(), theirs.flat());
+    built.dispose();
+  }, 60_000);
+});
+
+/** Frame-task configs at width 1/16: the tiny presets, and variants that take CaffeNet's layers, S&L's linear head and O3N's concatenation. */
+const FRAME_CASES: [string, TaskConfig][] = [
+  ['order-verification, small encoder, hidden layer', TASK_PRESETS['order-verification'].tiny],
+  ['order-verification, CaffeNet, linear head', { ...TASK_PRESETS['order-verification'].tiny, head: 'linear', frameSize: { width: 96, height: 80 }, cropSize: 71 }],
+  ['sequence-sorting (fc6 and pairs)', TASK_PRESETS['sequence-sorting'].tiny],
+  ['odd-one-out, sum of differences', TASK_PRESETS['odd-one-out'].tiny],
+  ['odd-one-out, concatenation', { ...TASK_PRESETS['odd-one-out'].tiny, fusion: 'concat', subsequences: 3 }],
+];
+
+/** The encoder's features of frames and the whole network's logits of tuples in PyTorch, from a checkpoint. */
+const FRAME_TASK_SCRIPT = `
+import json, sys
+import numpy as np, torch
+sys.path.insert(0, sys.argv[1])
+from pretext_torch import safetensors_io
+from pretext_torch.models import build_task_model
+tensors, metadata = safetensors_io.load(sys.argv[2])
+model = build_task_model(json.loads(metadata["config"]))
+model.load_state_dict(tensors, strict=False)
+model.eval()
+read = lambda path, shape: torch.from_numpy(np.fromfile(path, dtype=np.float32).reshape(shape))
+with torch.no_grad():
+    print(json.dumps({"features": model.encode(read(sys.argv[3], json.loads(sys.argv[4]))).tolist(),
+                      "logits": model(read(sys.argv[5], json.loads(sys.argv[6]))).tolist()}))
+`;
+
+function expectClose(ours: number[], theirs: number[]): void {
+  expect(theirs).toHaveLength(ours.length);
+  const scale = Math.max(...theirs.map(Math.abs));
+  expect(scale).toBeGreaterThan(0);
+  ours.forEach((value, index) => expect(Math.abs(value - (theirs[index] as number))).toBeLessThan(1e-4 * Math.max(1, scale)));
+}
+
+describe.skipIf(!python)('the same frames through our frame-task networks and through PyTorch', () => {
+  it.each(FRAME_CASES)('%s gives the same features and logits with the same weights', (name, task) => {
+    const c: TrainConfig = { ...trainPreset(task.task, 'alexnet', 'tiny'), task, width: 1 / 16 };
+    const built = model('alexnet', 7, c);
+    const file = join(work, 'frame.safetensors');
+    writeFileSync(file, encodeSafetensors(toTorchTensors(built.params), { config: JSON.stringify(c) }));
+    const rng = createRng(`frames-${name}`);
+    const random = (shape: number[]) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next());
+
+    const frameShape = [3, ...built.encoder.inputShape];
+    const frames = random(frameShape);
+    const tupleShape = [2, ...built.tupleShape];
+    const tuples = random(tupleShape);
+    const features = tf.tidy(() => built.encoder.apply(tf.tensor(frames, frameShape), EVALUATION).arraySync());
+    const logits = tf.tidy(() => built.apply(tf.tensor(tuples, tupleShape), EVALUATION).arraySync());
+    writeFileSync(join(work, 'frames.f32'), Buffer.from(frames.buffer));
+    writeFileSync(join(work, 'tuples.f32'), Buffer.from(tuples.buffer));
+    const shapes = [join(work, 'frames.f32'), JSON.stringify(frameShape), join(work, 'tuples.f32'), JSON.stringify(tupleShape)];
+    const run = spawnSync(python as string, ['-c', FRAME_TASK_SCRIPT, BUNDLE, file, ...shapes], {
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const theirs = JSON.parse(run.stdout) as { features: number[][]; logits: number[][] };
+    expectClose(features.flat(), theirs.features.flat());
+    expectClose(logits.flat(), theirs.logits.flat());
     built.dispose();
   }, 60_000);
 });

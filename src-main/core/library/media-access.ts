@@ -2,7 +2,7 @@
  * Whether a file the library recorded may still be served. The database holds a path; what lies at
  * that path can change after the import (replaced by a link to /etc/passwd, overwritten with text),
  * so every media request opens the file and checks it again before one byte is sent. Used by both
- * shells' media routes through LibraryService.mediaFile.
+ * shells' media routes through MediaFiles (media-files.ts).
  */
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';

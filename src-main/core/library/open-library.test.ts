@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventHub } from '../jobs/events.ts';
-import { LIBRARY_FILE_NAME, LibraryService } from './service.ts';
+import { Studio } from '../studio.ts';
+import { LIBRARY_FILE_NAME } from './library-files.ts';
 
 let dir: string;
-let library: LibraryService;
+let library: Studio;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'pretext-open-'));
-  library = new LibraryService({ events: new EventHub() });
+  library = new Studio({ events: new EventHub() });
 });
 afterEach(async () => {
   await library.close();

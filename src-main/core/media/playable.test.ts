@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaKind } from '../../shared/routes.ts';
 import { EventHub } from '../jobs/events.ts';
-import { LibraryService } from '../library/service.ts';
+import { Studio } from '../studio.ts';
 import { isBrowserPlayable } from './playable.ts';
 import { probeVideo } from './probe.ts';
 import { synthesizeVideo } from './synthesize.ts';
@@ -12,7 +12,7 @@ import { getMediaTools, type MediaTools } from './tools.ts';
 
 let work: string;
 let tools: MediaTools;
-let library: LibraryService;
+let library: Studio;
 /** The path a media request would serve, its handle closed; null when refused. */
 async function servedPath(kind: MediaKind, id: number): Promise<string | null> {
   const answer = await library.mediaFile(kind, id);
@@ -29,9 +29,9 @@ beforeAll(async () => {
   const spec = { seconds: 1, width: 64, height: 48, fps: 10, pattern: 'testsrc' } as const;
   await synthesizeVideo(tools, join(work, 'videos', 'a-h264.mp4'), { ...spec, codec: 'h264' });
   await synthesizeVideo(tools, join(work, 'videos', 'b-xvid.avi'), { ...spec, codec: 'mpeg4' });
-  library = new LibraryService({ events: new EventHub() });
+  library = new Studio({ events: new EventHub() });
   library.open(join(work, 'lib.pretext'), true);
-  await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+  await library.imports.wait((await library.imports.start(join(work, 'videos'))).id);
 });
 
 afterAll(async () => {

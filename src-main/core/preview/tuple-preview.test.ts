@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_IDS, TASK_PRESETS } from '../../shared/tasks.ts';
 import { EventHub } from '../jobs/events.ts';
-import { LibraryService } from '../library/service.ts';
+import { Studio } from '../studio.ts';
 import { copySharedClip } from '../media/testing.ts';
 import { synthesizeVideo } from '../media/synthesize.ts';
 import { getMediaTools } from '../media/tools.ts';
 
 let work: string;
-let library: LibraryService;
+let library: Studio;
 let shortClipId: number;
 
 function pngSize(dataUrl: string): { width: number; height: number } {
@@ -29,10 +29,10 @@ beforeAll(async () => {
     });
   }
   await copySharedClip('short_1s.mp4', join(videos, 'short'));
-  library = new LibraryService({ events: new EventHub(), frameCacheBytes: 64 * 1024 ** 2 });
+  library = new Studio({ events: new EventHub(), frameCacheBytes: 64 * 1024 ** 2 });
   library.open(join(work, 'lib.pretext'), true);
-  const job = await library.startImport(videos);
-  await library.waitForImport(job.id);
+  const job = await library.imports.start(videos);
+  await library.imports.wait(job.id);
   shortClipId = library.videos({ offset: 0, limit: 10, label: 'short' }).items[0]?.id as number;
 });
 

@@ -13,14 +13,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainPreset } from '../../shared/training.ts';
 import { EventHub } from '../jobs/events.ts';
-import { LibraryService } from '../library/service.ts';
+import { Studio } from '../studio.ts';
 import { MOTION_DIRECTIONS, synthesizeVideo } from '../media/synthesize.ts';
 import { getMediaTools } from '../media/tools.ts';
 
 const PER_CLASS = 8;
 const SPLIT_SEEDS = [0, 1, 2, 3, 4];
 let work: string;
-let library: LibraryService;
+let library: Studio;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'pretext-retrieval-'));
@@ -34,9 +34,9 @@ beforeAll(async () => {
       });
     }
   }
-  library = new LibraryService({ events: new EventHub() });
+  library = new Studio({ events: new EventHub() });
   library.open(join(work, 'lib.pretext'), true);
-  await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+  await library.imports.wait((await library.imports.start(join(work, 'videos'))).id);
 }, 240_000);
 
 afterAll(async () => {

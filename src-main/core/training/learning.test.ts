@@ -15,12 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_PRESETS } from '../../shared/tasks.ts';
 import { trainPreset } from '../../shared/training.ts';
 import { EventHub } from '../jobs/events.ts';
-import { LibraryService } from '../library/service.ts';
+import { Studio } from '../studio.ts';
 import { MOTION_DIRECTIONS, synthesizeVideo, type MotionDirection, type SynthSpec } from '../media/synthesize.ts';
 import { getMediaTools } from '../media/tools.ts';
 
 let work: string;
-const libraries = new Map<LibraryKind, LibraryService>();
+const libraries = new Map<LibraryKind, Studio>();
 
 type LibraryKind = 'zoom' | 'dash' | 'grow';
 
@@ -32,14 +32,14 @@ function spec(kind: LibraryKind, seed: number): SynthSpec {
   return { ...common, pattern: 'moving-box', timing: 'dash', direction: MOTION_DIRECTIONS[seed % 4] as MotionDirection };
 }
 
-async function generatedLibrary(kind: LibraryKind): Promise<LibraryService> {
+async function generatedLibrary(kind: LibraryKind): Promise<Studio> {
   const tools = await getMediaTools();
   const videos = join(work, kind, 'videos');
   mkdirSync(videos, { recursive: true });
   for (let seed = 0; seed < 12; seed++) await synthesizeVideo(tools, join(videos, `${kind}${seed}.mp4`), spec(kind, seed));
-  const library = new LibraryService({ events: new EventHub() });
+  const library = new Studio({ events: new EventHub() });
   library.open(join(work, kind, 'lib.pretext'), true);
-  await library.waitForImport((await library.startImport(videos)).id);
+  await library.imports.wait((await library.imports.start(videos)).id);
   return library;
 }
 
@@ -63,7 +63,7 @@ describe('training on a generated library', () => {
   ] as const;
 
   it.each(CASES)('%s / %s on %s videos (tiny, %i steps) beats chance on held-out videos', async (task, backbone, kind, steps, chance, margin) => {
-    const library = libraries.get(kind) as LibraryService;
+    const library = libraries.get(kind) as Studio;
     // 256 held-out tuples: with 12 classes, 64 would leave the measure too noisy.
     const run = library.training.start({ ...trainPreset(task, backbone, 'tiny'), steps, validationTuples: 256 });
     const finished = await library.training.wait(run.id);

@@ -10,14 +10,14 @@ import { EventHub } from '../jobs/events.ts';
 import { createHandlers } from '../api/handlers.ts';
 import { createFeatureSet } from '../db/features.ts';
 import { createRun, recordCheckpoint, setRunStatus } from '../db/runs.ts';
-import { LibraryService } from '../library/service.ts';
+import { Studio } from '../studio.ts';
 
 let dir: string;
-let library: LibraryService;
+let library: Studio;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'pretext-runs-'));
-  library = new LibraryService({ events: new EventHub() });
+  library = new Studio({ events: new EventHub() });
   library.open(join(dir, 'lib.pretext'), true);
 });
 afterEach(async () => {
@@ -33,7 +33,8 @@ async function call<M extends MethodName>(method: M, input: MethodInput<M>): Pro
 
 /** A stopped run with two checkpoint folders on disk and a feature set extracted from it. */
 function storedRun(task: 'clip-order' | 'odd-one-out' = 'clip-order') {
-  const { db, cacheDir } = library.requireOpen();
+  const { db, paths } = library.requireOpen();
+  const cacheDir = paths.cache;
   const run = createRun(db, trainPreset(task, task === 'clip-order' ? 'r3d' : 'alexnet', 'tiny'));
   setRunStatus(db, run.id, 'completed', { backend: 'wasm' });
   const folders = [10, 20].map((step) => {
@@ -94,7 +95,7 @@ describe('run management', () => {
   it('refuses to delete a run that a live process is training, and keeps its files', async () => {
     const { db } = library.requireOpen();
     const { id, folders } = storedRun();
-    library.ownJob('training', () => {
+    library.requireOpen().jobs.own('training', () => {
       setRunStatus(db, id, 'running');
       return id;
     });

@@ -95,7 +95,7 @@ describe('Retrieve screen', () => {
     expect(new Set([sets.trained.id, sets.random.id, reference.id]).size).toBe(3);
     expect(setItem(reference.id)?.textContent).toContain('VCOP reference');
     expect(setItem(reference.id)?.querySelector('[data-testid="feature-set-protocol"]')?.textContent).toMatch(/^VCOP reference · 112 px/);
-  });
+  }, 240_000); // trains or extracts for real, on a busy machine
 
   it('shows a query’s neighbours in rank order with scores and label matches', async () => {
     const { q, click, card, neighbours, setItem, chooseSet } = await openRetrieve();
@@ -301,5 +301,5 @@ describe('Retrieve screen', () => {
     await click(q('feature-set-delete-confirm'));
     expect(own.callsOf('features.delete')).toEqual([{ setId }]);
     expect(setItem(setId)).toBeNull();
-  });
+  }, 240_000); // trains or extracts for real, on a busy machine
 });

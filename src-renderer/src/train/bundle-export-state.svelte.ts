@@ -1,6 +1,5 @@
 import type { PretextApi } from '../../../src-main/shared/contract.ts';
 import type { ExportedBundle, RunDto } from '../../../src-main/shared/dto.ts';
-import { BUNDLE_TASKS } from '../../../src-main/shared/training.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 
 const CONTEXT = 'Export for PyTorch';
@@ -20,17 +19,12 @@ export class BundleExportState {
     this.#errors = errors;
   }
 
-  /** Why `run` cannot be exported, or null. */
-  unsupported(run: RunDto): string | null {
-    return BUNDLE_TASKS.includes(run.task) ? null : `PyTorch bundles implement ${BUNDLE_TASKS.join(', ')} so far.`;
-  }
-
-  canExport(run: RunDto): boolean {
-    return !this.exporting && this.folder.trim() !== '' && this.unsupported(run) === null;
+  canExport(): boolean {
+    return !this.exporting && this.folder.trim() !== '';
   }
 
   async export(run: RunDto): Promise<void> {
-    if (!this.canExport(run)) return;
+    if (!this.canExport()) return;
     this.exporting = true;
     try {
       const bundle = await this.#api.call('training.exportBundle', { runId: run.id, folder: this.folder.trim() });

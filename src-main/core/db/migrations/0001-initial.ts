@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /** Videos of the library, import jobs and the per-file failures of each job. */
 export const migration0001: Migration = {

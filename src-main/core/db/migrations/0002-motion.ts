@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /**
  * Per-frame motion scores of each video at each decode rate, computed once by the frame source.

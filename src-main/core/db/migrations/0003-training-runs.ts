@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /**
  * Training runs with their full config, the metric series (one row per split and step, so a resumed

@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /**
  * Feature sets for retrieval: one per weight source (a run's checkpoint or a seeded random init),

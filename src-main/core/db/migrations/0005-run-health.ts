@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /**
  * Run health: the encoder measured on a fixed probe batch during training (feature spread), one row

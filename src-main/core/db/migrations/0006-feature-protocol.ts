@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /**
  * Feature sets record how their vectors were made: the protocol (`compact` global pooling, or VCOP's

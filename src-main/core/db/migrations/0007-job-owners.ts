@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /**
  * Who runs each long job. Several processes may open one library (the app, `pretext train`, a

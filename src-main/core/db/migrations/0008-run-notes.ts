@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /** A run's own title and the researcher's note about it (runs otherwise look alike in a long list). */
 export const migration0008: Migration = {

@@ -8,12 +8,8 @@ import { migration0005 } from './0005-run-health.ts';
 import { migration0006 } from './0006-feature-protocol.ts';
 import { migration0007 } from './0007-job-owners.ts';
 import { migration0008 } from './0008-run-notes.ts';
+import type { Migration } from './migration.ts';
 
-export interface Migration {
-  version: number;
-  name: string;
-  up(db: Database.Database): void;
-}
 
 /** Every schema version in order; a new version is one new file appended here. */
 export const MIGRATIONS: readonly Migration[] = [

@@ -1,6 +1,7 @@
-"""Trains the exported run under torchrun: one process per device (nccl on GPUs, gloo on CPU),
-videos sharded by rank, gradients averaged by DistributedDataParallel, safetensors checkpoints
-written by rank 0 into <out>/checkpoints/. See README.md for launching on one node or several."""
+"""Trains the exported run under torchrun: one process per device (nccl on GPUs, gloo on CPU), each
+global batch (the app's, from the run's seed) split over the processes, gradients averaged by
+DistributedDataParallel, safetensors checkpoints written by rank 0 into <out>/checkpoints/. See
+README.md for launching on one node or several."""
 import argparse
 import json
 import os
@@ -11,8 +12,8 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
 from pretext_torch import safetensors_io
-from pretext_torch.data import ClipOrderTuples, read_videos
-from pretext_torch.models import ClipOrderNet, app_state_dict
+from pretext_torch.data import AppTuples, read_videos
+from pretext_torch.models import app_state_dict, build_task_model
 
 
 def parse():
@@ -41,7 +42,7 @@ def save_checkpoint(model, config, step, out):
     folder = os.path.join(out, "checkpoints")
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"step-{step:07d}.safetensors")
-    metadata = {"format": "pretext-studio/torch-vcop", "config": json.dumps(config), "step": str(step)}
+    metadata = {"format": "pretext-studio/torch-bundle", "config": json.dumps(config), "step": str(step)}
     safetensors_io.save(app_state_dict(model), path + ".tmp", metadata)
     os.replace(path + ".tmp", path)  # a kill mid-write leaves no half checkpoint
     return path
@@ -59,28 +60,24 @@ def main():
     with open(os.path.join(args.bundle, "run.json")) as handle:
         run = json.load(handle)
     config, task = run["config"], run["config"]["task"]
-    if task["task"] != "clip-order":
-        raise SystemExit(f"this bundle trains clip-order only, not {task['task']}")
     steps = args.steps or config["steps"]
     batch = args.batch_size or config["batchSize"]
     every = args.checkpoint_every or config["checkpointEvery"]
-    if batch % world:
-        raise SystemExit(f"batch size {batch} does not split over {world} processes")
     # What this training really did, stored with each checkpoint (the app imports it as the run's config).
     config = dict(config, steps=steps, batchSize=batch, checkpointEvery=every)
 
     torch.manual_seed(config["seed"])  # the same initial weights in every process
-    model = ClipOrderNet(config["backbone"], config["width"], task["clips"], config["dropout"]).to(device)
+    model = build_task_model(config).to(device)
     ddp = DistributedDataParallel(model, device_ids=[local_rank] if cuda else None)
     optimiser = torch.optim.SGD(model.parameters(), lr=config["learningRate"], momentum=config["momentum"], weight_decay=config["weightDecay"])
-    videos = read_videos(args.bundle, "train", roots_for(args.bundle, args.root))
-    tuples = iter(ClipOrderTuples(videos, task, rank, world, config["seed"]))
+    videos = read_videos(args.bundle, "train", roots_for(args.bundle, args.root), run.get("motionGrid"))
+    tuples = AppTuples(videos, config, run["stepsPerEpoch"], task["frameSize"], rank, world)
 
     started = time.time()
     for step in range(1, steps + 1):
-        inputs, labels = zip(*(next(tuples) for _ in range(batch // world)))
-        logits = ddp(torch.stack(inputs).to(device))
-        loss = torch.nn.functional.cross_entropy(logits, torch.tensor(labels, device=device))
+        inputs, labels = tuples.batch(step - 1)
+        logits = ddp(inputs.to(device))
+        loss = torch.nn.functional.cross_entropy(logits, labels.to(device))
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()

@@ -11,12 +11,12 @@ import { EventHub } from '../jobs/events.ts';
 import { loadSetVectors } from '../db/features.ts';
 import { scaledWidth } from '../models/encoder.ts';
 import { frameEncoderGrid, SMALL_FRAME_ENCODER } from '../models/frame-encoder.ts';
-import { LibraryService } from '../library/service.ts';
+import { Studio } from '../studio.ts';
 import { MOTION_DIRECTIONS, synthesizeVideo } from '../media/synthesize.ts';
 import { getMediaTools } from '../media/tools.ts';
 
 let work: string;
-let library: LibraryService;
+let library: Studio;
 const events = new EventHub();
 const VIDEOS = 6;
 
@@ -30,9 +30,9 @@ beforeAll(async () => {
       seconds: 2, width: 64, height: 48, fps: 25, pattern: 'moving-box', direction, seed,
     });
   }
-  library = new LibraryService({ events });
+  library = new Studio({ events });
   library.open(join(work, 'lib.pretext'), true);
-  await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+  await library.imports.wait((await library.imports.start(join(work, 'videos'))).id);
 });
 
 afterAll(async () => {
@@ -86,7 +86,7 @@ describe('feature extraction', () => {
   it('records a video that vanished since import as a failure and extracts the others', async () => {
     unlinkSync(join(work, 'videos', 'left', 'box4.mp4'));
     // Without cached frames, so the file itself must be decoded.
-    rmSync(join(library.requireOpen().cacheDir, 'frames'), { recursive: true, force: true });
+    rmSync(join(library.requireOpen().paths.cache, 'frames'), { recursive: true, force: true });
     const set = await library.features.wait(library.features.extract({ ...RANDOM_R3D, seed: 2 }).id);
     expect(set.status).toBe('ready');
     expect(set.videoCount).toBe(VIDEOS - 1);
@@ -118,7 +118,7 @@ describe('feature extraction', () => {
     await synthesizeVideo(await getMediaTools(), join(work, 'videos', 'right', 'late.mp4'), {
       seconds: 2, width: 64, height: 48, fps: 25, pattern: 'moving-box', direction: 'right', seed: 99,
     });
-    await library.waitForImport((await library.startImport(join(work, 'videos'))).id);
+    await library.imports.wait((await library.imports.start(join(work, 'videos'))).id);
     expect(library.features.set(set.id).dto.missingCount).toBe(1);
     const updated = await library.features.wait(library.features.update(set.id).id);
     expect(updated).toMatchObject({ id: set.id, status: 'ready', missingCount: 0, videoCount: set.videoCount + 1 });

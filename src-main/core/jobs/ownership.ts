@@ -10,7 +10,15 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { WritableDB } from '../db/connection.ts';
-import { claimJob, removeOwner, saveOwner, type JobKind, type JobOwner } from '../db/job-owners.ts';
+import {
+  claimJob,
+  closeAbandonedJobs,
+  orphanedJobIds,
+  removeOwner,
+  saveOwner,
+  type JobKind,
+  type JobOwner,
+} from '../db/job-owners.ts';
 
 /** How often an owner renews its lease. */
 export const HEARTBEAT_MS = 10_000;
@@ -71,7 +79,8 @@ export function goneFromHere(selfId: string | null = null): (owner: JobOwner) =>
 
 /**
  * This process's ownership of jobs in one open library: registered with the first job it claims,
- * renewed on a timer that does not keep the process alive, removed when the library closes.
+ * renewed on a timer that does not keep the process alive, removed when the library closes. It also
+ * answers which running jobs of the library lost their process, and closes them as interrupted.
  */
 export class JobOwnership {
   readonly id = randomUUID();
@@ -80,8 +89,30 @@ export class JobOwnership {
 
   constructor(private readonly db: WritableDB) {}
 
+  /**
+   * Runs `start`, which sets a job running and returns it (or its id), in one transaction with
+   * recording this process as its owner, so no other process can see it running without an owner.
+   */
+  own<T extends number | { id: number }>(kind: JobKind, start: () => T): T {
+    return this.db.transaction(() => {
+      const job = start();
+      this.claim(kind, typeof job === 'number' ? job : job.id);
+      return job;
+    })();
+  }
+
+  /** Running jobs of `kind` whose process is gone: what the next opening for work closes as interrupted. */
+  orphaned(kind: JobKind): Set<number> {
+    return orphanedJobIds(this.db, kind, goneFromHere(this.id));
+  }
+
+  /** Closes jobs whose process died while this library was open here (before resuming one of them). */
+  closeOrphaned(): void {
+    closeAbandonedJobs(this.db, goneFromHere(this.id));
+  }
+
   /** Marks a job as this process's; run it in the transaction that sets the job running. */
-  claim(kind: JobKind, jobId: number): void {
+  private claim(kind: JobKind, jobId: number): void {
     if (!this.timer) {
       this.renew();
       this.timer = setInterval(() => {

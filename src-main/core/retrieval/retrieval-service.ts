@@ -23,9 +23,10 @@ import { evaluatedSet } from '../../shared/evaluated-set.ts';
 import type { EventHub } from '../jobs/events.ts';
 import { spawnCoreWorker } from '../jobs/worker-host.ts';
 import { runJob } from '../jobs/worker-job.ts';
-import { loadSetVectors, type SetVectors } from '../db/features.ts';
-import type { LibraryService } from '../library/service.ts';
+import { listFeatureSets, loadSetVectors, type SetVectors } from '../db/features.ts';
+import type { RequireLibrary } from '../library/open-library.ts';
 import { readyVideos, type SamplingVideo } from '../db/videos.ts';
+import { requireFeatureSet } from './feature-service.ts';
 import { bestClipPair } from './clip-pairs.ts';
 import { WEIGHTED_KNN, weightedKnn, type LabelledItem } from './classify.ts';
 import { answerableQueries, seededSplit, splitFromLists, topKAccuracy, type RetrievalItem, type Split } from './evaluate.ts';
@@ -124,7 +125,7 @@ export class RetrievalService {
   private readonly loaded = new Map<number, LoadedSet>();
 
   constructor(
-    private readonly library: LibraryService,
+    private readonly library: RequireLibrary,
     private readonly events: EventHub,
   ) {
     // New vectors, new labels or another library: read again on the next question.
@@ -200,7 +201,7 @@ export class RetrievalService {
 
   /** The split every set of one evaluation shares, and the sets to score. */
   private async prepare(request: SplitRequest): Promise<PreparedEvaluation> {
-    const { db } = this.library.requireOpen();
+    const { db } = this.library();
     const videos = readyVideos(db);
     // Drawn over the videos ordered by path, not id (ids follow import completion order): the same
     // library imported twice gets the same split for a seed.
@@ -224,8 +225,8 @@ export class RetrievalService {
     const labelled = (keys: number[]) => keys.map((key) => ({ key, label: (videoById.get(key) as SamplingVideo).label }));
     const { answerable, excluded } = answerableQueries(labelled(split.train), labelled(split.test));
     const sets = request.setIds
-      ? request.setIds.map((id) => this.library.features.set(id).dto)
-      : this.library.features.sets().filter((set) => set.status === 'ready' && set.videoCount > 0);
+      ? request.setIds.map((id) => requireFeatureSet(db, id).dto)
+      : listFeatureSets(db).filter((set) => set.status === 'ready' && set.videoCount > 0);
     const labels = new Set(videos.flatMap((video) => (video.label === null ? [] : [video.label])));
     return {
       train: split.train,
@@ -345,8 +346,9 @@ export class RetrievalService {
   private load(setId: number): LoadedSet {
     const cached = this.loaded.get(setId);
     if (cached) return cached;
-    const stored = this.library.features.set(setId);
-    const data = loadSetVectors(this.library.requireOpen().db, setId);
+    const { db } = this.library();
+    const stored = requireFeatureSet(db, setId);
+    const data = loadSetVectors(db, setId);
     if (data.videoIds.length === 0) {
       const why = stored.dto.status === 'extracting' ? 'is still being extracted' : `has no vectors (${stored.dto.status})`;
       throw new ApiError('INVALID_INPUT', `Feature set ${setId} ${why}; extract it first.`);

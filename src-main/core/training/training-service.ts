@@ -1,11 +1,12 @@
 import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { RunDetail, RunDto, TrainingProgress } from '../../shared/dto.ts';
+import { JOB_STOP_STATUSES, type RunDetail, type RunDto, type TrainingProgress } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { EventHub } from '../jobs/events.ts';
 import type { WritableDB } from '../db/connection.ts';
+import { listFeatureSets } from '../db/features.ts';
 import {
   createRun,
   deleteRun,
@@ -21,7 +22,7 @@ import {
 } from '../db/runs.ts';
 import { runMatches, type RunFilter } from '../../shared/runs.ts';
 import { statusCounts } from '../db/videos.ts';
-import type { LibraryService } from '../library/service.ts';
+import type { OpenLibrary, RequireLibrary } from '../library/open-library.ts';
 import type { FromWorker, WorkerStart } from './protocol.ts';
 import { recordProbes } from '../db/run-probes.ts';
 import { pruneCheckpoints } from './checkpoint-pruning.ts';
@@ -39,7 +40,7 @@ function asSeen(run: RunDto, orphaned: Set<number>): RunDto {
   return { ...run, status: 'interrupted', error: 'the process running this training is gone; resume continues from the last checkpoint' };
 }
 
-const RESUMABLE = new Set<RunDto['status']>(['cancelled', 'failed', 'interrupted']);
+const RESUMABLE = new Set<RunDto['status']>(JOB_STOP_STATUSES);
 
 /**
  * Starts, cancels and resumes training runs of the open library. The engine runs in a worker thread;
@@ -49,7 +50,7 @@ export class TrainingService {
   private readonly slot = new JobSlot<RunDto>((runId) => `Run ${runId} is training; cancel it or wait for it first.`);
 
   constructor(
-    private readonly library: LibraryService,
+    private readonly library: RequireLibrary,
     private readonly events: EventHub,
     private readonly spawnWorker: () => Worker = () => spawnCoreWorker('training'),
   ) {}
@@ -60,50 +61,50 @@ export class TrainingService {
 
   start(config: TrainConfig): RunDto {
     this.slot.assertIdle();
-    const { db } = this.library.requireOpen();
+    const { db, jobs } = this.library();
     // Refused before a run exists: a run that can only fail would stay in the list with a useless Resume.
     if (statusCounts(db).ready === 0) {
       throw new ApiError('NO_VIDEOS', 'The library has no ready video to train on: import videos first.');
     }
-    const run = this.library.ownJob('training', () => createRun(db, config));
+    const run = jobs.own('training', () => createRun(db, config));
     this.launch(run, 0);
     return getRun(db, run.id) as RunDto;
   }
 
   resume(runId: number): RunDto {
     this.slot.assertIdle();
-    const { db } = this.library.requireOpen();
+    const { db, jobs } = this.library();
     // A run whose process died while this library was open here is closed now, so it can resume.
-    if (this.library.orphanedJobs('training').has(runId)) this.library.closeOrphanedJobs();
+    if (jobs.orphaned('training').has(runId)) jobs.closeOrphaned();
     const run = this.requireRun(db, runId);
     if (!RESUMABLE.has(run.status)) {
       throw new ApiError('INVALID_INPUT', `Run ${runId} is ${run.status}; only cancelled, failed or interrupted runs resume.`);
     }
-    const step = this.library.ownJob('training', () => ({ id: runId, step: rewindToLastCheckpoint(db, runId) })).step;
+    const step = jobs.own('training', () => ({ id: runId, step: rewindToLastCheckpoint(db, runId) })).step;
     this.launch(run, step);
     return getRun(db, runId) as RunDto;
   }
 
   cancel(runId: number): RunDto {
-    const { db } = this.library.requireOpen();
+    const { db } = this.library();
     const run = this.requireRun(db, runId);
     this.slot.cancel(runId);
     return run;
   }
 
   runs(filter: RunFilter = {}): RunDto[] {
-    const orphaned = this.library.orphanedJobs('training');
-    return listRuns(this.library.requireOpen().db)
+    const orphaned = this.library().jobs.orphaned('training');
+    return listRuns(this.library().db)
       .map((run) => asSeen(run, orphaned))
       .filter((run) => runMatches(run, filter));
   }
 
   /** Renames and/or annotates a run (allowed while it trains: it touches no training state). */
   update(runId: number, fields: { name?: string | null | undefined; note?: string | undefined }): RunDto {
-    const { db } = this.library.requireOpen();
+    const { db } = this.library();
     this.requireRun(db, runId);
     updateRunNotes(db, runId, fields);
-    return asSeen(this.requireRun(db, runId), this.library.orphanedJobs('training'));
+    return asSeen(this.requireRun(db, runId), this.library().jobs.orphaned('training'));
   }
 
   /**
@@ -111,31 +112,31 @@ export class TrainingService {
    * Refused while the run trains, here or in another live process, or while one of its sets is extracted.
    */
   delete(runId: number): { runId: number; checkpoints: number; featureSets: number[] } {
-    const { db, cacheDir } = this.library.requireOpen();
+    const { db, paths, jobs } = this.library();
     const run = this.requireRun(db, runId);
-    const training = this.slot.holds(runId) || (run.status === 'running' && !this.library.orphanedJobs('training').has(runId));
+    const training = this.slot.holds(runId) || (run.status === 'running' && !jobs.orphaned('training').has(runId));
     if (training) throw new ApiError('BUSY', `Run ${runId} is training; cancel it before deleting it.`);
-    const orphanedSets = this.library.orphanedJobs('extraction');
-    const extracting = this.library.features
-      .sets()
-      .find((set) => set.source.runId === runId && set.status === 'extracting' && !orphanedSets.has(set.id));
+    const orphanedSets = jobs.orphaned('extraction');
+    const extracting = listFeatureSets(db).find(
+      (set) => set.source.runId === runId && set.status === 'extracting' && !orphanedSets.has(set.id),
+    );
     if (extracting) throw new ApiError('BUSY', `Feature set ${extracting.id} of run ${runId} is being extracted; cancel it first.`);
     const deleted = deleteRun(db, runId);
     // Files after the records: a crash in between leaves unused folders, never records without files.
-    for (const folder of deleted.checkpointFolders) rmSync(resolve(cacheDir, folder), { recursive: true, force: true });
-    rmSync(resolve(cacheDir, 'runs', String(runId)), { recursive: true, force: true });
+    for (const folder of deleted.checkpointFolders) rmSync(resolve(paths.cache, folder), { recursive: true, force: true });
+    rmSync(resolve(paths.runs, String(runId)), { recursive: true, force: true });
     return { runId, checkpoints: deleted.checkpointFolders.length, featureSets: deleted.featureSetIds };
   }
 
   run(runId: number): RunDetail {
-    const detail = runDetail(this.library.requireOpen().db, runId);
+    const detail = runDetail(this.library().db, runId);
     if (!detail) throw new ApiError('NOT_FOUND', `No training run ${runId}.`);
-    return { ...detail, run: asSeen(detail.run, this.library.orphanedJobs('training')) };
+    return { ...detail, run: asSeen(detail.run, this.library().jobs.orphaned('training')) };
   }
 
   /** Resolves when the run stops (for the CLI and tests). */
   async wait(runId: number): Promise<RunDto> {
-    return this.slot.wait(runId) ?? this.requireRun(this.library.requireOpen().db, runId);
+    return this.slot.wait(runId) ?? this.requireRun(this.library().db, runId);
   }
 
   /** Cancels a running job and waits for its checkpoint (app shutdown). */
@@ -144,11 +145,12 @@ export class TrainingService {
   }
 
   private launch(run: RunDto, startStep: number): void {
-    const { db, cacheDir } = this.library.requireOpen();
+    const library = this.library();
+    const { db } = library;
     this.slot.start(
       run.id,
       (signal) =>
-        this.execute(db, cacheDir, run, startStep, signal)
+        this.execute(library, run, startStep, signal)
           .catch((error: unknown) => {
             setRunStatus(db, run.id, 'failed', { error: error instanceof Error ? error.message : String(error) });
           })
@@ -169,10 +171,12 @@ export class TrainingService {
     });
   }
 
-  private async execute(db: WritableDB, cacheDir: string, run: RunDto, startStep: number, signal: AbortSignal): Promise<void> {
+  private async execute(library: OpenLibrary, run: RunDto, startStep: number, signal: AbortSignal): Promise<void> {
+    const { db, paths } = library;
+    const cacheDir = paths.cache;
     const { config } = run;
     const totalSteps = config.steps;
-    const tools = await this.library.resolveTools();
+    const tools = await library.tools();
     const videos = await prepareTrainingVideos(db, tools, config.task, {
       validationFraction: config.validationFraction,
       seed: config.seed,
@@ -184,7 +188,7 @@ export class TrainingService {
       const why = videos.unusable.slice(0, 3).map((video) => `${video.fileName}: ${video.reason}`).join('; ');
       throw new Error(`No video of the library can be used for this task${why ? ` (${why})` : ''}.`);
     }
-    const runFolder = resolve(cacheDir, 'runs', String(run.id));
+    const runFolder = resolve(paths.runs, String(run.id));
     const resumeFrom = startStep > 0 ? listCheckpoints(db, run.id).find((checkpoint) => checkpoint.step === startStep) : undefined;
     const worker = this.spawnWorker();
     let backend: string | null = null;
@@ -196,8 +200,8 @@ export class TrainingService {
       train: videos.train,
       validation: videos.validation,
       tools,
-      frameCacheFolder: resolve(cacheDir, 'frames'),
-      frameCacheBytes: this.library.frameCacheBytes,
+      frameCacheFolder: paths.frames,
+      frameCacheBytes: library.frameCacheBytes,
       checkpointRoot: runFolder,
     };
     await runJob<WorkerStart, FromWorker, void>(

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { JobOwner } from '../db/job-owners.ts';
-import { LEASE_MS, ownerIsGone, probeProcess, type ProcessState } from './job-ownership.ts';
+import { LEASE_MS, ownerIsGone, probeProcess, type ProcessState } from './ownership.ts';
 
 const now = Date.parse('2026-06-01T12:00:00.000Z');
 const owner = (fields: Partial<JobOwner> = {}): JobOwner => ({

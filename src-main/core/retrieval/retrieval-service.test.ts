@@ -8,16 +8,16 @@ import { trainPreset } from '../../shared/training.ts';
 import { EventHub } from '../jobs/events.ts';
 import { createRun } from '../db/runs.ts';
 import { createFeatureSet, saveVideoFeatures, setFeatureSetStatus, setFeatureSize } from '../db/features.ts';
-import { LibraryService } from '../library/service.ts';
+import { Studio } from '../studio.ts';
 
 let work: string;
-let library: LibraryService;
+let library: Studio;
 let events: EventHub;
 
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'pretext-queries-'));
   events = new EventHub();
-  library = new LibraryService({ events });
+  library = new Studio({ events });
   library.open(join(work, 'lib.pretext'), true);
 });
 

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { defaultCheckpoint, type CheckpointChoiceName } from '../../shared/checkpoint-policy.ts';
 import type { FeatureProtocol, FeatureSetDto, FeatureSourceDto } from '../../shared/dto.ts';
@@ -10,7 +10,7 @@ import type { EventHub } from '../jobs/events.ts';
 import { spawnCoreWorker } from '../jobs/worker-host.ts';
 import { JobSlot } from '../jobs/job-slot.ts';
 import { runJob } from '../jobs/worker-job.ts';
-import type { WritableDB } from '../db/connection.ts';
+import type { ReadableDB } from '../db/connection.ts';
 import {
   createFeatureSet,
   deleteFeatureSet,
@@ -26,7 +26,7 @@ import {
 } from '../db/features.ts';
 import { getRun, listCheckpoints } from '../db/runs.ts';
 import { libraryVideoRef } from '../frames/library-video.ts';
-import type { LibraryService } from '../library/service.ts';
+import type { OpenLibrary, RequireLibrary } from '../library/open-library.ts';
 import { extractionPlan, type ExtractionPlan } from './feature-protocol.ts';
 import type { ExtractionStart, ExtractionWeights, FromExtractionWorker } from './protocol.ts';
 
@@ -56,6 +56,13 @@ interface ResolvedSource {
   weights: ExtractionWeights;
 }
 
+/** A feature set of the library, or NOT_FOUND. */
+export function requireFeatureSet(db: ReadableDB, setId: number): StoredFeatureSet {
+  const set = getFeatureSet(db, setId);
+  if (!set) throw new ApiError('NOT_FOUND', `No feature set ${setId}.`);
+  return set;
+}
+
 /**
  * Extracts, lists and deletes the library's feature sets. The encoder runs in a worker thread; this
  * side writes every video's vectors as they arrive (one transaction each), so a crash keeps all the
@@ -65,7 +72,7 @@ export class FeatureService {
   private readonly slot = new JobSlot<FeatureSetDto>((setId) => `Feature set ${setId} is being extracted; cancel it or wait for it first.`);
 
   constructor(
-    private readonly library: LibraryService,
+    private readonly library: RequireLibrary,
     private readonly events: EventHub,
     private readonly spawnWorker: () => Worker = () => spawnCoreWorker('extraction'),
   ) {}
@@ -75,27 +82,26 @@ export class FeatureService {
   }
 
   sets(): FeatureSetDto[] {
-    return listFeatureSets(this.library.requireOpen().db);
+    return listFeatureSets(this.library().db);
   }
 
   set(setId: number): StoredFeatureSet {
-    const set = getFeatureSet(this.library.requireOpen().db, setId);
-    if (!set) throw new ApiError('NOT_FOUND', `No feature set ${setId}.`);
-    return set;
+    return requireFeatureSet(this.library().db, setId);
   }
 
   /** Starts (or continues, for a source extracted before) an extraction; returns the set at once. */
   extract(request: FeatureSourceRequest): FeatureSetDto {
     this.slot.assertIdle();
-    const { db, cacheDir } = this.library.requireOpen();
+    const library = this.library();
     const protocol = request.protocol ?? 'compact';
-    return this.start(db, cacheDir, withProtocol(this.resolveSource(db, cacheDir, request), protocol), protocol);
+    return this.start(library, withProtocol(this.resolveSource(library, request), protocol), protocol);
   }
 
   /** Extracts what an existing set lacks, with the weights it was made with. */
   update(setId: number): FeatureSetDto {
     this.slot.assertIdle();
-    const { db, cacheDir } = this.library.requireOpen();
+    const library = this.library();
+    const { db, paths } = library;
     const stored = this.set(setId);
     const { source } = stored.dto;
     let weights: ExtractionWeights = { kind: 'random', seed: source.kind === 'random' ? source.seed : 0 };
@@ -104,15 +110,16 @@ export class FeatureService {
       if (!checkpoint) {
         throw new ApiError('NOT_FOUND', `The step-${source.checkpointStep} checkpoint of run ${source.runId} is gone; extract with a current checkpoint.`);
       }
-      weights = { kind: 'checkpoint', folder: resolve(cacheDir, checkpoint.folder) };
+      weights = { kind: 'checkpoint', folder: resolve(paths.cache, checkpoint.folder) };
     }
     const resolved = { key: stored.sourceKey, source, name: stored.dto.name, config: stored.config, weights };
-    return this.start(db, cacheDir, resolved, stored.dto.protocol);
+    return this.start(library, resolved, stored.dto.protocol);
   }
 
-  private start(db: WritableDB, cacheDir: string, resolved: ResolvedSource, protocol: FeatureProtocol): FeatureSetDto {
+  private start(library: OpenLibrary, resolved: ResolvedSource, protocol: FeatureProtocol): FeatureSetDto {
+    const { db } = library;
     const plan = extractionPlan(resolved.config, protocol);
-    const setId = this.library.ownJob('extraction', () => {
+    const setId = library.jobs.own('extraction', () => {
       const id =
         findFeatureSet(db, resolved.key)?.dto.id ??
         createFeatureSet(db, {
@@ -128,7 +135,7 @@ export class FeatureService {
       setFeatureSetStatus(db, id, 'extracting');
       return id;
     });
-    this.launch(db, cacheDir, setId, resolved, plan);
+    this.launch(library, setId, resolved, plan);
     return this.set(setId).dto;
   }
 
@@ -141,7 +148,7 @@ export class FeatureService {
   delete(setId: number): { deleted: number } {
     this.set(setId);
     if (this.slot.holds(setId)) throw new ApiError('BUSY', `Feature set ${setId} is being extracted; cancel it first.`);
-    return { deleted: deleteFeatureSet(this.library.requireOpen().db, setId) };
+    return { deleted: deleteFeatureSet(this.library().db, setId) };
   }
 
   /** Resolves when the extraction of `setId` stops (CLI and tests). */
@@ -154,7 +161,7 @@ export class FeatureService {
     return this.slot.close();
   }
 
-  private resolveSource(db: WritableDB, cacheDir: string, request: FeatureSourceRequest): ResolvedSource {
+  private resolveSource({ db, paths }: OpenLibrary, request: FeatureSourceRequest): ResolvedSource {
     if (request.kind === 'run') {
       const run = getRun(db, request.runId);
       if (!run) throw new ApiError('NOT_FOUND', `No training run ${request.runId}.`);
@@ -170,7 +177,7 @@ export class FeatureService {
         source: { kind: 'run', runId: run.id, checkpointStep: checkpoint.step },
         name: `Run ${run.id} · ${run.task} ${run.backbone} · step ${checkpoint.step}`,
         config: run.config,
-        weights: { kind: 'checkpoint', folder: resolve(cacheDir, checkpoint.folder) },
+        weights: { kind: 'checkpoint', folder: resolve(paths.cache, checkpoint.folder) },
       };
     }
     const weights: ExtractionWeights = { kind: 'random', seed: request.seed };
@@ -198,11 +205,12 @@ export class FeatureService {
     };
   }
 
-  private launch(db: WritableDB, cacheDir: string, setId: number, resolved: ResolvedSource, plan: ExtractionPlan): void {
+  private launch(library: OpenLibrary, setId: number, resolved: ResolvedSource, plan: ExtractionPlan): void {
+    const { db } = library;
     this.slot.start(
       setId,
       (signal) =>
-        this.execute(db, cacheDir, setId, resolved, plan, signal)
+        this.execute(library, setId, resolved, plan, signal)
           .then((cancelled) => setFeatureSetStatus(db, setId, cancelled ? 'cancelled' : 'ready'))
           .catch((error: unknown) => setFeatureSetStatus(db, setId, 'failed', error instanceof Error ? error.message : String(error)))
           .then(() => this.set(setId).dto),
@@ -212,16 +220,16 @@ export class FeatureService {
 
   /** Resolves true when cancelled. */
   private async execute(
-    db: WritableDB,
-    cacheDir: string,
+    library: OpenLibrary,
     setId: number,
     resolved: ResolvedSource,
     plan: ExtractionPlan,
     signal: AbortSignal,
   ): Promise<boolean> {
+    const { db } = library;
     const videos = videosMissingFeatures(db, setId);
     if (videos.length === 0) return false;
-    const tools = await this.library.resolveTools();
+    const tools = await library.tools();
     const worker = this.spawnWorker();
     const started = Date.now();
     let done = 0;
@@ -243,8 +251,8 @@ export class FeatureService {
       videos: videos.map((video) => ({ ref: libraryVideoRef(video), contentHash: video.contentHash })),
       protocol: plan.protocol,
       tools,
-      frameCacheFolder: join(cacheDir, 'frames'),
-      frameCacheBytes: this.library.frameCacheBytes,
+      frameCacheFolder: library.paths.frames,
+      frameCacheBytes: library.frameCacheBytes,
     };
     let sized = false;
     return runJob<ExtractionStart, FromExtractionWorker, boolean>(
