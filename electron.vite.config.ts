@@ -2,6 +2,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import { build } from 'esbuild';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { WORKER_SOURCES, workerBundleEntry, type CoreWorker } from './src-main/core/jobs/worker-entries.ts';
 
@@ -27,10 +28,37 @@ function declareElectronMajorVersion(): void {
 }
 declareElectronMajorVersion();
 
-/** The PyTorch bundle template beside the main bundle, where core/interop/export-bundle.ts reads it. */
+/**
+ * The PyTorch bundle template and the FiftyOne loader beside the main bundle, where
+ * core/interop/export-bundle.ts and core/retrieval/fiftyone-export.ts read them.
+ */
 const copyTorchBundle = {
   name: 'copy-torch-bundle',
-  writeBundle: () => cpSync(resolve(root, 'src-main/core/interop/torch-bundle'), resolve(root, 'out/main/torch-bundle'), { recursive: true }),
+  writeBundle: () => {
+    cpSync(resolve(root, 'src-main/core/interop/torch-bundle'), resolve(root, 'out/main/torch-bundle'), { recursive: true });
+    cpSync(resolve(root, 'src-main/core/retrieval/fiftyone'), resolve(root, 'out/main/fiftyone'), { recursive: true });
+  },
+};
+
+/**
+ * The compute host page (src-main/compute-host: plain web code, WebGPU runs of the desktop app) beside
+ * the renderer's index.html, where the app scheme serves it. It is no part of the Svelte app, so esbuild
+ * bundles it on its own, as e2e/compute-host.spec.ts does.
+ */
+const buildComputeHost = {
+  name: 'build-compute-host',
+  writeBundle: async () => {
+    await build({
+      entryPoints: [resolve(root, 'src-main/compute-host/main.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      minify: true,
+      outfile: resolve(root, 'out/renderer/compute-host.js'),
+      logLevel: 'error',
+    });
+    cpSync(resolve(root, 'src-main/compute-host/index.html'), resolve(root, 'out/renderer/compute-host.html'));
+  },
 };
 
 export default defineConfig({
@@ -60,14 +88,14 @@ export default defineConfig({
       outDir: 'out/preload',
       // Sandboxed preloads cannot be ES modules.
       rolldownOptions: {
-        input: { index: resolve(root, 'src-main/preload/index.ts') },
+        input: { index: resolve(root, 'src-main/preload/index.ts'), 'compute-host': resolve(root, 'src-main/preload/compute-host.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') })],
+    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') }), buildComputeHost],
     build: {
       outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: resolve(root, 'src-renderer/index.html') },

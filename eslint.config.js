@@ -118,6 +118,15 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['src-main/compute-host/**'],
+    ignores: ['src-main/compute-host/**/*.test.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: restrict(
+      [...NODE_BUILTINS, ...ELECTRON, '**/server/**', '**/cli/**', '**/app/**', '**/preload/**', '**/src-renderer/**'],
+      'the compute host page is plain web code: core\'s browser-safe modules and shared only.',
+    ),
+  },
+  {
     files: ['src-renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: { 'no-restricted-imports': ['error', { patterns: [RENDERER_LAYER] }] },

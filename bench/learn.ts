@@ -15,8 +15,8 @@ import { parseArgs } from 'node:util';
 import { FEATURE_PROTOCOLS, type FeatureProtocol } from '../src-main/shared/dto.ts';
 import { baselineLevel, clearlyAbove } from '../src-main/shared/run-health.ts';
 import { labelBaseline } from '../src-main/shared/task-labels.ts';
-import { TASK_IDS, type TaskId } from '../src-main/shared/tasks.ts';
-import { BACKBONES_FOR_TASK, BACKEND_CHOICES, trainPreset, type Backbone, type BackendChoice } from '../src-main/shared/training.ts';
+import { backboneMismatch, TASK_IDS, type TaskId } from '../src-main/shared/tasks.ts';
+import { BACKEND_CHOICES, trainPreset, type Backbone, type BackendChoice } from '../src-main/shared/training.ts';
 import { EventHub } from '../src-main/core/jobs/events.ts';
 import { Studio } from '../src-main/core/studio.ts';
 import { fileArg } from '../src-main/core/media/input.ts';
@@ -63,7 +63,8 @@ const cases = values.tasks.split(',').map((entry): [TaskId, Backbone] => {
   const [task, backbone] = entry.split('/') as [TaskId, Backbone | undefined];
   if (!TASK_IDS.includes(task)) fail(`unknown task ${task}; tasks: ${TASK_IDS.join(', ')}`);
   const chosen = backbone ?? (task === 'clip-order' ? 'r3d' : 'alexnet');
-  if (!BACKBONES_FOR_TASK[task].includes(chosen)) fail(`${task} takes ${BACKBONES_FOR_TASK[task].join(', ')}`);
+  const mismatch = backboneMismatch(task, chosen);
+  if (mismatch) fail(mismatch);
   return [task, chosen];
 });
 

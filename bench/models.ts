@@ -7,9 +7,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { TASK_PRESETS, type TaskConfig } from '../src-main/shared/tasks.ts';
+import { classCount, TASK_PRESETS, tupleShape, type TaskConfig } from '../src-main/shared/tasks.ts';
 import type { Backbone } from '../src-main/shared/training.ts';
-import { backendReport, checkBackend, describeSelection, initBackend, type ConcreteBackend } from '../src-main/core/compute/backend.ts';
+import { backendReport, describeSelection, initBackend, type ConcreteBackend } from '../src-main/core/compute/backend.ts';
+import { checkBackend } from '../src-main/core/compute/backend-check.ts';
 import * as tf from '../src-main/core/compute/tf.ts';
 import { scaledWidth } from '../src-main/core/models/encoder.ts';
 import { frameEncoderGrid, frameEncoderPlan } from '../src-main/core/models/frame-encoder.ts';
@@ -17,8 +18,6 @@ import { parameterCount } from '../src-main/core/models/params.ts';
 import { createMomentumSgd } from '../src-main/core/models/sgd.ts';
 import { buildTaskModel } from '../src-main/core/models/task-models.ts';
 import { trainStep } from '../src-main/core/models/train-step.ts';
-import { tupleShape } from '../src-main/core/models/tuple-input.ts';
-import { classCount } from '../src-main/shared/task-labels.ts';
 import { printReport } from './report.ts';
 
 type Size = 'tiny' | 'mid' | 'paper';

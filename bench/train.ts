@@ -8,14 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TrainingProgress } from '../src-main/shared/dto.ts';
-import type { TaskId } from '../src-main/shared/tasks.ts';
+import { tupleShape, type TaskId } from '../src-main/shared/tasks.ts';
 import { trainPreset, type Backbone, type BackendChoice } from '../src-main/shared/training.ts';
 import { backendReport } from '../src-main/core/compute/backend.ts';
 import { EventHub } from '../src-main/core/jobs/events.ts';
 import { Studio } from '../src-main/core/studio.ts';
 import { synthesizeVideo } from '../src-main/core/media/synthesize.ts';
 import { getMediaTools } from '../src-main/core/media/tools.ts';
-import { tupleShape } from '../src-main/core/models/tuple-input.ts';
 import { printReport } from './report.ts';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '80' }, backends: { type: 'string', default: 'wasm,webgpu' } } });

@@ -106,6 +106,13 @@ test('ranks neighbours by score and plays the query next to two results in sync'
   const matches = await attributes(neighbours, 'data-same-label');
   expect(matches.every((m) => m === 'true' || m === 'false')).toBe(true);
 
+  // Each result names the clip pair that matched best: query clip ↔ its clip, with their spans.
+  await expect(page.getByTestId('neighbour-match')).toHaveCount(10);
+  for (const text of await page.getByTestId('neighbour-match').allTextContents()) {
+    expect(text.replace(/\s+/g, ' ')).toMatch(/^clip \d+ \d+\.\d\d–\d+\.\d\d s ↔ clip \d+ \d+\.\d\d–\d+\.\d\d s · -?\d\.\d{3}$/);
+  }
+  await page.getByTestId('retrieval-results').screenshot({ path: test.info().outputPath('matched-clip-list.png') });
+
   await neighbours.nth(0).getByTestId('neighbour-compare').check();
   await neighbours.nth(1).getByTestId('neighbour-compare').check();
   await expect(page.getByTestId('compare-count')).toContainText('2 / 4');
@@ -115,6 +122,25 @@ test('ranks neighbours by score and plays the query next to two results in sync'
   await expect(videos).toHaveCount(3);
   await expect(page.getByTestId('compare-unplayable')).toHaveCount(0);
   await untilPlayable(videos);
+
+  // Every tile's timeline is scaled to its own video and marks the matched clips: the query's
+  // timeline one mark per chosen result, each result's its own side of the pair.
+  const timelines = page.getByTestId('clip-timeline');
+  await expect(timelines).toHaveCount(3);
+  const durations = (await attributes(timelines, 'data-duration')).map(Number);
+  expect(durations.every((duration) => duration > 0)).toBe(true);
+  await expect(timelines.nth(0).getByTestId('timeline-mark')).toHaveCount(2);
+  await expect(timelines.nth(1).getByTestId('timeline-mark')).toHaveCount(1);
+  await expect(timelines.nth(2).getByTestId('timeline-mark')).toHaveCount(1);
+  for (const mark of await page.getByTestId('timeline-mark').all()) {
+    await expect(mark).toBeVisible();
+    const start = Number(await mark.getAttribute('data-start'));
+    expect(Number(await mark.getAttribute('data-end'))).toBeGreaterThan(start);
+  }
+  // The shared scrub bar runs to the end of the longest video, not the query's.
+  const span = Number(await page.getByTestId('compare-scrub').getAttribute('max'));
+  expect(span).toBeCloseTo(Math.max(...durations), 1);
+  await page.getByTestId('compare-panel').screenshot({ path: test.info().outputPath('matched-clip-spans.png') });
 
   await page.getByTestId('compare-play').click();
   await expect(page.getByTestId('compare-play')).toHaveAttribute('data-playing', 'true');
@@ -152,6 +178,14 @@ test('compares clips from their own starts, over the query clip’s length', asy
   await page.getByTestId('retrieve-clip-toggle').check();
   await page.getByTestId('retrieve-clip').selectOption('4');
   await expect(page.getByTestId('retrieval-query')).toContainText(/\d\.\d\d–\d\.\d\d s/);
+  // Each clip shows its own frame (the frame route at its middle), not the video's poster, and it loads.
+  const pictures = page.locator('[data-testid="retrieval-query"] img, [data-testid="neighbour"] img');
+  await expect(pictures).toHaveCount(11);
+  for (const src of await attributes(pictures, 'src')) expect(src).toMatch(/\/media\/frame\/\d+\/\d+(\?|$)/);
+  // Lazy images load once on screen: the query's and the first results' have decoded.
+  const loaded = () => pictures.evaluateAll((images) => images.slice(0, 3).map((image) => (image as unknown as { naturalWidth: number }).naturalWidth > 0));
+  await expect.poll(loaded, { timeout: 30_000 }).toEqual([true, true, true]);
+  await page.getByTestId('retrieval-results').screenshot({ path: test.info().outputPath('clip-frame-thumbnails.png') });
   await page.getByTestId('neighbour').nth(0).getByTestId('neighbour-compare').check();
   await page.getByTestId('compare-open').click();
 

@@ -117,6 +117,10 @@ test('trains a tiny sequence-sorting run to completion with live progress and cu
   // Train points at every step, validation at steps 10 and 20.
   await expect.poll(numberAttr(chart, 'data-train-points')).toBe(20);
   await expect.poll(numberAttr(chart, 'data-validation-points')).toBe(2);
+  // Sequence sorting's chance line (1 of 12 orders) under the accuracy curves; no majority line.
+  await expect(chart.locator('[data-testid="chart-guide"][data-kind="chance"]')).toContainText('chance 8.3');
+  await expect(chart.locator('[data-testid="chart-guide"][data-kind="majority"]')).toHaveCount(0);
+  await chart.screenshot({ path: test.info().outputPath('accuracy-chance-line.png') });
 
   // Checkpoints at 10 and 20, one of them the best.
   const checkpoints = page.getByTestId('checkpoint-row');

@@ -30,6 +30,7 @@ import {
 } from './library-opening.ts';
 import { menuTemplate, type MenuActions } from './menu.ts';
 import { handleAppSchemes, registerAppSchemes } from './protocol.ts';
+import { ComputeHost, desktopTrainingWorker } from './compute-host.ts';
 import { jsonFileStore, RecentLibraries } from '../core/library/recent-libraries.ts';
 import { appPage, isTrustedSender, mainWindowOptions } from './security.ts';
 
@@ -46,7 +47,9 @@ const isDev = !app.isPackaged;
 // Only a development build may load its UI from the Vite dev server.
 const page = appPage(isDev ? process.env.ELECTRON_RENDERER_URL : undefined);
 const events = new EventHub();
-const studio = new Studio({ events });
+// WebGPU runs train in a hidden Chromium page: dawn.node cannot load inside Electron.
+const computeHost = new ComputeHost(join(import.meta.dirname, '../preload/compute-host.cjs'));
+const studio = new Studio({ events, trainingWorker: desktopTrainingWorker(computeHost) });
 const recent = new RecentLibraries(jsonFileStore(join(app.getPath('userData'), 'recent-libraries.json')));
 let mainWindow: BrowserWindow | null = null;
 /** Set once the start-up library question is settled; macOS 'activate' must not open a window before. */
@@ -208,6 +211,8 @@ function createWindow(): BrowserWindow {
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
+    // The hidden compute host window would keep 'window-all-closed' from ever firing.
+    if (process.platform !== 'darwin') app.quit();
   });
   window.loadURL(page.entryUrl).catch((error: unknown) => showError('Cannot load the Pretext Studio window', error));
   return window;
@@ -215,7 +220,7 @@ function createWindow(): BrowserWindow {
 
 async function start(): Promise<void> {
   hardenSession(session.defaultSession, page);
-  handleAppSchemes(join(import.meta.dirname, '../renderer'), (kind, id) => studio.mediaFile(kind, id));
+  handleAppSchemes(join(import.meta.dirname, '../renderer'), (request) => studio.mediaFile(request));
   registerIpc(
     createHandlers(studio, {
       pickFolder: (title) => pickFolder(title ?? 'Choose a folder of videos'),
@@ -240,7 +245,8 @@ async function start(): Promise<void> {
 
 function stopJobs(): Promise<void> {
   const grace = new Promise<void>((done) => setTimeout(done, SHUTDOWN_GRACE_MS).unref());
-  return Promise.race([studio.close(), grace]);
+  // The compute host goes after the jobs: a run in it checkpoints through it.
+  return Promise.race([studio.close(), grace]).finally(() => computeHost.close());
 }
 
 registerAppSchemes();

@@ -8,6 +8,7 @@ import { MEDIA_NOT_FOUND, type MediaAnswer } from '../core/library/media-access.
 import { recordImported } from '../core/library/test-support.ts';
 import { Studio } from '../core/studio.ts';
 import { openRegularFile } from '../core/util/user-files.ts';
+import type { MediaRequest } from '../shared/routes.ts';
 import { appFileFor, fileResponse, parseMediaUrl, respondWithAppFile, respondWithMedia } from './protocol-responses.ts';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from './security.ts';
 
@@ -29,9 +30,10 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('parseMediaUrl', () => {
-  it('accepts <kind>/<positive id> only', () => {
-    expect(parseMediaUrl('pretext-media://video/12')).toEqual({ kind: 'video', id: 12 });
-    expect(parseMediaUrl('pretext-media://thumbnail/3/')).toEqual({ kind: 'thumbnail', id: 3 });
+  it('accepts <kind>/<positive id> and frame/<id>/<ms> only', () => {
+    expect(parseMediaUrl('pretext-media://video/12')).toEqual({ kind: 'video', videoId: 12 });
+    expect(parseMediaUrl('pretext-media://thumbnail/3/')).toEqual({ kind: 'thumbnail', videoId: 3 });
+    expect(parseMediaUrl('pretext-media://frame/3/1840')).toEqual({ kind: 'frame', videoId: 3, ms: 1840 });
     for (const url of [
       'pretext-media://video/0',
       'pretext-media://video/-1',
@@ -39,6 +41,9 @@ describe('parseMediaUrl', () => {
       'pretext-media://video/1e3',
       'pretext-media://video/99999999999999999999',
       'pretext-media://video/1/2',
+      'pretext-media://frame/1',
+      'pretext-media://frame/1/-5',
+      'pretext-media://frame/1/2.5',
       'pretext-media://video/%2e%2e%2fetc%2fpasswd',
       'pretext-media://video/../../etc/passwd',
       'pretext-media://file/1',
@@ -107,8 +112,8 @@ describe('fileResponse', () => {
 });
 
 describe('respondWithMedia', () => {
-  const mediaFile = async (kind: string, id: number): Promise<MediaAnswer> =>
-    kind === 'video' && id === 7 ? { ok: true, file: await openRegularFile(join(dir, 'clip.mp4')) } : MEDIA_NOT_FOUND;
+  const mediaFile = async ({ kind, videoId }: MediaRequest): Promise<MediaAnswer> =>
+    kind === 'video' && videoId === 7 ? { ok: true, file: await openRegularFile(join(dir, 'clip.mp4')) } : MEDIA_NOT_FOUND;
 
   it('serves only files the library resolves for an id, to GET and HEAD only', async () => {
     const request = new Request('pretext-media://video/7', { headers: { range: 'bytes=0-1' } });
@@ -129,7 +134,7 @@ describe('respondWithMedia with the library', () => {
   let videos: string;
   let id: number;
   const events = new EventHub();
-  const serve = (method = 'GET') => respondWithMedia(new Request(`pretext-media://video/${id}`, { method }), (kind, videoId) => library.mediaFile(kind, videoId));
+  const serve = (method = 'GET') => respondWithMedia(new Request(`pretext-media://video/${id}`, { method }), (request) => library.mediaFile(request));
 
   beforeEach(() => {
     videos = join(dir, 'videos');

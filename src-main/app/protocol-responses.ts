@@ -7,17 +7,13 @@ import { Readable } from 'node:stream';
 import type { MediaAnswer } from '../core/library/media-access.ts';
 import { rangeReply } from '../core/util/range-reply.ts';
 import type { OpenFile } from '../core/util/user-files.ts';
-import { isMediaKind, MEDIA_SCHEME, type MediaKind } from '../shared/routes.ts';
+import { MEDIA_SCHEME, parseMediaRequest, type MediaRequest } from '../shared/routes.ts';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from './security.ts';
 
-export interface MediaRequest {
-  kind: MediaKind;
-  id: number;
-}
-
 /**
- * `pretext-media://<thumbnail|video>/<id>` → its kind and id. Anything else (another host, more
- * segments, encoded characters, ids that are not positive integers) is null.
+ * `pretext-media://<kind>/<id>` (or `frame/<id>/<ms>`) → the request (shared/routes.ts parses it as
+ * the HTTP bridge does). Anything else (another scheme, encoded characters, ids that are not positive
+ * integers) is null.
  */
 export function parseMediaUrl(url: string): MediaRequest | null {
   let parsed: URL;
@@ -26,12 +22,8 @@ export function parseMediaUrl(url: string): MediaRequest | null {
   } catch {
     return null;
   }
-  const kind = parsed.host;
-  const segments = parsed.pathname.split('/').filter(Boolean);
-  if (parsed.protocol !== `${MEDIA_SCHEME}:` || !isMediaKind(kind)) return null;
-  if (segments.length !== 1 || !/^\d+$/.test(segments[0] ?? '')) return null;
-  const id = Number(segments[0]);
-  return Number.isSafeInteger(id) && id > 0 ? { kind, id } : null;
+  if (parsed.protocol !== `${MEDIA_SCHEME}:`) return null;
+  return parseMediaRequest([parsed.host, ...parsed.pathname.split('/').filter(Boolean)]);
 }
 
 /**
@@ -141,12 +133,12 @@ export function openFileResponse(
  */
 export async function respondWithMedia(
   request: Request,
-  mediaFile: (kind: MediaKind, id: number) => Promise<MediaAnswer>,
+  mediaFile: (request: MediaRequest) => Promise<MediaAnswer>,
 ): Promise<Response> {
   if (!isRead(request.method)) return notAllowed();
   const media = parseMediaUrl(request.url);
   if (!media) return notFound();
-  const answer = await mediaFile(media.kind, media.id);
+  const answer = await mediaFile(media);
   if (!answer.ok) {
     return answer.status === 409
       ? new Response('Changed since the import', { status: 409, headers: { 'content-type': 'text/plain' } })

@@ -29,7 +29,9 @@ describe('app schemes', () => {
     expect([...handlers.keys()].sort()).toEqual([APP_SCHEME, MEDIA_SCHEME].sort());
     const media = await handlers.get(MEDIA_SCHEME)!(new Request(`${MEDIA_SCHEME}://video/4`));
     expect(media.status).toBe(404);
-    expect(mediaFile).toHaveBeenCalledWith('video', 4);
+    expect(mediaFile).toHaveBeenCalledWith({ kind: 'video', videoId: 4 });
+    await handlers.get(MEDIA_SCHEME)!(new Request(`${MEDIA_SCHEME}://frame/4/1500`));
+    expect(mediaFile).toHaveBeenLastCalledWith({ kind: 'frame', videoId: 4, ms: 1500 });
     const page = await handlers.get(APP_SCHEME)!(new Request(`${APP_SCHEME}://studio/index.html`));
     expect(page.status).toBe(404);
   });

@@ -1,6 +1,6 @@
 import { protocol } from 'electron';
 import type { MediaAnswer } from '../core/library/media-access.ts';
-import { MEDIA_SCHEME, type MediaKind } from '../shared/routes.ts';
+import { MEDIA_SCHEME, type MediaRequest } from '../shared/routes.ts';
 import { respondWithAppFile, respondWithMedia } from './protocol-responses.ts';
 import { APP_SCHEME } from './security.ts';
 
@@ -18,7 +18,7 @@ export function registerAppSchemes(): void {
 /** Serves the built renderer on the app scheme and the open library's media on the media scheme. */
 export function handleAppSchemes(
   rendererDir: string,
-  mediaFile: (kind: MediaKind, id: number) => Promise<MediaAnswer>,
+  mediaFile: (request: MediaRequest) => Promise<MediaAnswer>,
 ): void {
   protocol.handle(APP_SCHEME, (request) => respondWithAppFile(request, rendererDir));
   protocol.handle(MEDIA_SCHEME, (request) => respondWithMedia(request, mediaFile));

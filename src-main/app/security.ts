@@ -1,6 +1,6 @@
 // The desktop app's security policy as plain data and pure functions, so every rule is unit-tested
 // without the Electron binary. harden.ts and protocol.ts apply them; main.ts wires them in.
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
 import { MEDIA_SCHEME } from '../shared/routes.ts';
 
 /**
@@ -58,7 +58,29 @@ export function isOwnPage(url: string, page: AppPage): boolean {
   return originOf(url) === page.origin;
 }
 
-/** Every webPreferences switch that keeps Node and the disk out of the renderer's reach. */
+/** Every webPreferences switch that keeps Node and the disk out of a renderer's reach. */
+function lockedDownPreferences(preload: string, devTools: boolean): WebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    // Chromium's unfinished web-platform features, and Blink feature switches (enableBlinkFeatures
+    // is deliberately never set): untested code paths in the renderer.
+    experimentalFeatures: false,
+    // Chromium would download spellcheck dictionaries from Google.
+    spellcheck: false,
+    safeDialogs: true,
+    devTools,
+  };
+}
+
 export function mainWindowOptions(preload: string, devTools: boolean): BrowserWindowConstructorOptions {
   return {
     width: 1280,
@@ -67,25 +89,16 @@ export function mainWindowOptions(preload: string, devTools: boolean): BrowserWi
     minHeight: 480,
     title: 'Pretext Studio',
     show: false,
-    webPreferences: {
-      preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      // Chromium's unfinished web-platform features, and Blink feature switches (enableBlinkFeatures
-      // is deliberately never set): untested code paths in the renderer.
-      experimentalFeatures: false,
-      // Chromium would download spellcheck dictionaries from Google.
-      spellcheck: false,
-      safeDialogs: true,
-      devTools,
-    },
+    webPreferences: lockedDownPreferences(preload, devTools),
+  };
+}
+
+/** The compute host's hidden window: as locked down, never shown, no DevTools, not throttled while hidden. */
+export function computeHostWindowOptions(preload: string): BrowserWindowConstructorOptions {
+  return {
+    show: false,
+    // A hidden window's timers are throttled by default, which would stall training between steps.
+    webPreferences: { ...lockedDownPreferences(preload, false), backgroundThrottling: false },
   };
 }
 

@@ -23,6 +23,7 @@ export interface CommandContext {
     backend?: string | undefined;
     resume?: string | undefined;
     run?: string | undefined;
+    set?: string | undefined;
     like?: string | undefined;
     checkpoint?: string | undefined;
     k?: string | undefined;

@@ -40,8 +40,9 @@ Commands:
   eval --run ID|random --library FILE    evaluate frozen features (labels = parent folder names):
        [--method retrieval|knn|linear]   top-1/5/10/20/50 retrieval, weighted kNN or linear probe top-1/5
        [--protocol compact|vcop-reference] [--split-seed N] [--test-fraction F] [--test-list FILE] [--json]
-  export-features --run ID|random        write the video vectors as NumPy .npy (+ .videos.csv) or CSV
-       --library FILE [--format npy|csv] [--out FILE]
+  export-features --run ID|random|--set ID  write the video vectors as NumPy .npy (+ .videos.csv) or CSV,
+       --library FILE [--format npy|csv|fiftyone] [--out FILE|FOLDER]   or a FiftyOne folder (samples.json,
+       [--split-seed N] [--test-fraction F]   embeddings.npy, retrieval per test video, load_fiftyone.py)
 
 Options:
   --json       print machine-readable JSON on stdout
@@ -86,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
       backend: { type: 'string' },
       resume: { type: 'string' },
       run: { type: 'string' },
+      set: { type: 'string' },
       like: { type: 'string' },
       checkpoint: { type: 'string' },
       k: { type: 'string' },

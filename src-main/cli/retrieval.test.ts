@@ -1,6 +1,6 @@
 /** extract, retrieve, eval and export-features as a user runs them, on the generated demo library. */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClipSpan } from '../shared/dto.ts';
@@ -108,6 +108,57 @@ describe('pretext retrieval commands', () => {
     expect(header.split(',')).toHaveLength(2 + featureSize);
   }, 120_000);
 
+  it('exports a set for FiftyOne: samples with paths, labels, split tags and retrieval, embeddings as .npy, the loader', () => {
+    const setId = (JSON.parse(pretext('extract', '--run', 'random', '--library', library, '--json').stdout) as { id: number }).id;
+    const folder = join(work, 'fiftyone');
+    const result = pretext('export-features', '--set', String(setId), '--format', 'fiftyone', '--out', folder, '--library', library, '--json');
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ setId, videos: 16, files: ['samples.json', 'embeddings.npy', 'load_fiftyone.py'] });
+    interface Sample {
+      filepath: string;
+      video_id: number;
+      label: string | null;
+      embedding_index: number;
+      split: 'train' | 'test';
+      retrieval: { first_match_rank: number | null; neighbours: { video_id: number; label: string | null; similarity: number }[] } | null;
+    }
+    const exported = JSON.parse(readFileSync(join(folder, 'samples.json'), 'utf8')) as {
+      set: { id: number; featureSize: number };
+      evaluation: { topK: Record<string, number | null>; queries: number; gallery: number };
+      samples: Sample[];
+    };
+    expect(exported.set.id).toBe(setId);
+    expect(exported.samples.map((sample) => sample.embedding_index)).toEqual([...Array(16).keys()]);
+    for (const sample of exported.samples) expect(existsSync(sample.filepath)).toBe(true);
+    const test = exported.samples.filter((sample) => sample.split === 'test');
+    const train = new Set(exported.samples.filter((sample) => sample.split === 'train').map((sample) => sample.video_id));
+    expect(test.length).toBe(exported.evaluation.queries);
+    expect(train.size).toBe(exported.evaluation.gallery);
+    for (const sample of test) {
+      // Each test video's neighbours are training videos, best first; its first match is the first with its label.
+      const neighbours = sample.retrieval?.neighbours ?? [];
+      expect(neighbours.length).toBe(train.size);
+      expect(neighbours.every((neighbour) => train.has(neighbour.video_id))).toBe(true);
+      expect(neighbours.map((n) => n.similarity)).toEqual(neighbours.map((n) => n.similarity).sort((a, b) => b - a));
+      const first = neighbours.findIndex((neighbour) => neighbour.label === sample.label);
+      expect(sample.retrieval?.first_match_rank).toBe(first < 0 ? null : first + 1);
+    }
+    expect(exported.samples.filter((sample) => sample.split === 'train').every((sample) => sample.retrieval === null)).toBe(true);
+    // The export's top-1 is what `eval` reports for the same split.
+    const evaluation = JSON.parse(pretext('eval', '--run', 'random', '--library', library, '--json').stdout) as { topK: Record<string, number> };
+    expect(exported.evaluation.topK['1']).toBe(evaluation.topK['1']);
+    expect(test.filter((sample) => sample.retrieval?.first_match_rank === 1).length / test.length).toBe(evaluation.topK['1']);
+
+    // NumPy reads the embeddings with the shape samples.json promises, through the loader's own reader (FiftyOne is not needed for it).
+    const check = spawnSync('python3', ['-c', 'import json, sys; sys.path.insert(0, sys.argv[1]); from load_fiftyone import read_export; e, x = read_export(sys.argv[1]); print(json.dumps([str(x.dtype), list(x.shape)]))', folder], { encoding: 'utf8' });
+    if (check.status === 0) expect(JSON.parse(check.stdout)).toEqual(['float32', [16, exported.set.featureSize]]);
+    else expect(check.stderr).toMatch(/No module named 'numpy'/);
+
+    const again = pretext('export-features', '--set', String(setId), '--format', 'fiftyone', '--out', folder, '--library', library);
+    expect(again.stderr).toMatch(/is not empty; export into a new folder/);
+    expect(pretext('export-features', '--set', '999', '--format', 'fiftyone', '--out', join(work, 'none'), '--library', library).stderr).toMatch(/No feature set 999/);
+  }, 120_000);
+
   it('explains bad input', () => {
     expect(pretext('extract', '--library', library).stderr).toMatch(/--run ID\|random is required/);
     const unknownRun = pretext('extract', '--run', '999', '--library', library);
@@ -116,6 +167,6 @@ describe('pretext retrieval commands', () => {
     expect(pretext('retrieve', '--video', '9999', '--run', 'random', '--library', library).stderr).toMatch(/no features in set/);
     const format = pretext('export-features', '--run', 'random', '--format', 'xml', '--library', library);
     expect(format.status).toBe(2);
-    expect(format.stderr).toMatch(/--format must be one of npy, csv/);
+    expect(format.stderr).toMatch(/--format must be one of npy, csv, fiftyone/);
   }, 120_000);
 });

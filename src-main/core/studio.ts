@@ -4,10 +4,9 @@
  * shells (Electron, bridge, CLI) drive it through the contract handlers (api/handlers.ts).
  */
 import { mkdirSync } from 'node:fs';
-import type { Worker } from 'node:worker_threads';
 import type { LibraryInfo, VideoDto, VideoPage } from '../shared/dto.ts';
 import { ApiError } from '../shared/errors.ts';
-import type { MediaKind } from '../shared/routes.ts';
+import type { MediaRequest } from '../shared/routes.ts';
 import { openLibraryDatabase } from './db/connection.ts';
 import { closeAbandonedJobs } from './db/job-owners.ts';
 import { getVideo, listVideos, markNotAsImported, type VideoFilter } from './db/videos.ts';
@@ -25,6 +24,7 @@ import { previewTuple, type PreviewRequest } from './preview/tuple-preview.ts';
 import { FeatureService } from './retrieval/feature-service.ts';
 import { RetrievalService } from './retrieval/retrieval-service.ts';
 import { TrainingService } from './training/training-service.ts';
+import type { TrainingWorker } from './training/protocol.ts';
 
 export interface StudioOptions {
   events: EventHub;
@@ -34,7 +34,7 @@ export interface StudioOptions {
   /** Disk the decoded-frame cache may use (default 2 GiB, or PRETEXT_FRAME_CACHE_MB). */
   frameCacheBytes?: number;
   /** Starts the training worker thread (injected by tests). */
-  spawnTrainingWorker?: () => Worker;
+  trainingWorker?: TrainingWorker;
   /** Least time between two `library.changed` events while an import stores videos (default 1 s). */
   importChangeIntervalMs?: number;
 }
@@ -66,7 +66,7 @@ export class Studio {
       concurrency: options.importConcurrency,
       changeIntervalMs: options.importChangeIntervalMs,
     });
-    this.training = new TrainingService(library, events, options.spawnTrainingWorker);
+    this.training = new TrainingService(library, events, options.trainingWorker);
     this.features = new FeatureService(library, events);
     this.retrieval = new RetrievalService(library, events);
   }
@@ -148,12 +148,12 @@ export class Studio {
    * The file behind a media request of the open library (media-files.ts), or the status to answer.
    * A video found not as imported is marked so, if its library is still the open one.
    */
-  async mediaFile(kind: MediaKind, videoId: number): Promise<MediaAnswer> {
+  async mediaFile(request: MediaRequest): Promise<MediaAnswer> {
     const library = this.library;
     if (!library) return MEDIA_NOT_FOUND;
-    return this.media.answer(library, kind, videoId, (reason) => {
+    return this.media.answer(library, request, (reason) => {
       if (this.library !== library) return;
-      markNotAsImported(library.db, videoId, reason);
+      markNotAsImported(library.db, request.videoId, reason);
       this.options.events.emit('library.changed', libraryInfo(library));
     });
   }

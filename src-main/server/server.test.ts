@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ import { EventHub } from '../core/jobs/events.ts';
 import { createHandlers } from '../core/api/handlers.ts';
 import { Studio } from '../core/studio.ts';
 import { recordImported } from '../core/library/test-support.ts';
+import { SHARED_MEDIA_DIR } from '../core/media/testing.ts';
+import type { VideoDto } from '../shared/dto.ts';
 import { ERROR_CODES } from '../shared/errors.ts';
 import { HTTP_STATUS, startBridge, type Bridge } from './server.ts';
 
@@ -32,7 +34,7 @@ beforeEach(async () => {
   bridge = await startBridge({
     handlers: createHandlers(library),
     events,
-    mediaFile: (kind, id) => library.mediaFile(kind, id),
+    mediaFile: (request) => library.mediaFile(request),
     staticDir,
     token: TOKEN,
   });
@@ -264,6 +266,44 @@ describe('bridge', () => {
     const own = await raw(BRIDGE.mediaPath('thumbnail', id), auth);
     expect([own.status, own.headers['content-type'], own.body.toString()]).toEqual([200, 'image/jpeg', 'jpeg bytes']);
   });
+
+  it('serves a frame of a real video as a JPEG still, made once into the stills cache; bad ids and times are 404', async () => {
+    const videos = join(dir, 'videos');
+    mkdirSync(videos);
+    copyFileSync(join(SHARED_MEDIA_DIR, 'test_clip.mp4'), join(videos, 'clip.mp4'));
+    await library.imports.wait((await library.imports.start(videos)).id);
+    const video = library.videos({ offset: 0, limit: 1 }).items[0] as VideoDto;
+    const frame = (ms: number) => raw(BRIDGE.mediaPath('frame', video.id, ms), auth);
+    const [early, late] = [await frame(200), await frame(Math.floor((video.durationS as number) * 1000) - 500)];
+    for (const still of [early, late]) {
+      expect([still.status, still.headers['content-type'], still.body.subarray(0, 2).toString('hex')]).toEqual([200, 'image/jpeg', 'ffd8']);
+    }
+    // A moment of the clip, not the poster: another time is another picture.
+    expect(early.body.equals(late.body)).toBe(false);
+    const cached = readdirSync(library.requireOpen().paths.stills);
+    expect(cached).toHaveLength(2);
+    // A second request is answered from the cache, without decoding again.
+    const stillFile = join(library.requireOpen().paths.stills, cached.find((name) => name.endsWith('-200.jpg')) as string);
+    writeFileSync(stillFile, Buffer.from([0xff, 0xd8, 0x63, 0x61, 0x63, 0x68, 0x65, 0x64]));
+    expect((await frame(200)).body.subarray(2).toString()).toBe('cached');
+    const refused = [
+      `/media/frame/${video.id}`,
+      `/media/frame/${video.id}/`,
+      `/media/frame/${video.id}/-1`,
+      `/media/frame/${video.id}/1.5`,
+      `/media/frame/${video.id}/1e3`,
+      `/media/frame/${video.id}/200/1`,
+      `/media/frame/0/200`,
+      `/media/frame/${video.id + 1}/200`,
+      `/media/thumbnail/${video.id}/200`,
+      BRIDGE.mediaPath('frame', video.id, (video.durationS as number) * 1000 + 1000),
+    ];
+    for (const path of refused) expect([path, (await raw(path, auth)).status]).toEqual([path, 404]);
+    // The same checks as the video itself: a changed file gets no still, and is marked.
+    writeFileSync(join(videos, 'clip.mp4'), 'no longer the clip');
+    expect((await frame(300)).status).toBe(409);
+    expect(library.video(video.id).status).toBe('missing');
+  }, 60_000);
 
   it('streams contract events as server-sent events', async () => {
     const received = await new Promise<string>((resolve, reject) => {

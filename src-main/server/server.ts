@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import { BRIDGE } from '../shared/contract.ts';
-import { isMediaKind, type MediaKind } from '../shared/routes.ts';
+import { parseMediaRequest, type MediaRequest } from '../shared/routes.ts';
 import type { ErrorCode } from '../shared/errors.ts';
 import { dispatch, type Handlers } from '../core/api/dispatch.ts';
 import type { EventHub } from '../core/jobs/events.ts';
@@ -16,7 +16,7 @@ export interface BridgeOptions {
   handlers: Handlers;
   events: EventHub;
   /** Opens the file of a media request if the library still knows it as imported, else the status to answer. */
-  mediaFile: (kind: MediaKind, videoId: number) => Promise<MediaAnswer>;
+  mediaFile: (request: MediaRequest) => Promise<MediaAnswer>;
   /** The built renderer (out/renderer). */
   staticDir: string;
   host?: string;
@@ -223,17 +223,17 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     request.on('close', () => sseClients.delete(response));
   }
 
-  async function serveMedia(request: IncomingMessage, response: ServerResponse, kind: string, id: string) {
+  async function serveMedia(request: IncomingMessage, response: ServerResponse, segments: string[]) {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const videoId = Number(id);
-    if (!isMediaKind(kind) || !Number.isSafeInteger(videoId) || videoId <= 0) {
+    const media = parseMediaRequest(segments);
+    if (!media) {
       response.writeHead(404).end('Not found');
       return;
     }
-    const answer = await options.mediaFile(kind, videoId);
+    const answer = await options.mediaFile(media);
     if (!answer.ok) {
       response.writeHead(answer.status).end(answer.status === 409 ? 'Changed since the import' : 'Not found');
       return;
@@ -263,10 +263,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       await serveCall(request, response, url.pathname.slice(BRIDGE.callPrefix.length));
     } else if (url.pathname === BRIDGE.eventsPath) {
       serveEvents(request, response);
-    } else if (url.pathname.startsWith('/media/')) {
-      const [, , kind = '', id = '', ...rest] = url.pathname.split('/');
-      if (rest.length > 0) response.writeHead(404).end('Not found');
-      else await serveMedia(request, response, kind, id);
+    } else if (url.pathname.startsWith(BRIDGE.mediaPrefix)) {
+      await serveMedia(request, response, url.pathname.slice(BRIDGE.mediaPrefix.length).split('/'));
     } else if (request.method === 'GET' || request.method === 'HEAD') {
       await serveStatic(request, response, url);
     } else {

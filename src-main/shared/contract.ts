@@ -20,6 +20,7 @@ import type {
   PickFolderResult,
   RetrievalResult,
   ExportedBundle,
+  FiftyOneExport,
   RunDetail,
   RunDto,
   TaskInfo,
@@ -40,7 +41,8 @@ import {
   VIDEO_STATUSES,
 } from './dto.ts';
 import { RUN_NAME_MAX, RUN_NOTE_MAX } from './runs.ts';
-import { PRESET_NAMES, TASK_IDS, taskConfigSchema } from './tasks.ts';
+import { fitsBackbone, taskConfigSchema } from './task-schemas.ts';
+import { PRESET_NAMES, TASK_IDS } from './tasks.ts';
 import { BACKBONES, trainConfigSchema, type TrainConfig } from './training.ts';
 import type { CallResult } from './errors.ts';
 
@@ -113,7 +115,8 @@ const featureSource = z.discriminatedUnion('kind', [
     .strict()
     .refine((source) => (source.runId === undefined) === (source.task !== undefined && source.backbone !== undefined), {
       error: 'random init needs either runId, or task and backbone',
-    }),
+    })
+    .superRefine(fitsBackbone((source) => source.task)),
 ]);
 
 export const contract = {
@@ -164,7 +167,10 @@ export const contract = {
     ).returns<TuplePreview>(),
     'training.backends': method(noInput).returns<BackendReport>(),
     'training.preset': method(
-      z.object({ task: z.enum(TASK_IDS), backbone: z.enum(BACKBONES), preset: z.enum(PRESET_NAMES) }).strict(),
+      z
+        .object({ task: z.enum(TASK_IDS), backbone: z.enum(BACKBONES), preset: z.enum(PRESET_NAMES) })
+        .strict()
+        .superRefine(fitsBackbone((input) => input.task)),
     ).returns<TrainConfig>(),
     'training.start': method(z.object({ config: trainConfigSchema }).strict()).returns<RunDto>(),
     'training.cancel': method(z.object({ runId: id }).strict()).returns<RunDto>(),
@@ -208,7 +214,8 @@ export const contract = {
           /** The architecture when the file does not carry its config (bundle checkpoints do). */
           preset: z.enum(PRESET_NAMES).default('tiny'),
         })
-        .strict(),
+        .strict()
+        .superRefine(fitsBackbone((input) => input.task)),
     ).returns<RunDto>(),
     'features.sets': method(noInput).returns<FeatureSetDto[]>(),
     'features.extract': method(
@@ -218,6 +225,13 @@ export const contract = {
     'features.update': method(z.object({ setId: id }).strict()).returns<FeatureSetDto>(),
     'features.cancel': method(z.object({ setId: id }).strict()).returns<FeatureSetDto>(),
     'features.delete': method(z.object({ setId: id }).strict()).returns<{ deleted: number }>(),
+    /**
+     * The set, with the retrieval of this split, in FiftyOne's reach. No path comes from the caller:
+     * the desktop app asks the user for a folder; elsewhere the files come back as an archive.
+     */
+    'features.exportFiftyOne': method(
+      z.object({ setId: id, seed: seed.default(0), testFraction: z.number().gt(0).lt(1).default(0.3) }).strict(),
+    ).returns<FiftyOneExport>(),
     'retrieval.query': method(
       z
         .object({

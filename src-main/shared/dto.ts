@@ -262,6 +262,16 @@ export interface ExportedBundle {
   roots: string[];
 }
 
+/**
+ * A feature set exported for FiftyOne (core/interop/fiftyone-export.ts): written into a folder the
+ * user picked in the desktop app's dialog, or, in a browser (no dialog, no server paths), handed over
+ * as a tar archive to download; `cancelled` when the dialog was dismissed.
+ */
+export type FiftyOneExport =
+  | { kind: 'folder'; folder: string; videos: number }
+  | { kind: 'archive'; fileName: string; base64: string; videos: number }
+  | { kind: 'cancelled' };
+
 export interface RunDetail {
   run: RunDto;
   metrics: MetricPoint[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TASK_PRESETS } from './tasks.ts';
-import { classCount, labelBaseline } from './task-labels.ts';
+import { classCount, TASK_PRESETS } from './tasks.ts';
+import { labelBaseline } from './task-labels.ts';
 
 describe('task labels', () => {
   it('counts the classes each task draws from', () => {

@@ -3,18 +3,14 @@
  * schedule. Validated on the main side; stored as JSON with every run so any run can be repeated.
  */
 import { z } from 'zod';
-import { TASK_PRESETS, taskConfigSchema, type PresetName, type TaskId } from './tasks.ts';
+import { BACKBONES, type Backbone } from './backbones.ts';
+import { ApiError } from './errors.ts';
+import { fitsBackbone, taskConfigSchema } from './task-schemas.ts';
+import { backboneMismatch, TASK_PRESETS, type PresetName, type TaskId } from './tasks.ts';
 
-export const BACKBONES = ['alexnet', 'c3d', 'r3d', 'r2plus1d'] as const;
-export type Backbone = (typeof BACKBONES)[number];
-
-/** 2D encoders see frames (S&L, OPN, O3N); 3D encoders see clips (VCOP). */
-export const BACKBONES_FOR_TASK: Readonly<Record<TaskId, readonly Backbone[]>> = {
-  'order-verification': ['alexnet'],
-  'sequence-sorting': ['alexnet'],
-  'odd-one-out': ['alexnet'],
-  'clip-order': ['c3d', 'r3d', 'r2plus1d'],
-};
+// Backbones live in their own module (the task records name theirs); a run config is where most
+// callers meet them.
+export { BACKBONES, type Backbone };
 
 export const BACKEND_CHOICES = ['auto', 'gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -50,10 +46,7 @@ export const trainConfigSchema = z
     backend: z.enum(BACKEND_CHOICES),
   })
   .strict()
-  .refine((config) => BACKBONES_FOR_TASK[config.task.task].includes(config.backbone), {
-    error: 'this backbone does not fit the task: alexnet for frame tasks, c3d / r3d / r2plus1d for clip order',
-    path: ['backbone'],
-  });
+  .superRefine(fitsBackbone((config) => config.task.task));
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 
@@ -102,6 +95,8 @@ const TINY_SCHEDULE: Schedule = {
 
 /** A complete run config for a task, backbone and preset; callers may edit the copy. */
 export function trainPreset(task: TaskId, backbone: Backbone, preset: PresetName): TrainConfig {
+  const mismatch = backboneMismatch(task, backbone);
+  if (mismatch) throw new ApiError('INVALID_INPUT', mismatch);
   const schedule = preset === 'paper' ? PAPER_SCHEDULE : TINY_SCHEDULE;
   // JSON round trip: a deep copy without DOM/Node globals (this module runs everywhere).
   return JSON.parse(JSON.stringify({ ...schedule, task: TASK_PRESETS[task][preset], backbone })) as TrainConfig;

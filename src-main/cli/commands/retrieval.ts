@@ -19,6 +19,7 @@ import { CliError, createSession, onInterrupt, requireLibrary, type CommandConte
 import { parseChoice, parseInteger, parseNumber } from '../parse.ts';
 import { featuresCsv, npyBytes } from '../../core/retrieval/export.ts';
 import { loadSetVectors } from '../../core/db/features.ts';
+import { fiftyOneExport, writeExportFolder } from '../../core/retrieval/fiftyone-export.ts';
 import { readTextFile } from '../../core/util/user-files.ts';
 
 /** `--run ID` or `--run random` (with --like RUN, or --task/--backbone/--preset; VCOP R3D tiny by default). */
@@ -219,11 +220,34 @@ export async function runEval(context: CommandContext): Promise<number> {
   });
 }
 
+/** `--set ID`: a feature set extracted before (it must be ready to export). */
+async function existingSet(session: Session, option: string): Promise<FeatureSetDto> {
+  const setId = parseInteger(option, '--set');
+  const set = (await session.call('features.sets', {})).find((candidate) => candidate.id === setId);
+  if (!set) throw new CliError(`No feature set ${option} in this library (extract prints each set's id).`);
+  if (set.status !== 'ready') throw new CliError(describeSet(set));
+  return set;
+}
+
+/** Writes the FiftyOne layout (samples.json, embeddings.npy, load_fiftyone.py) into a new folder. */
+async function exportFiftyOne(session: Session, context: CommandContext, set: FeatureSetDto, out: string): Promise<number> {
+  const split = {
+    seed: parseInteger(context.options['split-seed'], '--split-seed') ?? 0,
+    testFraction: parseNumber(context.options['test-fraction'], '--test-fraction') ?? 0.3,
+  };
+  const { files, videos } = await fiftyOneExport(session.studio.requireOpen().db, set.id, split);
+  await writeExportFolder(out, files);
+  const written = { setId: set.id, format: 'fiftyone', folder: out, videos, files: files.map((file) => file.name) };
+  console.log(context.json ? JSON.stringify(written, null, 2) : `Wrote ${videos} videos of ${set.name} for FiftyOne to ${out} (python3 ${out}/load_fiftyone.py ${out})`);
+  return 0;
+}
+
 export async function runExportFeatures(context: CommandContext): Promise<number> {
-  const format = parseChoice(context.options.format, ['npy', 'csv'] as const, '--format', 'npy');
-  const out = context.options.out ?? `features.${format}`;
+  const format = parseChoice(context.options.format, ['npy', 'csv', 'fiftyone'] as const, '--format', 'npy');
+  const out = context.options.out ?? (format === 'fiftyone' ? 'fiftyone-export' : `features.${format}`);
   return withLibrary(context, async (session) => {
-    const set = await readySet(session, context);
+    const set = context.options.set === undefined ? await readySet(session, context) : await existingSet(session, context.options.set);
+    if (format === 'fiftyone') return exportFiftyOne(session, context, set, out);
     const vectors = loadSetVectors(session.studio.requireOpen().db, set.id);
     const rows = vectors.videoIds.length;
     if (format === 'csv') {

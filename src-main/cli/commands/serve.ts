@@ -53,7 +53,7 @@ export async function runServe(context: CommandContext): Promise<number> {
       },
     }),
     events: session.events,
-    mediaFile: (kind, id) => session.studio.mediaFile(kind, id),
+    mediaFile: (request) => session.studio.mediaFile(request),
     staticDir: RENDERER_DIR,
     host,
     port,

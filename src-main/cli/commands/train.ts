@@ -2,8 +2,8 @@ import { RUN_STATUSES, type RunDetail, type RunDto, type RunStatus, type Trainin
 import { isMeaningful } from '../../shared/checkpoint-policy.ts';
 import { assessRunHealth, type RunHealth } from '../../shared/run-health.ts';
 import { labelBaseline } from '../../shared/task-labels.ts';
-import { PRESET_NAMES, TASK_IDS, type PresetName, type TaskId } from '../../shared/tasks.ts';
-import { BACKBONES, BACKBONES_FOR_TASK, BACKEND_CHOICES, type Backbone, type BackendChoice } from '../../shared/training.ts';
+import { PRESET_NAMES, TASK_IDS, TASKS, type PresetName, type TaskId } from '../../shared/tasks.ts';
+import { BACKBONES, BACKEND_CHOICES, type Backbone, type BackendChoice } from '../../shared/training.ts';
 import { CliError, createSession, onInterrupt, requireLibrary, type CommandContext } from '../context.ts';
 import { parseChoice, parseInteger } from '../parse.ts';
 
@@ -50,7 +50,7 @@ export async function runTrain(context: CommandContext): Promise<number> {
       run = await call('training.resume', { runId: resumeId });
     } else {
       const task = parseChoice<TaskId>(options.task, TASK_IDS, '--task');
-      const backbone = parseChoice<Backbone>(options.backbone, BACKBONES, '--backbone', BACKBONES_FOR_TASK[task][0]);
+      const backbone = parseChoice<Backbone>(options.backbone, BACKBONES, '--backbone', TASKS[task].backbones[0]);
       const preset = parseChoice<PresetName>(options.preset, PRESET_NAMES, '--preset', 'tiny');
       const backend = parseChoice<BackendChoice>(options.backend, BACKEND_CHOICES, '--backend', 'auto');
       const config = await call('training.preset', { task, backbone, preset });

@@ -1,12 +1,14 @@
 import { ApiError } from '../../shared/errors.ts';
-import { BACKBONES_FOR_TASK, trainPreset } from '../../shared/training.ts';
+import { listTasks } from '../../shared/tasks.ts';
+import { trainPreset } from '../../shared/training.ts';
 import { backendReport } from '../compute/backend.ts';
 import { mediaToolsStatus } from '../media/tools.ts';
-import { listTasks } from '../tasks/catalog.ts';
 import type { Studio } from '../studio.ts';
 import { APP_VERSION } from '../version.ts';
 import type { Handlers } from './dispatch.ts';
 import { exportRunBundle } from '../interop/export-bundle.ts';
+import { fiftyOneExport, writeExportFolder } from '../retrieval/fiftyone-export.ts';
+import { tarArchive } from '../util/tar.ts';
 import { importWeights } from '../interop/import-weights.ts';
 
 /** What only a shell can do (native dialogs); absent in the browser bridge. */
@@ -36,12 +38,7 @@ export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): H
     'tasks.list': async () => listTasks(),
     'tasks.sample': async (request) => studio.previewTuple(request),
     'training.backends': async () => backendReport(),
-    'training.preset': async ({ task, backbone, preset }) => {
-      if (!BACKBONES_FOR_TASK[task].includes(backbone)) {
-        throw new ApiError('INVALID_INPUT', `${backbone} does not fit ${task}: use ${BACKBONES_FOR_TASK[task].join(' or ')}.`);
-      }
-      return trainPreset(task, backbone, preset);
-    },
+    'training.preset': async ({ task, backbone, preset }) => trainPreset(task, backbone, preset),
     'training.start': async ({ config }) => studio.training.start(config),
     'training.cancel': async ({ runId }) => studio.training.cancel(runId),
     'training.resume': async ({ runId }) => studio.training.resume(runId),
@@ -59,7 +56,7 @@ export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): H
     },
     'training.importWeights': async (request) => {
       const { db, paths, jobs } = studio.requireOpen();
-      return importWeights(db, paths.cache, request, (create) => jobs.own('training', create));
+      return importWeights(db, paths, request, (create) => jobs.own('training', create));
     },
     'features.sets': async () => studio.features.sets(),
     'features.extract': async ({ source, protocol }) => studio.features.extract({ ...source, protocol }),
@@ -69,6 +66,17 @@ export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): H
       const deleted = studio.features.delete(setId);
       studio.retrieval.forget(setId);
       return deleted;
+    },
+    'features.exportFiftyOne': async ({ setId, seed, testFraction }) => {
+      const { files, videos } = await fiftyOneExport(studio.requireOpen().db, setId, { seed, testFraction });
+      const name = `pretext-fiftyone-set-${setId}`;
+      if (!shell.pickFolder) {
+        return { kind: 'archive', fileName: `${name}.tar`, base64: Buffer.from(tarArchive(name, files)).toString('base64'), videos };
+      }
+      const folder = await shell.pickFolder('Choose a new or empty folder for the FiftyOne export');
+      if (!folder) return { kind: 'cancelled' };
+      await writeExportFolder(folder, files);
+      return { kind: 'folder', folder, videos };
     },
     'retrieval.query': async (query) => studio.retrieval.neighbours(query),
     'evaluation.table': async (request) => studio.retrieval.evaluate(request),

@@ -286,16 +286,6 @@ export function describeSelection(selection: BackendSelection): string[] {
   return [`using ${selection.backend}${adapter}`, ...selection.unavailable.map((entry) => `${entry.name}: ${entry.reason}`)];
 }
 
-/**
- * Throws the compute backend's deferred error from the work since the last call (WebGPU reports
- * errors after the fact); call after every step. Other backends throw where the error happens.
- */
-export async function checkBackend(): Promise<void> {
-  if (tf.getBackend() !== 'webgpu') return;
-  const { checkWebGpu } = await import('./webgpu-backend.ts');
-  await checkWebGpu();
-}
-
 /** What 'auto' would pick here and why each other backend can or cannot run, without switching. */
 export async function backendReport(): Promise<BackendReport> {
   const backends = await Promise.all(

@@ -212,6 +212,8 @@ export function videosMissingFeatures(db: ReadableDB, setId: number): SamplingVi
 export interface SetVectors {
   videoIds: number[];
   labels: (string | null)[];
+  /** Where each video lies (absolute, as imported). */
+  paths: string[];
   fileNames: string[];
   featureSize: number;
   /** videoIds.length × featureSize. */
@@ -236,6 +238,7 @@ export function loadSetVectors(db: ReadableDB, setId: number): SetVectors {
   return {
     videoIds: rows.map((row) => row.video_id),
     labels: rows.map((row) => row.label),
+    paths: rows.map((row) => row.path),
     fileNames: rows.map((row) => row.path.split(/[\\/]/).pop() ?? row.path),
     featureSize,
     vectors,

@@ -201,13 +201,14 @@ export interface VideoFiles {
   codec: string | null;
   container: string | null;
   contentHash: string | null;
+  durationS: number | null;
 }
 
 export function getVideoFiles(db: ReadableDB, id: number): VideoFiles | undefined {
   return db
     .prepare(
       `SELECT path, root, size_bytes AS sizeBytes, mtime_ms AS mtimeMs, updated_at AS updatedAt, thumbnail, status,
-              codec, container, content_hash AS contentHash FROM videos WHERE id = ?`,
+              codec, container, content_hash AS contentHash, duration_s AS durationS FROM videos WHERE id = ?`,
     )
     .get(id) as VideoFiles | undefined;
 }

@@ -12,11 +12,10 @@
  * tuple is written at its own offset, and batches are yielded in index order, so the bytes depend only
  * on the inputs, never on decode timing or concurrency.
  */
-import { setMaxListeners } from 'node:events';
 import type { TaskConfig } from '../../shared/tasks.ts';
 import type { MotionRecord } from '../db/motion.ts';
 import { MediaError } from '../media/errors.ts';
-import { throwIfAborted } from '../util/abort.ts';
+import { allowListeners, throwIfAborted } from '../util/abort.ts';
 import type { Size } from '../tasks/crops.ts';
 import type { CellMotion } from '../tasks/motion.ts';
 import { createRng } from '../tasks/rng.ts';
@@ -200,7 +199,7 @@ async function* inOrderAhead<T>(
   const stop = new AbortController();
   const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
   // Every tuple read in flight listens for the abort: prefetch × concurrency listeners is expected.
-  setMaxListeners(100, signal);
+  allowListeners(signal, 100);
   const started: Promise<T>[] = [];
   let next = first;
   const fill = (): void => {

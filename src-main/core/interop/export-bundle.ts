@@ -5,22 +5,22 @@
  * (so the bundle draws the app's very tuples), and the Python package + train.py that train the same
  * task under torchrun.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExportedBundle } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
-import { SAMPLING_FPS } from '../../shared/tasks.ts';
+import { framesNeeded, SAMPLING_FPS } from '../../shared/tasks.ts';
 import type { WritableDB } from '../db/connection.ts';
 import { importRoots } from '../db/jobs.ts';
 import { getRun } from '../db/runs.ts';
 import { MOTION_GRID } from '../frames/motion-scores.ts';
 import type { PipelineVideo } from '../frames/pipeline.ts';
 import type { MediaTools } from '../media/tools.ts';
-import { samplerFor } from '../tasks/samplers/index.ts';
 import { DEFAULT_STEPS_PER_EPOCH } from '../training/engine.ts';
 import { prepareTrainingVideos } from '../training/videos.ts';
+import { assertEmptyFolder } from '../util/export-folder.ts';
 
 /**
  * The bundle's fixed files, beside this module in the sources and beside the main bundle in the
@@ -64,14 +64,6 @@ function videoRows(split: string, videos: readonly PipelineVideo[], roots: reado
   });
 }
 
-async function assertEmptyFolder(folder: string): Promise<void> {
-  const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw new ApiError('INVALID_INPUT', `${folder} cannot hold a bundle (${error.code ?? 'unreadable'}).`);
-  });
-  if (entries.length > 0) throw new ApiError('INVALID_INPUT', `${folder} is not empty; export into a new folder.`);
-}
-
 /**
  * A video's motion as the samplers read it: per frame its score, then its grid's cells, float32
  * little-endian ([frames, 1 + rows · cols]; pretext_torch/data.py reads it).
@@ -99,7 +91,7 @@ export async function exportRunBundle(db: WritableDB, tools: MediaTools, runId: 
   const rows = [...videoRows('train', videos.train, roots), ...videoRows('validation', videos.validation, roots)];
   await mkdir(join(folder, 'pretext_torch'), { recursive: true });
   for (const file of BUNDLE_FILES) await writeFile(join(folder, file), await readFile(fileURLToPath(new URL(file, TEMPLATE))));
-  const sampler = { ...config.task, framesNeeded: samplerFor(config.task).framesNeeded(config.task as never), fps: SAMPLING_FPS };
+  const sampler = { ...config.task, framesNeeded: framesNeeded(config.task), fps: SAMPLING_FPS };
   // VCOP samples uniformly; the frame tasks' windows (and OPN's patch) follow the motion.
   const usesMotion = config.task.task !== 'clip-order';
   if (usesMotion) {

@@ -7,7 +7,8 @@ import { trainPreset, type TrainConfig } from '../../shared/training.ts';
 import { initBackend } from '../compute/backend.ts';
 import { openMemoryDatabase } from '../db/connection.ts';
 import { listCheckpoints, listRuns } from '../db/runs.ts';
-import { folderHandler, loadCheckpoint } from '../models/checkpoint.ts';
+import { folderHandler } from '../models/checkpoint-folder.ts';
+import { loadCheckpoint } from '../models/checkpoint.ts';
 import { buildTaskModel, type TaskModel } from '../models/task-models.ts';
 import { importWeights } from './import-weights.ts';
 import { encodeSafetensors } from './safetensors.ts';
@@ -23,6 +24,8 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'pretext-import-weights-'));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+/** The test folder as a library's cache. */
+const paths = () => ({ cache: work, runs: join(work, 'runs') });
 
 /** A PyTorch-named file of `model`'s weights, with `metadata`. */
 function writeWeights(name: string, model: TaskModel, metadata: Record<string, string> = {}): string {
@@ -41,7 +44,7 @@ describe('importing PyTorch weights as a run', () => {
     writeFileSync(join(folder, 'notes.txt'), 'not a checkpoint');
     const latest = writeWeights('checkpoints/step-0000030.safetensors', source, { config: JSON.stringify(trained), step: '30' });
     const db = openMemoryDatabase();
-    const run = await importWeights(db, work, { file: folder, task: 'clip-order', backbone: 'r3d', preset: 'tiny' });
+    const run = await importWeights(db, paths(), { file: folder, task: 'clip-order', backbone: 'r3d', preset: 'tiny' });
     expect(run).toMatchObject({ status: 'completed', config: trained, lastCheckpointStep: 30 });
     const [checkpoint] = listCheckpoints(db, run.id);
     const restored = build(trained, 99);
@@ -56,7 +59,7 @@ describe('importing PyTorch weights as a run', () => {
   it('takes the preset’s architecture for a file without a config', async () => {
     const source = build(trainPreset('clip-order', 'c3d', 'tiny'), 1);
     const db = openMemoryDatabase();
-    const run = await importWeights(db, work, { file: writeWeights('plain.safetensors', source), task: 'clip-order', backbone: 'c3d', preset: 'tiny' });
+    const run = await importWeights(db, paths(), { file: writeWeights('plain.safetensors', source), task: 'clip-order', backbone: 'c3d', preset: 'tiny' });
     expect(run.config).toEqual(trainPreset('clip-order', 'c3d', 'tiny'));
     expect(listCheckpoints(db, run.id).map((checkpoint) => checkpoint.step)).toEqual([1]);
     source.dispose();
@@ -67,18 +70,18 @@ describe('importing PyTorch weights as a run', () => {
     const r3d = build(config, 1);
     const withConfig = writeWeights('r3d.safetensors', r3d, { config: JSON.stringify(config) });
     const request = { task: 'clip-order', backbone: 'c3d', preset: 'tiny' } as const;
-    await expect(importWeights(db, work, { ...request, file: withConfig })).rejects.toThrow(/holds clip-order with r3d, not clip-order with c3d/);
-    await expect(importWeights(db, work, { ...request, file: writeWeights('r3d-plain.safetensors', r3d) })).rejects.toThrow(/lacks encoder\.conv1a\.weight/);
+    await expect(importWeights(db, paths(), { ...request, file: withConfig })).rejects.toThrow(/holds clip-order with r3d, not clip-order with c3d/);
+    await expect(importWeights(db, paths(), { ...request, file: writeWeights('r3d-plain.safetensors', r3d) })).rejects.toThrow(/lacks encoder\.conv1a\.weight/);
     const broken = writeWeights('broken.safetensors', r3d, { config: '{"task": 1}' });
-    await expect(importWeights(db, work, { ...request, backbone: 'r3d', file: broken })).rejects.toThrow(/the file's config is not valid/);
-    await expect(importWeights(db, work, { ...request, file: join(work, 'absent.safetensors') })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/ENOENT/) });
+    await expect(importWeights(db, paths(), { ...request, backbone: 'r3d', file: broken })).rejects.toThrow(/the file's config is not valid/);
+    await expect(importWeights(db, paths(), { ...request, file: join(work, 'absent.safetensors') })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/ENOENT/) });
     const empty = join(work, 'empty');
     mkdirSync(empty);
-    await expect(importWeights(db, work, { ...request, file: empty })).rejects.toThrow(/holds no step-N\.safetensors checkpoint/);
+    await expect(importWeights(db, paths(), { ...request, file: empty })).rejects.toThrow(/holds no step-N\.safetensors checkpoint/);
     const fifo = join(work, 'pipe.safetensors');
     execFileSync('mkfifo', [fifo]);
-    await expect(importWeights(db, work, { ...request, file: fifo })).rejects.toThrow(/not a file or folder of checkpoints/);
-    await expect(importWeights(db, work, { ...request, file: '/dev/zero' })).rejects.toThrow(/not a file or folder of checkpoints/);
+    await expect(importWeights(db, paths(), { ...request, file: fifo })).rejects.toThrow(/not a file or folder of checkpoints/);
+    await expect(importWeights(db, paths(), { ...request, file: '/dev/zero' })).rejects.toThrow(/not a file or folder of checkpoints/);
     expect(listRuns(db)).toEqual([]);
     r3d.dispose();
   });

@@ -11,7 +11,8 @@ import type { PresetName, TaskId } from '../../shared/tasks.ts';
 import { trainConfigSchema, trainPreset, type Backbone, type TrainConfig } from '../../shared/training.ts';
 import type { WritableDB } from '../db/connection.ts';
 import { createRun, getRun, recordCheckpoint, setRunStatus } from '../db/runs.ts';
-import { folderHandler, saveCheckpoint } from '../models/checkpoint.ts';
+import { folderHandler } from '../models/checkpoint-folder.ts';
+import { saveCheckpoint } from '../models/checkpoint.ts';
 import { buildTaskModel } from '../models/task-models.ts';
 import { decodeSafetensors } from './safetensors.ts';
 import { assignTorchTensors } from './torch-weights.ts';
@@ -68,12 +69,13 @@ async function checkpointFile(path: string): Promise<string> {
 }
 
 /**
- * `own` records the new run's owner in the same transaction (JobOwnership.own), so another
- * process never sees it running without one while its checkpoint is written.
+ * The checkpoint goes where training puts one: under `paths.runs`, recorded relative to `paths.cache`
+ * (the library's LibraryPaths). `own` records the new run's owner in the same transaction
+ * (JobOwnership.own), so another process never sees it running without one while its checkpoint is written.
  */
 export async function importWeights(
   db: WritableDB,
-  cacheDir: string,
+  paths: { cache: string; runs: string },
   request: ImportWeightsRequest,
   own: (create: () => RunDto) => RunDto = (create) => create(),
 ): Promise<RunDto> {
@@ -96,7 +98,7 @@ export async function importWeights(
       throw new ApiError('INVALID_INPUT', `${source}: ${(error as Error).message}`);
     }
     const run = own(() => createRun(db, config));
-    const folder = resolve(cacheDir, 'runs', String(run.id), `step-${step}`);
+    const folder = resolve(paths.runs, String(run.id), `step-${step}`);
     // Written beside and renamed into place, as training writes checkpoints.
     const temp = `${folder}.tmp`;
     try {
@@ -104,7 +106,7 @@ export async function importWeights(
       await saveCheckpoint(folderHandler(temp), { model, description: config });
       await writeFile(join(temp, 'checkpoint.json'), JSON.stringify({ step, validationAccuracy: null, config, importedFrom: source }));
       await rename(temp, folder);
-      recordCheckpoint(db, run.id, { step, folder: relative(cacheDir, folder), validationAccuracy: null });
+      recordCheckpoint(db, run.id, { step, folder: relative(paths.cache, folder), validationAccuracy: null });
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
       setRunStatus(db, run.id, 'failed', { error: `import failed: ${(error as Error).message}` });

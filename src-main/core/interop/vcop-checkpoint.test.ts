@@ -17,7 +17,8 @@ import { openMemoryDatabase } from '../db/connection.ts';
 import { listCheckpoints, listRuns } from '../db/runs.ts';
 import * as tf from '../compute/tf.ts';
 import { EVALUATION } from '../models/blocks.ts';
-import { folderHandler, loadCheckpoint } from '../models/checkpoint.ts';
+import { folderHandler } from '../models/checkpoint-folder.ts';
+import { loadCheckpoint } from '../models/checkpoint.ts';
 import { buildTaskModel } from '../models/task-models.ts';
 import { createRng } from '../tasks/rng.ts';
 import { importWeights } from './import-weights.ts';
@@ -132,7 +133,7 @@ describe.skipIf(!python)('a VCOP reference checkpoint, converted and imported', 
 
     const db = openMemoryDatabase();
     const cache = mkdtempSync(join(work, 'cache-'));
-    const run = await importWeights(db, cache, { file: converted, task: 'clip-order', backbone, preset: 'tiny' });
+    const run = await importWeights(db, { cache, runs: join(cache, 'runs') }, { file: converted, task: 'clip-order', backbone, preset: 'tiny' });
     expect(run.config.width).toBe(1 / 16);
     const [checkpoint] = listCheckpoints(db, run.id);
     const model = buildTaskModel(run.config.task, { backbone, width: run.config.width, seed: 1, dropout: 0 });
@@ -169,7 +170,7 @@ print(json.dumps(errors))`;
 
   it('refuses a converted file for another backbone, creating no run', async () => {
     const db = openMemoryDatabase();
-    await expect(importWeights(db, work, { file: join(work, 'c3d.safetensors'), task: 'clip-order', backbone: 'r3d', preset: 'tiny' })).rejects.toThrow(
+    await expect(importWeights(db, { cache: work, runs: join(work, 'runs') }, { file: join(work, 'c3d.safetensors'), task: 'clip-order', backbone: 'r3d', preset: 'tiny' })).rejects.toThrow(
       /holds a c3d network, not r3d/,
     );
     expect(listRuns(db)).toEqual([]);

@@ -1,13 +1,33 @@
-import { parentPort, type Worker } from 'node:worker_threads';
+import { parentPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { runInBackground } from './background-priority.ts';
+import { runJobOver, serveJobOver, type JobPort } from './job-port.ts';
 
-/** What every core worker accepts: one job to start, and its cancel. */
-export type ToJobWorker<Start> = { type: 'start'; start: Start } | { type: 'cancel' };
+/** The parent's end of a worker thread: its exit or uncaught error is 'gone'; close terminates it. */
+export function workerJobPort(worker: Worker, name: string): JobPort {
+  return {
+    postMessage: (message, transfer = []) => worker.postMessage(message, transfer),
+    onMessage: (listener) => worker.on('message', listener),
+    onGone: (listener) => {
+      worker.once('error', listener);
+      worker.once('exit', (code) => listener(new Error(`the ${name} worker stopped unexpectedly (exit code ${code})`)));
+    },
+    close: () => void worker.terminate(),
+  };
+}
+
+/** The thread's end; the parent going away ends the thread, so there is no 'gone' to report. */
+function threadJobPort(port: MessagePort): JobPort {
+  return {
+    postMessage: (message, transfer = []) => port.postMessage(message, transfer),
+    onMessage: (listener) => port.on('message', listener),
+    onGone: () => {},
+    close: () => port.close(),
+  };
+}
 
 /**
- * The worker side of a core worker thread: runs `job` on 'start', aborts its signal on 'cancel',
- * and reports a thrown error as a 'failed' message (the parent records it; nothing is lost silently).
- * The thread runs below the main thread's priority, so the UI's calls come first on a busy CPU.
+ * The worker side of a core worker thread (job-port.ts `serveJobOver` on its parentPort). The thread
+ * runs below the main thread's priority, so the UI's calls come first on a busy CPU.
  */
 export function serveJob<Start, Message>(
   name: string,
@@ -16,23 +36,10 @@ export function serveJob<Start, Message>(
   const port = parentPort;
   if (!port) throw new Error(`the ${name} worker must run in a worker thread`);
   runInBackground();
-  const controller = new AbortController();
-  const post = (message: Message | { type: 'failed'; message: string }) => port.postMessage(message);
-  port.on('message', (message: ToJobWorker<Start>) => {
-    if (message.type === 'cancel') controller.abort();
-    else
-      job(message.start, controller.signal, post).catch((error: unknown) =>
-        post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
-      );
-  });
+  serveJobOver(threadJobPort(port), job);
 }
 
-/**
- * The parent side: sends `start` to `worker` and hands every message to `onMessage`, which calls
- * `finish` with the job's result. Aborting `signal` sends the worker its cancel (before the start when
- * it is aborted already). A 'failed' message, a throw from `onMessage`, a worker error or an
- * unexpected exit reject; the worker is terminated either way.
- */
+/** The parent side (job-port.ts `runJobOver` on the worker); the worker is terminated either way. */
 export function runJob<Start, Message extends { type: string }, Result>(
   name: string,
   worker: Worker,
@@ -40,23 +47,5 @@ export function runJob<Start, Message extends { type: string }, Result>(
   onMessage: (message: Message, finish: (result: Result) => void) => void,
   options: { signal?: AbortSignal; transfer?: ArrayBuffer[] } = {},
 ): Promise<Result> {
-  const cancel = () => worker.postMessage({ type: 'cancel' } satisfies ToJobWorker<Start>);
-  return new Promise<Result>((resolve, reject) => {
-    worker.on('message', (message: Message | { type: 'failed'; message: string }) => {
-      if (message.type === 'failed') return reject(new Error((message as { message: string }).message));
-      try {
-        onMessage(message as Message, resolve);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the ${name} worker stopped unexpectedly (exit code ${code})`)));
-    if (options.signal?.aborted) cancel();
-    else options.signal?.addEventListener('abort', cancel, { once: true });
-    worker.postMessage({ type: 'start', start } satisfies ToJobWorker<Start>, options.transfer ?? []);
-  }).finally(() => {
-    options.signal?.removeEventListener('abort', cancel);
-    void worker.terminate();
-  });
+  return runJobOver(workerJobPort(worker, name), start, onMessage, options);
 }

@@ -52,6 +52,8 @@ export interface LibraryPaths {
   thumbnails: string;
   /** H.264 copies of videos browsers cannot play. */
   playable: string;
+  /** Single frames of videos (clip pictures), by content and time. */
+  stills: string;
 }
 
 export function libraryPaths(libraryFile: string): LibraryPaths {
@@ -62,5 +64,6 @@ export function libraryPaths(libraryFile: string): LibraryPaths {
     runs: resolve(cache, 'runs'),
     thumbnails: resolve(cache, 'thumbnails'),
     playable: resolve(cache, 'playable'),
+    stills: resolve(cache, 'stills'),
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { MediaKind } from '../../shared/routes.ts';
+import type { MediaRequest } from '../../shared/routes.ts';
 import { importRoots } from '../db/jobs.ts';
 import { getVideoFiles, type VideoFiles } from '../db/videos.ts';
 import { isBrowserPlayable, writePlayableCopy } from '../media/playable.ts';
@@ -14,6 +14,7 @@ import {
   type MediaAnswer,
 } from './media-access.ts';
 import type { OpenLibrary } from './open-library.ts';
+import { stillOf } from './stills.ts';
 
 /** The files behind the shells' media requests, and the playable copies made for them. */
 export class MediaFiles {
@@ -25,14 +26,12 @@ export class MediaFiles {
    * are served, so a request can never name an arbitrary path, and each is checked again at request
    * time (media-access.ts): a video that is no longer the file imported is refused, and
    * `notAsImported` records why. 'playable' makes (once) an H.264 copy of a video browsers cannot
-   * play; when that fails the original is served and the player says why.
+   * play; when that fails the original is served and the player says why. 'frame' serves a still
+   * of one moment, made once from the checked file (404 past the video's end or where no frame
+   * decodes).
    */
-  async answer(
-    library: OpenLibrary,
-    kind: MediaKind,
-    videoId: number,
-    notAsImported: (reason: string) => void,
-  ): Promise<MediaAnswer> {
+  async answer(library: OpenLibrary, request: MediaRequest, notAsImported: (reason: string) => void): Promise<MediaAnswer> {
+    const { kind, videoId } = request;
     const { db, paths } = library;
     const files = getVideoFiles(db, videoId);
     if (!files) return MEDIA_NOT_FOUND;
@@ -47,6 +46,10 @@ export class MediaFiles {
       notAsImported(MEDIA_PROBLEM_REASON[original.problem]);
       return { ok: false, status: MEDIA_PROBLEM_STATUS[original.problem] };
     }
+    if (request.kind === 'frame') {
+      await original.file.handle.close();
+      return this.still(library, files, request.ms);
+    }
     if (kind === 'video' || isBrowserPlayable(files.codec, files.container)) return original;
     const copy = await this.playableCopy(library, videoId, files).catch(() => null);
     // The copy must be a file of its own folder in the cache, not a link out of it.
@@ -54,6 +57,15 @@ export class MediaFiles {
     if (!opened?.ok) return original;
     await original.file.handle.close();
     return opened;
+  }
+
+  /** The still of a checked video at `ms`, from the stills cache beside the library. */
+  private async still(library: OpenLibrary, files: VideoFiles, ms: number): Promise<MediaAnswer> {
+    if (files.durationS === null || ms >= files.durationS * 1000) return MEDIA_NOT_FOUND;
+    const folder = library.paths.stills;
+    const path = await stillOf(folder, await library.tools(), files, ms).catch(() => null);
+    const opened = path ? await openFileInside(path, [folder]) : null;
+    return opened?.ok ? opened : MEDIA_NOT_FOUND;
   }
 
   /** The path of a video's H.264 copy, made once; concurrent requests for one video share one ffmpeg. */

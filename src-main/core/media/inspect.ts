@@ -19,7 +19,7 @@ export interface InspectOptions {
   thumbnailWidth?: number;
 }
 
-const DEFAULT_THUMBNAIL_WIDTH = 320;
+export const DEFAULT_THUMBNAIL_WIDTH = 320;
 /** How far before the end the tail decode looks: late enough to catch cut-off files, early enough
  * to land on a frame even when the container's duration overstates the video a little. */
 const END_CHECK_MARGIN_S = 0.5;
@@ -157,12 +157,16 @@ async function decodedUntilEnd(
 
 const isJpeg = (bytes: Buffer): boolean => bytes.length > 2 && bytes[0] === 0xff && bytes[1] === 0xd8;
 
-async function renderThumbnail(
+/**
+ * A JPEG of the first frame at or after `atS`, scaled to `width` pixels. MediaError when no frame
+ * decodes there.
+ */
+export async function renderStill(
   tools: MediaTools,
   filePath: string,
-  probe: VideoProbe,
+  atS: number,
   width: number,
-  signal: AbortSignal | undefined,
+  signal?: AbortSignal,
 ): Promise<Buffer> {
   // The JPEG comes back on stdout, so no file name reaches ffmpeg's image muxer (which would treat
   // "%d" as a pattern) and the atomic write stays ours. `-2` keeps the aspect with an even height.
@@ -170,10 +174,10 @@ async function renderThumbnail(
     '-vf', `scale=${width}:-2`, '-pix_fmt', 'yuvj420p', '-q:v', '4',
     '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1',
   ];
-  const result = await decodeOneFrame(tools, filePath, thumbnailTime(probe.durationS, probe.fps), output, signal);
+  const result = await decodeOneFrame(tools, filePath, atS, output, signal);
   if (isJpeg(result.stdout)) return result.stdout;
   if (result.code !== 0) throw decodeFailure(result, filePath);
-  throw new MediaError('corrupt or unsupported: no frame could be decoded for the thumbnail', { filePath });
+  throw new MediaError(`corrupt or unsupported: no frame could be decoded at ${atS.toFixed(3)} s`, { filePath });
 }
 
 /**
@@ -188,7 +192,7 @@ export async function inspectVideo(
 ): Promise<VideoProbe> {
   const { signal, thumbnailPath, thumbnailWidth = DEFAULT_THUMBNAIL_WIDTH } = options;
   const probe = await decodedUntilEnd(tools, filePath, await probeVideo(tools, filePath, { signal }), signal);
-  const jpeg = await renderThumbnail(tools, filePath, probe, thumbnailWidth, signal);
+  const jpeg = await renderStill(tools, filePath, thumbnailTime(probe.durationS, probe.fps), thumbnailWidth, signal);
   await writeAtomically(thumbnailPath, (tempPath) => writeFile(tempPath, jpeg));
   return probe;
 }

@@ -14,8 +14,8 @@ let work: string;
 let tools: MediaTools;
 let library: Studio;
 /** The path a media request would serve, its handle closed; null when refused. */
-async function servedPath(kind: MediaKind, id: number): Promise<string | null> {
-  const answer = await library.mediaFile(kind, id);
+async function servedPath(kind: Exclude<MediaKind, 'frame'>, id: number): Promise<string | null> {
+  const answer = await library.mediaFile({ kind, videoId: id });
   if (!answer.ok) return null;
   await answer.file.handle.close();
   return answer.file.path;

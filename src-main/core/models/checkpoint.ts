@@ -1,10 +1,9 @@
 /**
  * Checkpoints in the TensorFlow.js format: model artifacts whose weights are the model's (under
- * their stable names) and the optimiser's ("optimizer/<weight>/momentum", "optimizer/iterations"), written and read through any tf.io.IOHandler. `folderHandler` writes the
- * usual model.json + weights.bin pair; atomicity (temp folder, rename) is the caller's.
+ * their stable names) and the optimiser's ("optimizer/<weight>/momentum", "optimizer/iterations"), written and read through any tf.io.IOHandler.
+ * `checkpointFiles` turns them into the usual model.json + weights.bin pair as bytes (checkpoint-folder.ts
+ * keeps them in a folder; the compute host page sends them to main). Plain web code (no Node imports).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '../compute/tf.ts';
 import type { Param } from './params.ts';
 import type { MomentumSgd, NamedTensor } from './sgd.ts';
@@ -94,32 +93,31 @@ export async function loadCheckpoint(handler: tf.io.IOHandler, parts: Checkpoint
 const MODEL_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
 
-/** Reads and writes model.json + weights.bin in `folder`, as tfjs-node's file:// handler does. */
-export function folderHandler(folder: string): tf.io.IOHandler {
+/** A checkpoint's files by name: what a checkpoint folder holds, or what crosses a message port. */
+export type CheckpointFiles = Record<string, Uint8Array>;
+
+/** Saved artifacts as model.json + weights.bin, as tfjs-node's file:// handler writes them. */
+export function checkpointFiles(artifacts: tf.io.ModelArtifacts): CheckpointFiles {
+  const weightData = artifacts.weightData ? tf.io.CompositeArrayBuffer.join(artifacts.weightData) : new ArrayBuffer(0);
+  const modelJson: tf.io.ModelJSON = {
+    modelTopology: artifacts.modelTopology as object,
+    ...(artifacts.format ? { format: artifacts.format } : {}),
+    ...(artifacts.generatedBy ? { generatedBy: artifacts.generatedBy } : {}),
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+  };
+  return { [MODEL_FILE]: new TextEncoder().encode(JSON.stringify(modelJson)), [WEIGHTS_FILE]: new Uint8Array(weightData) };
+}
+
+/** The artifacts `checkpointFiles` wrote. */
+export function checkpointArtifactsOf(files: CheckpointFiles): tf.io.ModelArtifacts {
+  const model = files[MODEL_FILE];
+  const weights = files[WEIGHTS_FILE];
+  if (!model || !weights) throw new Error(`a checkpoint needs ${MODEL_FILE} and ${WEIGHTS_FILE}`);
+  const modelJson = JSON.parse(new TextDecoder().decode(model)) as tf.io.ModelJSON;
   return {
-    save: async (artifacts) => {
-      const weightData = artifacts.weightData ? tf.io.CompositeArrayBuffer.join(artifacts.weightData) : new ArrayBuffer(0);
-      const modelJson: tf.io.ModelJSON = {
-        modelTopology: artifacts.modelTopology as object,
-        ...(artifacts.format ? { format: artifacts.format } : {}),
-        ...(artifacts.generatedBy ? { generatedBy: artifacts.generatedBy } : {}),
-        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
-      };
-      await mkdir(folder, { recursive: true });
-      await writeFile(join(folder, WEIGHTS_FILE), new Uint8Array(weightData));
-      await writeFile(join(folder, MODEL_FILE), JSON.stringify(modelJson));
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    },
-    load: async () => {
-      const modelJson = JSON.parse(await readFile(join(folder, MODEL_FILE), 'utf8')) as tf.io.ModelJSON;
-      const bytes = await readFile(join(folder, WEIGHTS_FILE));
-      const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-      return {
-        modelTopology: modelJson.modelTopology,
-        weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
-        weightData,
-        ...(modelJson.format ? { format: modelJson.format } : {}),
-      };
-    },
+    modelTopology: modelJson.modelTopology,
+    weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
+    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
+    ...(modelJson.format ? { format: modelJson.format } : {}),
   };
 }

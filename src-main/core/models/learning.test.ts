@@ -4,7 +4,7 @@
  * backend here (wasm with the registered kernels), accuracy measured on held-out tuples.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TASK_PRESETS, type TaskConfig } from '../../shared/tasks.ts';
+import { classCount, TASK_PRESETS, type TaskConfig } from '../../shared/tasks.ts';
 import type { Backbone } from '../../shared/training.ts';
 import { initBackend } from '../compute/backend.ts';
 import * as tf from '../compute/tf.ts';
@@ -13,7 +13,6 @@ import { createMomentumSgd } from './sgd.ts';
 import { buildTaskModel } from './task-models.ts';
 import { syntheticBatch } from './test-support.ts';
 import { evaluateStep, trainStep } from './train-step.ts';
-import { classCount } from '../../shared/task-labels.ts';
 import { batchTensors } from './tuple-input.ts';
 
 beforeAll(async () => {

@@ -4,17 +4,23 @@
  * task's fusion and classifier. Input: the pipeline's [tuples, elements, frames, h, w, 3] batch
  * (see tuple-input.ts); output: logits [tuples, classes].
  */
-import type { OddOneOutConfig, OrderVerificationConfig, TaskConfig } from '../../shared/tasks.ts';
+import {
+  backboneMismatch,
+  classCount,
+  tupleShape,
+  type OddOneOutConfig,
+  type OrderVerificationConfig,
+  type TaskConfig,
+  type TupleShape,
+} from '../../shared/tasks.ts';
 import type { Backbone } from '../../shared/training.ts';
 import * as tf from '../compute/tf.ts';
 import { dense, dropout, sequence, type Layer, type Mode } from './blocks.ts';
-import { buildClipEncoder } from './clip-encoders.ts';
+import { buildClipEncoder, type ClipBackbone } from './clip-encoders.ts';
 import { scaledWidth, type Encoder } from './encoder.ts';
 import { buildFrameEncoder, frameEncoderPlan } from './frame-encoder.ts';
 import { dynamicImage, elementPairs, pairFeatures, sumOfDifferences } from './fusion.ts';
 import { createScope, disposeParams, type Param, type Scope } from './params.ts';
-import { classCount } from '../../shared/task-labels.ts';
-import { tupleShape, type TupleShape } from './tuple-input.ts';
 
 export interface ModelOptions {
   backbone: Backbone;
@@ -62,12 +68,7 @@ interface Network {
   summarise?: (elements: tf.Tensor) => tf.Tensor;
 }
 
-function assertFrameBackbone(backbone: Backbone): void {
-  if (backbone !== 'alexnet') throw new RangeError(`frame tasks use the alexnet backbone, not ${backbone}`);
-}
-
 function frameEncoder(parts: Parts<TaskConfig>, features: 'fc6' | 'fc7'): Encoder {
-  assertFrameBackbone(parts.backbone);
   return buildFrameEncoder(parts.encoderScope, { inputSize: parts.shape[2], width: parts.width, features, dropout: parts.dropout });
 }
 
@@ -128,9 +129,10 @@ function oddOneOut(parts: Parts<OddOneOutConfig>): Network {
 
 /** VCOP: clip features; each pair concatenated → fc 1024→512 + ReLU (shared); concatenated → dropout → fc → orders. */
 function clipOrder(parts: Parts<TaskConfig>): Network {
-  if (parts.backbone === 'alexnet') throw new RangeError('clip order uses a 3D backbone: c3d, r3d or r2plus1d');
   const [clips, frames, size] = parts.shape;
-  const encoder = buildClipEncoder(parts.encoderScope, { backbone: parts.backbone, frames, inputSize: size, width: parts.width });
+  // buildTaskModel checked the backbone against the task record: clip order takes 3D backbones only.
+  const backbone = parts.backbone as ClipBackbone;
+  const encoder = buildClipEncoder(parts.encoderScope, { backbone, frames, inputSize: size, width: parts.width });
   const pairUnits = scaledWidth(512, parts.width);
   const pairFc = perPair(dense(parts.headScope.child('pair_fc'), 2 * encoder.featureSize, pairUnits, { relu: true }));
   const headDropout = dropout(parts.headScope.child('classifier'), parts.dropout);
@@ -161,6 +163,8 @@ function encoderInput(inputs: tf.Tensor, shape: TupleShape, net: Network): tf.Te
 }
 
 export function buildTaskModel(config: TaskConfig, options: ModelOptions): TaskModel {
+  const mismatch = backboneMismatch(config.task, options.backbone);
+  if (mismatch) throw new RangeError(mismatch);
   const shape = tupleShape(config);
   const encoderParams: Param[] = [];
   const headParams: Param[] = [];

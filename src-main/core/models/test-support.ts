@@ -3,10 +3,10 @@
  * steadily over a textured, noisy background, so a tuple's label follows from the temporal order of
  * its frames alone. Laid out like a pipeline batch.
  */
-import type { TaskConfig } from '../../shared/tasks.ts';
+import { tupleShape, type TaskConfig } from '../../shared/tasks.ts';
 import { orderClassOf, permutationFromRank, permutationRank, factorial } from '../tasks/permutations.ts';
 import type { Rng } from '../tasks/rng.ts';
-import { tupleShape, type PackedBatch } from './tuple-input.ts';
+import type { PackedBatch } from './tuple-input.ts';
 
 /** One tuple: the time (brightness level) of every frame, [element][frame], and its label. */
 interface Timeline {

@@ -1,20 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { trainPreset, type TrainConfig } from '../../shared/training.ts';
 import * as tf from '../compute/tf.ts';
 import type { Batch } from '../frames/pipeline.ts';
 import { createRng } from '../tasks/rng.ts';
 import { syntheticBatch } from './test-support.ts';
 import { createTrainableModel } from './trainable.ts';
-import { classCount } from '../../shared/task-labels.ts';
-
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pretext-trainable-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+import { classCount } from '../../shared/tasks.ts';
 
 function pipelineBatch(config: TrainConfig, index: number): Batch {
   const packed = syntheticBatch(config.task, config.batchSize, createRng(`batch/${index}`));
@@ -30,10 +21,10 @@ describe('trainable model', () => {
     const first = await model.trainStep(pipelineBatch(config, 0));
     expect(Number.isFinite(first.loss)).toBe(true);
     expect(first.accuracy).toBeGreaterThanOrEqual(0);
-    await model.save(dir);
+    const saved = await model.save();
 
     const resumed = await createTrainableModel({ ...config, seed: config.seed });
-    await resumed.load(dir);
+    await resumed.load(saved);
     const validation = pipelineBatch(config, 99);
     expect(await resumed.evaluate(validation)).toEqual(await model.evaluate(validation));
     // Same weights, momentum and dropout seed (from the step): the next step is identical.

@@ -1,68 +1,10 @@
-/**
- * The training engine's model (core/training/engine.ts `TrainableModel`): picks the compute backend
- * the run asks for, builds the task network, and runs SGD steps on pipeline batches. Checkpoints hold
- * every weight, BatchNorm's running statistics and the momentum slots, so a resumed run continues
- * exactly; dropout masks are seeded from (run seed, step), so they replay too.
- */
+/** The training worker's model: the compute backend the run asks for, then the task network on it. */
 import type { TrainConfig } from '../../shared/training.ts';
-import { checkBackend, initBackend } from '../compute/backend.ts';
-import * as tf from '../compute/tf.ts';
-import { EVALUATION } from './blocks.ts';
-import type { Batch } from '../frames/pipeline.ts';
-import { createRng } from '../tasks/rng.ts';
+import { initBackend } from '../compute/backend.ts';
 import type { TrainableModel } from '../training/engine.ts';
-import { folderHandler, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { buildTaskModel, type TaskModel } from './task-models.ts';
-import { createMomentumSgd } from './sgd.ts';
-import { evaluateStep, trainStep } from './train-step.ts';
-import { batchTensors, type BatchTensors } from './tuple-input.ts';
-
-/** Runs one step on `batch`; a deferred backend error (WebGPU) fails the step, never a later one. */
-async function withBatch<R>(model: TaskModel, batch: Batch, run: (tensors: BatchTensors) => Promise<R>): Promise<R> {
-  const tensors = batchTensors(batch, model.tupleShape);
-  try {
-    const result = await run(tensors);
-    await checkBackend();
-    return result;
-  } finally {
-    tf.dispose([tensors.inputs, tensors.labels]);
-  }
-}
-
-function dropoutSeed(runSeed: number, step: number): number {
-  return createRng(`${runSeed}/dropout/${step}`).int(0, 2 ** 31 - 1);
-}
+import { buildTrainableModel } from './trainable-model.ts';
 
 export async function createTrainableModel(config: TrainConfig): Promise<TrainableModel> {
   const { backend } = await initBackend(config.backend);
-  const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout });
-  const optimizer = createMomentumSgd(config);
-  const parts = { model, optimizer, description: config };
-  return {
-    backend,
-    trainStep: (batch) =>
-      withBatch(model, batch, (tensors) =>
-        trainStep(model, optimizer, tensors, { weightDecay: config.weightDecay, seed: dropoutSeed(config.seed, optimizer.iterations) }),
-      ),
-    evaluate: (batch) => withBatch(model, batch, (tensors) => evaluateStep(model, tensors)),
-    features: (batch) =>
-      withBatch(model, batch, async (tensors) => {
-        const features = tf.tidy(() => model.elementFeatures(tensors.inputs, EVALUATION));
-        try {
-          return { values: (await features.data()) as Float32Array, size: features.shape[1] };
-        } finally {
-          features.dispose();
-        }
-      }),
-    save: async (folder) => {
-      await saveCheckpoint(folderHandler(folder), parts);
-    },
-    load: async (folder) => {
-      await loadCheckpoint(folderHandler(folder), parts);
-    },
-    dispose: () => {
-      model.dispose();
-      optimizer.dispose();
-    },
-  };
+  return buildTrainableModel(config, backend);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { TASK_PRESETS } from '../../shared/tasks.ts';
+import { TASK_PRESETS, tupleShape } from '../../shared/tasks.ts';
 import * as tf from '../compute/tf.ts';
-import { batchTensors, tupleShape } from './tuple-input.ts';
+import { batchTensors } from './tuple-input.ts';
 
 describe('tuple input', () => {
   it('matches the pipeline layout of every task', () => {

@@ -4,25 +4,9 @@
  * Int32Array labels. Elements are the branches in presentation order (S&L 3 frames, OPN 4 frames,
  * O3N N + 1 subsequences, VCOP clips); `frames` is 1 for S&L and OPN.
  */
-import type { TaskConfig } from '../../shared/tasks.ts';
+import type { TupleShape } from '../../shared/tasks.ts';
 import * as tf from '../compute/tf.ts';
 import type { Batch } from '../frames/pipeline.ts';
-
-/** One tuple: [elements, frames, height, width, channels]. */
-export type TupleShape = readonly [number, number, number, number, 3];
-
-export function tupleShape(config: TaskConfig): TupleShape {
-  switch (config.task) {
-    case 'order-verification':
-      return [config.tupleFrames, 1, config.cropSize, config.cropSize, 3];
-    case 'sequence-sorting':
-      return [config.tupleFrames, 1, config.patchSize, config.patchSize, 3];
-    case 'odd-one-out':
-      return [config.subsequences, config.framesPerSubsequence, config.cropSize, config.cropSize, 3];
-    case 'clip-order':
-      return [config.clips, config.clipLength, config.cropSize, config.cropSize, 3];
-  }
-}
 
 export type PackedBatch = Pick<Batch, 'inputs' | 'shape' | 'labels'>;
 

@@ -3,14 +3,13 @@
  * WebGPU error fails the step it happened in. Skipped, with the reason, where Dawn finds no adapter.
  */
 import { describe, expect, it } from 'vitest';
-import type { TaskId } from '../../shared/tasks.ts';
+import { classCount, type TaskId } from '../../shared/tasks.ts';
 import { trainPreset, type Backbone, type TrainConfig } from '../../shared/training.ts';
 import type { Batch } from '../frames/pipeline.ts';
 import { createRng } from '../tasks/rng.ts';
 import { registerBrokenKernel, runBrokenKernel, skipTitle, webgpuProblem } from '../compute/webgpu-test-support.ts';
 import { syntheticBatch } from './test-support.ts';
 import { createTrainableModel } from './trainable.ts';
-import { classCount } from '../../shared/task-labels.ts';
 
 const noAdapter = await webgpuProblem();
 const title = skipTitle(noAdapter);

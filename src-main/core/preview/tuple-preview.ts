@@ -1,7 +1,7 @@
 import { framesAtSamplingRate } from '../../shared/sampling.ts';
 import type { PreviewFrame, TuplePreview } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
-import { SAMPLING_FPS, type TaskConfig } from '../../shared/tasks.ts';
+import { framesNeeded, SAMPLING_FPS, type TaskConfig } from '../../shared/tasks.ts';
 import type { WritableDB } from '../db/connection.ts';
 import { readyVideos, type SamplingVideo } from '../db/videos.ts';
 import { renderView } from '../frames/augment.ts';
@@ -70,7 +70,7 @@ async function renderTuple(context: PreviewContext, video: SamplingVideo, tuple:
 export async function previewTuple(context: PreviewContext, request: PreviewRequest): Promise<TuplePreview> {
   const { config, seed } = request;
   const sampler = samplerFor(config);
-  const needed = sampler.framesNeeded(config as never);
+  const needed = framesNeeded(config);
   const videos = readyVideos(context.db);
   const usableVideos = videos.filter((video) => estimatedFrames(video) >= needed).length;
   const tries = candidates(videos, request, needed, seed).slice(0, MAX_ATTEMPTS);

@@ -4,7 +4,7 @@
  * them). A video that cannot be decoded is reported and skipped; cancel stops between videos.
  */
 import { SAMPLING_FPS } from '../../shared/tasks.ts';
-import { checkBackend } from '../compute/backend.ts';
+import { checkBackend } from '../compute/backend-check.ts';
 import * as tf from '../compute/tf.ts';
 import type { VideoFeatures } from '../db/features.ts';
 import { cropResize, writeUnitFloats } from '../frames/augment.ts';

@@ -5,7 +5,7 @@
  */
 import type { FeatureProtocol } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
-import { tupleShape } from '../models/tuple-input.ts';
+import { tupleShape } from '../../shared/tasks.ts';
 import { clipWindows, RETRIEVAL_CLIPS, retrievalClipFrames, type ClipWindow } from './clips.ts';
 
 export interface ExtractionPlan {

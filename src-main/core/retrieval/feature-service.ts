@@ -5,7 +5,7 @@ import type { FeatureProtocol, FeatureSetDto, FeatureSourceDto } from '../../sha
 import { ApiError } from '../../shared/errors.ts';
 import { labelBaseline } from '../../shared/task-labels.ts';
 import type { PresetName, TaskId } from '../../shared/tasks.ts';
-import { BACKBONES_FOR_TASK, trainPreset, type Backbone, type TrainConfig } from '../../shared/training.ts';
+import { trainPreset, type Backbone, type TrainConfig } from '../../shared/training.ts';
 import type { EventHub } from '../jobs/events.ts';
 import { spawnCoreWorker } from '../jobs/worker-host.ts';
 import { JobSlot } from '../jobs/job-slot.ts';
@@ -193,9 +193,6 @@ export class FeatureService {
       };
     }
     const { task, backbone, preset } = request as Required<typeof request>;
-    if (!BACKBONES_FOR_TASK[task].includes(backbone)) {
-      throw new ApiError('INVALID_INPUT', `${backbone} does not fit ${task}: use ${BACKBONES_FOR_TASK[task].join(' or ')}.`);
-    }
     return {
       key: `random:${task}:${backbone}:${preset}:seed:${request.seed}`,
       source: { kind: 'random', seed: request.seed, runId: null },

@@ -3,9 +3,9 @@
  * 0..n-1 once each; in a tuple, presented element i is the item whose true (temporal) rank is p[i].
  * Ranks follow lexicographic order, the order `permutations(n)` lists them in.
  */
-import { factorial, orderClassCount } from '../../shared/task-labels.ts';
+import { factorial, orderClassCount } from '../../shared/tasks/common.ts';
 
-// The class counts are shared with the UI (chance lines); the tables below build on them.
+// The task records count their classes with these; the tables below build on them.
 export { factorial, orderClassCount };
 
 export type Permutation = readonly number[];

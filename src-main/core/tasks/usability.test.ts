@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRESET_NAMES, SAMPLING_FPS, TASK_IDS, TASK_PRESETS } from '../../shared/tasks.ts';
+import { framesNeeded, PRESET_NAMES, SAMPLING_FPS, TASK_IDS, TASK_PRESETS } from '../../shared/tasks.ts';
 import { createRng } from './rng.ts';
 import { isSkipped, samplerFor } from './samplers/index.ts';
 import { tasksTooShortFor } from './usability.ts';
@@ -16,7 +16,7 @@ describe('tasksTooShortFor', () => {
     for (const task of TASK_IDS) {
       for (const preset of PRESET_NAMES) {
         const config = TASK_PRESETS[task][preset];
-        const needed = samplerFor(config).framesNeeded(config as never);
+        const needed = framesNeeded(config);
         for (const frameCount of [needed - 1, needed]) {
           const listed = tasksTooShortFor(frameCount / SAMPLING_FPS).some((item) => item.task === task && item.preset === preset);
           const video = { id: 1, frameCount, fps: SAMPLING_FPS, width: 640, height: 480 };

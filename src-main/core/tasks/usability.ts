@@ -1,13 +1,12 @@
 /** Which task presets a video is too short for: told in the library, never a reason to reject it. */
 import type { TooShortFor } from '../../shared/dto.ts';
-import { PRESET_NAMES, SAMPLING_FPS, TASK_IDS, TASK_PRESETS } from '../../shared/tasks.ts';
-import { samplerFor } from './samplers/index.ts';
+import { framesNeeded, PRESET_NAMES, SAMPLING_FPS, TASK_IDS, TASK_PRESETS } from '../../shared/tasks.ts';
 
-/** Frames each task preset needs, as its sampler counts them. */
+/** Frames each task preset needs. */
 const NEEDS: readonly TooShortFor[] = TASK_IDS.flatMap((task) =>
   PRESET_NAMES.map((preset) => {
     const config = TASK_PRESETS[task][preset];
-    return { task, preset, framesNeeded: samplerFor(config).framesNeeded(config as never) };
+    return { task, preset, framesNeeded: framesNeeded(config) };
   }),
 );
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,9 @@ import { assessRunHealth } from '../../shared/run-health.ts';
 import { trainPreset, type TrainConfig } from '../../shared/training.ts';
 import type { Batch } from '../frames/pipeline.ts';
 import { memoryFrameSource, memoryPipelineVideos } from '../frames/test-support.ts';
+import type { CheckpointFiles } from '../models/checkpoint.ts';
+import { readCheckpointFiles } from '../models/checkpoint-folder.ts';
+import { folderCheckpointStore } from './checkpoint-store.ts';
 import { train, type TrainableModel, type TrainingOptions } from './engine.ts';
 
 /**
@@ -38,12 +41,12 @@ class FoldingModel implements TrainableModel {
     return { values, size: 2 };
   }
 
-  async save(folder: string) {
-    writeFileSync(join(folder, 'state.json'), JSON.stringify({ state: this.state }));
+  async save() {
+    return { 'state.json': new TextEncoder().encode(JSON.stringify({ state: this.state })) };
   }
 
-  async load(folder: string) {
-    this.state = (JSON.parse(readFileSync(join(folder, 'state.json'), 'utf8')) as { state: number }).state;
+  async load(files: CheckpointFiles) {
+    this.state = (JSON.parse(new TextDecoder().decode(files['state.json'])) as { state: number }).state;
   }
 
   dispose() {}
@@ -72,7 +75,7 @@ function setup(model: TrainableModel, overrides: Partial<TrainingOptions> = {}) 
     validation: videos.slice(3),
     source: memoryFrameSource(FRAMES),
     model,
-    checkpointFolder: (step) => join(dir, `step-${step}`),
+    checkpoints: folderCheckpointStore((step) => join(dir, `step-${step}`)),
     callbacks: { onMetrics: (points) => metrics.push(...points), onCheckpoint: (c) => checkpoints.push(c) },
     stepsPerEpoch: 5,
     ...overrides,
@@ -119,7 +122,7 @@ describe('train', () => {
     expect(existsSync(join(dir, `step-${stopped.step}`))).toBe(true);
 
     const second = new FoldingModel();
-    await second.load(join(dir, `step-${stopped.step}`));
+    await second.load(await readCheckpointFiles(join(dir, `step-${stopped.step}`)));
     const resumed = setup(second, { startStep: stopped.step });
     await train(resumed.options);
     expect(second.state).toBe(whole.state);

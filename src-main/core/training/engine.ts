@@ -2,15 +2,15 @@
  * The training loop: batches from the pipeline, one optimiser step each, a fixed validation set
  * evaluated on schedule, atomic checkpoints, and resume from any checkpoint step with the very batches
  * an uninterrupted run would have seen. Plain functions of a config, callbacks and an AbortSignal; the
- * model is behind `TrainableModel`, so this file knows nothing of tensors.
+ * model is behind `TrainableModel`, so this file knows nothing of tensors; checkpoints go to a
+ * `CheckpointStore`, so it knows nothing of files either. Plain web code (no Node imports): it runs in
+ * the training worker thread and in the compute host page alike.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { MetricPoint, ProbePoint } from '../../shared/dto.ts';
 import { SAMPLING_FPS } from '../../shared/tasks.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { FrameSource } from '../frames/frame-source.ts';
+import type { CheckpointFiles } from '../models/checkpoint.ts';
 import { createBatchPipeline, type Batch, type BatchFiller, type PipelineVideo } from '../frames/pipeline.ts';
 import { isAbortError } from '../util/abort.ts';
 import { featureSpread } from './feature-spread.ts';
@@ -30,10 +30,28 @@ export interface TrainableModel {
   evaluate(batch: Batch): Promise<StepResult>;
   /** The encoder's features of every element of every tuple, row after row, without training. */
   features(batch: Batch): Promise<{ values: Float32Array; size: number }>;
-  /** Writes every weight and optimiser slot into `folder` (which exists and is empty). */
-  save(folder: string): Promise<void>;
-  load(folder: string): Promise<void>;
+  /** Every weight and optimiser slot, as a checkpoint's files. */
+  save(): Promise<CheckpointFiles>;
+  load(files: CheckpointFiles): Promise<void>;
   dispose(): void;
+}
+
+/** What a checkpoint's checkpoint.json says. */
+export interface CheckpointManifest {
+  step: number;
+  validationAccuracy: number | null;
+  /** config.backend is what was asked for ("auto"); backend is what ran. */
+  config: TrainConfig;
+  backend: string;
+}
+
+/**
+ * Where checkpoints are kept: folders on disk (checkpoint-store.ts), or, from the compute host page,
+ * main's folders through the page's port.
+ */
+export interface CheckpointStore {
+  /** Keeps `files` as the checkpoint of `step`, all or nothing; returns its folder. */
+  save(step: number, files: CheckpointFiles): Promise<string>;
 }
 
 export type TrainingPhase = 'training' | 'evaluating' | 'checkpointing';
@@ -66,8 +84,7 @@ export interface TrainingOptions {
   source?: FrameSource;
   fill?: BatchFiller;
   model: TrainableModel;
-  /** Where the checkpoint of a step goes. */
-  checkpointFolder: (step: number) => string;
+  checkpoints: CheckpointStore;
   callbacks: TrainingCallbacks;
   signal?: AbortSignal;
   /** Steps per sampled epoch; resume depends on it, so it is part of the run (default 50). */
@@ -185,23 +202,11 @@ async function probe(options: TrainingOptions, step: number): Promise<ProbePoint
   return { step, featureSpread: featureSpread(values, size), featureSize: size };
 }
 
-/** Saves into a temporary folder and renames it into place: a kill mid-write leaves no half checkpoint. */
 async function saveCheckpoint(options: TrainingOptions, step: number, validationAccuracy: number | null): Promise<void> {
-  const folder = options.checkpointFolder(step);
-  const temp = `${folder}.tmp-${randomBytes(4).toString('hex')}`;
-  await mkdir(temp, { recursive: true });
-  try {
-    await options.model.save(temp);
-    // config.backend is what was asked for ("auto"); backend is what ran.
-    const manifest = { step, validationAccuracy, config: options.config, backend: options.model.backend };
-    await writeFile(`${temp}/checkpoint.json`, JSON.stringify(manifest));
-    await rm(folder, { recursive: true, force: true });
-    await mkdir(dirname(folder), { recursive: true });
-    await rename(temp, folder);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    throw error;
-  }
+  const { config, model } = options;
+  const manifest: CheckpointManifest = { step, validationAccuracy, config, backend: model.backend };
+  const files = { ...(await model.save()), 'checkpoint.json': new TextEncoder().encode(JSON.stringify(manifest)) };
+  const folder = await options.checkpoints.save(step, files);
   options.callbacks.onCheckpoint({ step, folder, validationAccuracy });
 }
 

@@ -1,9 +1,13 @@
-/** Messages between the training service and its worker thread (jobs/worker-job.ts adds cancel and 'failed'). */
+/**
+ * Messages between the training service and its worker: a Node worker thread, or the compute host page
+ * (host-protocol.ts adds what the page asks of main; jobs/worker-job.ts adds cancel and 'failed').
+ */
 import type { MetricPoint, ProbePoint } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
+import type { JobPort } from '../jobs/job-port.ts';
 import type { LoaderSetup } from '../frames/loader-protocol.ts';
 import type { PipelineVideo } from '../frames/pipeline.ts';
-import type { TrainingOutcome, TrainingProgressInfo } from './engine.ts';
+import type { TrainingCallbacks, TrainingOutcome, TrainingProgressInfo } from './engine.ts';
 
 /** The run to train, and (from LoaderSetup) how its frames are read. */
 export interface WorkerStart extends LoaderSetup {
@@ -24,3 +28,19 @@ export type FromWorker =
   | { type: 'checkpoint'; step: number; folder: string; validationAccuracy: number | null }
   | { type: 'progress'; info: TrainingProgressInfo }
   | { type: 'done'; outcome: TrainingOutcome };
+
+/**
+ * Opens the worker a run trains in, speaking this protocol: a worker thread by default; in the
+ * desktop app, the compute host page for WebGPU runs (host-bridge.ts).
+ */
+export type TrainingWorker = (config: TrainConfig) => JobPort;
+
+/** The engine's callbacks as messages to the service, the same from a worker thread and from the page. */
+export function postingCallbacks(post: (message: FromWorker) => void): TrainingCallbacks {
+  return {
+    onMetrics: (points) => post({ type: 'metrics', points }),
+    onCheckpoint: (checkpoint) => post({ type: 'checkpoint', ...checkpoint }),
+    onProbe: (probe) => post({ type: 'probe', probe }),
+    onProgress: (info) => post({ type: 'progress', info }),
+  };
+}

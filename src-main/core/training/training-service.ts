@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import { JOB_STOP_STATUSES, type RunDetail, type RunDto, type TrainingProgress } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { TrainConfig } from '../../shared/training.ts';
@@ -23,13 +22,14 @@ import {
 import { runMatches, type RunFilter } from '../../shared/runs.ts';
 import { statusCounts } from '../db/videos.ts';
 import type { OpenLibrary, RequireLibrary } from '../library/open-library.ts';
-import type { FromWorker, WorkerStart } from './protocol.ts';
+import type { FromWorker, TrainingWorker, WorkerStart } from './protocol.ts';
 import { recordProbes } from '../db/run-probes.ts';
 import { pruneCheckpoints } from './checkpoint-pruning.ts';
 import { prepareTrainingVideos } from './videos.ts';
 import { spawnCoreWorker } from '../jobs/worker-host.ts';
 import { JobSlot } from '../jobs/job-slot.ts';
-import { runJob } from '../jobs/worker-job.ts';
+import { runJobOver } from '../jobs/job-port.ts';
+import { workerJobPort } from '../jobs/worker-job.ts';
 
 /**
  * A run whose process is gone is shown as interrupted even before an opening for work records it so
@@ -39,6 +39,9 @@ function asSeen(run: RunDto, orphaned: Set<number>): RunDto {
   if (!orphaned.has(run.id)) return run;
   return { ...run, status: 'interrupted', error: 'the process running this training is gone; resume continues from the last checkpoint' };
 }
+
+/** Runs train in a worker thread of this process. */
+export const trainingThread: TrainingWorker = () => workerJobPort(spawnCoreWorker('training'), 'training');
 
 const RESUMABLE = new Set<RunDto['status']>(JOB_STOP_STATUSES);
 
@@ -52,7 +55,7 @@ export class TrainingService {
   constructor(
     private readonly library: RequireLibrary,
     private readonly events: EventHub,
-    private readonly spawnWorker: () => Worker = () => spawnCoreWorker('training'),
+    private readonly openWorker: TrainingWorker = trainingThread,
   ) {}
 
   get isBusy(): boolean {
@@ -190,7 +193,7 @@ export class TrainingService {
     }
     const runFolder = resolve(paths.runs, String(run.id));
     const resumeFrom = startStep > 0 ? listCheckpoints(db, run.id).find((checkpoint) => checkpoint.step === startStep) : undefined;
-    const worker = this.spawnWorker();
+    const worker = this.openWorker(config);
     let backend: string | null = null;
     const folderRemovals: Promise<void>[] = [];
     const start = {
@@ -204,8 +207,7 @@ export class TrainingService {
       frameCacheBytes: library.frameCacheBytes,
       checkpointRoot: runFolder,
     };
-    await runJob<WorkerStart, FromWorker, void>(
-      'training',
+    await runJobOver<WorkerStart, FromWorker, void>(
       worker,
       start,
       (message, finish) => {

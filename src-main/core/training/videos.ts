@@ -1,4 +1,4 @@
-import { SAMPLING_FPS, type TaskConfig } from '../../shared/tasks.ts';
+import { framesNeeded, SAMPLING_FPS, type TaskConfig } from '../../shared/tasks.ts';
 import type { WritableDB } from '../db/connection.ts';
 import { readyVideos } from '../db/videos.ts';
 import { libraryVideoRef } from '../frames/library-video.ts';
@@ -7,7 +7,6 @@ import { byContent, pipelineVideo, type PipelineVideo } from '../frames/pipeline
 import { isMediaError } from '../media/errors.ts';
 import type { MediaTools } from '../media/tools.ts';
 import { createRng } from '../tasks/rng.ts';
-import { samplerFor } from '../tasks/samplers/index.ts';
 import { forEachBounded } from '../util/pool.ts';
 
 export interface UnusableVideo {
@@ -41,7 +40,7 @@ export async function prepareTrainingVideos(
   config: TaskConfig,
   options: PrepareOptions,
 ): Promise<TrainingVideos> {
-  const needed = samplerFor(config).framesNeeded(config as never);
+  const needed = framesNeeded(config);
   const videos = readyVideos(db);
   const usable: PipelineVideo[] = [];
   const unusable: UnusableVideo[] = [];

@@ -1,10 +1,12 @@
 /** The training worker thread: the engine with a real model, so tensor work never blocks the main loop. */
 import { join } from 'node:path';
 import { startBatchLoader } from '../frames/loader.ts';
+import { readCheckpointFiles } from '../models/checkpoint-folder.ts';
 import { createTrainableModel } from '../models/trainable.ts';
+import { folderCheckpointStore } from './checkpoint-store.ts';
 import { train } from './engine.ts';
 import { serveJob } from '../jobs/worker-job.ts';
-import type { FromWorker, WorkerStart } from './protocol.ts';
+import { postingCallbacks, type FromWorker, type WorkerStart } from './protocol.ts';
 
 serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {
   const model = await createTrainableModel(start.config);
@@ -12,7 +14,7 @@ serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {
   const loader = startBatchLoader({ tools: start.tools, frameCacheFolder: start.frameCacheFolder, frameCacheBytes: start.frameCacheBytes });
   try {
     post({ type: 'backend', backend: model.backend });
-    if (start.resumeFrom) await model.load(start.resumeFrom);
+    if (start.resumeFrom) await model.load(await readCheckpointFiles(start.resumeFrom));
     const outcome = await train({
       config: start.config,
       startStep: start.startStep,
@@ -20,13 +22,8 @@ serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {
       validation: start.validation,
       fill: loader.fill,
       model,
-      checkpointFolder: (step) => join(start.checkpointRoot, `step-${step}`),
-      callbacks: {
-        onMetrics: (points) => post({ type: 'metrics', points }),
-        onCheckpoint: (checkpoint) => post({ type: 'checkpoint', ...checkpoint }),
-        onProbe: (probe) => post({ type: 'probe', probe }),
-        onProgress: (info) => post({ type: 'progress', info }),
-      },
+      checkpoints: folderCheckpointStore((step) => join(start.checkpointRoot, `step-${step}`)),
+      callbacks: postingCallbacks(post),
       signal,
     });
     post({ type: 'done', outcome });

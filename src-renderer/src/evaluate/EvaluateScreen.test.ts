@@ -2,6 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FeatureSetDto, VideoDto } from '../../../src-main/shared/dto.ts';
 import { trainPreset } from '../../../src-main/shared/training.ts';
+import { ApiError } from '../../../src-main/shared/errors.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 import { RealApi } from '../../test-backend/real-api.ts';
 import { SHORT_VIDEO, uiVideos } from '../../test-backend/videos.ts';
@@ -189,6 +190,37 @@ describe('Evaluate screen', () => {
     expect(JSON.parse(await readBlob(blobs[1]!))).toEqual(table);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(URL.revokeObjectURL).toHaveBeenCalledWith('blob:1');
+  });
+
+  it('exports a chosen set for FiftyOne on the split set here, downloading the archive a browser gets', async () => {
+    const blobs: Blob[] = [];
+    const names: string[] = [];
+    URL.createObjectURL = vi.fn((blob: Blob) => {
+      blobs.push(blob);
+      return `blob:${blobs.length}`;
+    });
+    URL.revokeObjectURL = vi.fn();
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      names.push(this.download);
+    });
+    const { q, click, change } = await openEvaluate();
+    expect((q('fiftyone-export-button') as HTMLButtonElement).disabled).toBe(true);
+    await change(q('evaluate-seed'), '7');
+    await change(q('fiftyone-set'), String(baseline.id));
+    // A failure on the way (the set being extracted again elsewhere, say) is shown, nothing is downloaded.
+    api.failNext('features.exportFiftyOne', new ApiError('INVALID_INPUT', `Feature set ${baseline.id} is extracting; export a ready set.`));
+    await click(q('fiftyone-export-button'));
+    expect(q('error-banner')?.textContent).toContain('export a ready set');
+    expect(names).toEqual([]);
+    await click(q('fiftyone-export-button'));
+    expect(api.callsOf('features.exportFiftyOne').at(-1)).toEqual({ setId: baseline.id, seed: 7, testFraction: 0.3 });
+    const fileName = `pretext-fiftyone-set-${baseline.id}.tar`;
+    expect(names).toEqual([fileName]);
+    expect(blobs[0]?.type).toBe('application/x-tar');
+    // A tar archive: its first entry's name starts the first 512-byte header.
+    expect(blobs[0]!.size % 512).toBe(0);
+    expect(blobs[0]!.size).toBeGreaterThan(512);
+    expect(q('fiftyone-exported')?.textContent).toContain(`Downloaded ${fileName}: ${baseline.videoCount} videos`);
   });
 
   it('says when the library has no labels, or no feature sets', async () => {

@@ -10,6 +10,7 @@ import {
 } from '../../../src-main/shared/dto.ts';
 import type { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
+import { FiftyOneExportState } from './fiftyone-export-state.svelte.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 import { normalizeSeed } from '../lib/seed.ts';
 
@@ -58,6 +59,9 @@ export class EvaluateState {
   readonly canEvaluate = $derived(this.chosenIds.length > 0 && !this.evaluating);
   readonly canClassify = $derived(this.chosenIds.length > 0 && this.classifying === null);
 
+  /** Export for FiftyOne, on the split chosen here. */
+  readonly fiftyOne: FiftyOneExportState;
+
   readonly #api: PretextApi;
   readonly #errors: ErrorSink;
   readonly #tableRequest = new LatestRequest();
@@ -70,6 +74,7 @@ export class EvaluateState {
     this.#api = api;
     this.#errors = errors;
     this.sets = shared.sets;
+    this.fiftyOne = new FiftyOneExportState(api, errors);
   }
 
   /** The screen is shown for `libraryPath`: reloads the sets and draws the newest ready one's map. */

@@ -1,22 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { RUN_STATUSES } from '../../../src-main/shared/dto.ts';
-import { TASK_IDS } from '../../../src-main/shared/tasks.ts';
-import { BACKBONES, BACKBONES_FOR_TASK, BACKEND_CHOICES, trainPreset } from '../../../src-main/shared/training.ts';
+import { BACKBONES, BACKEND_CHOICES, trainPreset } from '../../../src-main/shared/training.ts';
 import { configFields, type GroupField } from './config-form/config-fields.ts';
 import {
   BACKBONE_CHOICES,
-  BACKBONES_BY_TASK,
   BACKEND_OPTIONS,
   RUN_STATUS_LIST,
-  TASK_CHOICES,
   TRAIN_FIELD_OPTIONS,
 } from './train-options.ts';
 
 describe('train options', () => {
   it('match the shared lists', () => {
-    expect(TASK_CHOICES.map((t) => t.id)).toEqual([...TASK_IDS]);
     expect(BACKBONE_CHOICES.map((b) => b.id)).toEqual([...BACKBONES]);
-    expect(BACKBONES_BY_TASK).toEqual(BACKBONES_FOR_TASK);
     expect(BACKEND_OPTIONS.map((b) => b.id)).toEqual([...BACKEND_CHOICES]);
     expect([...RUN_STATUS_LIST]).toEqual([...RUN_STATUSES]);
   });

@@ -1,11 +1,10 @@
 /**
- * What the Train screen offers: tasks, the backbones each task takes, compute backends, and how the
- * training config becomes a form. Local copies of the shared lists (the shared training module holds
- * them next to zod, which stays out of the app bundle); the compiler checks they name every value,
- * and a unit test checks they equal the shared ones.
+ * What the Train screen offers: tasks and the backbones each takes (read from the task registry),
+ * backbone and backend titles, and how the training config becomes a form. The title lists are local;
+ * the compiler checks they name every value, and a unit test checks they equal the shared ones.
  */
 import type { RunStatus } from '../../../src-main/shared/dto.ts';
-import type { TaskId } from '../../../src-main/shared/tasks.ts';
+import { TASK_IDS, TASKS, type TaskId } from '../../../src-main/shared/tasks.ts';
 import type { Backbone, BackendChoice, TrainConfig } from '../../../src-main/shared/training.ts';
 import type { FieldOptions } from './config-form/config-fields.ts';
 
@@ -18,12 +17,7 @@ export interface TaskChoice {
   paper: string;
 }
 
-export const TASK_CHOICES = [
-  { id: 'order-verification', title: 'Order verification', paper: 'Shuffle & Learn' },
-  { id: 'sequence-sorting', title: 'Sequence sorting', paper: 'OPN' },
-  { id: 'odd-one-out', title: 'Odd-one-out', paper: 'O3N' },
-  { id: 'clip-order', title: 'Clip order prediction', paper: 'VCOP' },
-] as const satisfies readonly TaskChoice[];
+export const TASK_CHOICES: readonly TaskChoice[] = TASK_IDS.map((id) => ({ id, title: TASKS[id].title, paper: TASKS[id].paper }));
 
 export const BACKBONE_CHOICES = [
   { id: 'alexnet', title: 'AlexNet (2D, frames)' },
@@ -32,13 +26,6 @@ export const BACKBONE_CHOICES = [
   { id: 'r2plus1d', title: 'R(2+1)D (3D, clips)' },
 ] as const satisfies readonly { id: Backbone; title: string }[];
 
-/** 2D encoders see frames (S&L, OPN, O3N); 3D encoders see clips (VCOP). */
-export const BACKBONES_BY_TASK: Readonly<Record<TaskId, readonly Backbone[]>> = {
-  'order-verification': ['alexnet'],
-  'sequence-sorting': ['alexnet'],
-  'odd-one-out': ['alexnet'],
-  'clip-order': ['c3d', 'r3d', 'r2plus1d'],
-};
 
 export const BACKEND_OPTIONS = [
   { id: 'auto', title: 'Auto (fastest available)' },
@@ -51,11 +38,9 @@ export const BACKEND_OPTIONS = [
 
 export const RUN_STATUS_LIST = ['running', 'completed', 'cancelled', 'failed', 'interrupted'] as const satisfies readonly RunStatus[];
 
-const tasksComplete: Complete<TaskId, (typeof TASK_CHOICES)[number]['id']> = true;
 const backbonesComplete: Complete<Backbone, (typeof BACKBONE_CHOICES)[number]['id']> = true;
 const backendsComplete: Complete<BackendChoice, (typeof BACKEND_OPTIONS)[number]['id']> = true;
 const statusesComplete: Complete<RunStatus, (typeof RUN_STATUS_LIST)[number]> = true;
-void tasksComplete;
 void backbonesComplete;
 void backendsComplete;
 void statusesComplete;
@@ -68,7 +53,7 @@ export function isBackbone(value: string): value is Backbone {
 }
 
 export function isTaskId(value: string): value is TaskId {
-  return TASK_CHOICES.some((choice) => choice.id === value);
+  return (TASK_IDS as readonly string[]).includes(value);
 }
 
 export function isBackendChoice(value: string): value is BackendChoice {

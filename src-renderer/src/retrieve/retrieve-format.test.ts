@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClipLayout, formatClipRate, formatClipSpan, formatFeatureSize, formatScore } from './retrieve-format.ts';
+import { clipStillMs, formatClipLayout, formatClipRate, formatClipSpan, formatFeatureSize, formatScore } from './retrieve-format.ts';
 
 describe('Retrieve formatting', () => {
   it('shows scores with three decimals', () => {
@@ -7,6 +7,11 @@ describe('Retrieve formatting', () => {
     expect(formatScore(-0.12)).toBe('-0.120');
     expect(formatScore(1)).toBe('1.000');
     expect(formatScore(null)).toBe('—');
+  });
+
+  it('takes a clip’s still from its middle, in whole milliseconds', () => {
+    expect(clipStillMs({ index: 4, startSeconds: 2, endSeconds: 2.64 })).toBe(2320);
+    expect(clipStillMs({ index: 0, startSeconds: 0, endSeconds: 0.0015 })).toBe(1);
   });
 
   it('shows clips, rates and sizes', () => {

@@ -14,6 +14,11 @@ export function formatClipSpan(clip: ClipSpan): string {
   return `${clip.startSeconds.toFixed(2)}–${clip.endSeconds.toFixed(2)} s`;
 }
 
+/** The moment a clip's still shows: its middle, in whole milliseconds (the frame route's unit). */
+export function clipStillMs(clip: ClipSpan): number {
+  return Math.round(((clip.startSeconds + clip.endSeconds) / 2) * 1000);
+}
+
 /** Extraction throughput: "0.85 clips/s", "12.5 clips/s", "240 clips/s". */
 export function formatClipRate(clipsPerSecond: number | null | undefined): string {
   if (typeof clipsPerSecond !== 'number' || !Number.isFinite(clipsPerSecond) || clipsPerSecond < 0) return DASH;

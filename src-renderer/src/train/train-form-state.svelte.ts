@@ -1,12 +1,12 @@
 import type { PretextApi } from '../../../src-main/shared/contract.ts';
 import type { BackendReport } from '../../../src-main/shared/dto.ts';
-import type { PresetName, TaskId } from '../../../src-main/shared/tasks.ts';
+import { TASKS, type PresetName, type TaskId } from '../../../src-main/shared/tasks.ts';
 import type { Backbone, BackendChoice, TrainConfig } from '../../../src-main/shared/training.ts';
 import { toApiError } from '../lib/api/result.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 import { changedPaths, configFields, fieldErrorsFrom, valueAt, withValue } from '../lib/config-form/config-fields.ts';
-import { BACKBONES_BY_TASK, TRAIN_FIELD_OPTIONS } from '../lib/train-options.ts';
+import { TRAIN_FIELD_OPTIONS } from '../lib/train-options.ts';
 
 export const PRESET_CONTEXT = 'Load training preset';
 export const BACKENDS_CONTEXT = 'Read compute backends';
@@ -45,7 +45,7 @@ export class TrainFormState {
   backends = $state.raw<BackendReport | null>(null);
   loadingBackends = $state(false);
 
-  readonly backboneOptions = $derived<readonly Backbone[]>(BACKBONES_BY_TASK[this.taskId]);
+  readonly backboneOptions = $derived<readonly Backbone[]>(TASKS[this.taskId].backbones);
   readonly backend = $derived<BackendChoice>(this.config?.backend ?? 'auto');
   readonly fields = $derived(
     this.config ? configFields(this.config, this.presetConfig ?? undefined, TRAIN_FIELD_OPTIONS) : [],
@@ -70,7 +70,7 @@ export class TrainFormState {
     this.#api = api;
     this.#errors = errors;
     this.taskId = options.task ?? 'order-verification';
-    this.backbone = BACKBONES_BY_TASK[this.taskId][0] ?? 'alexnet';
+    this.backbone = TASKS[this.taskId].backbones[0];
     this.preset = options.preset ?? 'tiny';
   }
 
@@ -86,8 +86,8 @@ export class TrainFormState {
   selectTask(id: TaskId): Promise<void> {
     if (id === this.taskId && this.config) return Promise.resolve();
     this.taskId = id;
-    const allowed = BACKBONES_BY_TASK[id];
-    if (!allowed.includes(this.backbone)) this.backbone = allowed[0] ?? this.backbone;
+    const { backbones } = TASKS[id];
+    if (!backbones.includes(this.backbone)) this.backbone = backbones[0];
     return this.#loadPreset('schedule');
   }
 

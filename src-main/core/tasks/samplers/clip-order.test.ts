@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TASK_PRESETS, type ClipOrderConfig } from '../../../shared/tasks.ts';
+import { framesNeeded, TASK_PRESETS, type ClipOrderConfig } from '../../../shared/tasks.ts';
 import { permutationFromRank, permutationRank } from '../permutations.ts';
 import { createRng } from '../rng.ts';
 import {
@@ -27,7 +27,7 @@ describe('clip order sampler', () => {
   const tuples = seeds(500).map((seed) => ({ video: videoFor(seed), tuple: sample(seed, videoFor(seed)) }));
 
   it('spans clips · clipLength + (clips − 1) · interval = 64 frames inside the video', () => {
-    expect(clipOrder.framesNeeded(paper)).toBe(64);
+    expect(framesNeeded(paper)).toBe(64);
     for (const { video, tuple } of tuples) {
       const all = framesOf(tuple).flat();
       expect(Math.max(...all) - Math.min(...all) + 1).toBe(64);

@@ -4,22 +4,17 @@
  * lexicographic rank. Each clip has one crop shared by its frames: random for training, centred in
  * `eval` mode. VCOP samples uniformly, so motion scores are not used.
  */
-import type { ClipOrderConfig } from '../../../shared/tasks.ts';
+import { classCount as classCountOf, framesNeeded, type ClipOrderConfig } from '../../../shared/tasks.ts';
 import { centreCrop, randomCrop } from '../crops.ts';
-import { factorial, permutationFromRank } from '../permutations.ts';
+import { permutationFromRank } from '../permutations.ts';
 import type { Rng } from '../rng.ts';
 import { defineSampler } from './define.ts';
 import { asText } from './explain.ts';
 import type { Tuple, TupleElement, VideoSlot } from './types.ts';
 
-/** The tuple's span: clips · clipLength + (clips − 1) · interval (64 for the paper preset). */
-function framesNeeded(config: ClipOrderConfig): number {
-  return config.clips * config.clipLength + (config.clips - 1) * config.interval;
-}
-
 function build({ video }: VideoSlot, rng: Rng, config: ClipOrderConfig): Tuple<'clip-order'> {
   const start = rng.int(0, video.frameCount - framesNeeded(config) + 1);
-  const classCount = factorial(config.clips);
+  const classCount = classCountOf(config);
   const label = rng.int(0, classCount);
   const order = permutationFromRank(config.clips, label);
   const size = { width: config.cropSize, height: config.cropSize };
@@ -48,4 +43,4 @@ function build({ video }: VideoSlot, rng: Rng, config: ClipOrderConfig): Tuple<'
   };
 }
 
-export const clipOrder = defineSampler<ClipOrderConfig>({ framesNeeded, build });
+export const clipOrder = defineSampler<ClipOrderConfig>({ build });

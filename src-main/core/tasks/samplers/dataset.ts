@@ -2,7 +2,7 @@
  * An epoch of tuples over a library: which videos can host a tuple, how many cannot (for the UI),
  * and `count` tuples spread evenly over the usable videos.
  */
-import type { TaskConfig } from '../../../shared/tasks.ts';
+import { framesNeeded, type TaskConfig } from '../../../shared/tasks.ts';
 import type { CellMotion } from '../motion.ts';
 import type { Rng } from '../rng.ts';
 import { tooShort } from './define.ts';
@@ -55,15 +55,15 @@ export function sampleEpoch<C extends TaskConfig>(
     throw new RangeError(`batchSize must be a whole number ≥ 1, got ${batchSize}`);
   }
   const sampler = samplerFor(config);
-  const framesNeeded = sampler.framesNeeded(config);
-  const skipped = videos.filter((video) => tooShort(video, framesNeeded));
-  const usable = videos.filter((video) => !tooShort(video, framesNeeded));
+  const needed = framesNeeded(config);
+  const skipped = videos.filter((video) => tooShort(video, needed));
+  const usable = videos.filter((video) => !tooShort(video, needed));
   const report: EpochReport = {
     usableVideos: usable.length,
     skippedVideos: skipped.length,
     skippedReasons: { 'too-short': skipped.length },
     skippedVideoIds: skipped.map((video) => video.id),
-    framesNeeded,
+    framesNeeded: needed,
   };
   if (usable.length === 0) return { tuples: [], report };
 

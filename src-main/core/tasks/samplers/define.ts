@@ -1,10 +1,9 @@
 /** The parts every sampler shares: the length guard and the plain batch. */
-import type { TaskConfig } from '../../../shared/tasks.ts';
+import { framesNeeded, type TaskConfig } from '../../../shared/tasks.ts';
 import type { Rng } from '../rng.ts';
 import type { SkipReason, TaskSampler, Tuple, VideoMeta, VideoSlot } from './types.ts';
 
 interface SamplerParts<C extends TaskConfig> {
-  framesNeeded(config: C): number;
   /** Builds a tuple from a slot known to be long enough. */
   build(slot: VideoSlot, rng: Rng, config: C): Tuple<C['task']>;
   /** Overrides the default batch of independent tuples. */
@@ -15,9 +14,8 @@ export function defineSampler<C extends TaskConfig>(parts: SamplerParts<C>): Tas
   const independentBatch = (slots: readonly VideoSlot[], rng: Rng, config: C) =>
     slots.map((slot, i) => parts.build(slot, rng.fork(i), config));
   return {
-    framesNeeded: parts.framesNeeded,
     sample: (video, motion, rng, config, cells = null) =>
-      tooShort(video, parts.framesNeeded(config)) ?? parts.build({ video, motion, cells }, rng, config),
+      tooShort(video, framesNeeded(config)) ?? parts.build({ video, motion, cells }, rng, config),
     sampleBatch: parts.sampleBatch ?? independentBatch,
   };
 }

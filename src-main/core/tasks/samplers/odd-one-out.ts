@@ -3,7 +3,7 @@
  * frames `frameStride` apart from a high-motion stretch; N are shown in time order, the odd one in a
  * shuffled order that is never the correct one. The odd position is uniform; it is the label.
  */
-import { spacedFramesNeeded, type OddOneOutConfig } from '../../../shared/tasks.ts';
+import { classCount, framesNeeded, type OddOneOutConfig } from '../../../shared/tasks.ts';
 import { randomCrop } from '../crops.ts';
 import { factorial, permutationFromRank } from '../permutations.ts';
 import type { Rng } from '../rng.ts';
@@ -11,11 +11,6 @@ import { defineSampler } from './define.ts';
 import { asText } from './explain.ts';
 import type { Tuple, TupleElement, VideoSlot } from './types.ts';
 import { chooseWindowStart } from './windows.ts';
-
-/** Frames one subsequence spans. */
-function framesNeeded(config: OddOneOutConfig): number {
-  return spacedFramesNeeded(config.framesPerSubsequence, config.frameStride);
-}
 
 /** A uniformly random order other than the identity (rank 0 in lexicographic order). */
 function wrongOrder(length: number, rng: Rng): number[] {
@@ -31,6 +26,7 @@ const DISTINCT_START_TRIES = 10;
  * room: two identical subsequences would make the question unanswerable.
  */
 function subsequenceStarts(slot: VideoSlot, config: OddOneOutConfig, rng: Rng): number[] {
+  // What the task needs of a video is one subsequence's span.
   const span = framesNeeded(config);
   const starts: number[] = [];
   for (let index = 0; index < config.subsequences; index++) {
@@ -70,7 +66,7 @@ function build(slot: VideoSlot, rng: Rng, config: OddOneOutConfig): Tuple<'odd-o
     elements,
     outputSize: size,
     label: oddIndex,
-    classCount: config.subsequences,
+    classCount: classCount(config),
     explanation:
       `Subsequence ${oddIndex + 1} of ${config.subsequences} is the odd one: its frames are shown ` +
       `in time order ${asText(oddOrder)}; the others are in order.${repeatsNote(starts)}`,
@@ -78,4 +74,4 @@ function build(slot: VideoSlot, rng: Rng, config: OddOneOutConfig): Tuple<'odd-o
   };
 }
 
-export const oddOneOut = defineSampler<OddOneOutConfig>({ framesNeeded, build });
+export const oddOneOut = defineSampler<OddOneOutConfig>({ build });

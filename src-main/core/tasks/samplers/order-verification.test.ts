@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TASK_PRESETS } from '../../../shared/tasks.ts';
+import { framesNeeded, TASK_PRESETS } from '../../../shared/tasks.ts';
 import { createRng } from '../rng.ts';
 import {
   expectTuple,
@@ -99,7 +99,7 @@ describe('order verification sampler', () => {
   });
 
   it('skips videos shorter than 4 · minGap + 1 frames and shrinks the window for short ones', () => {
-    expect(orderVerification.framesNeeded(paper)).toBe(61);
+    expect(framesNeeded(paper)).toBe(61);
     expect(orderVerification.sample(videoOf(60), null, createRng(1), paper)).toEqual({
       skipped: true,
       reason: 'too-short',

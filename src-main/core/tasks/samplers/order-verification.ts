@@ -3,7 +3,7 @@
  * window; the network sees (b, c, d) — correct, label 1 — or (b, a, d) / (b, e, d) — wrong, label 0.
  * First and last frames are the same either way, so only the middle frame tells them apart.
  */
-import { spacedFramesNeeded, type OrderVerificationConfig } from '../../../shared/tasks.ts';
+import { classCount, type OrderVerificationConfig } from '../../../shared/tasks.ts';
 import { randomCrop } from '../crops.ts';
 import type { Rng } from '../rng.ts';
 import { defineSampler } from './define.ts';
@@ -61,7 +61,7 @@ function buildTuple(
     elements: frames.map((frame) => ({ frames: [{ frame, crop, flip: false, channel: null }] })),
     outputSize: size,
     label: kind === 'positive' ? CORRECT : WRONG,
-    classCount: 2,
+    classCount: classCount(config),
     explanation: explain(kind, letters, frames),
     detail: { kind, candidates },
   };
@@ -81,7 +81,6 @@ function explain(kind: OrderVerificationKind, letters: string, frames: number[])
 }
 
 export const orderVerification = defineSampler<OrderVerificationConfig>({
-  framesNeeded: (config) => spacedFramesNeeded(CANDIDATES, config.minGap),
   build: (slot, rng, config) => buildTuple(slot, rng, config, drawKind(rng, config.negativeRatio)),
   sampleBatch: (slots, rng, config) => {
     const kinds = batchKinds(slots.length, config.negativeRatio, rng.fork('kinds'));

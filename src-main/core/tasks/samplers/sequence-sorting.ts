@@ -3,10 +3,10 @@
  * order and its reverse share a label, so there are 12 classes. Spatially: one motion-aware patch for
  * the tuple, then per-frame jitter, one flip for the whole tuple and per-frame channel splitting.
  */
-import { spacedFramesNeeded, type SequenceSortingConfig } from '../../../shared/tasks.ts';
+import { classCount, type SequenceSortingConfig } from '../../../shared/tasks.ts';
 import { jitterCrop, randomCrop, type Crop, type Size } from '../crops.ts';
 import { gridOverFrames, motionAwarePatch, type CellMotion } from '../motion.ts';
-import { factorial, orderClassCount, orderClassOf, permutationFromRank } from '../permutations.ts';
+import { factorial, orderClassOf, permutationFromRank } from '../permutations.ts';
 import type { Rng } from '../rng.ts';
 import { defineSampler } from './define.ts';
 import { asText } from './explain.ts';
@@ -57,20 +57,17 @@ function build(slot: VideoSlot, rng: Rng, config: SequenceSortingConfig): Tuple<
     })),
     outputSize: size,
     label,
-    classCount: orderClassCount(FRAMES),
-    explanation: explain(order, label),
+    classCount: classCount(config),
+    explanation: explain(order, label, classCount(config)),
     detail: { order },
   };
 }
 
-function explain(order: number[], label: number): string {
+function explain(order: number[], label: number, classes: number): string {
   return (
     `Frames shown in time order ${asText(order)} (1 = earliest); class ${label} of ` +
-    `${orderClassCount(FRAMES)}, shared with its reverse ${asText(order.slice().reverse())}.`
+    `${classes}, shared with its reverse ${asText(order.slice().reverse())}.`
   );
 }
 
-export const sequenceSorting = defineSampler<SequenceSortingConfig>({
-  framesNeeded: (config) => spacedFramesNeeded(FRAMES, config.minGap),
-  build,
-});
+export const sequenceSorting = defineSampler<SequenceSortingConfig>({ build });

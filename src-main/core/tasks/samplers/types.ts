@@ -79,9 +79,8 @@ export type Sampler<C extends TaskConfig> = (
   cells?: CellMotion | null,
 ) => Tuple<C['task']> | SkipReason;
 
+/** A task's sampler; the frames a video needs are the task record's `framesNeeded` (shared/tasks.ts). */
 export interface TaskSampler<C extends TaskConfig> {
-  /** Fewest frames a video needs to host a tuple. */
-  framesNeeded(config: C): number;
   sample: Sampler<C>;
   /**
    * One tuple per slot, each from its own fork of `rng`; the slots must have framesNeeded frames.

@@ -29,6 +29,7 @@ describe('createApi', () => {
     const transport = createApi();
     expect(transport.shell).toBe('electron');
     expect(transport.mediaUrl('thumbnail', 7)).toBe('pretext-media://thumbnail/7');
+    expect(transport.mediaUrl('frame', 7, 2320)).toBe('pretext-media://frame/7/2320');
     await expect(transport.api.call('library.current', {})).resolves.toBeNull();
     expect(bridge.invoke).toHaveBeenCalledWith('library.current', {});
   });
@@ -40,6 +41,7 @@ describe('createApi', () => {
     const transport = createApi({ EventSource: NullEventSource });
     expect(transport.shell).toBe('browser');
     expect(transport.mediaUrl('video', 2)).toBe('/media/video/2?token=t1');
+    expect(transport.mediaUrl('frame', 2, 640)).toBe('/media/frame/2/640?token=t1');
     await transport.api.call('library.current', {});
     expect(fetch).toHaveBeenCalledWith('/api/call/library.current', expect.objectContaining({ method: 'POST' }));
     expect(location.search).toBe('');

@@ -6,7 +6,8 @@ import { createHttpApi, type EventSourceClass } from './http-client.ts';
 import { takeBridgeToken } from './token.ts';
 
 export type Shell = 'electron' | 'browser';
-export type MediaUrl = (kind: MediaKind, videoId: number) => string;
+/** `ms` (milliseconds into the video) names the moment of a 'frame'. */
+export type MediaUrl = (kind: MediaKind, videoId: number, ms?: number) => string;
 
 /** What the UI gets at start-up: the API, how to address media, and which shell hosts it. */
 export interface ApiTransport {
@@ -39,7 +40,7 @@ export function createApi(options: CreateApiOptions = {}): ApiTransport {
   });
   return {
     api: http,
-    mediaUrl: (kind, videoId) => http.mediaUrl(kind, videoId),
+    mediaUrl: (kind, videoId, ms) => http.mediaUrl(kind, videoId, ms),
     shell: 'browser',
   };
 }

@@ -26,7 +26,8 @@ export interface HttpApiOptions {
 }
 
 export interface HttpApi extends PretextApi {
-  mediaUrl(kind: MediaKind, videoId: number): string;
+  /** `ms` (milliseconds into the video) names the moment of a frame. */
+  mediaUrl(kind: MediaKind, videoId: number, ms?: number): string;
 }
 
 const EVENT_SOURCE_CLOSED = 2;
@@ -151,8 +152,8 @@ export function createHttpApi(options: HttpApiOptions): HttpApi {
       };
     },
 
-    mediaUrl(kind: MediaKind, videoId: number): string {
-      return base + withToken(BRIDGE.mediaPath(kind, videoId));
+    mediaUrl(kind: MediaKind, videoId: number, ms?: number): string {
+      return base + withToken(BRIDGE.mediaPath(kind, videoId, ms));
     },
   };
 }

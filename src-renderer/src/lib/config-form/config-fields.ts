@@ -2,58 +2,15 @@
  * A config as a generic form (a task config in Task preview, a training config with its task config
  * nested under `task` in Train): fields from the config object's keys and value types, immutable
  * edits by dotted path ("frameSize.width", "task.cropSize"), what differs from the preset, and the
- * schema's INVALID_INPUT issues mapped back onto fields. Pure; zod-free (the schemas stay in the
- * main bundle).
+ * schema's INVALID_INPUT issues mapped back onto fields. Pure; which task options are choices or
+ * fixed, and their hints, come from the task registry.
  */
-import type { ClipOrderMode, OddOneOutFusion, OrderVerificationHead, TaskConfig } from '../../../../src-main/shared/tasks.ts';
+import { FIXED_OPTIONS, OPTION_CHOICES, OPTION_HINTS, type TaskConfig } from '../../../../src-main/shared/tasks.ts';
 import { toApiError } from '../api/result.ts';
 
 /** A leaf value of a config, or a nested object of them (`frameSize`). */
 export type ConfigValue = number | boolean | string | { readonly [key: string]: ConfigValue };
 export type ConfigObject = { readonly [key: string]: ConfigValue };
-
-const FUSIONS = ['concat', 'sum-of-differences'] as const satisfies readonly OddOneOutFusion[];
-const MODES = ['train', 'eval'] as const satisfies readonly ClipOrderMode[];
-const HEADS = ['linear', 'hidden-layer'] as const satisfies readonly OrderVerificationHead[];
-// Compile-time: the lists above name every value of the shared types.
-type Missing<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
-const fusionsComplete: Missing<OddOneOutFusion, (typeof FUSIONS)[number]> = true;
-const modesComplete: Missing<ClipOrderMode, (typeof MODES)[number]> = true;
-const headsComplete: Missing<OrderVerificationHead, (typeof HEADS)[number]> = true;
-void fusionsComplete;
-void modesComplete;
-void headsComplete;
-
-/** The choices of the enum-valued keys (the shared tasks module holds them next to zod). */
-export const ENUM_CHOICES: Readonly<Record<string, readonly string[]>> = { fusion: FUSIONS, mode: MODES, head: HEADS };
-
-/** Keys the schema fixes to one value: shown, not editable. */
-export const FIXED_KEYS: ReadonlySet<string> = new Set(['task', 'candidateFrames', 'tupleFrames']);
-
-/** One line of help per known key; unknown keys get none. */
-export const FIELD_HINTS: Readonly<Record<string, string>> = {
-  candidateFrames: 'Frames a < b < c < d < e drawn from the window (fixed by the paper).',
-  tupleFrames: 'Frames the network sees per tuple (fixed by the paper).',
-  windowFrames: 'Length of the high-motion window the frames are drawn from, in frames.',
-  minGap: 'Fewest frames between two sampled frames.',
-  motionTopFraction: 'Share of the most moving windows tuples are drawn from (1 = any that moves).',
-  negativeRatio: 'Probability that a tuple is a wrong order.',
-  frameSize: 'Size frames are decoded (resized) to; crops are cut from this grid.',
-  cropSize: 'Square crop the network sees, in pixels of the decoded frame.',
-  patchSize: 'Square motion-aware patch the network sees, in pixels of the decoded frame.',
-  jitter: 'Each frame’s crop moves by up to ± this many pixels.',
-  channelSplit: 'Each frame keeps one random RGB channel, copied to all three.',
-  flip: 'Mirror the whole tuple horizontally with probability ½.',
-  subsequences: 'N + 1 subsequences per question; also the number of classes.',
-  framesPerSubsequence: 'Frames in each subsequence.',
-  frameStride: 'Frames between consecutive frames of a subsequence.',
-  fusion: 'How subsequence features are combined before the classifier.',
-  head: 'The paper’s linear layer over the three frames’ features, or a hidden layer first (can compare frames).',
-  clips: 'Clips per tuple; clips! orders, one class each.',
-  clipLength: 'Frames per clip.',
-  interval: 'Frames skipped between one clip and the next.',
-  mode: 'Random crops (train) or centred crops (eval).',
-};
 
 export type FieldKind = 'number' | 'boolean' | 'enum' | 'text' | 'fixed';
 
@@ -96,14 +53,14 @@ function isObject(value: unknown): value is ConfigObject {
 export interface FieldOptions {
   /**
    * Where the task config sits: "" when the config is one (preview), "task" inside a training config.
-   * Its FIXED_KEYS are shown read-only.
+   * Its FIXED_OPTIONS are shown read-only.
    */
   taskPath?: string;
   /** Dotted paths left out of the form (edited by controls of their own). */
   omit?: readonly string[];
   /** Root keys to list first, in this order; the others follow in the config's order. */
   order?: readonly string[];
-  /** Hints by dotted path or key, over FIELD_HINTS. */
+  /** Hints by dotted path or key, over the task options' own (OPTION_HINTS). */
   hints?: Readonly<Record<string, string>>;
   /** Labels by dotted path, over the humanized key. */
   labels?: Readonly<Record<string, string>>;
@@ -125,7 +82,7 @@ export function configFields(
   return fieldsOf(ordered, isObject(preset) ? (preset as ConfigObject) : undefined, '', {
     taskPath: options.taskPath ?? '',
     omit: new Set(options.omit ?? []),
-    hints: { ...FIELD_HINTS, ...options.hints },
+    hints: { ...OPTION_HINTS, ...options.hints },
     labels: options.labels ?? {},
   });
 }
@@ -148,13 +105,13 @@ function fieldsOf(object: ConfigObject, preset: ConfigObject | undefined, prefix
     if (isObject(value)) {
       return [{ ...base, kind: 'group', fields: fieldsOf(value, isObject(presetValue) ? presetValue : undefined, path, options) }];
     }
-    if (prefix === options.taskPath && FIXED_KEYS.has(key)) return [{ ...base, kind: 'fixed', value }];
+    if (prefix === options.taskPath && FIXED_OPTIONS.has(key)) return [{ ...base, kind: 'fixed', value }];
     if (typeof value === 'boolean') return [{ ...base, kind: 'boolean', value }];
     if (typeof value === 'number') {
       const reference = typeof presetValue === 'number' ? presetValue : value;
       return [{ ...base, kind: 'number', value, step: Number.isInteger(reference) ? 1 : 'any' }];
     }
-    const choices = ENUM_CHOICES[key];
+    const choices = OPTION_CHOICES[key];
     if (choices) {
       const offered = choices.includes(value) ? choices : [...choices, value];
       return [{ ...base, kind: 'enum', value, options: offered }];
@@ -241,12 +198,4 @@ export function fieldErrorsFrom(error: unknown, prefix = 'config'): Record<strin
     out[path] = out[path] ? `${out[path]}; ${issue.message}` : issue.message;
   }
   return out;
-}
-
-/** The side of the square images the network sees for `config` (crop or patch size); null if unknown. */
-export function outputPx(config: TaskConfig | null): number | null {
-  if (!config) return null;
-  if ('cropSize' in config) return config.cropSize;
-  if ('patchSize' in config) return config.patchSize;
-  return null;
 }

@@ -46,16 +46,15 @@ import { ApiError } from '../../../../src-main/shared/errors.ts';
 import { evaluatedSet } from '../../../../src-main/shared/evaluated-set.ts';
 import { runMatches } from '../../../../src-main/shared/runs.ts';
 // Test-only: the real presets and schemas (zod) are fine here, the app bundle never imports this file.
+import { taskConfigSchema } from '../../../../src-main/shared/task-schemas.ts';
 import {
   TASK_IDS,
   TASK_PRESETS,
   spacedFramesNeeded,
-  taskConfigSchema,
   type TaskConfig,
   type TaskId,
 } from '../../../../src-main/shared/tasks.ts';
 import {
-  BACKBONES_FOR_TASK,
   trainConfigSchema,
   trainPreset,
   type TrainConfig,
@@ -1010,12 +1009,7 @@ export class FakeApi implements PretextApi {
         return this.#map(setId, projection);
       },
       'training.backends': () => structuredClone(this.backendReport),
-      'training.preset': ({ task, backbone, preset }) => {
-        if (!BACKBONES_FOR_TASK[task].includes(backbone)) {
-          throw new ApiError('INVALID_INPUT', `${backbone} does not fit ${task}: use ${BACKBONES_FOR_TASK[task].join(' or ')}.`);
-        }
-        return trainPreset(task, backbone, preset);
-      },
+      'training.preset': ({ task, backbone, preset }) => trainPreset(task, backbone, preset),
       'training.start': ({ config: raw }) => {
         const parsed = trainConfigSchema.safeParse(raw);
         if (!parsed.success) throw invalidInput('training.start', parsed.error.issues, 'config');
@@ -1081,6 +1075,12 @@ export class FakeApi implements PretextApi {
         this.info();
         this.run(runId);
         return { folder, trainVideos: 0, validationVideos: 0, unusable: 0, roots: [] };
+      },
+      // As in a browser (no dialog): the files come back as an archive.
+      'features.exportFiftyOne': ({ setId }) => {
+        this.info();
+        const set = this.featureSet(setId);
+        return { kind: 'archive', fileName: `pretext-fiftyone-set-${setId}.tar`, base64: btoa(`fake archive of set ${setId}`), videos: set.videoCount };
       },
       'training.importWeights': ({ file }) => {
         throw new ApiError('UNSUPPORTED', `The fake API reads no files (${file}).`);

@@ -1,0 +1,13 @@
+// The compute host window's preload: it hands each job's MessagePort from main to the page's main
+// world (Electron delivers ports only to ipcRenderer, which the sandboxed page does not have), and
+// exposes nothing else.
+import { ipcRenderer } from 'electron';
+import { COMPUTE_HOST_PORT_MESSAGE } from '../shared/compute-host.ts';
+
+interface PageWindow {
+  location: { origin: string };
+  postMessage(message: unknown, targetOrigin: string, transfer: readonly unknown[]): void;
+}
+
+const page = globalThis as unknown as PageWindow;
+ipcRenderer.on(COMPUTE_HOST_PORT_MESSAGE, (event) => page.postMessage(COMPUTE_HOST_PORT_MESSAGE, page.location.origin, event.ports));
