@@ -1,26 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { Notices } from '../lib/notices/notices.svelte.ts';
-import { FakeApi, makeFeatureSet, makeRandomFeatureSet, makeVideos } from '../lib/testing/fake-api.ts';
-import { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';
+import type { EvaluationSplit, EvaluationTable, FeatureSetDto } from '../../../src-main/shared/dto.ts';
 import { TEST_LIST_MAX_CHARS } from '../../../src-main/shared/dto.ts';
+import { evaluatedSet } from '../../../src-main/shared/evaluated-set.ts';
+import { Notices } from '../lib/notices/notices.svelte.ts';
+import { featureSet, StubApi } from '../lib/testing/stubs.ts';
+import { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 import { EVALUATE_CONTEXT, EvaluateState, TEST_LIST_CONTEXT } from './evaluate-state.svelte.ts';
 
-function setup(api: FakeApi) {
+/** A trained set, its random-init baseline and a set still extracting (no vectors yet). */
+const SETS: FeatureSetDto[] = [
+  featureSet(1, { videoCount: 12 }),
+  featureSet(2, { videoCount: 12, source: { kind: 'random', seed: 0, runId: null } }),
+  featureSet(3, { status: 'extracting' }),
+];
+
+/** The stub evaluates the sets it is asked for (all ready ones without setIds) and maps 12 points. */
+function setup() {
+  const api = new StubApi({
+    'features.sets': () => SETS,
+    'evaluation.table': ({ seed, testFraction, setIds, testListText }): EvaluationTable => {
+      const split: EvaluationSplit = {
+        seed, testFraction, kind: testListText === undefined ? 'seeded' : 'list',
+        train: 8, test: 4, labels: 3, unlabelled: 0, queries: [], excludedClasses: [],
+      };
+      const chosen = SETS.filter((set) => set.status === 'ready' && (setIds ?? [set.id]).includes(set.id));
+      return { ks: [1], split, rows: chosen.map((set) => ({ ...evaluatedSet(set), topK: { 1: 0.5 }, queries: 4, gallery: 8 })) };
+    },
+    'evaluation.map': ({ setId, projection = 'pca' }) => ({
+      setId,
+      projection,
+      points: Array.from({ length: 12 }, (_, i) => ({ videoId: i + 1, fileName: `v_${i + 1}.avi`, label: null, x: i, y: -i })),
+    }),
+  });
   const notices = new Notices();
   const evaluate = new EvaluateState(api, notices, { sets: new FeatureSetsState(api, notices) });
   return { api, notices, evaluate };
 }
 
-const sets = () => [
-  makeFeatureSet(1, { videoCount: 12 }),
-  makeRandomFeatureSet(2, { videoCount: 12 }),
-  makeFeatureSet(3, { status: 'extracting', videoCount: 0 }),
-];
-
 describe('EvaluateState', () => {
   it('evaluates every ready set by default, then the ticked ones', async () => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(12), featureSets: sets() });
-    const { evaluate } = setup(api);
+    const { api, evaluate } = setup();
     await evaluate.activate('/lib');
     expect(evaluate.chosenIds).toEqual([1, 2]);
 
@@ -54,8 +73,7 @@ describe('EvaluateState', () => {
   });
 
   it('refuses a test list file over the limit, or an empty one, and keeps the previous choice', async () => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(12), featureSets: sets() });
-    const { evaluate, notices } = setup(api);
+    const { api, evaluate, notices } = setup();
     await evaluate.activate('/lib');
     await evaluate.chooseTestList(new File(['x.mp4\n'], 'good.txt'));
     const huge = { name: 'huge.txt', size: TEST_LIST_MAX_CHARS + 1, text: () => Promise.reject(new Error('must not be read')) };
@@ -69,8 +87,7 @@ describe('EvaluateState', () => {
   });
 
   it('draws the newest ready set’s map, and another projection on demand', async () => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(12), featureSets: sets() });
-    const { evaluate } = setup(api);
+    const { api, evaluate } = setup();
     await evaluate.activate('/lib');
     expect(evaluate.mapSetId).toBe(2);
     expect(evaluate.map?.points).toHaveLength(12);
@@ -80,16 +97,15 @@ describe('EvaluateState', () => {
   });
 
   it('reports a failed evaluation', async () => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(12), featureSets: sets() });
-    const { evaluate, notices } = setup(api);
+    const { api, evaluate, notices } = setup();
     await evaluate.activate('/lib');
     evaluate.toggleSet(2);
     evaluate.toggleSet(3);
     // Set 3 has no vectors yet: it is not sent.
     expect(evaluate.chosenIds).toEqual([1]);
-    api.override('evaluation.table', () => {
+    api.answers['evaluation.table'] = () => {
       throw new Error('No entry of the test list names a ready library video');
-    });
+    };
     await evaluate.evaluate();
     expect(notices.items.at(-1)).toMatchObject({ context: EVALUATE_CONTEXT, message: 'No entry of the test list names a ready library video' });
     expect(evaluate.evaluating).toBe(false);

@@ -1,5 +1,7 @@
 /** Small typed DTOs for unit tests of single renderer pieces (test-only; no backend behind them). */
-import type { BackendReport, MetricPoint, MetricSplit, PreviewFrame, TuplePreview } from '../../../../src-main/shared/dto.ts';
+import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput, PretextApi } from '../../../../src-main/shared/contract.ts';
+import type { BackendReport, FeatureSetDto, MetricPoint, MetricSplit, PreviewFrame, TuplePreview } from '../../../../src-main/shared/dto.ts';
+import { ApiError } from '../../../../src-main/shared/errors.ts';
 import type { TaskId, TupleDetails } from '../../../../src-main/shared/tasks.ts';
 
 /** One metric point; loss and accuracy default to a curve that improves with the step. */
@@ -55,5 +57,65 @@ export function tuplePreview<T extends TaskId>(task: T, patch: Partial<TuplePrev
     usableVideos: 1,
     skippedVideos: 0,
     ...patch,
+  };
+}
+
+export type StubAnswers = { [M in MethodName]?: (input: MethodInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>> };
+
+/**
+ * A `PretextApi` that answers only the methods a unit test gives it (any other call fails), records
+ * every call and lets the test emit events: for a state class's own logic, not for backend rules.
+ */
+export class StubApi implements PretextApi {
+  readonly calls: Array<{ method: MethodName; input: unknown }> = [];
+  readonly #listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+
+  constructor(readonly answers: StubAnswers) {}
+
+  async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+    this.calls.push({ method, input: structuredClone(input) });
+    const answer = this.answers[method] as ((input: MethodInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>) | undefined;
+    if (!answer) throw new ApiError('INTERNAL', `The stub has no answer for ${method}.`);
+    return structuredClone(await answer(input));
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    const listeners = this.#listeners.get(event) ?? new Set();
+    this.#listeners.set(event, listeners);
+    const entry = listener as (payload: unknown) => void;
+    listeners.add(entry);
+    return () => listeners.delete(entry);
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const listener of this.#listeners.get(event) ?? []) listener(structuredClone(payload));
+  }
+
+  callsOf<M extends MethodName>(method: M): MethodInput<M>[] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.input as MethodInput<M>);
+  }
+}
+
+/** A ready feature set of a trained clip-order run; `overrides` sets what a test is about. */
+export function featureSet(id: number, overrides: Partial<FeatureSetDto> = {}): FeatureSetDto {
+  return {
+    id,
+    name: `Run ${id} · clip-order r3d · step 300`,
+    source: { kind: 'run', runId: id, checkpointStep: 300 },
+    task: 'clip-order',
+    backbone: 'r3d',
+    featureSize: 4,
+    protocol: 'compact',
+    inputSize: 112,
+    clipsPerVideo: 10,
+    framesPerClip: 16,
+    status: 'ready',
+    videoCount: 0,
+    missingCount: 0,
+    failures: [],
+    error: null,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
   };
 }
