@@ -1,16 +1,45 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ImportJobDto, ImportProgress } from '../../../src-main/shared/dto.ts';
 import { ApiError } from '../../../src-main/shared/errors.ts';
-import { FakeApi, deferred, makeJob, settle } from '../lib/testing/fake-api.ts';
+import type { ImportFailure } from '../../../src-main/shared/dto.ts';
+import { deferred, settle } from '../lib/testing/async.ts';
+import { importJob as makeJob, StubApi } from '../lib/testing/stubs.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { ImportState } from './import-state.svelte.ts';
 
-function setup(data: ConstructorParameters<typeof FakeApi>[0] = {}) {
-  const api = new FakeApi({ openPath: '/lib', ...data });
+interface StubData {
+  jobs?: ImportJobDto[];
+  failures?: Record<number, ImportFailure[]>;
+  pickedFolder?: string | null;
+}
+
+/**
+ * The stub answers from `data` (a test changes it): a start adds a running job unless one runs (BUSY)
+ * or the folder is blank, a cancel marks the job cancelled.
+ */
+function setup(data: StubData = {}) {
+  const store = { jobs: [] as ImportJobDto[], failures: {} as Record<number, ImportFailure[]>, pickedFolder: null as string | null, ...data };
+  const api = new StubApi({
+    'import.start': ({ folder }) => {
+      if (!folder.trim()) throw new ApiError('INVALID_INPUT', 'Invalid input for import.start: folder: a path is required');
+      if (store.jobs.some((j) => j.status === 'running')) throw new ApiError('BUSY', 'An import is already running.');
+      const job = makeJob(Math.max(0, ...store.jobs.map((j) => j.id)) + 1, { root: folder.trim() });
+      store.jobs = [job, ...store.jobs];
+      return job;
+    },
+    'import.cancel': ({ jobId }) => {
+      const job = store.jobs.find((j) => j.id === jobId);
+      if (!job) throw new ApiError('NOT_FOUND', `No import job ${jobId}`);
+      return { ...job, status: 'cancelled', finishedAt: '2025-01-01T00:01:00.000Z' };
+    },
+    'import.jobs': ({ limit = 20 }) => store.jobs.slice(0, limit),
+    'import.failures': ({ jobId }) => store.failures[jobId] ?? [],
+    'dialog.pickFolder': () => ({ path: store.pickedFolder }),
+  });
   const notices = new Notices();
   const onFinished = vi.fn();
   const importer = new ImportState(api, notices, { onFinished, recentLimit: 5 });
-  return { api, notices, importer, onFinished };
+  return { api, store, notices, importer, onFinished };
 }
 
 function progress(jobId: number, processed: number, found: number, extra: Partial<ImportProgress> = {}): ImportProgress {
@@ -30,7 +59,7 @@ function finished(id: number, extra: Partial<ImportJobDto> = {}): ImportJobDto {
 
 describe('ImportState', () => {
   it('starts an import, follows progress and shows the summary with failures', async () => {
-    const { api, importer, onFinished } = setup({ failures: { 1: [{ path: '/videos/bad.avi', reason: 'moov atom not found' }] } });
+    const { api, store, importer, onFinished } = setup({ failures: { 1: [{ path: '/videos/bad.avi', reason: 'moov atom not found' }] } });
     await importer.start();
     expect(importer.phase).toBe('idle');
     importer.folder = '/videos';
@@ -46,7 +75,7 @@ describe('ImportState', () => {
     api.emit('import.progress', progress(99, 2, 3)); // another job: ignored while ours runs
     expect(importer.progress?.jobId).toBe(1);
 
-    api.jobs[0] = finished(1);
+    store.jobs[0] = finished(1);
     api.emit('import.finished', finished(1));
     expect(importer.phase).toBe('finished');
     expect(importer.summary).toMatchObject({ id: 1, imported: 2, failed: 1 });
@@ -81,9 +110,9 @@ describe('ImportState', () => {
   });
 
   it('on BUSY adopts the import that is already running', async () => {
-    const { api, notices, importer } = setup();
+    const { api, store, notices, importer } = setup();
     await importer.start();
-    api.jobs = [makeJob(7, { root: '/elsewhere' })]; // started by the CLI a moment ago
+    store.jobs = [makeJob(7, { root: '/elsewhere' })]; // started by the CLI a moment ago
     importer.folder = '/videos';
     await importer.startImport();
     expect(notices.items[0]).toMatchObject({ code: 'BUSY' });
@@ -115,7 +144,7 @@ describe('ImportState', () => {
     const { api, importer } = setup();
     await importer.start();
     const reply = deferred<ImportJobDto>();
-    api.override('import.start', () => reply.promise);
+    api.answers['import.start'] = () => reply.promise;
     importer.folder = '/tiny';
     const starting = importer.startImport();
     expect(importer.phase).toBe('starting');
@@ -130,7 +159,7 @@ describe('ImportState', () => {
     const { api, importer, onFinished } = setup();
     await importer.start();
     const reply = deferred<ImportJobDto>();
-    api.override('import.start', () => reply.promise);
+    api.answers['import.start'] = () => reply.promise;
     const starting = importer.startImport();
     api.emit('import.progress', progress(6, 1, 1));
     expect(importer.counts?.processed).toBe(1);
@@ -179,10 +208,10 @@ describe('ImportState', () => {
   });
 
   it('fills the folder from the native dialog, and keeps it when cancelled', async () => {
-    const { api, importer } = setup({ pickedFolder: '/picked' });
+    const { store, importer } = setup({ pickedFolder: '/picked' });
     await importer.pickFolder();
     expect(importer.folder).toBe('/picked');
-    api.pickedFolder = null;
+    store.pickedFolder = null;
     await importer.pickFolder();
     expect(importer.folder).toBe('/picked');
   });

@@ -1,6 +1,6 @@
 /** Small typed DTOs for unit tests of single renderer pieces (test-only; no backend behind them). */
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput, PretextApi } from '../../../../src-main/shared/contract.ts';
-import type { BackendReport, FeatureSetDto, MetricPoint, MetricSplit, PreviewFrame, TuplePreview } from '../../../../src-main/shared/dto.ts';
+import type { BackendReport, FeatureSetDto, ImportJobDto, MetricPoint, MetricSplit, PreviewFrame, TuplePreview } from '../../../../src-main/shared/dto.ts';
 import { ApiError } from '../../../../src-main/shared/errors.ts';
 import type { TaskId, TupleDetails } from '../../../../src-main/shared/tasks.ts';
 
@@ -69,11 +69,14 @@ export type StubAnswers = { [M in MethodName]?: (input: MethodInput<M>) => Metho
 export class StubApi implements PretextApi {
   readonly calls: Array<{ method: MethodName; input: unknown }> = [];
   readonly #listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  readonly #failures = new Map<MethodName, ApiError[]>();
 
   constructor(readonly answers: StubAnswers) {}
 
   async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
     this.calls.push({ method, input: structuredClone(input) });
+    const failure = this.#failures.get(method)?.shift();
+    if (failure) throw failure;
     const answer = this.answers[method] as ((input: MethodInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>) | undefined;
     if (!answer) throw new ApiError('INTERNAL', `The stub has no answer for ${method}.`);
     return structuredClone(await answer(input));
@@ -89,6 +92,16 @@ export class StubApi implements PretextApi {
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     for (const listener of this.#listeners.get(event) ?? []) listener(structuredClone(payload));
+  }
+
+  /** How many listeners `event` has (to check that a class lets go of them). */
+  listenerCount(event: EventName): number {
+    return this.#listeners.get(event)?.size ?? 0;
+  }
+
+  /** Makes the next call of `method` fail with `error`. */
+  failNext(method: MethodName, error: ApiError): void {
+    this.#failures.set(method, [...(this.#failures.get(method) ?? []), error]);
   }
 
   callsOf<M extends MethodName>(method: M): MethodInput<M>[] {
@@ -116,6 +129,28 @@ export function featureSet(id: number, overrides: Partial<FeatureSetDto> = {}): 
     error: null,
     createdAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A running import of /videos with nothing counted yet; `overrides` sets what a test is about. */
+export function importJob(id: number, overrides: Partial<ImportJobDto> = {}): ImportJobDto {
+  return {
+    id,
+    root: '/videos',
+    status: 'running',
+    startedAt: '2025-01-01T00:00:00.000Z',
+    finishedAt: null,
+    error: null,
+    found: 0,
+    processed: 0,
+    imported: 0,
+    updated: 0,
+    unchanged: 0,
+    moved: 0,
+    duplicates: 0,
+    failed: 0,
+    missing: 0,
     ...overrides,
   };
 }
