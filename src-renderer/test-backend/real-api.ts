@@ -25,7 +25,8 @@ import { EventHub } from '../../src-main/core/jobs/events.ts';
 import { createHandlers } from '../../src-main/core/api/handlers.ts';
 import { recordProbes } from '../../src-main/core/db/run-probes.ts';
 import { createRun, getRun, recordCheckpoint, recordMetrics, setRunStatus } from '../../src-main/core/db/runs.ts';
-import { insertVideo, type VideoMedia } from '../../src-main/core/db/videos.ts';
+import { insertVideo, listVideos, markNotAsImported, type VideoMedia } from '../../src-main/core/db/videos.ts';
+import { libraryInfo } from '../../src-main/core/library/open-library.ts';
 import { Studio } from '../../src-main/core/studio.ts';
 import { publish, UI_VIDEOS_VERSION, uiVideos } from './videos.ts';
 
@@ -195,11 +196,12 @@ export class RealApi implements PretextApi {
 
   /**
    * Stores `count` video records without files (as an import of a big folder would leave them), for
-   * what needs many videos and no frames: `pick(i)` chooses the label, a failure or other media of the i-th.
+   * what needs many videos and no frames: `pick(i)` chooses the label, a failure or other media of the
+   * i-th (numbered from `first`). Silent: `announceChange` tells the UI, as an import would.
    */
-  recordVideos(count: number, pick: (i: number) => RecordedVideo): void {
+  recordVideos(count: number, pick: (i: number) => RecordedVideo, first = 1): void {
     const { db } = this.library.requireOpen();
-    for (let i = 1; i <= count; i++) {
+    for (let i = first; i < first + count; i++) {
       const { label, error = null, media } = pick(i);
       insertVideo(db, {
         path: `/videos/${label ?? 'unlabelled'}/v_${i}.avi`, root: '/videos', sizeBytes: 1000 + i, mtimeMs: 0,
@@ -210,6 +212,26 @@ export class RealApi implements PretextApi {
           : null,
       });
     }
+  }
+
+  /** The ids of the open library's videos in the order `videos.list` answers them (not recorded). */
+  listedIds(): number[] {
+    return listVideos(this.library.requireOpen().db, { offset: 0, limit: Number.MAX_SAFE_INTEGER }).items.map((v) => v.id);
+  }
+
+  /** Marks a video as its file no longer being the one imported (as a failed media request does); silent. */
+  loseVideo(id: number, reason: string): void {
+    markNotAsImported(this.library.requireOpen().db, id, reason);
+  }
+
+  /** Removes a video's record (as deleting it would); silent. */
+  removeVideo(id: number): void {
+    this.library.requireOpen().db.prepare('DELETE FROM videos WHERE id = ?').run(id);
+  }
+
+  /** Emits `library.changed` with the open library's info, as the backend does after an import stores videos. */
+  announceChange(): void {
+    this.events.emit('library.changed', libraryInfo(this.library.requireOpen()));
   }
 
   /**

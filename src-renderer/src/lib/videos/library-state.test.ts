@@ -1,25 +1,26 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VideoPage } from '../../../../src-main/shared/dto.ts';
 import { ApiError } from '../../../../src-main/shared/errors.ts';
-import {
-  FakeApi,
-  deferred,
-  libraryInfo,
-  makeVideos,
-  settle,
-} from '../testing/fake-api.ts';
+import { deferred, settle } from '../testing/async.ts';
+import { RealApi, type RecordedVideo } from '../../../test-backend/real-api.ts';
 import { Notices } from '../notices/notices.svelte.ts';
 import { LibraryState } from './library-state.svelte.ts';
 
-const LIB = '/data/library';
+let backends: RealApi[] = [];
+function backend(): RealApi {
+  const api = new RealApi();
+  backends.push(api);
+  return api;
+}
 
-function setup(videoCount = 1000, options: ConstructorParameters<typeof LibraryState>[2] = {}) {
-  const api = new FakeApi({
-    openPath: LIB,
-    videos: makeVideos(videoCount, (id) =>
-      id % 10 === 0 ? { status: 'failed', error: 'ffprobe: invalid data', label: null } : {},
-    ),
-  });
+/** Video i: labelled Class{i mod 3}, except every tenth, which failed and has no label. */
+const video = (i: number): RecordedVideo => (i % 10 === 0 ? { label: null, error: 'ffprobe: invalid data' } : { label: `Class${i % 3}` });
+
+/** A library of `videoCount` recorded videos (no files: the list is what is tested). */
+async function setup(videoCount = 1000, options: ConstructorParameters<typeof LibraryState>[2] = {}) {
+  const api = backend();
+  const { path } = await api.openLibrary();
+  api.recordVideos(videoCount, video);
   const notices = new Notices();
   const library = new LibraryState(api, notices, {
     pageSize: 100,
@@ -27,25 +28,28 @@ function setup(videoCount = 1000, options: ConstructorParameters<typeof LibraryS
     changeCoalesceMs: 100,
     ...options,
   });
-  return { api, notices, library };
+  return { api, notices, library, path };
 }
 
-afterEach(() => {
+afterEach(async () => {
   vi.useRealTimers();
+  await Promise.all(backends.map((api) => api.close()));
+  backends = [];
 });
 
 describe('LibraryState loading', () => {
   it('loads the current library and the first page', async () => {
-    const { api, library } = setup();
+    const { api, library, path } = await setup();
     await library.start();
     await settle();
     expect(library.loaded).toBe(true);
-    expect(library.info?.path).toBe(LIB);
+    expect(library.info?.path).toBe(path);
     expect(library.info?.counts.total).toBe(1000);
     expect(library.total).toBe(1000);
     expect(api.callsOf('videos.list')).toEqual([{ offset: 0, limit: 100 }]);
-    expect(library.videoAt(0)?.id).toBe(1);
-    expect(library.videoAt(99)?.id).toBe(100);
+    const ids = api.listedIds();
+    expect(library.videoAt(0)?.id).toBe(ids[0]);
+    expect(library.videoAt(99)?.id).toBe(ids[99]);
     expect(library.videoAt(100)).toBeUndefined();
     expect(api.listenerCount('library.changed')).toBe(1);
     library.dispose();
@@ -53,7 +57,7 @@ describe('LibraryState loading', () => {
   });
 
   it('is loaded with no library when none is open', async () => {
-    const api = new FakeApi();
+    const api = backend();
     const library = new LibraryState(api, new Notices());
     await library.start();
     expect(library.loaded).toBe(true);
@@ -62,7 +66,7 @@ describe('LibraryState loading', () => {
   });
 
   it('reports a failing library.current and still counts as loaded', async () => {
-    const api = new FakeApi();
+    const api = backend();
     api.failNext('library.current', new ApiError('DB_TOO_NEW', 'The library was made by a newer version.'));
     const notices = new Notices();
     const library = new LibraryState(api, notices);
@@ -74,34 +78,35 @@ describe('LibraryState loading', () => {
 
 describe('LibraryState opening', () => {
   it('opens an existing library or creates one, and reports a missing one', async () => {
-    const api = new FakeApi({ knownLibraries: ['/exists'] });
+    const api = backend();
+    const { path: exists } = await api.openLibrary('exists.pretext');
     const notices = new Notices();
     const library = new LibraryState(api, notices);
     await library.start();
 
-    expect(await library.open('/nope', false)).toBe(false);
+    expect(await library.open(api.path('nope.pretext'), false)).toBe(false);
     expect(notices.items[0]).toMatchObject({ code: 'NOT_FOUND', context: 'Open library' });
-    expect(library.info).toBeNull();
+    expect(library.info?.path).toBe(exists);
     expect(library.opening).toBe(false);
 
-    expect(await library.open('/exists', false)).toBe(true);
-    expect(library.info?.path).toBe('/exists');
+    expect(await library.open(exists, false)).toBe(true);
+    expect(library.info?.path).toBe(exists);
     expect(notices.items).toEqual([]); // the earlier failure is out of date
 
-    expect(await library.open('/new', true)).toBe(true);
-    expect(api.callsOf('library.open').at(-1)).toEqual({ path: '/new', create: true });
+    expect(await library.open(api.path('new.pretext'), true)).toBe(true);
+    expect(api.callsOf('library.open').at(-1)).toEqual({ path: api.path('new.pretext'), create: true });
     await settle();
     expect(library.total).toBe(0);
   });
 
   it('resets filters and selection when another library opens', async () => {
-    const { api, library } = setup(50);
-    api.knownLibraries.add('/other');
+    const { api, library } = await setup(50);
+    await api.openLibrary('other.pretext');
     await library.start();
     await settle();
     library.select(library.videoAt(3) ?? null);
     library.setStatusFilter('failed');
-    await library.open('/other', false);
+    await library.open(api.path('other.pretext'), false);
     expect(library.statusFilter).toBeUndefined();
     expect(library.selected).toBeNull();
   });
@@ -109,7 +114,7 @@ describe('LibraryState opening', () => {
 
 describe('LibraryState paging', () => {
   it('fetches only the pages that cover the viewport, once', async () => {
-    const { api, library } = setup(1000);
+    const { api, library } = await setup(1000);
     await library.start();
     await settle();
     library.setViewport(250, 420);
@@ -118,12 +123,12 @@ describe('LibraryState paging', () => {
     const offsets = api.callsOf('videos.list').map((q) => q.offset);
     expect(offsets).toEqual([0, 200, 300, 400]);
     expect(library.cachedPages).toEqual([0, 2, 3, 4]);
-    expect(library.videoAt(250)?.id).toBe(251);
+    expect(library.videoAt(250)?.id).toBe(api.listedIds()[250]);
     expect(library.videoAt(150)).toBeUndefined();
   });
 
   it('does not ask beyond the end of the list', async () => {
-    const { api, library } = setup(150);
+    const { api, library } = await setup(150);
     await library.start();
     await settle();
     library.setViewport(100, 5000);
@@ -132,7 +137,7 @@ describe('LibraryState paging', () => {
   });
 
   it('does not retry a failed page on every scroll, and reports it', async () => {
-    const { api, notices, library } = setup(1000);
+    const { api, notices, library } = await setup(1000);
     await library.start();
     await settle();
     api.failNext('videos.list', new ApiError('DB_ERROR', 'database is locked'));
@@ -147,7 +152,7 @@ describe('LibraryState paging', () => {
 
 describe('LibraryState filters', () => {
   it('sends label, unlabelled and status filters and drops the cache', async () => {
-    const { api, library } = setup(1000);
+    const { api, library } = await setup(1000);
     await library.start();
     await settle();
     library.setViewport(0, 300);
@@ -188,7 +193,7 @@ describe('LibraryState filters', () => {
 
   it('debounces search text', async () => {
     vi.useFakeTimers();
-    const { api, library } = setup(1000);
+    const { api, library } = await setup(1000);
     await library.start();
     await vi.runAllTimersAsync();
     const before = api.callsOf('videos.list').length;
@@ -205,7 +210,7 @@ describe('LibraryState filters', () => {
   });
 
   it('applies the search at once on request (Enter)', async () => {
-    const { api, library } = setup(100);
+    const { api, library } = await setup(100);
     await library.start();
     await settle();
     library.setSearch('v_7');
@@ -215,12 +220,11 @@ describe('LibraryState filters', () => {
   });
 
   it('ignores responses that answer older filters', async () => {
-    const { api, library } = setup(1000);
+    const { api, library } = await setup(1000);
     await library.start();
     await settle();
     const slow = deferred<VideoPage>();
-    const list = api.handlers['videos.list'];
-    api.override('videos.list', (input) => (input.label === 'Class0' ? slow.promise : list(input)));
+    api.override('videos.list', (input, real) => (input.label === 'Class0' ? slow.promise : real(input)));
     library.setLabelFilter('Class0');
     library.setLabelFilter('Class2');
     await settle();
@@ -235,17 +239,18 @@ describe('LibraryState filters', () => {
 describe('LibraryState live changes', () => {
   it('updates the info at once and refetches once per burst, showing old pages meanwhile', async () => {
     vi.useFakeTimers();
-    const { api, library } = setup(300);
+    const { api, library } = await setup(300);
     await library.start();
     await vi.runAllTimersAsync();
     library.setViewport(0, 200);
     await vi.runAllTimersAsync();
     const before = api.callsOf('videos.list').length;
 
-    api.videos = makeVideos(310);
-    for (let i = 0; i < 5; i++) api.emit('library.changed', libraryInfo(LIB, api.videos));
+    const shown = api.listedIds();
+    api.recordVideos(10, video, 301);
+    for (let i = 0; i < 5; i++) api.announceChange();
     expect(library.info?.counts.total).toBe(310);
-    expect(library.videoAt(150)?.id).toBe(151); // old page still shown
+    expect(library.videoAt(150)?.id).toBe(shown[150]); // old page still shown
     await vi.advanceTimersByTimeAsync(100);
     await vi.runAllTimersAsync();
     expect(api.callsOf('videos.list').slice(before).map((q) => q.offset)).toEqual([0, 100]);
@@ -254,48 +259,51 @@ describe('LibraryState live changes', () => {
 
   it('fills an empty list when a change brings the first videos', async () => {
     vi.useFakeTimers();
-    const { api, library } = setup(0);
+    const { api, library } = await setup(0);
     await library.start();
     await vi.runAllTimersAsync();
     expect(library.total).toBe(0);
     library.setViewport(0, 0); // what an empty grid reports
 
-    api.videos = makeVideos(7);
-    api.emit('library.changed', libraryInfo(LIB, api.videos));
+    api.recordVideos(7, video);
+    api.announceChange();
     await vi.runAllTimersAsync();
     expect(library.total).toBe(7);
-    expect(library.videoAt(6)?.id).toBe(7);
+    expect(library.videoAt(6)?.id).toBe(api.listedIds()[6]);
   });
 
   it('refreshes the selected video, or drops it when it is gone', async () => {
     vi.useFakeTimers();
-    const { api, library } = setup(300);
+    const { api, library } = await setup(300);
     await library.start();
     await vi.runAllTimersAsync();
     library.select(library.videoAt(5) ?? null);
-    expect(library.selected?.id).toBe(6);
+    const id = api.listedIds()[5]!;
+    expect(library.selected?.id).toBe(id);
 
-    api.videos = api.videos.map((v) => (v.id === 6 ? { ...v, status: 'missing', error: 'file is gone' } : v));
-    api.emit('library.changed', libraryInfo(LIB, api.videos));
+    api.loseVideo(id, 'file is gone');
+    api.announceChange();
     await vi.runAllTimersAsync();
-    expect(library.selected).toMatchObject({ id: 6, status: 'missing' });
+    expect(library.selected).toMatchObject({ id, status: 'missing' });
 
-    api.videos = api.videos.filter((v) => v.id !== 6);
-    api.emit('library.changed', libraryInfo(LIB, api.videos));
+    api.removeVideo(id);
+    api.announceChange();
     await vi.runAllTimersAsync();
     expect(library.selected).toBeNull();
   });
 
   it('starts afresh when the change is about another library', async () => {
-    const { api, library } = setup(10);
+    const { api, library } = await setup(10);
     await library.start();
     await settle();
     library.setStatusFilter('ready');
     library.select(library.videoAt(0) ?? null);
-    api.emit('library.changed', libraryInfo('/elsewhere', []));
-    expect(library.info?.path).toBe('/elsewhere');
+    const { path: elsewhere } = await api.openLibrary('elsewhere.pretext');
+    expect(library.info?.path).toBe(elsewhere);
     expect(library.statusFilter).toBeUndefined();
     expect(library.selected).toBeNull();
-    expect(library.total).toBeNull();
+    await settle();
+    expect(api.callsOf('videos.list').at(-1)).toEqual({ offset: 0, limit: 100 });
+    expect(library.total).toBe(0);
   });
 });
