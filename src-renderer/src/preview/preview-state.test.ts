@@ -3,43 +3,49 @@ import type { TuplePreview } from '../../../src-main/shared/dto.ts';
 import { ApiError } from '../../../src-main/shared/errors.ts';
 import { TASK_PRESETS } from '../../../src-main/shared/tasks.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
-import { FakeApi, deferred, makeVideo, makeVideos, settle } from '../lib/testing/fake-api.ts';
+import { deferred, settle } from '../lib/testing/async.ts';
+import { RealApi } from '../../test-backend/real-api.ts';
+import { BROKEN_VIDEO, SHORT_VIDEO, UI_READY_VIDEOS } from '../../test-backend/videos.ts';
 import { PreviewState, SAMPLE_CONTEXT, TASKS_CONTEXT, type PreviewStateOptions } from './preview-state.svelte.ts';
 
-const LIB = '/lib';
+let backends: RealApi[] = [];
 
-function setup(options: PreviewStateOptions = {}, api = new FakeApi({ openPath: LIB, videos: makeVideos(6) })) {
+/** A copy of the UI library (the generated videos) on the real backend, and a PreviewState over it. */
+async function setup(options: PreviewStateOptions = {}) {
+  const api = new RealApi();
+  backends.push(api);
+  const { path } = await api.openUiLibrary();
   const notices = new Notices();
   const preview = new PreviewState(api, notices, { searchDebounceMs: 50, ...options });
-  return { api, notices, preview };
+  return { api, notices, preview, path };
 }
 
-async function started(options: PreviewStateOptions = {}, api?: FakeApi) {
-  const ctx = setup(options, api);
-  await ctx.preview.activate(LIB);
+async function started(options: PreviewStateOptions = {}) {
+  const ctx = await setup(options);
+  await ctx.preview.activate(ctx.path);
   return ctx;
 }
 
-afterEach(() => {
+afterEach(async () => {
   vi.useRealTimers();
+  await Promise.all(backends.map((api) => api.close()));
+  backends = [];
 });
 
 describe('PreviewState tasks and presets', () => {
   it('loads the tasks and the ready videos once activated', async () => {
-    const api = new FakeApi({
-      openPath: LIB,
-      videos: makeVideos(4, (id) => (id === 2 ? { status: 'failed' } : {})),
-    });
-    const { preview } = await started({}, api);
+    const { api, preview, path } = await started();
     expect(preview.tasksLoaded).toBe(true);
     expect(preview.tasks.map((t) => t.id)).toEqual(['order-verification', 'sequence-sorting', 'odd-one-out', 'clip-order']);
     expect(api.callsOf('videos.list')).toEqual([{ status: 'ready', limit: 500 }]);
-    expect(preview.videos.map((v) => v.id)).toEqual([1, 3, 4]);
-    expect(preview.videoTotal).toBe(3);
+    // The broken file of the imported folder is not offered.
+    expect(preview.videos).toHaveLength(UI_READY_VIDEOS);
+    expect(preview.videos.map((v) => v.fileName)).not.toContain(BROKEN_VIDEO.split('/').at(-1));
+    expect(preview.videoTotal).toBe(UI_READY_VIDEOS);
     expect(preview.taskId).toBeNull();
     expect(api.callsOf('tasks.sample')).toEqual([]);
 
-    await preview.activate(LIB);
+    await preview.activate(path);
     expect(api.callsOf('tasks.list')).toHaveLength(1);
     expect(api.callsOf('videos.list')).toHaveLength(2);
   });
@@ -122,9 +128,9 @@ describe('PreviewState tasks and presets', () => {
   });
 
   it('reports a failing tasks.list and can retry', async () => {
-    const api = new FakeApi({ openPath: LIB });
+    const { api, notices, preview, path } = await setup();
     api.failNext('tasks.list', new ApiError('INTERNAL', 'boom'));
-    const { notices, preview } = await started({}, api);
+    await preview.activate(path);
     expect(preview.tasksLoaded).toBe(false);
     expect(notices.items[0]).toMatchObject({ context: TASKS_CONTEXT, message: 'boom' });
     await preview.loadTasks();
@@ -162,15 +168,17 @@ describe('PreviewState seeds and videos', () => {
     expect(api.callsOf('tasks.sample').at(-1)).not.toHaveProperty('videoId');
     const picked = preview.preview!.video.id;
 
-    await preview.setVideo(3);
-    expect(api.callsOf('tasks.sample').at(-1)?.videoId).toBe(3);
-    expect(preview.preview?.video.id).toBe(3);
+    const chosen = preview.videos.find((v) => v.id !== picked)!;
+    await preview.setVideo(chosen.id);
+    expect(api.callsOf('tasks.sample').at(-1)?.videoId).toBe(chosen.id);
+    expect(preview.preview?.video.id).toBe(chosen.id);
 
     // A library selection hidden by the picker's filter stays listed while chosen.
-    preview.videos = preview.videos.filter((v) => v.id !== 5);
-    await preview.useVideo(makeVideo(5));
-    expect(preview.videoId).toBe(5);
-    expect(preview.videoOptions[0]).toMatchObject({ id: 5, fileName: 'v_5.avi' });
+    const hidden = preview.videos.at(-1)!;
+    preview.videos = preview.videos.filter((v) => v.id !== hidden.id);
+    await preview.useVideo(hidden);
+    expect(preview.videoId).toBe(hidden.id);
+    expect(preview.videoOptions[0]).toMatchObject({ id: hidden.id, fileName: hidden.fileName });
 
     await preview.setVideo(null);
     expect(api.callsOf('tasks.sample').at(-1)).not.toHaveProperty('videoId');
@@ -180,38 +188,38 @@ describe('PreviewState seeds and videos', () => {
   });
 
   it('reports NOT_FOUND and a too-short video', async () => {
-    const api = new FakeApi({ openPath: LIB, videos: [makeVideo(1), makeVideo(2, { frameCount: 20 })] });
-    const { notices, preview } = await started({}, api);
-    await preview.selectTask('clip-order'); // paper: 64 frames
-    expect(preview.preview?.usableVideos).toBe(1);
+    const { notices, preview } = await started();
+    await preview.selectTask('clip-order'); // paper: 64 frames, more than the short clip's 25
+    expect(preview.preview?.usableVideos).toBe(UI_READY_VIDEOS - 1);
     expect(preview.preview?.skippedVideos).toBe(1);
 
-    await preview.setVideo(2);
+    const short = preview.videos.find((v) => SHORT_VIDEO.endsWith(v.fileName))!;
+    await preview.setVideo(short.id);
     expect(preview.sampleError).toMatch(/too short/);
     expect(notices.items.at(-1)).toMatchObject({ context: SAMPLE_CONTEXT, code: 'INVALID_INPUT' });
     expect(preview.fieldErrors).toEqual({});
 
-    await preview.setVideo(99);
-    expect(notices.items.at(-1)).toMatchObject({ code: 'NOT_FOUND', message: 'No video 99' });
-    expect(preview.sampleError).toBe('No video 99');
+    await preview.setVideo(9999);
+    expect(notices.items.at(-1)).toMatchObject({ code: 'NOT_FOUND', message: 'Video 9999 is not a ready video of this library.' });
+    expect(preview.sampleError).toBe('Video 9999 is not a ready video of this library.');
   });
 
   it('filters the video list after a debounce, dropping older answers', async () => {
     vi.useFakeTimers();
-    const { api, preview } = setup({}, new FakeApi({ openPath: LIB, videos: makeVideos(30) }));
-    await preview.activate(LIB);
-    preview.setVideoSearch('v_1');
-    preview.setVideoSearch(' v_12 ');
+    const { api, preview, path } = await setup();
+    await preview.activate(path);
+    preview.setVideoSearch('clip_1');
+    preview.setVideoSearch(' move_up/clip_1 ');
     expect(api.callsOf('videos.list')).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(60);
-    expect(api.callsOf('videos.list').at(-1)).toEqual({ status: 'ready', limit: 500, search: 'v_12' });
-    expect(preview.videos.map((v) => v.id)).toEqual([12]);
+    expect(api.callsOf('videos.list').at(-1)).toEqual({ status: 'ready', limit: 500, search: 'move_up/clip_1' });
+    expect(preview.videos.map((v) => [v.label, v.fileName])).toEqual([['move_up', 'clip_1.mp4']]);
   });
 
   it('forgets the video and the preview when another library is shown', async () => {
     const { preview } = await started();
     await preview.selectTask('odd-one-out');
-    await preview.setVideo(2);
+    await preview.setVideo(preview.videos[1]!.id);
     await preview.activate('/other');
     expect(preview.videoId).toBeNull();
     expect(preview.preview).toBeNull();
@@ -224,14 +232,14 @@ describe('PreviewState stale responses', () => {
   it('shows only the answer to the latest request', async () => {
     const { api, preview } = await started();
     const pending: Array<ReturnType<typeof deferred<TuplePreview>>> = [];
-    const real = api.handlers['tasks.sample'];
-    api.override('tasks.sample', (input) => {
+    api.override('tasks.sample', (input, real) => {
       const d = deferred<TuplePreview>();
       pending.push(d);
       return d.promise.then(() => real(input));
     });
     const first = preview.selectTask('sequence-sorting');
     const second = preview.sampleAgain();
+    await settle(); // the backend's wrapper runs a moment later
     expect(pending).toHaveLength(2);
     expect(preview.sampling).toBe(true);
 
@@ -249,8 +257,7 @@ describe('PreviewState stale responses', () => {
   it('ignores a late failure of an older request', async () => {
     const { api, notices, preview } = await started();
     const gates: Array<ReturnType<typeof deferred<void>>> = [];
-    const real = api.handlers['tasks.sample'];
-    api.override('tasks.sample', async (input) => {
+    api.override('tasks.sample', async (input, real) => {
       const gate = deferred<void>();
       gates.push(gate);
       await gate.promise;
@@ -259,6 +266,7 @@ describe('PreviewState stale responses', () => {
     });
     const first = preview.selectTask('clip-order');
     const second = preview.sampleAgain();
+    await settle();
     gates[1]!.resolve();
     await second;
     gates[0]!.resolve();
@@ -271,8 +279,7 @@ describe('PreviewState stale responses', () => {
   it('drops a preview that answers after the task changed', async () => {
     const { api, preview } = await started();
     const gate = deferred<void>();
-    const real = api.handlers['tasks.sample'];
-    api.override('tasks.sample', async (input) => {
+    api.override('tasks.sample', async (input, real) => {
       if (input.config.task === 'clip-order') await gate.promise;
       return real(input);
     });
