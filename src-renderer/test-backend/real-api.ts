@@ -253,6 +253,29 @@ export class RealApi implements PretextApi {
     return getRun(db, run.id)!;
   }
 
+  /** Stores points (and probes) of a run and emits `training.metrics`, as a training step does. */
+  trainingMetrics(runId: number, points: MetricPoint[], probes: ProbePoint[] = []): void {
+    const { db } = this.library.requireOpen();
+    recordMetrics(db, runId, points);
+    recordProbes(db, runId, probes);
+    this.events.emit('training.metrics', { runId, points, probes });
+  }
+
+  /** Stores a checkpoint of a run (no weights), as training does before its next progress event. */
+  trainingCheckpoint(runId: number, step: number, validationAccuracy: number | null): void {
+    const folder = join('runs', String(runId), `step-${step}`);
+    recordCheckpoint(this.library.requireOpen().db, runId, { step, folder, validationAccuracy });
+  }
+
+  /** Ends a recorded run with `status` and emits `training.finished`, as the backend does when a run stops. */
+  trainingFinished(runId: number, status: Exclude<RunStatus, 'running'>): RunDto {
+    const { db } = this.library.requireOpen();
+    setRunStatus(db, runId, status, { error: null });
+    const run = getRun(db, runId)!;
+    this.events.emit('training.finished', run);
+    return run;
+  }
+
   /** Closes the library (waiting for its jobs) and removes the temporary folder. */
   async close(): Promise<void> {
     await this.library.close();
