@@ -18,7 +18,7 @@ const SETS: FeatureSetDto[] = [
 function setup() {
   const api = new StubApi({
     'features.sets': () => SETS,
-    'evaluation.table': ({ seed, testFraction, setIds, testListText }): EvaluationTable => {
+    'evaluation.table': ({ seed = 0, testFraction = 0.3, setIds, testListText }): EvaluationTable => {
       const split: EvaluationSplit = {
         seed, testFraction, kind: testListText === undefined ? 'seeded' : 'list',
         train: 8, test: 4, labels: 3, unlabelled: 0, queries: [], excludedClasses: [],

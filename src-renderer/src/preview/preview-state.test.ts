@@ -174,7 +174,7 @@ describe('PreviewState seeds and videos', () => {
     expect(preview.preview?.video.id).toBe(chosen.id);
 
     // A library selection hidden by the picker's filter stays listed while chosen.
-    const hidden = preview.videos.at(-1)!;
+    const hidden = await api.call('videos.get', { id: preview.videos.at(-1)!.id });
     preview.videos = preview.videos.filter((v) => v.id !== hidden.id);
     await preview.useVideo(hidden);
     expect(preview.videoId).toBe(hidden.id);

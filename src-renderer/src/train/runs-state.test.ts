@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunDetail, TrainingProgress } from '../../../src-main/shared/dto.ts';
 import { ApiError } from '../../../src-main/shared/errors.ts';
-import { trainPreset } from '../../../src-main/shared/training.ts';
+import { trainConfigSchema, trainPreset } from '../../../src-main/shared/training.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { deferred, settle } from '../lib/testing/async.ts';
 import { metricPoint } from '../lib/testing/stubs.ts';
@@ -113,7 +113,7 @@ describe('RunsState live events', () => {
   it('starts a run, selects it and follows its progress, metrics and end', async () => {
     const api = await library();
     // The run is recorded as started, without training: the test plays its events.
-    api.override('training.start', ({ config }) => api.recordRun(config, { status: 'running', step: 0 }));
+    api.override('training.start', ({ config }) => api.recordRun(trainConfigSchema.parse(config), { status: 'running', step: 0 }));
     const { runs } = await active(api);
     const config = { ...CONFIG, steps: 20 };
     const result = await runs.start(config);
