@@ -17,19 +17,24 @@ const restrict = (patterns, message) => ({
 // The renderer's floors: it reaches the main side only through the contract; its features (one folder
 // per screen) import lib/ and shared types, never each other; lib/ imports no feature; the shell
 // composes the features. A later config replaces a rule's options, so each repeats the layer group.
-const RENDERER_LAYER = {
+const RENDERER_TEST_LAYER = {
   group: [...NODE_BUILTINS, ...ELECTRON, '**/core/**', '**/server/**', '**/cli/**', '**/app/**', '**/preload/**'],
+  message: 'a UI test reaches the real backend only through src-renderer/test-backend, never core directly.',
+};
+const RENDERER_LAYER = {
+  group: [...RENDERER_TEST_LAYER.group, '**/test-backend/**'],
   message: 'the renderer talks to the main side only through the contract in src-main/shared.',
 };
 const RENDERER_FEATURES = ['evaluate', 'import', 'library', 'preview', 'retrieve', 'train'];
 /** A relative import that climbs into one of `folders` of src-renderer/src. */
 const intoFolders = (folders) => `^(\\.\\./)+(${folders.join('|')})/`;
-const rendererFloor = (files, folders, message) => ({
+const rendererFloor = (files, folders, message, layer = RENDERER_LAYER) => ({
   files,
   rules: {
-    'no-restricted-imports': ['error', { patterns: [RENDERER_LAYER, { regex: intoFolders(folders), message }] }],
+    'no-restricted-imports': ['error', { patterns: [layer, { regex: intoFolders(folders), message }] }],
   },
 });
+const FEATURE_FLOOR = 'a renderer feature imports lib/ and shared types only: move what two features share into src-renderer/src/lib/.';
 
 // core's floors: each folder of src-main/core may import only the folders below it (what it may import
 // is listed; every other folder of core, and studio.ts, the composition root, are refused). Tests and
@@ -127,11 +132,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [RENDERER_LAYER] }] },
   },
   ...RENDERER_FEATURES.map((feature) =>
-    rendererFloor(
-      [`src-renderer/src/${feature}/**`],
-      [...RENDERER_FEATURES.filter((other) => other !== feature), 'shell'],
-      'a renderer feature imports lib/ and shared types only: move what two features share into src-renderer/src/lib/.',
-    ),
+    rendererFloor([`src-renderer/src/${feature}/**`], [...RENDERER_FEATURES.filter((other) => other !== feature), 'shell'], FEATURE_FLOOR),
   ),
   {
     ...rendererFloor(
@@ -143,4 +144,26 @@ export default tseslint.config(
     ignores: ['src-renderer/src/lib/testing/**'],
   },
   ...Object.keys(CORE_MAY_IMPORT).map(coreFloor),
+  // The UI tests run in Node over the real backend, which only test-backend/ may build (app code may not import it).
+  {
+    files: ['src-renderer/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [RENDERER_TEST_LAYER] }] },
+  },
+  ...RENDERER_FEATURES.map((feature) =>
+    rendererFloor(
+      [`src-renderer/src/${feature}/**/*.test.ts`],
+      [...RENDERER_FEATURES.filter((other) => other !== feature), 'shell'],
+      FEATURE_FLOOR,
+      RENDERER_TEST_LAYER,
+    ),
+  ),
+  {
+    // Test-only: the real backend in-process for the UI tests (a library, dispatch, the event hub).
+    files: ['src-renderer/test-backend/**'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: restrict(
+      [...ELECTRON, '**/app/**', '**/preload/**', '**/server/**', '**/cli/**', '**/src-renderer/src/**'],
+      'test-backend builds the backend in plain Node for the UI tests: core and shared only.',
+    ),
+  },
 );

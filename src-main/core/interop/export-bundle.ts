@@ -27,7 +27,10 @@ import { assertEmptyFolder } from '../util/export-folder.ts';
  * built app (electron.vite.config.ts copies the folder). Listed, not globbed: read one by one, they
  * also come out of an asar archive.
  */
-const TEMPLATE = new URL('./torch-bundle/', import.meta.url);
+// Through a variable: Vite rewrites a literal `new URL(…, import.meta.url)` into a web asset URL when
+// this runs under a DOM test environment (the UI tests run the real backend in jsdom).
+const here = import.meta.url;
+const TEMPLATE = new URL('./torch-bundle/', here);
 export const BUNDLE_FILES = [
   'README.md',
   'train.py',

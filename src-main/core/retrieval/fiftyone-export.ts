@@ -23,7 +23,10 @@ export interface EvaluationSplitOptions {
 
 /** Neighbours kept per test video: the deepest k the evaluation reports. */
 const NEIGHBOURS = Math.max(...EVALUATION_KS);
-const LOADER = new URL('./fiftyone/load_fiftyone.py', import.meta.url);
+// Through a variable, as in export-bundle.ts: Vite rewrites a literal `new URL(…, import.meta.url)`
+// into a web asset URL under a DOM test environment (the UI tests run this backend in jsdom).
+const here = import.meta.url;
+const LOADER = new URL('./fiftyone/load_fiftyone.py', here);
 
 export async function fiftyOneExport(db: ReadableDB, setId: number, split: EvaluationSplitOptions): Promise<{ files: ExportFile[]; videos: number }> {
   const set = getFeatureSet(db, setId)?.dto;

@@ -1,16 +1,54 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { FeatureSetDto, VideoDto } from '../../../src-main/shared/dto.ts';
+import { trainPreset } from '../../../src-main/shared/training.ts';
 import { ApiError } from '../../../src-main/shared/errors.ts';
-import { FakeApi, makeFeatureSet, makeRandomFeatureSet, makeVideos } from '../lib/testing/fake-api.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
+import { RealApi } from '../../test-backend/real-api.ts';
+import { SHORT_VIDEO, uiVideos } from '../../test-backend/videos.ts';
 import { evaluationCsv } from './evaluation-export.ts';
 
-afterEach(() => {
+/**
+ * One library for the file: the generated videos, a clip-order run trained for two steps, its
+ * features and its random-init twin's (the baseline). Evaluations only read them.
+ */
+let api: RealApi;
+let trained: FeatureSetDto;
+let baseline: FeatureSetDto;
+let videos: VideoDto[];
+beforeAll(async () => {
+  api = new RealApi();
+  await api.openUiLibrary();
+  const config = { ...trainPreset('clip-order', 'r3d', 'tiny'), steps: 2, batchSize: 2, evaluateEvery: 2, checkpointEvery: 2, validationTuples: 4 };
+  const run = api.next('training.finished');
+  const { id: runId } = await api.call('training.start', { config });
+  await run;
+  for (const source of [{ kind: 'run', runId }, { kind: 'random', runId }] as const) {
+    const finished = api.next('features.finished');
+    await api.call('features.extract', { source });
+    const set = await finished;
+    if (source.kind === 'run') trained = set;
+    else baseline = set;
+  }
+  videos = (await api.call('videos.list', { status: 'ready' })).items;
+  api.calls.length = 0;
+}, 300_000); // training and extraction, on a busy machine
+afterAll(() => api.close());
+
+let others: RealApi[] = [];
+afterEach(async () => {
   unmountApp();
   vi.restoreAllMocks();
+  await Promise.all(others.map((other) => other.close()));
+  others = [];
 });
 
-const featureSets = () => [makeFeatureSet(1, { videoCount: 12 }), makeRandomFeatureSet(2, { videoCount: 12 })];
+/** Another backend for one test, closed after it. */
+function another(): RealApi {
+  const other = new RealApi();
+  others.push(other);
+  return other;
+}
 
 /** jsdom's Blob has no text(). */
 function readBlob(blob: Blob): Promise<string> {
@@ -37,34 +75,34 @@ function captureDownloads(): { blobs: Blob[]; names: string[] } {
   return { blobs, names };
 }
 
-async function openEvaluate(api: FakeApi) {
-  const rendered = await renderApp(api);
+async function openEvaluate(on: RealApi = api) {
+  const rendered = await renderApp(on);
   await rendered.click(rendered.q('evaluate-tab'));
   return rendered;
 }
 
 describe('Evaluate screen', () => {
   it('tabulates top-k per set with the baseline marked and the best of each column bold', async () => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(30), featureSets: featureSets() });
-    const { q, all, click, change } = await openEvaluate(api);
+    const { q, all, click, change } = await openEvaluate();
     expect(all('evaluate-set').map((box) => (box as HTMLInputElement).checked)).toEqual([true, true]);
     await change(q('evaluate-seed'), '4');
     await change(q('evaluate-test-fraction'), '2');
     expect((q('evaluate-test-fraction') as HTMLInputElement).value).toBe('0.3');
     await click(q('evaluate-run'));
-    expect(api.callsOf('evaluation.table')).toEqual([{ seed: 4, testFraction: 0.3 }]);
+    expect(api.callsOf('evaluation.table').at(-1)).toEqual({ seed: 4, testFraction: 0.3 });
     const table = await api.call('evaluation.table', { seed: 4, testFraction: 0.3 });
 
     const rows = all('evaluation-row');
     expect(rows.map((r) => [r.dataset.setId, r.dataset.random])).toEqual([
-      ['1', 'false'],
-      ['2', 'true'],
+      [String(trained.id), 'false'],
+      [String(baseline.id), 'true'],
     ]);
     expect(rows[0]?.querySelector('[data-testid="baseline-badge"]')).toBeNull();
     expect(rows[1]?.querySelector('[data-testid="baseline-badge"]')?.textContent).toBe('baseline');
     const headers = [...q('evaluation-table')!.querySelectorAll('thead th')].map((th) => th.textContent?.trim());
     expect(headers).toEqual(['Feature set', 'Protocol', 'top-1', 'top-5', 'top-10', 'top-20', 'top-50', 'Queries', 'Gallery']);
-    expect(all('evaluation-protocol').map((cell) => cell.textContent)).toEqual(['compact · 112 px · 10 clips · 4-d', 'compact · 112 px · 10 clips · 4-d']);
+    const protocol = (set: FeatureSetDto) => `compact · ${set.inputSize} px · ${set.clipsPerVideo} clips · ${set.featureSize}-d`;
+    expect(all('evaluation-protocol').map((cell) => cell.textContent)).toEqual([protocol(trained), protocol(baseline)]);
 
     for (const k of table.ks) {
       // k at or beyond the gallery size says nothing: greyed, never bold.
@@ -82,8 +120,6 @@ describe('Evaluate screen', () => {
     }
     expect(table.rows[0]!.gallery).toBeLessThan(50);
     expect(rows[0]?.querySelector('td[data-k="50"]')?.getAttribute('data-beyond-gallery')).toBe('true');
-    // The trained set beats its baseline at top-1 in the fake's data.
-    expect(rows[0]?.querySelector('td[data-k="1"]')?.getAttribute('data-best')).toBe('true');
     expect(rows[1]?.textContent).toContain(String(table.rows[1]?.queries));
 
     const split = q('evaluation-split')!;
@@ -92,8 +128,8 @@ describe('Evaluate screen', () => {
     expect(split.textContent).toContain('stratified by class');
     expect(q('evaluation-gallery-count')?.textContent).toBe(`${table.split.train} train (gallery)`);
     expect(q('evaluation-query-count')?.textContent).toBe(`${table.split.queries.length} queries`);
-    expect(split.textContent).toContain('3 labels');
-    expect(split.textContent).toContain('0 unlabelled');
+    expect(split.textContent).toContain(`${table.split.labels} labels`);
+    expect(split.textContent).toContain('1 unlabelled');
     // Every query is listed by file name; a table on fewer than 20 queries says it is anecdotal.
     expect(q('evaluation-queries')?.querySelectorAll('li')).toHaveLength(table.split.queries.length);
     expect(table.split.queries.length).toBeLessThan(20);
@@ -101,24 +137,27 @@ describe('Evaluate screen', () => {
   });
 
   it('names the test classes left out for want of a training video', async () => {
-    // The fake's seed-0 split tests video 3; it is the only video of its class.
-    const videos = makeVideos(30, (id) => (id === 3 ? { label: 'solo' } : {}));
-    const api = new FakeApi({ openPath: '/lib', videos, featureSets: featureSets() });
-    const { q, click } = await openEvaluate(api);
+    // A test list holding the short clip, the only video of its class: nothing in training matches it.
+    const { q, click } = await openEvaluate();
+    const listText = `${SHORT_VIDEO}\nmove_left/clip_0.mp4\n`;
+    const picker = q('evaluate-test-list') as HTMLInputElement;
+    Object.defineProperty(picker, 'files', { value: [{ name: 'testlist.txt', size: listText.length, text: async () => listText }] });
+    picker.dispatchEvent(new Event('change', { bubbles: true }));
+    await vi.waitFor(() => expect(q('evaluate-test-list-name')?.textContent).toBe('testlist.txt'));
     await click(q('evaluate-run'));
-    expect(q('evaluation-excluded')?.textContent).toContain('solo (1)');
-    const table = await api.call('evaluation.table', {});
-    expect(table.split.queries.some((query) => query.label === 'solo')).toBe(false);
-    expect(table.rows[0]?.queries).toBe(table.split.queries.length);
+    expect(q('evaluation-excluded')?.textContent).toContain('short (1)');
+    const table = await api.call('evaluation.table', { testListText: listText });
+    expect(table.split.excludedClasses).toEqual([{ label: 'short', videos: 1 }]);
+    expect(table.split.queries.map((query) => query.label)).toEqual(['move_left']);
+    expect(table.rows[0]?.queries).toBe(1);
   });
 
   it('runs the kNN classifier and the linear probe on the chosen sets', async () => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(30), featureSets: featureSets() });
-    const { q, all, click } = await openEvaluate(api);
+    const { q, all, click } = await openEvaluate();
     await click(q('classify-knn'));
-    expect(api.callsOf('evaluation.classify')).toEqual([{ seed: 0, testFraction: 0.3, method: 'knn' }]);
+    expect(api.callsOf('evaluation.classify').at(-1)).toEqual({ seed: 0, testFraction: 0.3, method: 'knn' });
     expect(q('classification-title')?.dataset.method).toBe('knn');
-    expect(all('classification-row').map((row) => row.dataset.setId)).toEqual(['1', '2']);
+    expect(all('classification-row').map((row) => row.dataset.setId)).toEqual([String(trained.id), String(baseline.id)]);
     expect(all('classification-top1')[0]?.textContent).toMatch(/\d+\.\d %/);
     await click(q('classify-linear'));
     expect(q('classification-title')?.dataset.method).toBe('linear');
@@ -126,8 +165,7 @@ describe('Evaluate screen', () => {
   });
 
   it('sends the text of a test list picked in the file dialog, and goes back to a seeded split', async () => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(30), featureSets: featureSets() });
-    const { q, click } = await openEvaluate(api);
+    const { q, click } = await openEvaluate();
     const picker = q('evaluate-test-list') as HTMLInputElement;
     expect(picker.type).toBe('file');
     // jsdom's File has no text(); a browser's does.
@@ -145,8 +183,7 @@ describe('Evaluate screen', () => {
 
   it('downloads the table as CSV and JSON', async () => {
     const { blobs, names } = captureDownloads();
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(30), featureSets: featureSets() });
-    const { q, click } = await openEvaluate(api);
+    const { q, click } = await openEvaluate();
     await click(q('evaluate-run'));
     const table = await api.call('evaluation.table', {});
 
@@ -155,7 +192,7 @@ describe('Evaluate screen', () => {
     expect(names).toEqual(['evaluation-seed0.csv', 'evaluation-seed0.json']);
     expect(blobs.map((b) => b.type)).toEqual(['text/csv', 'application/json']);
     expect(await readBlob(blobs[0]!)).toBe(evaluationCsv(table));
-    expect((await readBlob(blobs[0]!)).split('\r\n')[2]).toMatch(/^2,Random init · clip-order r3d tiny · seed 0,true,/);
+    expect((await readBlob(blobs[0]!)).split('\r\n')[2]).toMatch(new RegExp(`^${baseline.id},Random init · like run \\d+ \\(clip-order r3d\\) · seed 0,true,`));
     expect(JSON.parse(await readBlob(blobs[1]!))).toEqual(table);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(URL.revokeObjectURL).toHaveBeenCalledWith('blob:1');
@@ -163,29 +200,34 @@ describe('Evaluate screen', () => {
 
   it('exports a chosen set for FiftyOne on the split set here, downloading the archive a browser gets', async () => {
     const { blobs, names } = captureDownloads();
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(30), featureSets: featureSets() });
-    const { q, click, change } = await openEvaluate(api);
+    const { q, click, change } = await openEvaluate();
     expect((q('fiftyone-export-button') as HTMLButtonElement).disabled).toBe(true);
     await change(q('evaluate-seed'), '7');
-    await change(q('fiftyone-set'), '2');
-    api.failNext('features.exportFiftyOne', new ApiError('INVALID_INPUT', 'Feature set 2 is extracting; export a ready set.'));
+    await change(q('fiftyone-set'), String(baseline.id));
+    // A failure on the way (the set being extracted again elsewhere, say) is shown, nothing is downloaded.
+    api.failNext('features.exportFiftyOne', new ApiError('INVALID_INPUT', `Feature set ${baseline.id} is extracting; export a ready set.`));
     await click(q('fiftyone-export-button'));
     expect(q('error-banner')?.textContent).toContain('export a ready set');
     expect(names).toEqual([]);
     await click(q('fiftyone-export-button'));
-    expect(api.callsOf('features.exportFiftyOne').at(-1)).toEqual({ setId: 2, seed: 7, testFraction: 0.3 });
-    expect(names).toEqual(['pretext-fiftyone-set-2.tar']);
+    expect(api.callsOf('features.exportFiftyOne').at(-1)).toEqual({ setId: baseline.id, seed: 7, testFraction: 0.3 });
+    const fileName = `pretext-fiftyone-set-${baseline.id}.tar`;
+    expect(names).toEqual([fileName]);
     expect(blobs[0]?.type).toBe('application/x-tar');
-    expect(await readBlob(blobs[0]!)).toBe('fake archive of set 2');
-    expect(q('fiftyone-exported')?.textContent).toContain('Downloaded pretext-fiftyone-set-2.tar: 12 videos');
+    // A tar archive: its first entry's name starts the first 512-byte header.
+    expect(blobs[0]!.size % 512).toBe(0);
+    expect(blobs[0]!.size).toBeGreaterThan(512);
+    expect(q('fiftyone-exported')?.textContent).toContain(`Downloaded ${fileName}: ${baseline.videoCount} videos`);
   });
 
   it('says when the library has no labels, or no feature sets', async () => {
-    const unlabelled = new FakeApi({
-      openPath: '/lib',
-      videos: makeVideos(6, (id) => ({ label: id === 1 ? 'only' : null })),
-      featureSets: featureSets(),
-    });
+    // One class folder imported as the root: its clips have no label. A random-init set covers them.
+    const unlabelled = another();
+    await unlabelled.openLibrary();
+    await unlabelled.importFolder(`${await uiVideos()}/move_left`);
+    const extracted = unlabelled.next('features.finished');
+    await unlabelled.call('features.extract', { source: { kind: 'random', task: 'clip-order', backbone: 'r3d', preset: 'tiny' } });
+    expect(await extracted).toMatchObject({ status: 'ready', videoCount: 2 });
     const { q } = await openEvaluate(unlabelled);
     expect(q('evaluate-no-labels')?.textContent?.replace(/\s+/g, ' ')).toContain(
       'labels come from parent folder names; evaluation needs at least two labelled videos per label',
@@ -194,22 +236,30 @@ describe('Evaluate screen', () => {
     expect(q('embedding-map')).not.toBeNull();
     unmountApp();
 
-    const empty = await openEvaluate(new FakeApi({ openPath: '/lib', videos: makeVideos(6) }));
+    const bare = another();
+    await bare.openUiLibrary();
+    const empty = await openEvaluate(bare);
     expect(empty.q('evaluate-no-sets')).not.toBeNull();
     await empty.click(empty.q('evaluate-no-sets')!.querySelector('button'));
     expect(empty.app.screen).toBe('retrieve');
   });
 
   it('draws a set’s map coloured by label; clicking a point retrieves with it', async () => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(12), featureSets: featureSets() });
-    const { q, all, click, change, app } = await openEvaluate(api);
-    expect(api.callsOf('evaluation.map')).toEqual([{ setId: 2, projection: 'pca' }]);
+    const { q, all, click, change, app } = await openEvaluate();
+    // The newest set first: the baseline.
+    expect(api.callsOf('evaluation.map').at(-1)).toEqual({ setId: baseline.id, projection: 'pca' });
     const points = all('map-point');
-    expect(points).toHaveLength(12);
-    expect(all('map-legend-item').map((i) => i.dataset.label)).toEqual(['Class0', 'Class1', 'Class2']);
-    const colourOf = (videoId: number) => points.find((p) => p.dataset.videoId === String(videoId))?.getAttribute('fill');
-    expect(colourOf(3)).toBe(colourOf(6));
-    expect(colourOf(3)).not.toBe(colourOf(4));
+    expect(points).toHaveLength(videos.length);
+    // The labels in order, then the unlabelled video's entry.
+    expect(all('map-legend-item').map((i) => i.dataset.label)).toEqual([
+      ...[...new Set(videos.flatMap((v) => (v.label === null ? [] : [v.label])))].sort(),
+      '',
+    ]);
+    const colourOf = (video: VideoDto) => points.find((p) => p.dataset.videoId === String(video.id))?.getAttribute('fill');
+    const [left0, left1] = videos.filter((v) => v.label === 'move_left');
+    const up = videos.find((v) => v.label === 'move_up')!;
+    expect(colourOf(left0!)).toBe(colourOf(left1!));
+    expect(colourOf(left0!)).not.toBe(colourOf(up));
     for (const point of points) {
       const [x, y] = [Number(point.getAttribute('cx')), Number(point.getAttribute('cy'))];
       expect(x).toBeGreaterThanOrEqual(0);
@@ -219,23 +269,23 @@ describe('Evaluate screen', () => {
     }
 
     await click(q('map-projection-umap'));
-    expect(api.callsOf('evaluation.map').at(-1)).toEqual({ setId: 2, projection: 'umap' });
-    await change(q('map-set'), '1');
-    expect(api.callsOf('evaluation.map').at(-1)).toEqual({ setId: 1, projection: 'umap' });
+    expect(api.callsOf('evaluation.map').at(-1)).toEqual({ setId: baseline.id, projection: 'umap' });
+    await change(q('map-set'), String(trained.id));
+    expect(api.callsOf('evaluation.map').at(-1)).toEqual({ setId: trained.id, projection: 'umap' });
 
-    const point = all('map-point').find((p) => p.dataset.videoId === '5')!;
+    const point = all('map-point').find((p) => p.dataset.videoId === String(up.id))!;
     point.dispatchEvent(new Event('pointerenter'));
     await update();
-    expect(q('map-tooltip')?.textContent).toContain('v_5.avi');
-    expect(q('map-tooltip')?.textContent).toContain('Class2');
-    expect(q('map-tooltip')?.querySelector('img')?.getAttribute('src')).toBe('media://thumbnail/5');
+    expect(q('map-tooltip')?.textContent).toContain(up.fileName);
+    expect(q('map-tooltip')?.textContent).toContain('move_up');
+    expect(q('map-tooltip')?.querySelector('img')?.getAttribute('src')).toBe(`media://thumbnail/${up.id}`);
 
     point.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     await update();
     expect(app.screen).toBe('retrieve');
-    expect(api.callsOf('retrieval.query').at(-1)).toEqual({ setId: 1, videoId: 5, k: 10 });
-    expect(q('retrieval-query')?.dataset.videoId).toBe('5');
-    expect(all('neighbour').length).toBe(10);
-    expect(q('retrieve-set-name')?.textContent).toContain('Run 1');
+    expect(api.callsOf('retrieval.query').at(-1)).toEqual({ setId: trained.id, videoId: up.id, k: 10 });
+    expect(q('retrieval-query')?.dataset.videoId).toBe(String(up.id));
+    expect(all('neighbour').length).toBe(videos.length - 1);
+    expect(q('retrieve-set-name')?.textContent).toContain(trained.name);
   });
 });

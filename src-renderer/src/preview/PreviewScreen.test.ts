@@ -1,8 +1,16 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeApi, FAKE_PNG, makeVideos } from '../lib/testing/fake-api.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { renderApp, unmountApp } from '../lib/testing/render-app.ts';
+import { RealApi } from '../../test-backend/real-api.ts';
+import { UI_READY_VIDEOS } from '../../test-backend/videos.ts';
 
+/** One library of generated videos for the whole file: previews only read it (and fill its frame cache). */
+let api: RealApi;
+beforeAll(async () => {
+  api = new RealApi();
+  await api.openUiLibrary();
+});
+afterAll(() => api.close());
 afterEach(unmountApp);
 
 const render = renderApp;
@@ -16,15 +24,20 @@ const EXPECTED = {
 
 describe('Task preview screen', () => {
   it('asks for a library first', async () => {
-    const { q, click, app } = await render(new FakeApi());
-    await click(q('preview-tab'));
-    expect(q('preview-no-library')).not.toBeNull();
-    await click(q('preview-no-library')!.querySelector('button'));
-    expect(app.screen).toBe('library');
+    const empty = new RealApi();
+    try {
+      const { q, click, app } = await render(empty);
+      await click(q('preview-tab'));
+      expect(q('preview-no-library')).not.toBeNull();
+      await click(q('preview-no-library')!.querySelector('button'));
+      expect(app.screen).toBe('library');
+    } finally {
+      unmountApp();
+      await empty.close();
+    }
   });
 
   it.each(Object.entries(EXPECTED))('%s: shows a tuple, its label and the truth on demand', async (task, expected) => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(5) });
     const { q, all, click } = await render(api);
     await click(q('preview-tab'));
     expect(q('preview-tab')?.getAttribute('aria-selected')).toBe('true');
@@ -43,17 +56,18 @@ describe('Task preview screen', () => {
     expect(elements.map((e) => e.dataset.index)).toEqual(elements.map((_, i) => String(i)));
     const frames = all('preview-frame') as HTMLImageElement[];
     expect(frames).toHaveLength(expected.frames);
-    expect(frames.every((img) => img.getAttribute('src') === FAKE_PNG && img.dataset.frame !== undefined)).toBe(true);
+    expect(frames.every((img) => img.getAttribute('src')?.startsWith('data:image/png;base64,') && img.dataset.frame !== undefined)).toBe(true);
     expect(frames[0]?.classList.contains('pixelated')).toBe(true);
     expect(q('preview-label')?.textContent).toMatch(new RegExp(`class \\d+ of ${expected.classes}`));
     expect(q('motion-curve')?.querySelector('polyline')?.getAttribute('points')).toBeTruthy();
     expect(all('motion-tick').length).toBeGreaterThan(0);
-    expect(q('preview-video-counts')?.textContent).toContain('5 usable videos');
+    // Every generated video is long enough for a tiny preset.
+    expect(q('preview-video-counts')?.textContent).toContain(`${UI_READY_VIDEOS} usable videos`);
     expect(q('preview-truth')).toBeNull();
     if (task === 'clip-order') expect(all('clip-player')).toHaveLength(3);
 
     await click(q('preview-reveal'));
-    expect(q('preview-truth')?.textContent).toContain('(fake)');
+    expect(q('preview-truth')?.textContent?.trim()).not.toBe('');
     expect(q('preview-reveal')?.getAttribute('aria-pressed')).toBe('true');
     if (task === 'odd-one-out') expect(elements.filter((e) => e.classList.contains('odd'))).toHaveLength(1);
     if (task === 'sequence-sorting' || task === 'clip-order') {
@@ -64,16 +78,22 @@ describe('Task preview screen', () => {
 
   it('counts a video\'s frames in the picker at the sampling rate, as the task lengths and errors do', async () => {
     // 7.2 s filmed at 30 fps: 216 frames of its own, 180 at the 25 fps the tasks are sampled at.
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(1, () => ({ fps: 30, frameCount: 216, durationS: 7.2 })) });
-    const { q, all, click } = await render(api);
-    await click(q('preview-tab'));
-    await click(all('task-option').find((o) => o.dataset.task === 'odd-one-out')!);
-    const option = (q('preview-video-select') as HTMLSelectElement).querySelector('option[value="1"]');
-    expect(option?.textContent).toContain('180 frames at 25 fps');
+    const filmed = new RealApi();
+    try {
+      await filmed.openLibrary();
+      filmed.recordVideos(1, () => ({ label: 'Class1', media: { fps: 30, frameCount: 216, durationS: 7.2 } }));
+      const { q, all, click } = await render(filmed);
+      await click(q('preview-tab'));
+      await click(all('task-option').find((o) => o.dataset.task === 'odd-one-out')!);
+      const option = (q('preview-video-select') as HTMLSelectElement).querySelector('option[value="1"]');
+      expect(option?.textContent).toContain('180 frames at 25 fps');
+    } finally {
+      unmountApp();
+      await filmed.close();
+    }
   });
 
   it('edits parameters, shows schema errors on the field and in the banner, and picks a video', async () => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(5) });
     const { q, all, click, change } = await render(api);
     await click(q('preview-tab'));
     await click(all('task-option').find((o) => o.dataset.task === 'order-verification')!);
@@ -100,11 +120,13 @@ describe('Task preview screen', () => {
     expect(api.callsOf('tasks.sample').at(-1)?.seed).toBe(77);
     expect(q('preview-view')?.dataset.seed).toBe('77');
 
+    const ready = (await api.call('videos.list', { status: 'ready' })).items;
     const select = q('preview-video-select') as HTMLSelectElement;
-    expect([...select.options].map((o) => o.value)).toEqual(['', '1', '2', '3', '4', '5']);
-    await change(select, '4');
-    expect(api.callsOf('tasks.sample').at(-1)?.videoId).toBe(4);
-    expect(q('preview-view')?.textContent).toContain('v_4.avi');
+    expect([...select.options].map((o) => o.value).sort()).toEqual(['', ...ready.map((v) => String(v.id))].sort());
+    const picked = ready[3]!;
+    await change(select, String(picked.id));
+    expect(api.callsOf('tasks.sample').at(-1)?.videoId).toBe(picked.id);
+    expect(q('preview-view')?.textContent).toContain(picked.fileName);
     expect(q('preview-keep-video')).toBeNull();
   });
 });

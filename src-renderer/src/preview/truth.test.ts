@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TuplePreview } from '../../../src-main/shared/dto.ts';
-import { TASK_PRESETS, type TaskConfig, type TaskId, type TupleDetails } from '../../../src-main/shared/tasks.ts';
-import { fakePreview, makeVideo } from '../lib/testing/fake-api.ts';
+import type { TupleDetails } from '../../../src-main/shared/tasks.ts';
+import { tuplePreview } from '../lib/testing/stubs.ts';
 import {
   candidateRows,
   elementTruths,
@@ -16,12 +15,6 @@ import {
   usedFrames,
 } from './truth.ts';
 
-/** A tiny-preset fake preview of `task` with `detail` (and the elements it implies) swapped in. */
-function previewOf<T extends TaskId>(task: T, seed = 0, patch: Partial<TuplePreview<T>> = {}): TuplePreview<T> {
-  const config: TaskConfig = TASK_PRESETS[task as TaskId].tiny;
-  const base = fakePreview(config, makeVideo(1), seed, 1, 0) as TuplePreview<T>;
-  return { ...base, ...patch };
-}
 
 describe('labels and ranks', () => {
   it('words the label and ordinals', () => {
@@ -33,9 +26,9 @@ describe('labels and ranks', () => {
   });
 
   it('says what the label stands for', () => {
-    expect(labelMeaning(previewOf('order-verification', 0))).toBe('correct order');
-    expect(labelMeaning(previewOf('order-verification', 1))).toBe('wrong order');
-    expect(labelMeaning(previewOf('odd-one-out', 2))).toBe('element 3 is the odd one');
+    expect(labelMeaning(tuplePreview('order-verification', { label: 1 }))).toBe('correct order');
+    expect(labelMeaning(tuplePreview('order-verification', { label: 0 }))).toBe('wrong order');
+    expect(labelMeaning(tuplePreview('odd-one-out', { label: 2 }))).toBe('element 3 is the odd one');
   });
 });
 
@@ -43,7 +36,7 @@ describe('elementTruths', () => {
   it('S&L: names the candidate letter of each shown frame and flags a wrong middle', () => {
     const detail: TupleDetails['order-verification'] = { kind: 'negative-before', candidates: [10, 15, 20, 25, 30] };
     const frames = [15, 10, 25];
-    const base = previewOf('order-verification');
+    const base = tuplePreview('order-verification');
     const preview = {
       ...base,
       detail,
@@ -67,7 +60,7 @@ describe('elementTruths', () => {
   });
 
   it('OPN and VCOP: the time rank of each element, and the elements in time order', () => {
-    const opn = previewOf('sequence-sorting', 0, { detail: { order: [2, 0, 3, 1] } });
+    const opn = tuplePreview('sequence-sorting', { detail: { order: [2, 0, 3, 1] } });
     expect(elementTruths(opn).map((t) => [t.badge, t.rank])).toEqual([
       ['3rd', 2],
       ['1st', 0],
@@ -77,14 +70,14 @@ describe('elementTruths', () => {
     expect(timeOrder(opn)).toEqual([1, 3, 0, 2]);
     expect(truthSummary(opn)).toBe('Frames shown in time order 3-1-4-2');
 
-    const vcop = previewOf('clip-order', 0, { detail: { order: [1, 2, 0] } });
+    const vcop = tuplePreview('clip-order', { detail: { order: [1, 2, 0] } });
     expect(elementTruths(vcop).map((t) => t.rank)).toEqual([1, 2, 0]);
     expect(timeOrder(vcop)).toEqual([2, 0, 1]);
     expect(truthSummary(vcop)).toBe('Clips shown in time order 2-3-1');
   });
 
   it('O3N: highlights the odd subsequence and ranks its frames', () => {
-    const preview = previewOf('odd-one-out', 0, { detail: { oddIndex: 2, oddOrder: [1, 2, 0] } });
+    const preview = tuplePreview('odd-one-out', { detail: { oddIndex: 2, oddOrder: [1, 2, 0] } });
     const truths = elementTruths(preview);
     expect(truths.map((t) => t.odd)).toEqual([false, false, true, false]);
     expect(truths[2]).toMatchObject({ badge: 'odd', frameRanks: [1, 2, 0] });
@@ -94,7 +87,7 @@ describe('elementTruths', () => {
   });
 
   it('tolerates a detail that does not cover the elements', () => {
-    const preview = previewOf('sequence-sorting', 0, { detail: { order: [1, 0] } });
+    const preview = tuplePreview('sequence-sorting', { detail: { order: [1, 0] } });
     const truths = elementTruths(preview);
     expect(truths).toHaveLength(4);
     expect(truths[3]).toMatchObject({ badge: '', rank: null });
@@ -104,14 +97,14 @@ describe('elementTruths', () => {
 
 describe('frames', () => {
   it('lists the used frames once, ascending', () => {
-    const preview = previewOf('odd-one-out');
+    const preview = tuplePreview('odd-one-out');
     const frames = usedFrames(preview);
     expect(frames).toEqual([...new Set(frames)].sort((a, b) => a - b));
     expect(frames.length).toBeGreaterThan(0);
   });
 
   it('marks each element’s frames once for the motion curve', () => {
-    const base = previewOf('odd-one-out');
+    const base = tuplePreview('odd-one-out');
     const frame = base.elements[0]!.frames[0]!;
     const preview = {
       elements: [{ frames: [frame, { ...frame, frame: 9 }, frame] }, { frames: [{ ...frame, frame: 9 }] }],

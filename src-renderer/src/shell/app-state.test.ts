@@ -1,20 +1,31 @@
-import { describe, expect, it } from 'vitest';
-import { FakeApi, libraryInfo, makeJob, settle } from '../lib/testing/fake-api.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RealApi } from '../../test-backend/real-api.ts';
+import { uiVideos } from '../../test-backend/videos.ts';
 import { AppState } from './app-state.svelte.ts';
 
-function setup(api: FakeApi) {
+let api: RealApi | null = null;
+afterEach(async () => {
+  await api?.close();
+  api = null;
+});
+
+function setup() {
+  api = new RealApi();
   const app = new AppState({ api, shell: 'browser', mediaUrl: (kind, id) => `${kind}:${id}` });
   const stop = app.start();
-  return { app, stop };
+  return { api, app, stop };
 }
 
 describe('AppState', () => {
   it('loads app info, the library and its import jobs, and tears down its subscriptions', async () => {
-    const api = new FakeApi({ openPath: '/lib', jobs: [makeJob(1, { status: 'completed' })] });
-    const { app, stop } = setup(api);
-    await settle();
-    expect(app.appInfo?.version).toBe('0.1.0-test');
-    expect(app.library.info?.path).toBe('/lib');
+    const { api, app, stop } = setup();
+    await api.settled();
+    const { path } = await api.openUiLibrary();
+    // Opening announces the library; the app follows it (as it follows any library.changed).
+    await api.settled();
+    const { version } = await api.call('app.info', {});
+    expect(app.appInfo?.version).toBe(version);
+    expect(app.library.info?.path).toBe(path);
     expect(app.importer.jobs).toHaveLength(1);
     // Training and extraction events are followed from the start, whatever screen is shown.
     expect(api.listenerCount('training.progress')).toBe(1);
@@ -31,44 +42,51 @@ describe('AppState', () => {
   });
 
   it('loads no import jobs until a library is open, then resets the panel per library', async () => {
-    const api = new FakeApi({ knownLibraries: ['/a', '/b'], jobs: [makeJob(1, { status: 'completed' })] });
-    const { app } = setup(api);
-    await settle();
+    const { api, app } = setup();
+    const [a, b] = [api.path('a.pretext'), api.path('b.pretext')];
+    await api.openLibrary('a.pretext');
+    await api.openLibrary('b.pretext');
+    await api.library.close();
+    await api.settled();
+    api.calls.length = 0;
     expect(api.callsOf('import.jobs')).toEqual([]);
-    await app.openLibrary('/a', false);
-    expect(api.callsOf('import.jobs')).toHaveLength(1);
-    app.importer.folder = '/videos';
+    await app.openLibrary(a, false);
+    // Loaded for the open library (its own open and the library.changed it sets off may both ask).
+    expect(api.callsOf('import.jobs').length).toBeGreaterThan(0);
+    app.importer.folder = await uiVideos();
+    const finished = api.next('import.finished');
     await app.importer.startImport();
-    api.jobs = api.jobs.map((job) => ({ ...job, status: 'completed' }));
-    api.emit('import.finished', makeJob(2, { status: 'completed' }));
+    await finished;
     expect(app.importer.phase).toBe('finished');
-    await settle();
+    await api.settled();
 
-    await app.openLibrary('/b', false);
+    await app.openLibrary(b, false);
     expect(app.importer.phase).toBe('idle');
     expect(app.importer.summary).toBeNull();
   });
 
   it('follows a library opened elsewhere', async () => {
-    const api = new FakeApi();
-    const { app } = setup(api);
-    await settle();
-    api.openPath = '/cli';
-    api.emit('library.changed', libraryInfo('/cli', []));
-    await settle();
-    expect(app.library.info?.path).toBe('/cli');
+    const { api, app } = setup();
+    await api.settled();
+    expect(app.library.info).toBeNull();
+    // Another window (or the CLI's serve session) opens one: library.changed says so.
+    const { path } = await api.openLibrary('cli.pretext');
+    await api.settled();
+    expect(app.library.info?.path).toBe(path);
     expect(api.callsOf('import.jobs')).toHaveLength(1);
   });
 
   it('refreshes the library when an import finishes', async () => {
-    const api = new FakeApi({ openPath: '/lib' });
-    const { app } = setup(api);
-    await settle();
-    app.importer.folder = '/videos';
+    const { api, app } = setup();
+    await api.openLibrary();
+    await api.settled();
+    app.importer.folder = await uiVideos();
+    const finished = api.next('import.finished');
     await app.importer.startImport();
     const before = api.callsOf('library.current').length;
-    api.emit('import.finished', makeJob(1, { status: 'completed' }));
-    await settle();
+    await finished;
+    await api.settled();
     expect(api.callsOf('library.current').length).toBe(before + 1);
+    expect(app.library.info?.counts.ready).toBeGreaterThan(0);
   });
 });

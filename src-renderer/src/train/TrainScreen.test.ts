@@ -1,24 +1,70 @@
 // @vitest-environment jsdom
+import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { EventName, EventPayload } from '../../../src-main/shared/contract.ts';
 import { ApiError } from '../../../src-main/shared/errors.ts';
 import { trainPreset } from '../../../src-main/shared/training.ts';
-import { FakeApi, fakeBackendReport, makeRun, makeVideos, metricPoint } from '../lib/testing/fake-api.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
+import { metricPoint, softwareOnlyBackendReport } from '../lib/testing/stubs.ts';
+import { RealApi } from '../../test-backend/real-api.ts';
 
-afterEach(unmountApp);
+let backends: RealApi[] = [];
+afterEach(async () => {
+  unmountApp();
+  await Promise.all(backends.map((api) => api.close()));
+  backends = [];
+});
 
-async function render(api: FakeApi) {
+/** A real backend, closed after the test; `library`: the generated videos, an empty one, or none open. */
+async function backend(library: 'videos' | 'empty' | 'none' = 'empty'): Promise<RealApi> {
+  const api = new RealApi();
+  backends.push(api);
+  if (library === 'videos') await api.openUiLibrary();
+  if (library === 'empty') await api.openLibrary();
+  return api;
+}
+
+/**
+ * Which backends this machine has is not the test's to choose: the report shows a machine with
+ * software compute only (wasm selected), whatever the real one found.
+ */
+function softwareOnly(api: RealApi, report = softwareOnlyBackendReport()): void {
+  api.override('training.backends', () => report);
+}
+
+async function render(api: RealApi) {
   const rendered = await renderApp(api);
   const runItem = (id: number) =>
     rendered.target.querySelector<HTMLElement>(`[data-testid="run-item"][data-run-id="${id}"]`);
   return { ...rendered, runItem };
 }
 
+/**
+ * Waits for the first `event` that `accept` takes and reads the screen right then, as that event
+ * left it (the app's own listener ran first: it subscribed when it started).
+ */
+function screenAt<E extends EventName, T>(
+  api: RealApi,
+  event: E,
+  accept: (payload: EventPayload<E>) => boolean,
+  read: (payload: EventPayload<E>) => T,
+): Promise<T> {
+  return new Promise((resolve) => {
+    const stop = api.events.on(event, (payload) => {
+      if (!accept(payload)) return;
+      stop();
+      flushSync();
+      resolve(read(payload));
+    });
+  });
+}
+
 const optionValues = (select: HTMLElement | null) => [...(select as HTMLSelectElement).options].map((o) => o.value);
+const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 
 describe('Train screen', () => {
   it('comes after Task preview and asks for a library first', async () => {
-    const { q, all, click, app } = await render(new FakeApi());
+    const { q, all, click, app } = await render(await backend('none'));
     expect(all('train-tab')).toHaveLength(1);
     const tabs = [...document.querySelectorAll('[role="tab"]')].map((t) => t.getAttribute('data-testid'));
     expect(tabs.indexOf('train-tab')).toBe(tabs.indexOf('preview-tab') + 1);
@@ -29,7 +75,8 @@ describe('Train screen', () => {
   });
 
   it('says "import videos first" on a library without ready videos, and keeps Train disabled', async () => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(2, () => ({ status: 'failed' })) });
+    const api = await backend();
+    api.recordVideos(2, () => ({ label: 'Class1', error: 'moov atom not found' }));
     const { q, click, app } = await render(api);
     await click(q('train-tab'));
     expect(q('train-no-videos')?.textContent).toContain('import videos first');
@@ -40,11 +87,13 @@ describe('Train screen', () => {
   });
 
   it('shows the GPU adapter, and that auto passes a software one by', async () => {
-    const backendReport = fakeBackendReport();
+    const backendReport = softwareOnlyBackendReport();
     const adapter = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', software: true };
     const why = 'mesa llvmpipe (software) is a CPU emulating a GPU, slower than wasm';
     backendReport.backends[2] = { name: 'webgpu', available: true, note: why, autoSkips: why, adapter };
-    const { q, click } = await render(new FakeApi({ openPath: '/lib', backendReport }));
+    const api = await backend();
+    softwareOnly(api, backendReport);
+    const { q, click } = await render(api);
     await click(q('train-tab'));
     const webgpu = q('backend-report')!.querySelector('[data-choice="webgpu"]');
     expect(webgpu?.querySelector('[data-testid="backend-adapter"]')?.textContent).toBe('mesa llvmpipe (software)');
@@ -54,7 +103,8 @@ describe('Train screen', () => {
   });
 
   it('builds a config from task, backbone, preset and backend, with the backend report', async () => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(3) });
+    const api = await backend('videos');
+    softwareOnly(api);
     const { q, click, change } = await render(api);
     await click(q('train-tab'));
     expect(optionValues(q('train-task'))).toEqual(['order-verification', 'sequence-sorting', 'odd-one-out', 'clip-order']);
@@ -106,82 +156,99 @@ describe('Train screen', () => {
   });
 
   it('trains, shows progress and curves live, cancels and resumes', async () => {
-    const api = new FakeApi({ openPath: '/lib', videos: makeVideos(3) });
+    const api = await backend('videos');
+    // Another, stopped run: its events change nothing here, and it cannot resume while this one trains.
+    const other = api.recordRun(trainPreset('sequence-sorting', 'alexnet', 'tiny'), { status: 'cancelled', step: 0 });
     const { q, all, click, change, runItem } = await render(api);
     await click(q('train-tab'));
     await change(q('train-task'), 'sequence-sorting');
-    await change(q('train-param-steps'), '20');
-    await change(q('train-param-evaluateEvery'), '10');
-    await change(q('train-param-checkpointEvery'), '10');
+    // Far more steps than the test waits for: it cancels after the first validation and checkpoint.
+    await change(q('train-param-steps'), '1000');
+    await change(q('train-param-evaluateEvery'), '2');
+    await change(q('train-param-checkpointEvery'), '2');
+    await change(q('train-param-validationTuples'), '8');
+    await change(q('train-param-batchSize'), '2');
+    const preparing = screenAt(api, 'training.progress', (p) => p.phase === 'preparing' && p.message !== null, (p) => ({
+      message: p.message,
+      phase: q('train-progress')?.dataset.phase,
+      text: q('train-progress')?.textContent,
+    }));
+    const training = screenAt(api, 'training.progress', (p) => p.phase === 'training' && p.step > 0, (p) => ({
+      progress: p,
+      dataset: { ...q('train-progress')?.dataset },
+      text: q('train-progress')?.textContent ?? '',
+    }));
+    const validated = api.next('training.metrics', (m) => m.points.some((point) => point.split === 'validation'));
     await click(q('train-start'));
-    expect(api.callsOf('training.start')[0]?.config).toMatchObject({ steps: 20, evaluateEvery: 10, checkpointEvery: 10 });
-    expect(runItem(1)?.dataset.status).toBe('running');
+    const id = other.id + 1;
+    expect(api.callsOf('training.start')[0]?.config).toMatchObject({ steps: 1000, evaluateEvery: 2, checkpointEvery: 2 });
+    expect(runItem(id)?.dataset.status).toBe('running');
     expect((q('train-start') as HTMLButtonElement).disabled).toBe(true);
     expect(q('metric-chart')?.dataset.points).toBe('0');
 
-    api.emitProgress(1, { phase: 'preparing', step: 0, message: 'computing motion 3 / 16' });
-    await update();
-    expect(q('train-progress')?.dataset.phase).toBe('preparing');
-    expect(q('train-progress')?.textContent).toContain('computing motion 3 / 16');
+    const prepared = await preparing;
+    expect(prepared.phase).toBe('preparing');
+    expect(prepared.text).toContain(prepared.message);
 
-    api.emitProgress(1, { step: 10, stepsPerSecond: 2.5, etaSeconds: 80, dataWaitShare: 0.125, backend: 'wasm' });
-    api.emitMetrics(1, [
-      ...Array.from({ length: 10 }, (_, i) => metricPoint('train', i + 1)),
-      metricPoint('validation', 10, { accuracy: 0.42 }),
-    ]);
+    const trained = await training;
+    expect(trained.dataset).toMatchObject({ phase: 'training', step: String(trained.progress.step) });
+    expect(trained.text).toContain(`${trained.progress.step} / 1,000`);
+    expect(trained.text).toContain(trained.progress.backend);
+
+    const metrics = await validated;
     await update();
-    const progress = q('train-progress')!;
-    expect(progress.dataset).toMatchObject({ phase: 'training', step: '10' });
-    expect(progress.textContent).toContain('10 / 20');
-    expect(progress.textContent).toContain('2.5 steps/s');
-    expect(progress.textContent).toContain('1 min 20 s');
-    expect(progress.textContent).toContain('13 %');
-    expect(progress.textContent).toContain('wasm');
+    const validation = metrics.points.find((point) => point.split === 'validation')!;
     const chart = q('metric-chart')!;
-    expect(Number(chart.dataset.points)).toBe(2 * (10 + 1));
+    expect(Number(chart.dataset.points)).toBeGreaterThanOrEqual(2 * validation.step);
     expect(chart.querySelectorAll('polyline')).toHaveLength(4);
     expect(chart.textContent).toContain('Loss');
-    expect(runItem(1)?.textContent).toContain('42.0 %');
+    expect(runItem(id)?.textContent).toContain(percent(validation.accuracy));
 
     // Events of another run change nothing here.
-    api.runs.push(makeRun(99, { status: 'cancelled' }));
-    api.emitMetrics(99, [metricPoint('train', 11)]);
-    await update();
-    expect(q('metric-chart')?.dataset.points).toBe(String(2 * 11));
+    const drawn = q('metric-chart')?.dataset.points;
+    api.events.emit('training.metrics', { runId: other.id, points: [metricPoint('train', 500)], probes: [] });
+    flushSync();
+    expect(q('metric-chart')?.dataset.points).toBe(drawn);
 
+    const finished = api.next('training.finished');
     await click(q('train-cancel'));
-    expect(api.callsOf('training.cancel')).toEqual([{ runId: 1 }]);
-    expect((q('train-cancel') as HTMLButtonElement).disabled).toBe(true);
-    api.addCheckpoint(1, 10, 0.42);
-    api.finishRun(1, 'cancelled');
+    expect(api.callsOf('training.cancel')).toEqual([{ runId: id }]);
+    expect((q('train-cancel') as HTMLButtonElement | null)?.disabled ?? true).toBe(true);
+    expect(await finished).toMatchObject({ id, status: 'cancelled' });
     await update();
-    expect(runItem(1)?.dataset.status).toBe('cancelled');
+    expect(runItem(id)?.dataset.status).toBe('cancelled');
     expect(q('train-progress')).toBeNull();
     expect(q('train-cancel')).toBeNull();
+    const { checkpoints } = await api.call('training.run', { runId: id });
     const rows = all('checkpoint-row');
-    expect(rows.map((r) => [r.dataset.step, r.dataset.best])).toEqual([['10', 'true']]);
-    expect(rows[0]?.textContent).toContain('best');
+    expect(checkpoints.length).toBeGreaterThan(0);
+    expect(rows.map((r) => [r.dataset.step, r.dataset.best])).toEqual(checkpoints.map((c) => [String(c.step), String(c.isBest)]));
+    expect(rows.find((r) => r.dataset.best === 'true')?.textContent).toContain('best');
     expect(q('run-config')?.querySelector('pre')?.textContent).toContain('"task": "sequence-sorting"');
     expect(q('run-config')?.tagName).toBe('DETAILS');
 
-    await click(runItem(1)!.querySelector('[data-testid="run-resume"]'));
-    expect(api.callsOf('training.resume')).toEqual([{ runId: 1 }]);
-    expect(runItem(1)?.dataset.status).toBe('running');
-    expect(runItem(1)?.querySelector('[data-testid="run-resume"]')).toBeNull();
-    expect(runItem(1)?.querySelector('[data-testid="train-cancel"]')).not.toBeNull();
+    const stopped = api.next('training.finished');
+    await click(runItem(id)!.querySelector('[data-testid="run-resume"]'));
+    expect(api.callsOf('training.resume')).toEqual([{ runId: id }]);
+    expect(runItem(id)?.dataset.status).toBe('running');
+    expect(runItem(id)?.querySelector('[data-testid="run-resume"]')).toBeNull();
+    expect(runItem(id)?.querySelector('[data-testid="train-cancel"]')).not.toBeNull();
     // The other run cannot resume while this one trains.
-    expect((runItem(99)?.querySelector('[data-testid="run-resume"]') as HTMLButtonElement).disabled).toBe(true);
-  });
+    expect((runItem(other.id)?.querySelector('[data-testid="run-resume"]') as HTMLButtonElement).disabled).toBe(true);
+    await click(runItem(id)!.querySelector('[data-testid="train-cancel"]'));
+    await stopped;
+  }, 240_000); // trains or extracts for real, on a busy machine
 
   it('shows past runs with their curves and why a resume failed', async () => {
-    const api = new FakeApi({
-      openPath: '/lib',
-      runs: [
-        makeRun(1, { bestValidationAccuracy: 0.61, backend: 'cpu' }),
-        makeRun(2, { status: 'failed', error: 'the training worker stopped unexpectedly', step: 40, lastCheckpointStep: null }),
-      ],
-      runData: { 1: { metrics: Array.from({ length: 3000 }, (_, i) => metricPoint('train', i + 1)) } },
+    const api = await backend();
+    const tiny = trainPreset('sequence-sorting', 'alexnet', 'tiny');
+    api.recordRun(tiny, {
+      backend: 'cpu',
+      metrics: Array.from({ length: 3000 }, (_, i) => metricPoint('train', i + 1)),
+      checkpoints: [{ step: 300, validationAccuracy: 0.61 }],
+      step: 300,
     });
+    api.recordRun(tiny, { status: 'failed', error: 'the training worker stopped unexpectedly', step: 40 });
     const { q, all, click, runItem } = await render(api);
     await click(q('train-tab'));
     expect(all('run-item').map((r) => [r.dataset.runId, r.dataset.status])).toEqual([
@@ -201,6 +268,7 @@ describe('Train screen', () => {
 
     await click(runItem(2)!.querySelector('[data-testid="run-select"]'));
     expect(q('run-error')?.textContent).toContain('stopped unexpectedly');
+    // Another process of this library trains (its job is held): resuming here is refused.
     api.failNext('training.resume', new ApiError('BUSY', 'Run 5 is training; cancel it or wait for it first.'));
     await click(runItem(2)!.querySelector('[data-testid="run-resume"]'));
     expect(q('error-banner')?.textContent).toContain('Run 5 is training');
@@ -208,16 +276,11 @@ describe('Train screen', () => {
   });
 
   it('renames, annotates, filters and deletes runs (after a confirmation), never a running one', async () => {
-    const api = new FakeApi({
-      openPath: '/lib',
-      videos: makeVideos(3),
-      runs: [
-        makeRun(1, { backend: 'wasm' }),
-        makeRun(2, { config: trainPreset('clip-order', 'r3d', 'tiny'), status: 'failed', backend: null }),
-        makeRun(3, { status: 'running' }),
-      ],
-      runData: { 1: { checkpoints: [{ step: 300, validationAccuracy: 0.5, isBest: true, createdAt: '2025-01-01T00:00:00.000Z' }] } },
-    });
+    const api = await backend();
+    const tiny = trainPreset('sequence-sorting', 'alexnet', 'tiny');
+    api.recordRun(tiny, { backend: 'wasm', checkpoints: [{ step: 300, validationAccuracy: 0.5 }], step: 300 });
+    api.recordRun(trainPreset('clip-order', 'r3d', 'tiny'), { status: 'failed' });
+    api.recordRun(tiny, { status: 'running' });
     const { q, all, click, change, runItem } = await render(api);
     await click(q('train-tab'));
     await click(runItem(1)!.querySelector('[data-testid="run-select"]'));
@@ -272,25 +335,20 @@ describe('Train screen', () => {
   it('says in plain words when a run is not learning, draws the majority line and marks a best at it', async () => {
     const config = trainPreset('order-verification', 'alexnet', 'tiny');
     const stuck = Array.from({ length: 300 }, (_, i) => metricPoint('train', i + 1, { accuracy: 0.75, loss: 0.56 }));
-    const api = new FakeApi({
-      openPath: '/lib',
-      runs: [makeRun(1, { config }), makeRun(2, { config })],
-      runData: {
-        1: {
-          metrics: [...stuck, ...[100, 200, 300].map((step) => metricPoint('validation', step, { accuracy: 0.75 }))],
-          checkpoints: [
-            { step: 200, validationAccuracy: 0.76, isBest: true, createdAt: '2025-01-01T00:00:00.000Z' },
-            { step: 300, validationAccuracy: 0.75, isBest: false, createdAt: '2025-01-01T00:00:00.000Z' },
-          ],
-          probes: [
-            { step: 0, featureSpread: 0.05 / 16, featureSize: 256 },
-            { step: 150, featureSpread: 0.4 / 16, featureSize: 256 },
-            { step: 300, featureSpread: 0.05 / 16, featureSize: 256 },
-          ],
-        },
-        2: { metrics: Array.from({ length: 300 }, (_, i) => metricPoint('train', i + 1, { accuracy: 0.97 })) },
-      },
+    const api = await backend();
+    api.recordRun(config, {
+      metrics: [...stuck, ...[100, 200, 300].map((step) => metricPoint('validation', step, { accuracy: 0.75 }))],
+      checkpoints: [
+        { step: 200, validationAccuracy: 0.76 },
+        { step: 300, validationAccuracy: 0.75 },
+      ],
+      probes: [
+        { step: 0, featureSpread: 0.05 / 16, featureSize: 256 },
+        { step: 150, featureSpread: 0.4 / 16, featureSize: 256 },
+        { step: 300, featureSpread: 0.05 / 16, featureSize: 256 },
+      ],
     });
+    api.recordRun(config, { metrics: Array.from({ length: 300 }, (_, i) => metricPoint('train', i + 1, { accuracy: 0.97 })) });
     const { q, all, click, runItem } = await render(api);
     await click(q('train-tab'));
     await click(runItem(1)!.querySelector('[data-testid="run-select"]'));
@@ -314,27 +372,36 @@ describe('Train screen', () => {
     expect(all('run-health-flag')).toEqual([]);
   });
   it('exports a clip-order run and a frame-task run for PyTorch into a typed folder', async () => {
-    const clipOrder = makeRun(1, { config: trainPreset('clip-order', 'r3d', 'tiny'), status: 'completed' });
-    const api = new FakeApi({ openPath: '/lib', runs: [clipOrder, makeRun(2, { status: 'completed' })] });
+    const api = await backend('videos');
+    const clipOrder = api.recordRun(trainPreset('clip-order', 'r3d', 'tiny'));
+    const frameTask = api.recordRun(trainPreset('sequence-sorting', 'alexnet', 'tiny'));
     const { q, click, runItem } = await render(api);
     await click(q('train-tab'));
-    await click(runItem(1)!.querySelector('[data-testid="run-select"]'));
+    await click(runItem(clipOrder.id)!.querySelector('[data-testid="run-select"]'));
     expect((q('bundle-export-button') as HTMLButtonElement).disabled).toBe(true);
     const folder = q('bundle-folder') as HTMLInputElement;
-    folder.value = '/cluster/bundle';
-    folder.dispatchEvent(new Event('input', { bubbles: true }));
-    await update();
+    const typeFolder = async (path: string) => {
+      folder.value = path;
+      folder.dispatchEvent(new Event('input', { bubbles: true }));
+      await update();
+    };
+    // The test's own folder already holds the library: not a place for a bundle.
+    await typeFolder(api.path());
     expect((q('bundle-export-button') as HTMLButtonElement).disabled).toBe(false);
-    api.failNext('training.exportBundle', new ApiError('INVALID_INPUT', '/cluster/bundle is not empty; export into a new folder.'));
     await click(q('bundle-export-button'));
     expect(q('error-banner')?.textContent).toContain('is not empty');
     expect(q('bundle-exported')).toBeNull();
+    const bundle = api.path('bundle');
+    await typeFolder(bundle);
     await click(q('bundle-export-button'));
-    expect(api.callsOf('training.exportBundle').at(-1)).toEqual({ runId: 1, folder: '/cluster/bundle' });
-    expect(q('bundle-exported')?.textContent).toContain('Wrote /cluster/bundle');
-    await click(runItem(2)!.querySelector('[data-testid="run-select"]'));
+    expect(api.callsOf('training.exportBundle').at(-1)).toEqual({ runId: clipOrder.id, folder: bundle });
+    expect(q('bundle-exported')?.textContent).toContain(`Wrote ${bundle}`);
+    await click(runItem(frameTask.id)!.querySelector('[data-testid="run-select"]'));
     expect(q('bundle-exported')).toBeNull();
+    const frameBundle = api.path('frame-bundle');
+    await typeFolder(frameBundle);
     await click(q('bundle-export-button'));
-    expect(api.callsOf('training.exportBundle').at(-1)).toEqual({ runId: 2, folder: '/cluster/bundle' });
+    expect(api.callsOf('training.exportBundle').at(-1)).toEqual({ runId: frameTask.id, folder: frameBundle });
+    expect(q('bundle-exported')?.textContent).toContain(`Wrote ${frameBundle}`);
   });
 });

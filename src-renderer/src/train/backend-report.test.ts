@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendReport } from '../../../src-main/shared/dto.ts';
 import { BACKEND_CHOICES } from '../../../src-main/shared/training.ts';
-import { fakeBackendReport } from '../lib/testing/fake-api.ts';
+import { softwareOnlyBackendReport } from '../lib/testing/stubs.ts';
 import { REPORT_NAMES, backendRows, choiceOf, choiceProblem } from './backend-report.ts';
 
 const SOFTWARE_WEBGPU = {
@@ -23,7 +23,7 @@ describe('backend report', () => {
   });
 
   it('marks what auto picks, the faster ones that cannot run, and the chosen one', () => {
-    const rows = backendRows(fakeBackendReport(), 'cpu');
+    const rows = backendRows(softwareOnlyBackendReport(), 'cpu');
     expect(rows.map((r) => [r.name, r.choice, r.selected, r.fasterUnavailable, r.requested])).toEqual([
       ['tfjs-node-gpu', 'gpu', false, true, false],
       ['tfjs-node', 'node', false, true, false],
@@ -34,20 +34,20 @@ describe('backend report', () => {
   });
 
   it('shows the GPU adapter and that auto passes a software one by, without calling it unavailable', () => {
-    const report = fakeBackendReport();
+    const report = softwareOnlyBackendReport();
     report.backends[2] = SOFTWARE_WEBGPU;
     const webgpu = backendRows(report, 'auto').find((row) => row.name === 'webgpu');
     expect(webgpu).toMatchObject({ available: true, autoSkips: true, fasterUnavailable: false, selected: false, adapter: 'mesa llvmpipe (software)' });
-    expect(backendRows(fakeBackendReport(), 'auto').find((row) => row.name === 'webgpu')).toMatchObject({ autoSkips: false, adapter: null });
+    expect(backendRows(softwareOnlyBackendReport(), 'auto').find((row) => row.name === 'webgpu')).toMatchObject({ autoSkips: false, adapter: null });
   });
 
   it('says why an explicit choice will not run', () => {
-    const report = fakeBackendReport();
+    const report = softwareOnlyBackendReport();
     expect(choiceProblem(report, 'auto')).toBeNull();
     expect(choiceProblem(report, 'wasm')).toBeNull();
     expect(choiceProblem(report, 'gpu')).toContain('not installed');
     expect(choiceProblem(report, 'webgpu')).toBe('no adapter found (no GPU driver Dawn can use)');
-    const software = fakeBackendReport();
+    const software = softwareOnlyBackendReport();
     software.backends[2] = SOFTWARE_WEBGPU;
     expect(choiceProblem(software, 'webgpu')).toBeNull();
     const unknown: BackendReport = { selected: 'cpu', backends: [{ name: 'cpu', available: true, note: '' }] };

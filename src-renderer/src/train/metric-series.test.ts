@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricPoint } from '../lib/testing/fake-api.ts';
+import { metricPoint } from '../lib/testing/stubs.ts';
 import { MetricSeries } from './metric-series.ts';
 
 describe('MetricSeries', () => {

@@ -1,12 +1,30 @@
-import { describe, expect, it } from 'vitest';
-import type { TrainConfig } from '../../../src-main/shared/training.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-main/shared/errors.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
-import { FakeApi, deferred, settle } from '../lib/testing/fake-api.ts';
+import { deferred } from '../lib/testing/async.ts';
+import { softwareOnlyBackendReport } from '../lib/testing/stubs.ts';
+import { RealApi } from '../../test-backend/real-api.ts';
 import type { GroupField } from '../lib/config-form/config-fields.ts';
 import { BACKENDS_CONTEXT, PRESET_CONTEXT, TrainFormState, type TrainFormOptions } from './train-form-state.svelte.ts';
 
-async function loaded(options: TrainFormOptions = {}, api = new FakeApi({ openPath: '/lib' })) {
+let backends: RealApi[] = [];
+afterEach(async () => {
+  await Promise.all(backends.map((api) => api.close()));
+  backends = [];
+});
+
+/**
+ * The real backend (presets need no library). Which compute backends this machine has is not the
+ * test's to choose: the report is a software-only machine's.
+ */
+function backend(): RealApi {
+  const api = new RealApi();
+  backends.push(api);
+  api.override('training.backends', () => softwareOnlyBackendReport());
+  return api;
+}
+
+async function loaded(options: TrainFormOptions = {}, api = backend()) {
   const notices = new Notices();
   const form = new TrainFormState(api, notices, options);
   await form.load();
@@ -89,16 +107,19 @@ describe('TrainFormState', () => {
   });
 
   it('uses only the latest preset answer', async () => {
-    const api = new FakeApi({ openPath: '/lib' });
+    const api = backend();
     const { form } = await loaded({}, api);
-    const slow = deferred<TrainConfig>();
-    const real = api.handlers['training.preset'];
-    api.override('training.preset', (input) => (input.task === 'sequence-sorting' ? slow.promise : real(input)));
+    // The sequence-sorting answer is held back until the odd-one-out one has come.
+    const held = deferred<void>();
+    api.override('training.preset', async (input, real) => {
+      if (input.task === 'sequence-sorting') await held.promise;
+      return real(input);
+    });
     const first = form.selectTask('sequence-sorting');
     expect(form.ready).toBe(false); // the config is still the old task's
     await form.selectTask('odd-one-out');
     expect(form.config?.task.task).toBe('odd-one-out');
-    slow.resolve(structuredClone(await real({ task: 'sequence-sorting', backbone: 'alexnet', preset: 'tiny' })));
+    held.resolve();
     await first;
     expect(form.config?.task.task).toBe('odd-one-out');
     expect(form.taskId).toBe('odd-one-out');
@@ -106,7 +127,7 @@ describe('TrainFormState', () => {
   });
 
   it('reports a failed preset and cannot start without one', async () => {
-    const api = new FakeApi({ openPath: '/lib' });
+    const api = backend();
     api.failNext('training.preset', new ApiError('INTERNAL', 'preset table missing'));
     api.failNext('training.backends', new ApiError('INTERNAL', 'probe crashed'));
     const { form, notices } = await loaded({}, api);
@@ -139,6 +160,5 @@ describe('TrainFormState', () => {
     expect(form.fieldErrors).toEqual({ 'task.cropSize': 'cropSize must fit inside frameSize', steps: 'steps must be at least 1' });
     form.clearFieldErrors();
     expect(form.fieldErrors).toEqual({});
-    await settle();
   });
 });

@@ -1,25 +1,35 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { trainPreset } from '../../../src-main/shared/training.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
-import { FakeApi, makeRun, settle } from '../lib/testing/fake-api.ts';
+import { RealApi } from '../../test-backend/real-api.ts';
 import { TrainState } from './train-state.svelte.ts';
 
-function setup(api: FakeApi) {
+let api: RealApi | null = null;
+afterEach(async () => {
+  // Closing the library stops a run the test started.
+  await api?.close();
+  api = null;
+});
+
+async function setup() {
+  api = new RealApi();
+  const { path } = await api.openUiLibrary();
   const notices = new Notices();
   const train = new TrainState(api, notices, { redrawMs: 0, task: 'sequence-sorting' });
   train.listen();
-  return { api, notices, train };
+  await train.activate(path);
+  return { api, notices, train, path };
 }
 
 describe('TrainState', () => {
   it('starts the form’s config and selects the new run', async () => {
-    const { api, train } = setup(new FakeApi({ openPath: '/lib' }));
-    await train.activate('/lib');
+    const { api, train } = await setup();
     expect(train.canStart).toBe(true);
     train.form.setParam('steps', 20);
     const run = await train.start();
     expect(run?.config.steps).toBe(20);
     expect(api.callsOf('training.start')[0]?.config).toMatchObject({ steps: 20, backbone: 'alexnet', task: { task: 'sequence-sorting' } });
-    await settle();
+    await api.settled();
     expect(train.runs.selectedId).toBe(run?.id);
     expect(train.canStart).toBe(false); // one run at a time
     expect(await train.start()).toBeNull();
@@ -27,12 +37,11 @@ describe('TrainState', () => {
   });
 
   it('puts the schema’s complaints on the form’s fields and in the notices', async () => {
-    const { api, notices, train } = setup(new FakeApi({ openPath: '/lib' }));
-    await train.activate('/lib');
+    const { api, notices, train } = await setup();
     train.form.setParam('task.patchSize', 500);
     train.form.setParam('steps', 0);
     expect(await train.start()).toBeNull();
-    expect(api.runs).toEqual([]);
+    expect(await api.call('training.runs', {})).toEqual([]);
     expect(train.form.fieldErrors).toMatchObject({
       'task.patchSize': 'patchSize must fit inside frameSize',
       steps: 'steps must be at least 1',
@@ -46,14 +55,13 @@ describe('TrainState', () => {
   });
 
   it('drops the runs of the previous library', async () => {
-    const api = new FakeApi({ knownLibraries: ['/a', '/b'], openPath: '/a', runs: [makeRun(1)] });
-    const { train } = setup(api);
-    await train.activate('/a');
-    await train.runs.select(1);
+    const { api, train, path } = await setup();
+    const run = api.recordRun(trainPreset('sequence-sorting', 'alexnet', 'tiny'));
+    await train.activate(path);
+    await train.runs.select(run.id);
     expect(train.runs.runs).toHaveLength(1);
-    api.openPath = '/b';
-    api.runs = [];
-    await train.activate('/b');
+    const other = await api.openLibrary('other.pretext');
+    await train.activate(other.path);
     expect(train.runs.runs).toEqual([]);
     expect(train.runs.selectedId).toBeNull();
     // The form is kept: it describes a run, not a library.

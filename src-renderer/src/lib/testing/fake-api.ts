@@ -451,27 +451,7 @@ export function fakePreview(config: TaskConfig, video: VideoDto, seed: number, u
   }
 }
 
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-export function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-/** Lets pending promise callbacks run. */
-export async function settle(rounds = 5): Promise<void> {
-  for (let i = 0; i < rounds; i++) await Promise.resolve();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-}
+export { deferred, settle, type Deferred } from './async.ts';
 
 export class FakeApi implements PretextApi {
   openPath: string | null;
@@ -816,6 +796,11 @@ export class FakeApi implements PretextApi {
         return { videoId: video.id, fileName: video.fileName, label: video.label, x: a + 0.2 * c, y: b + 0.2 * d };
       }),
     };
+  }
+
+  /** Its answers come within `settle()`. */
+  settled(): Promise<void> {
+    return Promise.resolve();
   }
 
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
