@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { build } from 'esbuild';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { SHARED_ALIAS } from './vite.aliases.ts';
 import { WORKER_SOURCES, workerBundleEntry, type CoreWorker } from './src-main/core/jobs/worker-entries.ts';
 
 const root = import.meta.dirname;
@@ -96,6 +97,7 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'src-renderer'),
     plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') }), buildComputeHost],
+    resolve: { alias: SHARED_ALIAS },
     build: {
       outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: resolve(root, 'src-renderer/index.html') },

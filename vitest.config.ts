@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { SHARED_ALIAS } from './vite.aliases.ts';
 
 export default defineConfig({
   plugins: [svelte()],
-  resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
+  resolve: { alias: SHARED_ALIAS, ...(process.env.VITEST ? { conditions: ['browser'] } : {}) },
   test: {
     include: ['src-main/**/*.test.ts', 'src-renderer/**/*.test.ts', 'scripts/**/*.test.js', 'bench/**/*.test.ts'],
     // Media tests spawn ffmpeg; two workers match the two cores CI has.

@@ -1,5 +1,5 @@
 /// <reference types="svelte" />
-import type { PreloadBridge } from '../../src-main/shared/contract.ts';
+import type { PreloadBridge } from '@shared/contract.ts';
 
 declare global {
   interface Window {

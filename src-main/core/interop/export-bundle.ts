@@ -11,7 +11,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExportedBundle } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
-import { framesNeeded, SAMPLING_FPS } from '../../shared/tasks.ts';
+import { framesNeeded, SAMPLING_FPS, takesClips } from '../../shared/tasks.ts';
 import type { WritableDB } from '../db/connection.ts';
 import { importRoots } from '../db/jobs.ts';
 import { getRun } from '../db/runs.ts';
@@ -92,8 +92,8 @@ export async function exportRunBundle(db: WritableDB, tools: MediaTools, runId: 
   await mkdir(join(folder, 'pretext_torch'), { recursive: true });
   for (const file of BUNDLE_FILES) await writeFile(join(folder, file), await readFile(fileURLToPath(new URL(file, TEMPLATE))));
   const sampler = { ...config.task, framesNeeded: framesNeeded(config.task), fps: SAMPLING_FPS };
-  // VCOP samples uniformly; the frame tasks' windows (and OPN's patch) follow the motion.
-  const usesMotion = config.task.task !== 'clip-order';
+  // Clip tasks (VCOP) sample uniformly; the frame tasks' windows (and OPN's patch) follow the motion.
+  const usesMotion = !takesClips(config.task.task);
   if (usesMotion) {
     await mkdir(join(folder, 'motion'));
     for (const video of [...videos.train, ...videos.validation]) await writeFile(join(folder, 'motion', `${video.ref.id}.f32`), motionFile(video));

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { JOB_STOP_STATUSES, type MetricPoint, type RunDetail, type RunDto, type TrainingProgress } from '../../shared/dto.ts';
+import { RESUMABLE_RUN_STATUSES, type MetricPoint, type RunDetail, type RunDto, type TrainingProgress } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { EventHub } from '../jobs/events.ts';
@@ -45,7 +45,6 @@ function asSeen(run: RunDto, orphaned: Set<number>): RunDto {
 /** Runs train in a worker thread of this process. */
 export const trainingThread: TrainingWorker = () => workerJobPort(spawnCoreWorker('training'), 'training');
 
-const RESUMABLE = new Set<RunDto['status']>(JOB_STOP_STATUSES);
 
 /**
  * Starts, cancels and resumes training runs of the open library. The engine runs in a worker thread;
@@ -87,7 +86,7 @@ export class TrainingService {
     // A run whose process died while this library was open here is closed now, so it can resume.
     if (jobs.orphaned('training').has(runId)) jobs.closeOrphaned();
     const run = this.requireRun(db, runId);
-    if (!RESUMABLE.has(run.status)) {
+    if (!RESUMABLE_RUN_STATUSES.has(run.status)) {
       throw new ApiError('INVALID_INPUT', `Run ${runId} is ${run.status}; only cancelled, failed or interrupted runs resume.`);
     }
     const step = jobs.own('training', () => ({ id: runId, step: rewindToLastCheckpoint(db, runId) })).step;

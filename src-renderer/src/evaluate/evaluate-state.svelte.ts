@@ -1,4 +1,4 @@
-import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
+import type { MethodInput, PretextApi } from '@shared/contract.ts';
 import {
   TEST_LIST_MAX_CHARS,
   type ClassificationTable,
@@ -7,7 +7,7 @@ import {
   type EvaluationProgress,
   type EvaluationTable,
   type Projection,
-} from '../../../src-main/shared/dto.ts';
+} from '@shared/dto.ts';
 import type { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
 import { FiftyOneExportState } from './fiftyone-export-state.svelte.ts';

@@ -1,6 +1,6 @@
 /** The evaluation table as files to download. Pure. */
-import { csvText } from '../../../src-main/shared/csv.ts';
-import type { EvaluationTable } from '../../../src-main/shared/dto.ts';
+import { csvText } from '@shared/csv.ts';
+import type { EvaluationTable } from '@shared/dto.ts';
 
 /**
  * A row per feature set: accuracies as fractions in [0, 1], empty where none was measured, with the

@@ -1,5 +1,5 @@
 /** How the Evaluate screen reads an evaluation table and the library's labels. Pure. */
-import { FEW_QUERIES, type EvaluatedSet, type EvaluationRow, type LabelCount } from '../../../src-main/shared/dto.ts';
+import { FEW_QUERIES, type EvaluatedSet, type EvaluationRow, type LabelCount } from '@shared/dto.ts';
 import { PROTOCOL_TITLES } from '../lib/feature-sets/protocol-titles.ts';
 
 /**

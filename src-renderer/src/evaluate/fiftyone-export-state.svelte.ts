@@ -1,4 +1,4 @@
-import type { PretextApi } from '../../../src-main/shared/contract.ts';
+import type { PretextApi } from '@shared/contract.ts';
 import { downloadBase64 } from '../lib/download.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 

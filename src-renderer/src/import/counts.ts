@@ -1,4 +1,4 @@
-import type { ImportCounts } from '../../../src-main/shared/dto.ts';
+import type { ImportCounts } from '@shared/dto.ts';
 
 /** The per-outcome counts of an import, in the order the summary shows them. */
 export const OUTCOME_FIELDS: readonly { key: keyof ImportCounts; label: string }[] = [

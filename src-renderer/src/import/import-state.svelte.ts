@@ -1,10 +1,10 @@
-import type { PretextApi } from '../../../src-main/shared/contract.ts';
+import type { PretextApi } from '@shared/contract.ts';
 import type {
   ImportCounts,
   ImportFailure,
   ImportJobDto,
   ImportProgress,
-} from '../../../src-main/shared/dto.ts';
+} from '@shared/dto.ts';
 import { toApiError } from '../lib/api/result.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 

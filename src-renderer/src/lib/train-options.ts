@@ -3,8 +3,8 @@
  * backbone and backend titles, and how the training config becomes a form. The title lists are local;
  * the compiler checks they name every value, and a unit test checks they equal the shared ones.
  */
-import { TASK_IDS, TASKS, type TaskId } from '../../../src-main/shared/tasks.ts';
-import type { Backbone, BackendChoice, TrainConfig } from '../../../src-main/shared/training.ts';
+import { TASK_IDS, TASKS, type TaskId } from '@shared/tasks.ts';
+import type { Backbone, BackendChoice, TrainConfig } from '@shared/training.ts';
 import type { FieldOptions } from './config-form/config-fields.ts';
 
 /** Compile-time: `true` only when `Listed` names every member of `All`. */

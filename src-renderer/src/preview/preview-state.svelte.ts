@@ -1,7 +1,7 @@
-import { framesAtSamplingRate } from '../../../src-main/shared/sampling.ts';
-import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
-import type { TaskInfo, TuplePreview, VideoDto } from '../../../src-main/shared/dto.ts';
-import type { PresetName, TaskConfig, TaskId } from '../../../src-main/shared/tasks.ts';
+import { framesAtSamplingRate } from '@shared/sampling.ts';
+import type { MethodInput, PretextApi } from '@shared/contract.ts';
+import type { TaskInfo, TuplePreview, VideoDto } from '@shared/dto.ts';
+import type { PresetName, TaskConfig, TaskId } from '@shared/tasks.ts';
 import { toApiError } from '../lib/api/result.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';

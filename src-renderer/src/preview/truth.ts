@@ -2,8 +2,8 @@
  * What a sampled tuple means, for the preview: its label in words, and the truth per element read
  * from the task's `detail` (time ranks, the odd one, S&L's candidate letters). Pure.
  */
-import type { TuplePreview } from '../../../src-main/shared/dto.ts';
-import type { TaskId } from '../../../src-main/shared/tasks.ts';
+import type { TuplePreview } from '@shared/dto.ts';
+import type { TaskId } from '@shared/tasks.ts';
 
 export function isTask<T extends TaskId>(preview: TuplePreview, task: T): preview is TuplePreview<T> {
   return preview.task === task;

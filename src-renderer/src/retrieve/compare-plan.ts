@@ -1,5 +1,5 @@
 /** What the comparison plays: the query and the chosen results, each from where its clip starts. Pure. */
-import type { ClipSpan, NeighbourDto, RetrievalResult } from '../../../src-main/shared/dto.ts';
+import type { ClipSpan, NeighbourDto, RetrievalResult } from '@shared/dto.ts';
 
 /** Most results the comparison plays next to the query. */
 export const MAX_COMPARED = 4;

@@ -1,6 +1,6 @@
 /** The `features.extract` sources the Retrieve screen offers. Pure. */
-import type { PresetName, TaskId } from '../../../src-main/shared/tasks.ts';
-import type { Backbone } from '../../../src-main/shared/training.ts';
+import type { PresetName, TaskId } from '@shared/tasks.ts';
+import type { Backbone } from '@shared/training.ts';
 import type { FeatureSourceInput } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 
 /** A run's last checkpoint, or its best when that is clearly better (decided by the main side). */

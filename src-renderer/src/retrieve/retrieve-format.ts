@@ -1,5 +1,5 @@
 /** Display helpers of the Retrieve screen; every function accepts the nulls the DTOs carry. Pure. */
-import type { ClipSpan, FeatureSetDto } from '../../../src-main/shared/dto.ts';
+import type { ClipSpan, FeatureSetDto } from '@shared/dto.ts';
 import { formatCount } from '../lib/format.ts';
 
 const DASH = '—';

@@ -1,4 +1,4 @@
-import type { MethodInput, PretextApi } from '../../../src-main/shared/contract.ts';
+import type { MethodInput, PretextApi } from '@shared/contract.ts';
 import type {
   FeatureProtocol,
   FeatureSetDto,
@@ -6,7 +6,7 @@ import type {
   RetrievalResult,
   RunDto,
   VideoDto,
-} from '../../../src-main/shared/dto.ts';
+} from '@shared/dto.ts';
 import { toApiError } from '../lib/api/result.ts';
 import type { FeatureSetsState, FeatureSourceInput } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 import { LatestRequest } from '../lib/latest-request.ts';

@@ -1,4 +1,4 @@
-import type { AppInfo } from '../../../src-main/shared/dto.ts';
+import type { AppInfo } from '@shared/dto.ts';
 import { EvaluateState } from '../evaluate/evaluate-state.svelte.ts';
 import { ImportState } from '../import/import-state.svelte.ts';
 import type { ApiTransport } from '../lib/api/create-api.ts';

@@ -3,9 +3,9 @@
  * means (the report names what runs, e.g. "tfjs-node-gpu" for the `gpu` choice), which one `auto`
  * picks, and why each faster one is unavailable. Pure.
  */
-import type { BackendReport } from '../../../src-main/shared/dto.ts';
-import { describeAdapter } from '../../../src-main/shared/gpu-adapter.ts';
-import type { BackendChoice } from '../../../src-main/shared/training.ts';
+import type { BackendReport } from '@shared/dto.ts';
+import { describeAdapter } from '@shared/gpu-adapter.ts';
+import type { BackendChoice } from '@shared/training.ts';
 
 export type ConcreteChoice = Exclude<BackendChoice, 'auto'>;
 

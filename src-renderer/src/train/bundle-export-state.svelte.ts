@@ -1,5 +1,5 @@
-import type { PretextApi } from '../../../src-main/shared/contract.ts';
-import type { ExportedBundle, RunDto } from '../../../src-main/shared/dto.ts';
+import type { PretextApi } from '@shared/contract.ts';
+import type { ExportedBundle, RunDto } from '@shared/dto.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 
 const CONTEXT = 'Export for PyTorch';

@@ -3,7 +3,7 @@
  * one point per split and step. Live events append in O(1); a point for a step already held replaces
  * it (the newest measurement wins, e.g. after a resume re-trains steps past its checkpoint). Pure.
  */
-import type { MetricPoint, MetricSplit, ProbePoint } from '../../../src-main/shared/dto.ts';
+import type { MetricPoint, MetricSplit, ProbePoint } from '@shared/dto.ts';
 
 export class MetricSeries {
   readonly train: MetricPoint[] = [];

@@ -1,5 +1,5 @@
 /** Display helpers of the Train screen; every function accepts the nulls the DTOs carry. Pure. */
-import type { RunStatus, TrainingProgress } from '../../../src-main/shared/dto.ts';
+import type { RunStatus, TrainingProgress } from '@shared/dto.ts';
 
 const DASH = '—';
 

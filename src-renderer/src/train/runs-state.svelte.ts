@@ -1,5 +1,5 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import type { PretextApi } from '../../../src-main/shared/contract.ts';
+import type { PretextApi } from '@shared/contract.ts';
 import {
   RESUMABLE_RUN_STATUSES,
   type CheckpointDto,
@@ -9,10 +9,10 @@ import {
   type RunDto,
   type TrainingMetrics,
   type TrainingProgress,
-} from '../../../src-main/shared/dto.ts';
-import type { TrainConfig } from '../../../src-main/shared/training.ts';
-import { ApiError } from '../../../src-main/shared/errors.ts';
-import { runMatches, type RunFilter } from '../../../src-main/shared/runs.ts';
+} from '@shared/dto.ts';
+import type { TrainConfig } from '@shared/training.ts';
+import { ApiError } from '@shared/errors.ts';
+import { runMatches, type RunFilter } from '@shared/runs.ts';
 import { toApiError } from '../lib/api/result.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';

@@ -1,7 +1,7 @@
-import type { PretextApi } from '../../../src-main/shared/contract.ts';
-import type { BackendReport } from '../../../src-main/shared/dto.ts';
-import { TASKS, type PresetName, type TaskId } from '../../../src-main/shared/tasks.ts';
-import type { Backbone, BackendChoice, TrainConfig } from '../../../src-main/shared/training.ts';
+import type { PretextApi } from '@shared/contract.ts';
+import type { BackendReport } from '@shared/dto.ts';
+import { TASKS, type PresetName, type TaskId } from '@shared/tasks.ts';
+import type { Backbone, BackendChoice, TrainConfig } from '@shared/training.ts';
 import { toApiError } from '../lib/api/result.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';

@@ -1,5 +1,5 @@
-import type { PretextApi } from '../../../src-main/shared/contract.ts';
-import type { RunDto } from '../../../src-main/shared/dto.ts';
+import type { PretextApi } from '@shared/contract.ts';
+import type { RunDto } from '@shared/dto.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 import { BundleExportState } from './bundle-export-state.svelte.ts';
 import { RunsState, type RunsStateOptions } from './runs-state.svelte.ts';

@@ -1,6 +1,6 @@
-import type { PretextApi } from '../../../../src-main/shared/contract.ts';
-import { mediaProtocolUrl, type MediaKind } from '../../../../src-main/shared/routes.ts';
-import type { ApiError } from '../../../../src-main/shared/errors.ts';
+import type { PretextApi } from '@shared/contract.ts';
+import { mediaProtocolUrl, type MediaKind } from '@shared/routes.ts';
+import type { ApiError } from '@shared/errors.ts';
 import { createElectronApi } from './electron-client.ts';
 import { createHttpApi, type EventSourceClass } from './http-client.ts';
 import { takeBridgeToken } from './token.ts';

@@ -6,7 +6,7 @@ import type {
   MethodOutput,
   PreloadBridge,
   PretextApi,
-} from '../../../../src-main/shared/contract.ts';
+} from '@shared/contract.ts';
 import { toApiError, unwrapResult } from './result.ts';
 
 /** `PretextApi` over the preload bridge (`window.pretext`): IPC calls return a `CallResult`. */

@@ -1,6 +1,6 @@
-import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput, PretextApi } from '../../../../src-main/shared/contract.ts';
-import { BRIDGE, type MediaKind } from '../../../../src-main/shared/routes.ts';
-import { ApiError } from '../../../../src-main/shared/errors.ts';
+import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput, PretextApi } from '@shared/contract.ts';
+import { BRIDGE, type MediaKind } from '@shared/routes.ts';
+import { ApiError } from '@shared/errors.ts';
 import { unwrapResult } from './result.ts';
 
 /** The part of `EventSource` the client uses, so tests can pass a fake class. */

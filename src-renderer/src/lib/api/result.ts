@@ -1,4 +1,4 @@
-import { ApiError, isApiErrorData } from '../../../../src-main/shared/errors.ts';
+import { ApiError, isApiErrorData } from '@shared/errors.ts';
 
 /** Turns anything thrown by a transport into the one error type the UI handles. */
 export function toApiError(error: unknown): ApiError {

@@ -1,4 +1,4 @@
-import { BRIDGE } from '../../../../src-main/shared/routes.ts';
+import { BRIDGE } from '@shared/routes.ts';
 
 export const TOKEN_STORAGE_KEY = 'pretext.bridgeToken';
 

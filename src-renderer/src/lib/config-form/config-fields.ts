@@ -5,7 +5,7 @@
  * schema's INVALID_INPUT issues mapped back onto fields. Pure; which task options are choices or
  * fixed, and their hints, come from the task registry.
  */
-import { FIXED_OPTIONS, OPTION_CHOICES, OPTION_HINTS, type TaskConfig } from '../../../../src-main/shared/tasks.ts';
+import { FIXED_OPTIONS, OPTION_CHOICES, OPTION_HINTS, type TaskConfig } from '@shared/tasks.ts';
 import { toApiError } from '../api/result.ts';
 
 /** A leaf value of a config, or a nested object of them (`frameSize`). */

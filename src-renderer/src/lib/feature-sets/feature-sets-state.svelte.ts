@@ -1,6 +1,6 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import type { MethodInput, PretextApi } from '../../../../src-main/shared/contract.ts';
-import type { ExtractionProgress, FeatureProtocol, FeatureSetDto } from '../../../../src-main/shared/dto.ts';
+import type { MethodInput, PretextApi } from '@shared/contract.ts';
+import type { ExtractionProgress, FeatureProtocol, FeatureSetDto } from '@shared/dto.ts';
 import { toApiError } from '../api/result.ts';
 import { LatestRequest } from '../latest-request.ts';
 import type { ErrorSink } from '../notices/notices.svelte.ts';

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../../../src-main/shared/errors.ts';
+import type { ErrorCode } from '@shared/errors.ts';
 import { toApiError } from '../api/result.ts';
 
 export interface Notice {

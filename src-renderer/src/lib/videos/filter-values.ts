@@ -1,5 +1,5 @@
-import type { VideoStatus } from '../../../../src-main/shared/dto.ts';
-import { VIDEO_STATUSES } from '../../../../src-main/shared/dto.ts';
+import type { VideoStatus } from '@shared/dto.ts';
+import { VIDEO_STATUSES } from '@shared/dto.ts';
 import type { LabelFilter } from './library-state.svelte.ts';
 
 /** `<option>` values of the filter selects. A label option's value is the label itself. */

@@ -1,5 +1,5 @@
-import type { MethodInput, PretextApi } from '../../../../src-main/shared/contract.ts';
-import type { LibraryInfo, VideoDto, VideoStatus } from '../../../../src-main/shared/dto.ts';
+import type { MethodInput, PretextApi } from '@shared/contract.ts';
+import type { LibraryInfo, VideoDto, VideoStatus } from '@shared/dto.ts';
 import { toApiError } from '../api/result.ts';
 import type { ErrorSink } from '../notices/notices.svelte.ts';
 import { PageCache } from './page-cache.ts';
