@@ -25,13 +25,15 @@ const RENDERER_LAYER = {
   group: [...RENDERER_TEST_LAYER.group, '**/test-backend/**'],
   message: 'the renderer talks to the main side only through the contract in src-main/shared.',
 };
+/** The renderer names shared code by its alias (vite.aliases.ts), never by climbing out of src-renderer. */
+const SHARED_BY_ALIAS = { regex: '^(\\.\\./)+src-main/shared/', message: 'import shared code as @shared/… (vite.aliases.ts), not by a relative path.' };
 const RENDERER_FEATURES = ['evaluate', 'import', 'library', 'preview', 'retrieve', 'train'];
 /** A relative import that climbs into one of `folders` of src-renderer/src. */
 const intoFolders = (folders) => `^(\\.\\./)+(${folders.join('|')})/`;
 const rendererFloor = (files, folders, message, layer = RENDERER_LAYER) => ({
   files,
   rules: {
-    'no-restricted-imports': ['error', { patterns: [layer, { regex: intoFolders(folders), message }] }],
+    'no-restricted-imports': ['error', { patterns: [layer, SHARED_BY_ALIAS, { regex: intoFolders(folders), message }] }],
   },
 });
 const FEATURE_FLOOR = 'a renderer feature imports lib/ and shared types only: move what two features share into src-renderer/src/lib/.';
@@ -129,7 +131,7 @@ export default tseslint.config(
   {
     files: ['src-renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: { 'no-restricted-imports': ['error', { patterns: [RENDERER_LAYER] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [RENDERER_LAYER, SHARED_BY_ALIAS] }] },
   },
   ...RENDERER_FEATURES.map((feature) =>
     rendererFloor([`src-renderer/src/${feature}/**`], [...RENDERER_FEATURES.filter((other) => other !== feature), 'shell'], FEATURE_FLOOR),
@@ -147,7 +149,7 @@ export default tseslint.config(
   // The UI tests run in Node over the real backend, which only test-backend/ may build (app code may not import it).
   {
     files: ['src-renderer/**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [RENDERER_TEST_LAYER] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [RENDERER_TEST_LAYER, SHARED_BY_ALIAS] }] },
   },
   ...RENDERER_FEATURES.map((feature) =>
     rendererFloor(

@@ -24,7 +24,14 @@ describe('renderer floors', () => {
     expect(await restricted(file, './retrieve-format.ts')).toEqual([]);
     expect(await restricted(file, '../lib/format.ts')).toEqual([]);
     expect(await restricted(file, '../lib/videos/library-state.svelte.ts')).toEqual([]);
-    expect(await restricted(file, '../../../src-main/shared/dto.ts')).toEqual([]);
+    expect(await restricted(file, '@shared/dto.ts')).toEqual([]);
+  });
+
+  it('refuses shared code by a relative path: the renderer names it @shared/…', async () => {
+    const messages = await restricted('src-renderer/src/retrieve/floor-probe.ts', '../../../src-main/shared/dto.ts');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('@shared/');
+    expect(await restricted('src-renderer/src/retrieve/floor-probe.test.ts', '../../../src-main/shared/dto.ts')).toHaveLength(1);
   });
 
   it('refuses lib/ importing a feature, but lets the shell compose them', async () => {

@@ -16,10 +16,10 @@ import type {
   MethodName,
   MethodOutput,
   PretextApi,
-} from '../../src-main/shared/contract.ts';
-import type { ImportJobDto, LibraryInfo, MetricPoint, ProbePoint, RunDto, RunStatus } from '../../src-main/shared/dto.ts';
-import type { TrainConfig } from '../../src-main/shared/training.ts';
-import { ApiError } from '../../src-main/shared/errors.ts';
+} from '@shared/contract.ts';
+import type { ImportJobDto, LibraryInfo, MetricPoint, ProbePoint, RunDto, RunStatus } from '@shared/dto.ts';
+import type { TrainConfig } from '@shared/training.ts';
+import { ApiError } from '@shared/errors.ts';
 import { dispatch, type Handlers } from '../../src-main/core/api/dispatch.ts';
 import { EventHub } from '../../src-main/core/jobs/events.ts';
 import { createHandlers } from '../../src-main/core/api/handlers.ts';

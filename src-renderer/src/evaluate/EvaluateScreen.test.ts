@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { FeatureSetDto, VideoDto } from '../../../src-main/shared/dto.ts';
-import { trainPreset } from '../../../src-main/shared/training.ts';
-import { ApiError } from '../../../src-main/shared/errors.ts';
+import type { FeatureSetDto, VideoDto } from '@shared/dto.ts';
+import { trainPreset } from '@shared/training.ts';
+import { ApiError } from '@shared/errors.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 import { RealApi } from '../../test-backend/real-api.ts';
 import { SHORT_VIDEO, uiVideos } from '../../test-backend/videos.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EvaluationSplit, EvaluationTable, FeatureSetDto } from '../../../src-main/shared/dto.ts';
-import { TEST_LIST_MAX_CHARS } from '../../../src-main/shared/dto.ts';
-import { evaluatedSet } from '../../../src-main/shared/evaluated-set.ts';
+import type { EvaluationSplit, EvaluationTable, FeatureSetDto } from '@shared/dto.ts';
+import { TEST_LIST_MAX_CHARS } from '@shared/dto.ts';
+import { evaluatedSet } from '@shared/evaluated-set.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { featureSet, StubApi } from '../lib/testing/stubs.ts';
 import { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';

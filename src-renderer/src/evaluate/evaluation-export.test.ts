@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EvaluationTable, FeatureProtocol } from '../../../src-main/shared/dto.ts';
-import { csvField } from '../../../src-main/shared/csv.ts';
+import type { EvaluationTable, FeatureProtocol } from '@shared/dto.ts';
+import { csvField } from '@shared/csv.ts';
 import { evaluationCsv, evaluationFileName, evaluationJson } from './evaluation-export.ts';
 
 const made = (protocol: FeatureProtocol, featureSize: number | null) => ({ protocol, inputSize: 112, clipsPerVideo: 10, featureSize });

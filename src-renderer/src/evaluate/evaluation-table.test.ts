@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EvaluationRow } from '../../../src-main/shared/dto.ts';
+import type { EvaluationRow } from '@shared/dto.ts';
 import { beyondGallery, bestPerK, fewQueries, hasEvaluableLabels, protocolSummary } from './evaluation-table.ts';
 
 const row = (setId: number, topK: EvaluationRow['topK'], gallery = 12, queries = 4): EvaluationRow => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ImportJobDto, ImportProgress } from '../../../src-main/shared/dto.ts';
-import { ApiError } from '../../../src-main/shared/errors.ts';
-import type { ImportFailure } from '../../../src-main/shared/dto.ts';
+import type { ImportJobDto, ImportProgress } from '@shared/dto.ts';
+import { ApiError } from '@shared/errors.ts';
+import type { ImportFailure } from '@shared/dto.ts';
 import { deferred, settle } from '../lib/testing/async.ts';
 import { importJob as makeJob, StubApi } from '../lib/testing/stubs.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';

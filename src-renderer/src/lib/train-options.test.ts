@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BACKBONES, BACKEND_CHOICES, trainPreset } from '../../../src-main/shared/training.ts';
+import { BACKBONES, BACKEND_CHOICES, trainPreset } from '@shared/training.ts';
 import { configFields, type GroupField } from './config-form/config-fields.ts';
 import {
   BACKBONE_CHOICES,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TuplePreview } from '../../../src-main/shared/dto.ts';
-import { ApiError } from '../../../src-main/shared/errors.ts';
-import { TASK_PRESETS } from '../../../src-main/shared/tasks.ts';
+import type { TuplePreview } from '@shared/dto.ts';
+import { ApiError } from '@shared/errors.ts';
+import { TASK_PRESETS } from '@shared/tasks.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { deferred, settle } from '../lib/testing/async.ts';
 import { RealApi } from '../../test-backend/real-api.ts';

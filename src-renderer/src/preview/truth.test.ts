@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TupleDetails } from '../../../src-main/shared/tasks.ts';
+import type { TupleDetails } from '@shared/tasks.ts';
 import { tuplePreview } from '../lib/testing/stubs.ts';
 import {
   candidateRows,

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { flushSync } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { FeatureSetDto, RunDto, VideoDto } from '../../../src-main/shared/dto.ts';
-import { trainPreset } from '../../../src-main/shared/training.ts';
+import type { FeatureSetDto, RunDto, VideoDto } from '@shared/dto.ts';
+import { trainPreset } from '@shared/training.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 import { RealApi } from '../../test-backend/real-api.ts';
 import { UNLABELLED_VIDEO } from '../../test-backend/videos.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NeighbourDto, RetrievalResult } from '../../../src-main/shared/dto.ts';
+import type { NeighbourDto, RetrievalResult } from '@shared/dto.ts';
 import { comparePlan, neighbourKey } from './compare-plan.ts';
 
 function neighbour(rank: number, videoId: number, clip: NeighbourDto['clip'] = null, match: NeighbourDto['match'] = null): NeighbourDto {

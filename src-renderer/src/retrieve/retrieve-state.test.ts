@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FeatureSetDto, NeighbourDto } from '../../../src-main/shared/dto.ts';
-import { ApiError } from '../../../src-main/shared/errors.ts';
+import type { FeatureSetDto, NeighbourDto } from '@shared/dto.ts';
+import { ApiError } from '@shared/errors.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { settle } from '../lib/testing/async.ts';
 import { featureSet } from '../lib/testing/stubs.ts';

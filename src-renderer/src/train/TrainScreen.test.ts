@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventName, EventPayload } from '../../../src-main/shared/contract.ts';
-import { ApiError } from '../../../src-main/shared/errors.ts';
-import { trainPreset } from '../../../src-main/shared/training.ts';
+import type { EventName, EventPayload } from '@shared/contract.ts';
+import { ApiError } from '@shared/errors.ts';
+import { trainPreset } from '@shared/training.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 import { metricPoint, softwareOnlyBackendReport } from '../lib/testing/stubs.ts';
 import { RealApi } from '../../test-backend/real-api.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BackendReport } from '../../../src-main/shared/dto.ts';
-import { BACKEND_CHOICES } from '../../../src-main/shared/training.ts';
+import type { BackendReport } from '@shared/dto.ts';
+import { BACKEND_CHOICES } from '@shared/training.ts';
 import { softwareOnlyBackendReport } from '../lib/testing/stubs.ts';
 import { REPORT_NAMES, backendRows, choiceOf, choiceProblem } from './backend-report.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunDetail, TrainingProgress } from '../../../src-main/shared/dto.ts';
-import { ApiError } from '../../../src-main/shared/errors.ts';
-import { trainConfigSchema, trainPreset } from '../../../src-main/shared/training.ts';
+import type { RunDetail, TrainingProgress } from '@shared/dto.ts';
+import { ApiError } from '@shared/errors.ts';
+import { trainConfigSchema, trainPreset } from '@shared/training.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { deferred, settle } from '../lib/testing/async.ts';
 import { metricPoint } from '../lib/testing/stubs.ts';

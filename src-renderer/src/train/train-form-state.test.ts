@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../../../src-main/shared/errors.ts';
+import { ApiError } from '@shared/errors.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { deferred } from '../lib/testing/async.ts';
 import { softwareOnlyBackendReport } from '../lib/testing/stubs.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { trainPreset } from '../../../src-main/shared/training.ts';
+import { trainPreset } from '@shared/training.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { RealApi } from '../../test-backend/real-api.ts';
 import { TrainState } from './train-state.svelte.ts';

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PreloadBridge } from '../../../../src-main/shared/contract.ts';
+import type { PreloadBridge } from '@shared/contract.ts';
 import { createApi } from './create-api.ts';
 import type { EventSourceLike } from './http-client.ts';
 

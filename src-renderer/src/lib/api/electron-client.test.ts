@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { EventName, MethodName, PreloadBridge } from '../../../../src-main/shared/contract.ts';
-import { ApiError, type CallResult } from '../../../../src-main/shared/errors.ts';
+import type { EventName, MethodName, PreloadBridge } from '@shared/contract.ts';
+import { ApiError, type CallResult } from '@shared/errors.ts';
 import { createElectronApi } from './electron-client.ts';
 
 class FakeBridge implements PreloadBridge {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BRIDGE } from '../../../../src-main/shared/routes.ts';
-import { ApiError } from '../../../../src-main/shared/errors.ts';
+import { BRIDGE } from '@shared/routes.ts';
+import { ApiError } from '@shared/errors.ts';
 import { createHttpApi, type EventSourceLike } from './http-client.ts';
 
 class FakeEventSource implements EventSourceLike {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../../src-main/shared/errors.ts';
-import { TASK_IDS, TASK_PRESETS } from '../../../../src-main/shared/tasks.ts';
+import { ApiError } from '@shared/errors.ts';
+import { TASK_IDS, TASK_PRESETS } from '@shared/tasks.ts';
 import {
   changedPaths,
   configFields,

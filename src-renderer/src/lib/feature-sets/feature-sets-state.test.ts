@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FeatureSetDto } from '../../../../src-main/shared/dto.ts';
-import { ApiError } from '../../../../src-main/shared/errors.ts';
+import type { FeatureSetDto } from '@shared/dto.ts';
+import { ApiError } from '@shared/errors.ts';
 import { Notices } from '../notices/notices.svelte.ts';
 import { settle } from '../testing/async.ts';
 import { featureSet, StubApi } from '../testing/stubs.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../../src-main/shared/errors.ts';
+import { ApiError } from '@shared/errors.ts';
 import { Notices } from './notices.svelte.ts';
 
 describe('Notices', () => {

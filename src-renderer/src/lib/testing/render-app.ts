@@ -1,7 +1,7 @@
 /** Mounts the whole app in jsdom over an API, with small helpers to drive it (test-only). */
 import { expect } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
-import type { PretextApi } from '../../../../src-main/shared/contract.ts';
+import type { PretextApi } from '@shared/contract.ts';
 import type { Shell } from '../api/create-api.ts';
 import App from '../../shell/App.svelte';
 import { AppState } from '../../shell/app-state.svelte.ts';

@@ -1,8 +1,8 @@
 /** Small typed DTOs for unit tests of single renderer pieces (test-only; no backend behind them). */
-import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput, PretextApi } from '../../../../src-main/shared/contract.ts';
-import type { BackendReport, FeatureSetDto, ImportJobDto, MetricPoint, MetricSplit, PreviewFrame, TuplePreview } from '../../../../src-main/shared/dto.ts';
-import { ApiError } from '../../../../src-main/shared/errors.ts';
-import type { TaskId, TupleDetails } from '../../../../src-main/shared/tasks.ts';
+import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput, PretextApi } from '@shared/contract.ts';
+import type { BackendReport, FeatureSetDto, ImportJobDto, MetricPoint, MetricSplit, PreviewFrame, TuplePreview } from '@shared/dto.ts';
+import { ApiError } from '@shared/errors.ts';
+import type { TaskId, TupleDetails } from '@shared/tasks.ts';
 
 /** One metric point; loss and accuracy default to a curve that improves with the step. */
 export function metricPoint(split: MetricSplit, step: number, overrides: Partial<MetricPoint> = {}): MetricPoint {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { VideoPage } from '../../../../src-main/shared/dto.ts';
-import { ApiError } from '../../../../src-main/shared/errors.ts';
+import type { VideoPage } from '@shared/dto.ts';
+import { ApiError } from '@shared/errors.ts';
 import { deferred, settle } from '../testing/async.ts';
 import { RealApi, type RecordedVideo } from '../../../test-backend/real-api.ts';
 import { Notices } from '../notices/notices.svelte.ts';
