@@ -230,10 +230,10 @@ async function existingSet(session: Session, option: string): Promise<FeatureSet
 
 /** Writes the FiftyOne layout (samples.json, embeddings.npy, load_fiftyone.py) into a new folder. */
 async function exportFiftyOne(session: Session, context: CommandContext, set: FeatureSetDto, out: string): Promise<number> {
-  const split = {
+  const split = await session.studio.retrieval.split({
     seed: parseInteger(context.options['split-seed'], '--split-seed') ?? 0,
     testFraction: parseNumber(context.options['test-fraction'], '--test-fraction') ?? 0.3,
-  };
+  });
   const { files, videos } = await fiftyOneExport(session.studio.requireOpen().db, set.id, split);
   await writeExportFolder(out, files);
   const written = { setId: set.id, format: 'fiftyone', folder: out, videos, files: files.map((file) => file.name) };

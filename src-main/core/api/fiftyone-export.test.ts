@@ -17,6 +17,9 @@ import { Studio } from '../studio.ts';
 import { dispatch } from './dispatch.ts';
 import { createHandlers, type ShellCapabilities } from './handlers.ts';
 
+/** Ready videos have probed media: the evaluation's split draws from those. */
+const READY_MEDIA = { durationS: 2, fps: 25, frameCount: 50, frameCountExact: true, width: 320, height: 240, codec: 'h264', container: 'mp4' };
+
 let dir: string;
 let library: Studio;
 let setId: number;
@@ -38,7 +41,7 @@ beforeEach(() => {
   });
   ['a', 'a', 'b', 'b'].forEach((label, index) => {
     const path = join(dir, label, `${index}.mp4`);
-    const record = { path, root: dir, sizeBytes: 1, mtimeMs: 0, contentHash: `h${index}`, media: null, label, status: 'ready', error: null, duplicateOf: null, thumbnail: null } as const;
+    const record = { path, root: dir, sizeBytes: 1, mtimeMs: 0, contentHash: `h${index}`, media: READY_MEDIA, label, status: 'ready', error: null, duplicateOf: null, thumbnail: null } as const;
     const videoId = insertVideo(db, record);
     const vector = Float32Array.of(label === 'a' ? 1 : 0, label === 'b' ? 1 : 0, index / 10);
     saveVideoFeatures(db, setId, { videoId, contentHash: `h${index}`, vector, clipVectors: vector, clips: [{ index: 0, startSeconds: 0, endSeconds: 1 }] });

@@ -68,7 +68,8 @@ export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): H
       return deleted;
     },
     'features.exportFiftyOne': async ({ setId, seed, testFraction }) => {
-      const { files, videos } = await fiftyOneExport(studio.requireOpen().db, setId, { seed, testFraction });
+      const split = await studio.retrieval.split({ seed, testFraction });
+      const { files, videos } = await fiftyOneExport(studio.requireOpen().db, setId, split);
       const name = `pretext-fiftyone-set-${setId}`;
       if (!shell.pickFolder) {
         return { kind: 'archive', fileName: `${name}.tar`, base64: Buffer.from(tarArchive(name, files)).toString('base64'), videos };

@@ -97,13 +97,24 @@ export function answerableQueries<T extends KeyedLabel>(
   return { answerable, excluded: [...excluded].sort(([a], [b]) => (a < b ? -1 : 1)).map(([label, videos]) => ({ label, videos })) };
 }
 
+/** Train (gallery) and test (query) video ids of one evaluation, with the seed and fraction that drew them. */
+export interface EvaluatedSplit {
+  train: number[];
+  test: number[];
+  seed: number;
+  testFraction: number;
+}
+
 /** Training items ready to be searched, with their labels by gallery row. */
 export interface RetrievalGallery {
   vectors: VectorGallery;
   labels: readonly (string | null)[];
 }
 
-export function retrievalGallery(items: readonly RetrievalItem[], dimension: number): RetrievalGallery {
+export function retrievalGallery(unordered: readonly RetrievalItem[], dimension: number): RetrievalGallery {
+  // Equal scores keep gallery order, so the gallery is put in key order: every caller (the table, the
+  // FiftyOne export) then ranks ties alike, whatever order it listed the items in.
+  const items = [...unordered].sort((a, b) => a.key - b.key);
   const vectors = new Float32Array(items.length * dimension);
   items.forEach(({ key, vector }, row) => {
     if (vector.length !== dimension) throw new RangeError(`The vector of key ${key} has dimension ${vector.length}, expected ${dimension}`);

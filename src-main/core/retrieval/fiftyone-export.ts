@@ -13,7 +13,7 @@ import type { ReadableDB } from '../db/connection.ts';
 import { getFeatureSet, loadSetVectors } from '../db/features.ts';
 import { assertEmptyFolder } from '../util/export-folder.ts';
 import type { ExportFile } from '../util/tar.ts';
-import { rankNeighbours, retrievalGallery, seededSplit, topKAccuracy, type RetrievalItem } from './evaluate.ts';
+import { rankNeighbours, retrievalGallery, topKAccuracy, type EvaluatedSplit, type RetrievalItem } from './evaluate.ts';
 import { npyBytes } from './export.ts';
 
 export interface EvaluationSplitOptions {
@@ -28,7 +28,7 @@ const NEIGHBOURS = Math.max(...EVALUATION_KS);
 const here = import.meta.url;
 const LOADER = new URL('./fiftyone/load_fiftyone.py', here);
 
-export async function fiftyOneExport(db: ReadableDB, setId: number, split: EvaluationSplitOptions): Promise<{ files: ExportFile[]; videos: number }> {
+export async function fiftyOneExport(db: ReadableDB, setId: number, split: EvaluatedSplit): Promise<{ files: ExportFile[]; videos: number }> {
   const set = getFeatureSet(db, setId)?.dto;
   if (!set) throw new ApiError('NOT_FOUND', `No feature set ${setId} in this library.`);
   if (set.status !== 'ready') throw new ApiError('INVALID_INPUT', `Feature set ${setId} is ${set.status}; export a ready set.`);
@@ -38,7 +38,10 @@ export async function fiftyOneExport(db: ReadableDB, setId: number, split: Evalu
     label: vectors.labels[row] ?? null,
     vector: vectors.vectors.subarray(row * vectors.featureSize, (row + 1) * vectors.featureSize),
   }));
-  const { train, test } = seededSplit(items, split);
+  // The evaluation table's own split (its queries and gallery), so the export scores what `eval` scores.
+  const present = new Set(vectors.videoIds);
+  const train = split.train.filter((key) => present.has(key));
+  const test = split.test.filter((key) => present.has(key));
   const testKeys = new Set(test);
   const byKey = new Map(items.map((item) => [item.key, item]));
   const gallery = train.map((key) => byKey.get(key) as RetrievalItem);
@@ -58,7 +61,7 @@ export async function fiftyOneExport(db: ReadableDB, setId: number, split: Evalu
     };
   });
   const accuracy = topKAccuracy({ gallery, queries: test.map((key) => byKey.get(key) as RetrievalItem) });
-  const evaluation = { protocol: 'retrieval', ...split, ks: accuracy.ks, topK: accuracy.topK, queries: accuracy.queries, gallery: accuracy.gallery };
+  const evaluation = { protocol: 'retrieval', seed: split.seed, testFraction: split.testFraction, ks: accuracy.ks, topK: accuracy.topK, queries: accuracy.queries, gallery: accuracy.gallery };
   const description = { id: set.id, name: set.name, task: set.task, backbone: set.backbone, source: set.source, protocol: set.protocol, inputSize: set.inputSize, clipsPerVideo: set.clipsPerVideo, featureSize: vectors.featureSize };
   const json = `${JSON.stringify({ format: 'pretext-studio/fiftyone', version: 1, set: description, evaluation, samples }, null, 1)}\n`;
   return {

@@ -29,7 +29,7 @@ import { readyVideos, type SamplingVideo } from '../db/videos.ts';
 import { requireFeatureSet } from './feature-service.ts';
 import { bestClipPair } from './clip-pairs.ts';
 import { WEIGHTED_KNN, weightedKnn, type LabelledItem } from './classify.ts';
-import { answerableQueries, seededSplit, splitFromLists, topKAccuracy, type RetrievalItem, type Split } from './evaluate.ts';
+import { answerableQueries, seededSplit, splitFromLists, topKAccuracy, type EvaluatedSplit, type RetrievalItem, type Split } from './evaluate.ts';
 import { VectorGallery } from './knn.ts';
 import { PROBE_STEPS, type ProbeResult } from './linear-probe.ts';
 import type { FromLinearProbeWorker, FromProjectionWorker, LinearProbeStart, ProjectionStart } from './protocol.ts';
@@ -197,6 +197,12 @@ export class RetrievalService {
         };
       }),
     };
+  }
+
+  /** The evaluation's split of the library's ready videos (ids): what the tables and exports score on. */
+  async split(request: SplitRequest): Promise<EvaluatedSplit> {
+    const { train, test, split } = await this.prepare({ ...request, setIds: [] });
+    return { train, test, seed: split.seed, testFraction: split.testFraction };
   }
 
   /** The split every set of one evaluation shares, and the sets to score. */
