@@ -1,7 +1,7 @@
 // Exact cosine k-NN search: gallery build (copy + L2-normalise) time and top-k query latency for
 // galleries of seeded random vectors (goal: 100k × 512, top-50 in ≤ 30 ms on two cores).
 // Usage: npx tsx bench/search.ts [queries=50] [k=50] [dimension=512]
-import { VectorGallery } from '../src-main/core/retrieval/knn.ts';
+import { VectorGallery } from '../src-main/core/util/knn.ts';
 import { createRng, type Rng } from '../src-main/core/tasks/rng.ts';
 import { printReport } from './report.ts';
 

@@ -245,6 +245,21 @@ export interface ProbePoint {
    */
   featureSpread: number;
   featureSize: number;
+  /** Online kNN on the library's labelled videos at this step; absent when fewer than two classes are labelled. */
+  knn?: OnlineKnn;
+}
+
+/**
+ * solo-learn's weighted kNN (cosine, k = 20, T = 0.07) on the encoder's features of a fixed set of
+ * labelled videos, each one classified by the others (leave one out). Labels are never trained on.
+ */
+export interface OnlineKnn {
+  /** Share of the videos whose class wins the vote of their nearest other videos. */
+  accuracy: number;
+  videos: number;
+  classes: number;
+  /** Share of the most common class among them: what always guessing it would score. */
+  majority: number;
 }
 
 export interface CheckpointDto {

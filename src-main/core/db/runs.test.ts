@@ -59,4 +59,14 @@ describe('runs repository', () => {
     expect(runDetail(db, run.id)?.probes).toEqual([probe(0, 0.1), probe(2, 0.09), probe(4, 0.05)]);
   });
 
+  it('keeps a probe’s online kNN, and replaces it when the step is measured again', () => {
+    const db = openMemoryDatabase();
+    const run = createRun(db, trainPreset('clip-order', 'r3d', 'tiny'));
+    const knn = { accuracy: 0.625, videos: 16, classes: 4, majority: 0.25 };
+    recordProbes(db, run.id, [{ step: 0, featureSpread: 0.1, featureSize: 32, knn }]);
+    expect(runDetail(db, run.id)?.probes).toEqual([{ step: 0, featureSpread: 0.1, featureSize: 32, knn }]);
+    recordProbes(db, run.id, [{ step: 0, featureSpread: 0.2, featureSize: 32 }]);
+    expect(runDetail(db, run.id)?.probes).toEqual([{ step: 0, featureSpread: 0.2, featureSize: 32 }]);
+  });
+
 });

@@ -3,7 +3,7 @@
  * so the user sees neither; the pair of clips with the highest cosine among all pairs shows where the
  * two videos look alike.
  */
-import { normalise } from './knn.ts';
+import { normalise } from '../util/knn.ts';
 
 export interface ClipPair {
   queryClip: number;

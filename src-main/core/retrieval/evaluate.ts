@@ -5,7 +5,7 @@
  */
 import { EVALUATION_KS } from '../../shared/dto.ts';
 import { createRng } from '../tasks/rng.ts';
-import { VectorGallery, type Neighbour } from './knn.ts';
+import { VectorGallery, type Neighbour } from '../util/knn.ts';
 
 export interface RetrievalItem {
   key: number;

@@ -1,7 +1,7 @@
 /** The linear-probe worker thread: full-batch fits on thousands of feature vectors, off the main loop. */
 import { initBackend } from '../compute/backend.ts';
 import { serveJob } from '../jobs/worker-job.ts';
-import type { LabelledItem } from './classify.ts';
+import type { LabelledItem } from '../util/knn-classifier.ts';
 import { linearProbe } from './linear-probe.ts';
 import type { FromLinearProbeWorker, LinearProbeStart } from './protocol.ts';
 

@@ -5,7 +5,7 @@
  * problem is convex and starts from zero weights, so the seed only picks the validation part.
  */
 import * as tf from '../compute/tf.ts';
-import { rankClasses, scoreRankings, type ClassifierScore, type LabelledItem } from './classify.ts';
+import { rankClasses, scoreRankings, type ClassifierScore, type LabelledItem } from '../util/knn-classifier.ts';
 import { seededSplit } from './evaluate.ts';
 
 export const PROBE_WEIGHT_DECAYS = [1e-4, 1e-3, 1e-2, 1e-1] as const;

@@ -28,9 +28,9 @@ import type { RequireLibrary } from '../library/open-library.ts';
 import { readyVideos, type SamplingVideo } from '../db/videos.ts';
 import { requireFeatureSet } from './feature-service.ts';
 import { bestClipPair } from './clip-pairs.ts';
-import { WEIGHTED_KNN, weightedKnn, type LabelledItem } from './classify.ts';
+import { WEIGHTED_KNN, weightedKnn, type LabelledItem } from '../util/knn-classifier.ts';
 import { answerableQueries, seededSplit, splitFromLists, topKAccuracy, type EvaluatedSplit, type RetrievalItem, type Split } from './evaluate.ts';
-import { VectorGallery } from './knn.ts';
+import { VectorGallery } from '../util/knn.ts';
 import { PROBE_STEPS, type ProbeResult } from './linear-probe.ts';
 import type { FromLinearProbeWorker, FromProjectionWorker, LinearProbeStart, ProjectionStart } from './protocol.ts';
 

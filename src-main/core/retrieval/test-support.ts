@@ -1,6 +1,6 @@
 /** Generated labelled features for the evaluation tests, where the right answer is known. */
 import { createRng } from '../tasks/rng.ts';
-import type { LabelledItem } from './classify.ts';
+import type { LabelledItem } from '../util/knn-classifier.ts';
 
 /** `perClass` items of each of `classes` classes: a one-hot of the class plus uniform noise. */
 export function labelledItems(classes: number, perClass: number, seed: number, { noise = 0.1, firstKey = 0 } = {}): LabelledItem[] {

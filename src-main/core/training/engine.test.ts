@@ -158,8 +158,60 @@ describe('train', () => {
     expect(probes.every((probe) => probe.featureSize === 2 && probe.featureSpread > 0)).toBe(true);
     // The same tuples each time: this model's features do not change with training.
     expect(new Set(probes.map((probe) => probe.featureSpread)).size).toBe(1);
+    expect(probes.every((probe) => probe.knn === undefined)).toBe(true);
+  });
+
+  it('adds an online kNN over every labelled video, train and held-out, when two classes are labelled', async () => {
+    const labels = [
+      { videoId: 1, label: 'a' },
+      { videoId: 2, label: 'a' },
+      { videoId: 3, label: 'b' },
+      { videoId: 4, label: 'b' },
+    ];
+    const probes: ProbePoint[] = [];
+    const { options } = setup(new LabelEncodingModel(new Map(labels.map((item) => [item.videoId, item.label === 'a' ? 0 : 1]))), { labels });
+    options.callbacks.onProbe = (probe) => probes.push(probe);
+    await train(options);
+    expect(probes.map((probe) => probe.step)).toEqual([0, 4, 8, 12]);
+    // Features that are the class: each video's nearest other video is its classmate.
+    expect(probes.map((probe) => probe.knn)).toEqual(Array(4).fill({ accuracy: 1, videos: 4, classes: 2, majority: 0.5 }));
+  });
+
+  it('scores the online kNN low when the features do not follow the classes', async () => {
+    const labels = [1, 2, 3, 4].map((videoId) => ({ videoId, label: videoId % 2 === 0 ? 'even' : 'odd' }));
+    // Features that split 1,2 from 3,4: every video's classmate sits in the other cluster.
+    const probes: ProbePoint[] = [];
+    const { options } = setup(new LabelEncodingModel(new Map([[1, 0], [2, 0], [3, 1], [4, 1]])), { labels });
+    options.callbacks.onProbe = (probe) => probes.push(probe);
+    await train(options);
+    expect(probes[0]?.knn).toEqual({ accuracy: 0, videos: 4, classes: 2, majority: 0.5 });
+  });
+
+  it('measures no online kNN with a single labelled class', async () => {
+    const probes: ProbePoint[] = [];
+    const { options } = setup(new FoldingModel(), { labels: [1, 2, 3].map((videoId) => ({ videoId, label: 'only' })) });
+    options.callbacks.onProbe = (probe) => probes.push(probe);
+    await train(options);
+    expect(probes.length).toBe(4);
+    expect(probes.every((probe) => probe.knn === undefined)).toBe(true);
   });
 });
+
+/** Features that say which group a tuple's video is in (one-hot), whatever its pixels. */
+class LabelEncodingModel extends FoldingModel {
+  constructor(private readonly groupOf: ReadonlyMap<number, number>) {
+    super();
+  }
+
+  override async features(batch: Batch) {
+    const elements = batch.shape[1] as number;
+    const values = new Float32Array(batch.tuples.length * elements * 2);
+    batch.tuples.forEach((tuple, t) => {
+      for (let element = 0; element < elements; element++) values[(t * elements + element) * 2 + (this.groupOf.get(tuple.videoId) ?? 0)] = 1;
+    });
+    return { values, size: 2 };
+  }
+}
 
 /** A network that answers class 0 for every tuple (`learns: false`) or the right class (`learns: true`). */
 class AnsweringModel extends FoldingModel {

@@ -6,7 +6,7 @@
  * `CheckpointStore`, so it knows nothing of files either. Plain web code (no Node imports): it runs in
  * the training worker thread and in the compute host page alike.
  */
-import type { MetricPoint, ProbePoint } from '../../shared/dto.ts';
+import type { MetricPoint, OnlineKnn, ProbePoint } from '../../shared/dto.ts';
 import { SAMPLING_FPS } from '../../shared/tasks.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { FrameSource } from '../frames/frame-source.ts';
@@ -14,6 +14,8 @@ import type { CheckpointFiles } from '../models/checkpoint.ts';
 import { createBatchPipeline, type Batch, type BatchFiller, type PipelineVideo } from '../frames/pipeline.ts';
 import { isAbortError } from '../util/abort.ts';
 import { featureSpread } from './feature-spread.ts';
+import { onlineKnn, onlineKnnVideos, type VideoLabel } from './online-knn.ts';
+import type { LabelledItem } from '../util/knn-classifier.ts';
 
 export interface StepResult {
   /** Mean loss over the batch. */
@@ -80,6 +82,8 @@ export interface TrainingOptions {
   startStep: number;
   train: readonly PipelineVideo[];
   validation: readonly PipelineVideo[];
+  /** The labelled videos' labels: measured by an online kNN at each probe, never trained on. */
+  labels?: readonly VideoLabel[];
   /** Frames for batches filled on this thread; or `fill`, which fills them elsewhere (a loader thread). */
   source?: FrameSource;
   fill?: BatchFiller;
@@ -199,7 +203,36 @@ async function probe(options: TrainingOptions, step: number): Promise<ProbePoint
     values.set(part, offset);
     offset += part.length;
   }
-  return { step, featureSpread: featureSpread(values, size), featureSize: size };
+  const knn = await knnProbe(options);
+  return { step, featureSpread: featureSpread(values, size), featureSize: size, ...(knn ? { knn } : {}) };
+}
+
+/**
+ * Online kNN over a fixed set of labelled videos (train and held-out alike: training never sees
+ * labels): one seeded tuple per video, its elements' features averaged into the video's vector.
+ */
+async function knnProbe(options: TrainingOptions): Promise<OnlineKnn | null> {
+  if (!options.labels) return null;
+  const videos = [...options.train, ...options.validation];
+  const chosen = onlineKnnVideos(options.labels, new Set(videos.map((video) => video.meta.id)), options.config.seed);
+  if (!chosen) return null;
+  const labelOf = new Map(chosen.map((item) => [item.videoId, item.label]));
+  const measured = videos.filter((video) => labelOf.has(video.meta.id));
+  const items: LabelledItem[] = [];
+  // As many tuples as videos: the sampler's first shuffled pass visits each video exactly once.
+  await forFixedTuples(options, measured, `${options.config.seed}:online-knn`, measured.length, async (batch) => {
+    const { values, size } = await options.model.features(batch);
+    const elements = values.length / size / batch.tuples.length;
+    batch.tuples.forEach((tuple, t) => {
+      const vector = new Float32Array(size);
+      for (let element = 0; element < elements; element++) {
+        const row = values.subarray((t * elements + element) * size, (t * elements + element + 1) * size);
+        for (let i = 0; i < size; i++) vector[i] = (vector[i] as number) + (row[i] as number) / elements;
+      }
+      items.push({ key: tuple.videoId, label: labelOf.get(tuple.videoId) as string, vector });
+    });
+  });
+  return items.length > 1 ? onlineKnn(items) : null;
 }
 
 async function saveCheckpoint(options: TrainingOptions, step: number, validationAccuracy: number | null): Promise<void> {

@@ -79,8 +79,8 @@ export function computeHostTraining(page: JobPort, startLoader: (setup: LoaderSe
     store = folderCheckpointStore((step) => join(start.checkpointRoot, `step-${step}`));
     videos = new Map([...start.train, ...start.validation].map((video) => [video.meta.id, video]));
     const resume = start.resumeFrom ? await readCheckpointFiles(start.resumeFrom) : null;
-    const { config, startStep, train, validation } = start;
-    const hostStart: HostTrainingStart = { config, startStep, resume, train, validation };
+    const { config, startStep, train, validation, labels } = start;
+    const hostStart: HostTrainingStart = { config, startStep, resume, train, validation, labels };
     page.postMessage({ type: 'start', start: hostStart } satisfies ToHost, resume ? fileBuffers(resume) : []);
   };
 

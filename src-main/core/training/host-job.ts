@@ -60,6 +60,7 @@ export function serveTrainingHost(port: JobPort, backend: () => Promise<string>)
         startStep: start.startStep,
         train: start.train,
         validation: start.validation,
+        labels: start.labels,
         fill: (job, fillSignal) => ask({ kind: 'fill', job }, [], fillSignal),
         model,
         checkpoints: { save: (step, files) => ask({ kind: 'save-checkpoint', step, files }, fileBuffers(files)) },

@@ -9,6 +9,7 @@ import type { CheckpointFiles } from '../models/checkpoint.ts';
 import type { ToJob } from '../jobs/job-port.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { FromWorker } from './protocol.ts';
+import type { VideoLabel } from './online-knn.ts';
 
 export interface HostTrainingStart {
   config: TrainConfig;
@@ -17,6 +18,8 @@ export interface HostTrainingStart {
   resume: CheckpointFiles | null;
   train: PipelineVideo[];
   validation: PipelineVideo[];
+  /** For the online kNN (engine.ts). */
+  labels: VideoLabel[];
 }
 
 /** What the page asks main for, and what main answers each with. */

@@ -45,6 +45,7 @@ export function hostJobStart(config: TrainConfig, folder: string, resume: { step
     resumeFrom: resume?.from ?? null,
     train: videos.slice(0, 3),
     validation: videos.slice(3),
+    labels: [],
     // memoryLoader reads no video file, so no tool is run.
     tools: { ffmpeg: '/nonexistent/ffmpeg', ffprobe: '/nonexistent/ffprobe' } as MediaTools,
     frameCacheFolder: join(folder, 'frames'),

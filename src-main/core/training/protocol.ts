@@ -8,6 +8,7 @@ import type { JobPort } from '../jobs/job-port.ts';
 import type { LoaderSetup } from '../frames/loader-protocol.ts';
 import type { PipelineVideo } from '../frames/pipeline.ts';
 import type { TrainingCallbacks, TrainingOutcome, TrainingProgressInfo } from './engine.ts';
+import type { VideoLabel } from './online-knn.ts';
 
 /** The run to train, and (from LoaderSetup) how its frames are read. */
 export interface WorkerStart extends LoaderSetup {
@@ -17,6 +18,8 @@ export interface WorkerStart extends LoaderSetup {
   resumeFrom: string | null;
   train: PipelineVideo[];
   validation: PipelineVideo[];
+  /** Labels of the labelled videos, for the online kNN (engine.ts). */
+  labels: VideoLabel[];
   /** Checkpoints go to `${checkpointRoot}/step-<n>`. */
   checkpointRoot: string;
 }

@@ -240,6 +240,7 @@ export class TrainingService {
       resumeFrom: resumeFrom ? join(cacheDir, resumeFrom.folder) : null,
       train: videos.train,
       validation: videos.validation,
+      labels: videos.labels,
       ...loaderSetup,
       checkpointRoot: runFolder,
     };

@@ -8,6 +8,7 @@ import { isMediaError } from '../media/errors.ts';
 import type { MediaTools } from '../media/tools.ts';
 import { createRng } from '../tasks/rng.ts';
 import { forEachBounded } from '../util/pool.ts';
+import type { VideoLabel } from './online-knn.ts';
 
 export interface UnusableVideo {
   videoId: number;
@@ -20,6 +21,8 @@ export interface TrainingVideos {
   validation: PipelineVideo[];
   /** Too short for the task, or failing to decode: told to the user, never silently dropped. */
   unusable: UnusableVideo[];
+  /** The usable videos that have a label (their folder's name), for the online kNN. */
+  labels: VideoLabel[];
 }
 
 export interface PrepareOptions {
@@ -78,10 +81,13 @@ export async function prepareTrainingVideos(
   usable.sort(byContent);
   unusable.sort((a, b) => a.videoId - b.videoId);
   const shuffled = createRng(options.seed).fork('split').shuffle(usable);
+  const usableIds = new Set(usable.map((video) => video.meta.id));
+  const labels = videos.flatMap((video) => (video.label !== null && usableIds.has(video.id) ? [{ videoId: video.id, label: video.label }] : []));
   const holdOut = usable.length < 2 ? 0 : Math.max(1, Math.round(usable.length * options.validationFraction));
   return {
     train: shuffled.slice(holdOut).sort(byContent),
     validation: shuffled.slice(0, holdOut).sort(byContent),
     unusable,
+    labels,
   };
 }

@@ -20,6 +20,7 @@ serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {
       startStep: start.startStep,
       train: start.train,
       validation: start.validation,
+      labels: start.labels,
       fill: loader.fill,
       model,
       checkpoints: folderCheckpointStore((step) => join(start.checkpointRoot, `step-${step}`)),

@@ -370,6 +370,25 @@ describe('Train screen', () => {
     await click(runItem(2)!.querySelector('[data-testid="run-select"]'));
     expect(q('run-health')?.dataset.learning).toBe('learning');
     expect(all('run-health-flag')).toEqual([]);
+    expect(q('online-knn')).toBeNull();
+  });
+
+  it('shows the online kNN of the latest probe beside its value at random init', async () => {
+    const api = await backend();
+    const knn = (accuracy: number) => ({ accuracy, videos: 24, classes: 4, majority: 0.25 });
+    api.recordRun(trainPreset('clip-order', 'r3d', 'tiny'), {
+      probes: [
+        { step: 0, featureSpread: 0.4 / 16, featureSize: 256, knn: knn(0.375) },
+        { step: 300, featureSpread: 0.4 / 16, featureSize: 256, knn: knn(0.625) },
+      ],
+    });
+    const { q, click, runItem } = await render(api);
+    await click(q('train-tab'));
+    await click(runItem(1)!.querySelector('[data-testid="run-select"]'));
+    const line = q('online-knn')?.textContent?.replace(/\s+/g, ' ');
+    expect(line).toContain('Online kNN at step 300: 62.5 % of 24 labelled videos');
+    expect(line).toContain('always guessing the largest scores 25.0 %');
+    expect(line).toContain('37.5 % at random init');
   });
   it('exports a clip-order run and a frame-task run for PyTorch into a typed folder', async () => {
     const api = await backend('videos');

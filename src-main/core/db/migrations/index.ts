@@ -9,6 +9,7 @@ import { migration0006 } from './0006-feature-protocol.ts';
 import { migration0007 } from './0007-job-owners.ts';
 import { migration0008 } from './0008-run-notes.ts';
 import { migration0009 } from './0009-list-indexes.ts';
+import { migration0010 } from './0010-online-knn.ts';
 import type { Migration } from './migration.ts';
 
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

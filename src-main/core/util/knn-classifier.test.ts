@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rankClasses, weightedKnn } from './classify.ts';
-import { labelledItems, shuffledLabels } from './test-support.ts';
+import { rankClasses, weightedKnn } from './knn-classifier.ts';
+import { labelledItems, shuffledLabels } from '../retrieval/test-support.ts';
 
 describe('weightedKnn', () => {
   it('scores 1.0 when the features encode the label', () => {
