@@ -1,4 +1,5 @@
 import type { AppInfo } from '@shared/dto.ts';
+import { CompareState } from '../evaluate/compare-state.svelte.ts';
 import { EvaluateState } from '../evaluate/evaluate-state.svelte.ts';
 import { ImportState } from '../import/import-state.svelte.ts';
 import type { ApiTransport } from '../lib/api/create-api.ts';
@@ -22,6 +23,7 @@ export class AppState {
   readonly features: FeatureSetsState;
   readonly retrieve: RetrieveState;
   readonly evaluate: EvaluateState;
+  readonly compare: CompareState;
   screen = $state<ScreenId>('library');
   appInfo = $state<AppInfo | null>(null);
   /** Libraries opened before, most recent first (the library chooser offers them). */
@@ -42,6 +44,7 @@ export class AppState {
     this.features = new FeatureSetsState(transport.api, notices.for('retrieve', 'evaluate'));
     this.retrieve = new RetrieveState(transport.api, notices.for('retrieve'), { sets: this.features, runs: this.train.runs });
     this.evaluate = new EvaluateState(transport.api, notices.for('evaluate'), { sets: this.features });
+    this.compare = new CompareState(transport.api, notices.for('compare'), { sets: this.features });
   }
 
   /** Loads what the first screen needs and subscribes to events; returns the teardown. */

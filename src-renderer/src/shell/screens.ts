@@ -5,6 +5,7 @@ export const SCREENS = [
   { id: 'train', title: 'Train' },
   { id: 'retrieve', title: 'Retrieve' },
   { id: 'evaluate', title: 'Evaluate' },
+  { id: 'compare', title: 'Compare runs' },
 ] as const;
 
 export type ScreenId = (typeof SCREENS)[number]['id'];

@@ -40,6 +40,11 @@ export function fitToBox(points: readonly Point[], box: Box): (point: Point) => 
 
 /** Distinct on white and for common colour blindness (Tableau 10). */
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+/** The i-th of a list of distinct colours: the palette's, then further ones spread round the hue circle. */
+export function seriesColour(i: number): string {
+  return PALETTE[i] ?? `hsl(${Math.round((i * 137.508) % 360)} 55% 48%)`;
+}
+
 export const UNLABELLED_COLOUR = '#8a93a3';
 
 /**
@@ -49,7 +54,7 @@ export const UNLABELLED_COLOUR = '#8a93a3';
 export function labelColours(labels: readonly (string | null)[]): Map<string | null, string> {
   const named = [...new Set(labels.filter((label): label is string => label !== null))].sort();
   const colours = new Map<string | null, string>(
-    named.map((label, i) => [label, PALETTE[i] ?? `hsl(${Math.round((i * 137.508) % 360)} 55% 48%)`]),
+    named.map((label, i) => [label, seriesColour(i)]),
   );
   if (labels.includes(null)) colours.set(null, UNLABELLED_COLOUR);
   return colours;
