@@ -4,8 +4,8 @@
  * and its spikes), and the whole chart as plain data the component only draws. Pure.
  */
 import { scaleLinear } from 'd3-scale';
-import type { MetricPoint, MetricSplit } from '@shared/dto.ts';
-import type { PretextBaseline } from '@shared/task-labels.ts';
+import type { MetricPoint, MetricSplit } from '../dto.ts';
+import type { PretextBaseline } from '../task-labels.ts';
 
 type Scale = (value: number) => number;
 

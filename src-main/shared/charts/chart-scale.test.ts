@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricPoint } from '@shared/dto.ts';
+import type { MetricPoint } from '../dto.ts';
 import { chartModel, downsample, formatStep, polylinePoints } from './chart-scale.ts';
 
 const point = (split: MetricPoint['split'], step: number, loss: number, accuracy: number): MetricPoint => ({
