@@ -40,7 +40,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;border-bottom:1px s
 table{border-collapse:collapse;margin:.6rem 0;font:13px/1.35 system-ui,sans-serif}
 caption{text-align:left;font-weight:600;padding-bottom:.3rem}
 th,td{padding:.25rem .55rem;border-bottom:1px solid #dde}thead th{border-bottom:2px solid #889;text-align:left}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.baseline td{background:#f4f5f8;font-style:italic}td.muted{color:#a0a6b2}
 .notes{color:#8a4b00;font-size:.88rem}
 dl.settings{display:grid;grid-template-columns:max-content 1fr;gap:0 1rem;font:12.5px/1.4 ui-monospace,monospace}
