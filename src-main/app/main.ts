@@ -81,6 +81,16 @@ function pickFolder(title: string): Promise<string | null> {
   return showOpenDialog({ title, properties: ['openDirectory', 'createDirectory'] });
 }
 
+async function pickReportFile(title: string, defaultName: string): Promise<string | null> {
+  const path = await showSaveDialog({
+    title,
+    defaultPath: join(app.getPath('documents'), defaultName),
+    filters: [{ name: 'HTML report', extensions: ['html'] }],
+    properties: ['createDirectory', 'showOverwriteConfirmation'],
+  });
+  return path && extname(path) === '' ? `${path}.html` : path;
+}
+
 async function pickLibrary(purpose: LibraryPurpose): Promise<string | null> {
   if (purpose === 'open') {
     return showOpenDialog({ title: 'Open a Pretext library', properties: ['openFile'], filters: LIBRARY_FILTERS });
@@ -224,6 +234,7 @@ async function start(): Promise<void> {
   registerIpc(
     createHandlers(studio, {
       pickFolder: (title) => pickFolder(title ?? 'Choose a folder of videos'),
+      pickSaveFile: pickReportFile,
       recentLibraries,
     }),
     events,

@@ -35,6 +35,7 @@ export interface CommandContext {
     'split-seed'?: string | undefined;
     method?: string | undefined;
     protocol?: string | undefined;
+    projection?: string | undefined;
   };
   json: boolean;
 }

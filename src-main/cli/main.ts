@@ -7,6 +7,7 @@ import { runSample } from './commands/sample.ts';
 import { runServe } from './commands/serve.ts';
 import { runExportRun, runImportWeights } from './commands/torch.ts';
 import { runRuns, runTrain } from './commands/train.ts';
+import { runReport } from './commands/report.ts';
 import { runEval, runExportFeatures, runExtract, runRetrieve } from './commands/retrieval.ts';
 import { CliError, type CommandContext } from './context.ts';
 
@@ -43,6 +44,9 @@ Commands:
   export-features --run ID|random|--set ID  write the video vectors as NumPy .npy (+ .videos.csv) or CSV,
        --library FILE [--format npy|csv|fiftyone] [--out FILE|FOLDER]   or a FiftyOne folder (samples.json,
        [--split-seed N] [--test-fraction F]   embeddings.npy, retrieval per test video, load_fiftyone.py)
+  report --library FILE --out FILE.html  a self-contained paper-style report: evaluation tables with protocol
+       [--split-seed N] [--test-fraction F]   and split, run configs and curves, embedding maps, versions
+       [--test-list FILE] [--projection pca|umap] [--json]
 
 Options:
   --json       print machine-readable JSON on stdout
@@ -62,6 +66,7 @@ const COMMANDS: Record<string, (context: CommandContext) => Promise<number>> = {
   'export-features': runExportFeatures,
   'export-run': runExportRun,
   'import-weights': runImportWeights,
+  report: runReport,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -99,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
       'split-seed': { type: 'string' },
       method: { type: 'string' },
       protocol: { type: 'string' },
+      projection: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -21,6 +21,7 @@ import type {
   RetrievalResult,
   ExportedBundle,
   FiftyOneExport,
+  ReportExport,
   RunDetail,
   RunDto,
   TaskInfo,
@@ -256,6 +257,20 @@ export const contract = {
     'evaluation.map': method(
       z.object({ setId: id, projection: z.enum(PROJECTIONS).default('pca'), seed: seed.default(0) }).strict(),
     ).returns<EmbeddingMap>(),
+    /**
+     * The paper-style report of the library (every ready set, every run) on this split. No path comes
+     * from the caller: the desktop app asks where to save it; elsewhere the HTML comes back to save.
+     */
+    'evaluation.report': method(
+      z
+        .object({
+          seed: evaluationSplit.seed,
+          testFraction: evaluationSplit.testFraction,
+          testListText: evaluationSplit.testListText,
+          projection: z.enum(PROJECTIONS).default('pca'),
+        })
+        .strict(),
+    ).returns<ReportExport>(),
     'dialog.pickFolder': method(
       z.object({ title: z.string().max(200).optional() }).strict(),
     ).returns<PickFolderResult>(),

@@ -544,3 +544,13 @@ export interface EmbeddingMap {
   projection: Projection;
   points: EmbeddingPoint[];
 }
+
+/**
+ * A paper-style report (core/report): saved where the user picked in the desktop app's dialog, or, in
+ * a browser and the CLI (no dialog, no caller-named paths), handed over as the HTML to save;
+ * `cancelled` when the dialog was dismissed.
+ */
+export type ReportExport =
+  | { kind: 'file'; path: string }
+  | { kind: 'html'; fileName: string; html: string }
+  | { kind: 'cancelled' };

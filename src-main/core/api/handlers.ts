@@ -10,10 +10,13 @@ import { exportRunBundle } from '../interop/export-bundle.ts';
 import { fiftyOneExport, writeExportFolder } from '../retrieval/fiftyone-export.ts';
 import { tarArchive } from '../util/tar.ts';
 import { importWeights } from '../interop/import-weights.ts';
+import { exportReport } from './report.ts';
 
 /** What only a shell can do (native dialogs); absent in the browser bridge. */
 export interface ShellCapabilities {
   pickFolder?: (title: string | undefined) => Promise<string | null>;
+  /** A file to save into, suggested by name; null when dismissed. */
+  pickSaveFile?: (title: string, defaultName: string) => Promise<string | null>;
   /** Libraries opened before (the desktop app and serve keep a list). */
   recentLibraries?: () => string[];
 }
@@ -83,6 +86,7 @@ export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): H
     'evaluation.table': async (request) => studio.retrieval.evaluate(request),
     'evaluation.classify': async (request) => studio.retrieval.classify(request),
     'evaluation.map': async ({ setId, projection, seed }) => studio.retrieval.map(setId, projection, seed),
+    'evaluation.report': async (request) => exportReport(studio, shell, request),
     'dialog.pickFolder': async ({ title }) => {
       if (!shell.pickFolder) {
         throw new ApiError('UNSUPPORTED', 'Folder dialogs exist only in the desktop app; type the folder path.');

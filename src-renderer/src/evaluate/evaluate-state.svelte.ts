@@ -11,6 +11,7 @@ import {
 import type { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 import { LatestRequest } from '../lib/latest-request.ts';
 import { FiftyOneExportState } from './fiftyone-export-state.svelte.ts';
+import { ReportExportState } from './report-export-state.svelte.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 import { normalizeSeed } from '../lib/seed.ts';
 
@@ -61,6 +62,8 @@ export class EvaluateState {
 
   /** Export for FiftyOne, on the split chosen here. */
   readonly fiftyOne: FiftyOneExportState;
+  /** The paper-style report, on the split and projection chosen here. */
+  readonly report: ReportExportState;
 
   readonly #api: PretextApi;
   readonly #errors: ErrorSink;
@@ -75,6 +78,7 @@ export class EvaluateState {
     this.#errors = errors;
     this.sets = shared.sets;
     this.fiftyOne = new FiftyOneExportState(api, errors);
+    this.report = new ReportExportState(api, errors);
   }
 
   /** The screen is shown for `libraryPath`: reloads the sets and draws the newest ready one's map. */
