@@ -316,7 +316,7 @@ function changeStamp(db: ReadableDB): string {
  * counts on every call, and in a large library each is a scan of the whole table. Answers are frozen
  * (`freezeDeep`), so every caller can share one, and the bridge serialises it once.
  */
-function unlessChanged<T>(db: ReadableDB, key: string, compute: () => T): T {
+export function unlessChanged<T>(db: ReadableDB, key: string, compute: () => T): T {
   const stamp = changeStamp(db);
   let memo = memos.get(db);
   if (memo?.stamp !== stamp) memos.set(db, (memo = { stamp, answers: new Map() }));
