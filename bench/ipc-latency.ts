@@ -2,14 +2,19 @@
 // open like the UI does and calling a cheap method, two listings and a run's detail over the bridge of
 // a server process of its own, idle and while a tiny training run trains (goal: p95 ≤ 50 ms). The
 // server's event-loop delay is measured beside it: high round trips with a low loop delay mean CPU
-// contention, not a blocked loop.
+// contention, not a blocked loop. The clients' own loop delay is printed too: the clients share the
+// machine, and a round trip they measure includes the time their own loop took to see the reply.
 //
-//   npm run bench:ipc [-- --clients 20] [--library-size 50000] [--compare DIR] [--rounds 2] [--profile DIR]
+//   npm run bench:ipc [-- --clients 20] [--interval 20] [--library-size 50000] [--compare DIR] [--rounds 2] [--profile DIR]
+//
+// --interval is each client's pause between calls (ms): 20 clients at 20 ms offer ~1000 calls/s, the
+// outside probe's load test; a real window calls on user actions and change events, far less often.
 //
 // --library-size adds records of (missing) videos to the 12 real ones, for a large library's listings.
 // --compare DIR runs DIR's server (another checkout, e.g. `git worktree add DIR main`) and this one's
 // alternately, ABAB, so that a busy machine loads both alike. --profile writes the server's CPU profile.
 import { fork, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +29,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     clients: { type: 'string' },
+    interval: { type: 'string', default: '20' },
     compare: { type: 'string' },
     rounds: { type: 'string', default: '1' },
     profile: { type: 'string' },
@@ -32,6 +38,7 @@ const { values, positionals } = parseArgs({
 });
 const clients = Number(values.clients ?? positionals[0] ?? 20);
 const rounds = Number(values.rounds);
+const intervalMs = Number(values.interval);
 const callsPerClient = Math.max(10, Math.round(400 / clients));
 const here = resolve(import.meta.dirname, '..');
 const sources = values.compare ? [resolve(values.compare), here] : [here];
@@ -101,17 +108,20 @@ async function sample(server: Server, state: string, runId: number | null) {
   const stop = new AbortController();
   for (let i = 0; i < clients; i++) listen(server, stop.signal);
   await loopDelay(server); // starts the loop's measurement afresh
+  const clientLoop = monitorEventLoopDelay({ resolution: 10 });
+  clientLoop.enable();
   const oneClient = async (first: number) => {
     for (let i = 0; i < callsPerClient; i++) {
       const [kind, input] = kinds[(first + i) % kinds.length] as [MethodName, unknown];
       const started = performance.now();
       await call(server, kind, input);
       times.get(kind)?.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   };
   await Promise.all(Array.from({ length: clients }, (_, index) => oneClient(index)));
   const loop = await loopDelay(server);
+  clientLoop.disable();
   stop.abort();
   return [...times, ['all', [...times.values()].flat()] as const].map(([kind, list]) => {
     const sorted = [...list].sort((a, b) => a - b);
@@ -125,6 +135,7 @@ async function sample(server: Server, state: string, runId: number | null) {
       max_ms: sorted.at(-1) as number,
       loop_p99_ms: loop.p99_ms,
       loop_max_ms: loop.max_ms,
+      client_loop_p99_ms: clientLoop.percentile(99) / 1e6,
     };
   });
 }
@@ -170,7 +181,7 @@ try {
       rows.push(...(await measure(sourceRoot, work, name)));
     }
   }
-  printReport('contract call round trip under load', rows, { clients, librarySize: Number(values['library-size']), sources });
+  printReport('contract call round trip under load', rows, { clients, intervalMs, librarySize: Number(values['library-size']), sources });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

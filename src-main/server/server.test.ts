@@ -12,7 +12,8 @@ import { recordImported } from '../core/library/test-support.ts';
 import { SHARED_MEDIA_DIR } from '../core/media/testing.ts';
 import type { VideoDto } from '../shared/dto.ts';
 import { ERROR_CODES } from '../shared/errors.ts';
-import { HTTP_STATUS, startBridge, type Bridge } from './server.ts';
+import { freezeDeep } from '../core/util/frozen.ts';
+import { HTTP_STATUS, callResultJson, startBridge, type Bridge } from './server.ts';
 
 let dir: string;
 let bridge: Bridge;
@@ -326,5 +327,17 @@ describe('bridge', () => {
     });
     const data = received.split('\n').find((line) => line.startsWith('data: '));
     expect(JSON.parse((data as string).slice(6))).toMatchObject({ path: join(dir, 'lib.pretext') });
+  });
+});
+
+describe('callResultJson', () => {
+  it('is the JSON of the call result, for frozen (memoised) values and others alike', () => {
+    const results = [
+      { ok: true as const, value: freezeDeep({ total: 1, items: [{ id: 1, label: null }] }) },
+      { ok: true as const, value: { total: 2 } },
+      { ok: true as const, value: null },
+      { ok: false as const, error: { code: 'NOT_FOUND' as const, message: 'No run 3.' } },
+    ];
+    for (const result of results) expect(JSON.parse(callResultJson(result))).toEqual(result);
   });
 });

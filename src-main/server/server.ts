@@ -6,10 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import { BRIDGE } from '../shared/contract.ts';
 import { parseMediaRequest, type MediaRequest } from '../shared/routes.ts';
-import type { ErrorCode } from '../shared/errors.ts';
+import type { CallResult, ErrorCode } from '../shared/errors.ts';
 import { dispatch, type Handlers } from '../core/api/dispatch.ts';
 import type { EventHub } from '../core/jobs/events.ts';
 import type { MediaAnswer } from '../core/library/media-access.ts';
+import { toJson } from '../core/util/frozen.ts';
 import { sendFile, sendOpenFile } from './media.ts';
 
 export interface BridgeOptions {
@@ -100,8 +101,17 @@ function hostnameOf(hostHeader: string | undefined): string | null {
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  writeJson(response, status, JSON.stringify(body));
+}
+
+function writeJson(response: ServerResponse, status: number, json: string): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  response.end(JSON.stringify(body));
+  response.end(json);
+}
+
+/** A call's reply as JSON; a memoised (frozen) answer is serialised once, not per call. */
+export function callResultJson(result: CallResult<unknown>): string {
+  return result.ok ? `{"ok":true,"value":${toJson(result.value)}}` : JSON.stringify(result);
 }
 
 function sendError(response: ServerResponse, code: ErrorCode, message: string): void {
@@ -209,7 +219,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return;
     }
     const result = await dispatch(options.handlers, method, input);
-    sendJson(response, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
+    writeJson(response, result.ok ? 200 : HTTP_STATUS[result.error.code], callResultJson(result));
   }
 
   function serveEvents(request: IncomingMessage, response: ServerResponse): void {

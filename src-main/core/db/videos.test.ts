@@ -150,12 +150,39 @@ describe('the library\'s counts', () => {
         { label: 'run', count: 1, total: 2 },
         { label: 'walk', count: 1, total: 1 },
       ]);
-      // What a caller does to its answer does not change the next one.
-      statusCounts(watched).ready = 99;
+      // One answer is shared by every caller, so none may change it.
+      expect(() => {
+        statusCounts(watched).ready = 99;
+      }).toThrow(TypeError);
       expect(statusCounts(watched).ready).toBe(2);
       for (const db of [watched, other, here]) db.close();
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the grid\'s pages', () => {
+  it('are read again only after a change, one answer per filter, shared and frozen', () => {
+    const executed: string[] = [];
+    const raw = new Database(':memory:', { verbose: (sql) => executed.push(String(sql)) });
+    migrate(raw);
+    const db = raw as unknown as WritableDB;
+    for (let i = 0; i < 5; i++) insertVideo(db, record(`/lib/clip${i}.mp4`, { label: i % 2 ? 'walk' : 'run' }));
+    const pagesRead = () => executed.filter((sql) => /^SELECT \* FROM videos/.test(sql.trim())).length;
+    executed.length = 0;
+    const first = listVideos(db, { offset: 0, limit: 2 });
+    expect(listVideos(db, { offset: 0, limit: 2 })).toBe(first);
+    expect(pagesRead()).toBe(1);
+    expect(Object.isFrozen(first.items[0])).toBe(true);
+    // Another filter is another answer.
+    expect(listVideos(db, { offset: 0, limit: 2, label: 'walk' }).items.map((video) => video.label)).toEqual(['walk', 'walk']);
+    expect(pagesRead()).toBe(2);
+    // A change by this connection: the page is read again and shows it.
+    markMissing(db, '/lib/clip0.mp4');
+    const after = listVideos(db, { offset: 0, limit: 2 });
+    expect(pagesRead()).toBe(3);
+    expect(after.items.find((video) => video.path === '/lib/clip0.mp4')?.status).toBe('missing');
+    raw.close();
   });
 });

@@ -2,6 +2,8 @@ import type { LabelCount, StatusCounts, VideoDto, VideoPage, VideoStatus } from 
 import { VIDEO_STATUSES } from '../../shared/dto.ts';
 import type { VideoProbe } from '../media/probe.ts';
 import { tasksTooShortFor } from '../tasks/usability.ts';
+import type { Statement } from 'better-sqlite3';
+import { freezeDeep } from '../util/frozen.ts';
 import type { ReadableDB, WritableDB } from './connection.ts';
 
 interface VideoRow {
@@ -249,7 +251,16 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
+/**
+ * A page of the grid. The same page is asked for by every window, again after each change event, so
+ * it is kept until the database changes (like the counts below) instead of being read and serialised
+ * per call; the answer is frozen and shared.
+ */
 export function listVideos(db: ReadableDB, filter: VideoFilter): VideoPage {
+  return unlessChanged(db, `page:${JSON.stringify(filter)}`, () => readPage(db, filter));
+}
+
+function readPage(db: ReadableDB, filter: VideoFilter): VideoPage {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (filter.label === null) where.push('label IS NULL');
@@ -280,24 +291,40 @@ export function listVideos(db: ReadableDB, filter: VideoFilter): VideoPage {
   return { total, offset: filter.offset, items: rows.map(toDto) };
 }
 
-/** Each connection's last counts, with the change stamp they were computed at. */
-const countMemos = new WeakMap<ReadableDB, Map<string, { stamp: string; value: unknown }>>();
+/** At most this many answers are kept per connection (distinct searches and pages) between changes. */
+const MEMO_LIMIT = 64;
+
+/** Each connection's answers since its last change, and the change stamp they were read at. */
+const memos = new WeakMap<ReadableDB, { stamp: string; answers: Map<string, unknown> }>();
+
+/** The statements that read a connection's change stamp, prepared once (they run on every call). */
+const stampStatements = new WeakMap<ReadableDB, { version: Statement; changes: Statement }>();
+
+/** Changes whenever anything in the database changed: a commit by another connection or a row changed by this one. */
+function changeStamp(db: ReadableDB): string {
+  let statements = stampStatements.get(db);
+  if (!statements) {
+    statements = { version: db.prepare('PRAGMA data_version').pluck(), changes: db.prepare('SELECT total_changes()').pluck() };
+    stampStatements.set(db, statements);
+  }
+  return `${String(statements.version.get())}:${String(statements.changes.get())}`;
+}
 
 /**
- * `compute`'s last result for as long as nothing in the database changed: no commit by another
- * connection (data_version) and no row changed by this one (total_changes()). library.current asks for
- * the counts on every call, and in a large library each is a scan of the whole table.
+ * `compute`'s last answer for `key`, for as long as nothing in the database changed (data_version
+ * for other connections' commits, total_changes() for this one's rows). library.current asks for the
+ * counts on every call, and in a large library each is a scan of the whole table. Answers are frozen
+ * (`freezeDeep`), so every caller can share one, and the bridge serialises it once.
  */
-function unlessChanged<T>(db: ReadableDB, key: string, compute: () => T): T {
-  const changes = db.prepare('SELECT total_changes()').pluck().get() as number;
-  const stamp = `${String(db.pragma('data_version', { simple: true }))}:${changes}`;
-  let memos = countMemos.get(db);
-  if (!memos) countMemos.set(db, (memos = new Map()));
-  const memo = memos.get(key);
-  if (memo?.stamp === stamp) return structuredClone(memo.value as T);
-  const value = compute();
-  memos.set(key, { stamp, value });
-  return structuredClone(value);
+export function unlessChanged<T>(db: ReadableDB, key: string, compute: () => T): T {
+  const stamp = changeStamp(db);
+  let memo = memos.get(db);
+  if (memo?.stamp !== stamp) memos.set(db, (memo = { stamp, answers: new Map() }));
+  if (memo.answers.has(key)) return memo.answers.get(key) as T;
+  const answer = freezeDeep(compute());
+  if (memo.answers.size >= MEMO_LIMIT) memo.answers.delete(memo.answers.keys().next().value as string);
+  memo.answers.set(key, answer);
+  return answer;
 }
 
 export function statusCounts(db: ReadableDB): StatusCounts {

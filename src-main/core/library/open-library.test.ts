@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventHub } from '../jobs/events.ts';
 import { Studio } from '../studio.ts';
 import { LIBRARY_FILE_NAME } from './library-files.ts';
+import { recordImported } from './test-support.ts';
 
 let dir: string;
 let library: Studio;
@@ -51,5 +52,20 @@ describe('opening a library by the path the user gives', () => {
   it('refuses a folder it cannot create, with a typed error', () => {
     writeFileSync(join(dir, 'a-file'), 'x');
     expect(() => library.open(join(dir, 'a-file', 'sub', 'lib.pretext'), true)).toThrow(expect.objectContaining({ code: 'IO_ERROR' }));
+  });
+});
+
+describe('the library\'s summary (library.current)', () => {
+  it('is one shared answer until the database changes, then shows the change', () => {
+    library.open(join(dir, 'lib.pretext'), true);
+    const first = library.current();
+    expect(library.current()).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    mkdirSync(join(dir, 'videos'));
+    writeFileSync(join(dir, 'videos', 'a.mp4'), 'not really a video');
+    recordImported(library, join(dir, 'videos', 'a.mp4'), join(dir, 'videos'));
+    const after = library.current();
+    expect(after).not.toBe(first);
+    expect(after?.counts.total).toBe((first?.counts.total ?? 0) + 1);
   });
 });

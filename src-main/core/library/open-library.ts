@@ -2,7 +2,7 @@ import type { LibraryInfo } from '../../shared/dto.ts';
 import type { WritableDB } from '../db/connection.ts';
 import { importRoots } from '../db/jobs.ts';
 import { schemaVersion } from '../db/migrations/index.ts';
-import { labelCounts, statusCounts } from '../db/videos.ts';
+import { labelCounts, statusCounts, unlessChanged } from '../db/videos.ts';
 import type { JobOwnership } from '../jobs/ownership.ts';
 import type { MediaTools } from '../media/tools.ts';
 import type { LibraryPaths } from './library-files.ts';
@@ -27,12 +27,13 @@ export interface OpenLibrary {
 /** How a service reaches the open library: throws NO_LIBRARY when none is open. */
 export type RequireLibrary = () => OpenLibrary;
 
+/** The library's summary; library.current asks for it on every call, so it is kept until the database changes. */
 export function libraryInfo({ db, file }: OpenLibrary): LibraryInfo {
-  return {
+  return unlessChanged(db, `info:${file}`, () => ({
     path: file,
     schemaVersion: schemaVersion(db),
     counts: statusCounts(db),
     labels: labelCounts(db),
     roots: importRoots(db),
-  };
+  }));
 }
