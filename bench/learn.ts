@@ -5,9 +5,12 @@
 // top-1/top-5 of the trained checkpoint against random init of the same network on the same seeded
 // splits (averaged over --splits seeds). Training sees every video of the library, unlabelled, as a
 // user's run would; retrieval queries are the test split.
-// Usage: npm run bench:learn -- [--minutes 10] [--families life-pan,bar-spin,real-clips]
+// Usage: npm run bench:learn -- [--minutes 10 | --steps 300] [--families life-pan,bar-spin,real-clips]
 //        [--tasks order-verification,sequence-sorting,odd-one-out,clip-order/r3d] [--per-class 8]
-//        [--splits 5] [--protocol compact|vcop-reference] [--backend auto]
+//        [--splits 5] [--protocol compact|vcop-reference] [--backend auto] [--set '{"width":0.125}']
+// --steps trains a fixed number of steps instead of a wall-clock budget (on a loaded machine a budget
+// in minutes buys a varying number of steps); --set overrides preset fields for an experiment (the
+// `task` object merges field by field), and random init then uses the same network.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +19,7 @@ import { FEATURE_PROTOCOLS, type FeatureProtocol } from '../src-main/shared/dto.
 import { baselineLevel, clearlyAbove } from '../src-main/shared/run-health.ts';
 import { labelBaseline } from '../src-main/shared/task-labels.ts';
 import { backboneMismatch, TASK_IDS, type TaskId } from '../src-main/shared/tasks.ts';
-import { BACKEND_CHOICES, trainPreset, type Backbone, type BackendChoice } from '../src-main/shared/training.ts';
+import { BACKEND_CHOICES, trainPreset, type Backbone, type BackendChoice, trainConfigSchema } from '../src-main/shared/training.ts';
 import { EventHub } from '../src-main/core/jobs/events.ts';
 import { Studio } from '../src-main/core/studio.ts';
 import { fileArg } from '../src-main/core/media/input.ts';
@@ -30,6 +33,8 @@ import { printReport } from './report.ts';
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
+    steps: { type: 'string' },
+    set: { type: 'string', default: '{}' },
     families: { type: 'string' },
     tasks: { type: 'string', default: 'order-verification,sequence-sorting,odd-one-out,clip-order/r3d' },
     'per-class': { type: 'string', default: '8' },
@@ -47,6 +52,9 @@ function fail(message: string): never {
 
 const minutes = Number(values.minutes);
 if (!(minutes > 0)) fail('--minutes must be a positive number');
+const fixedSteps = values.steps === undefined ? null : Number(values.steps);
+if (fixedSteps !== null && !(Number.isInteger(fixedSteps) && fixedSteps > 0)) fail('--steps must be a positive whole number');
+const overrides = parseOverrides(values.set);
 const perClass = Number(values['per-class']);
 if (!Number.isInteger(perClass) || perClass < 2) fail('--per-class must be a whole number of at least 2');
 const splitSeeds = Array.from({ length: Number(values.splits) }, (_, seed) => seed);
@@ -57,6 +65,18 @@ const protocol = values.protocol as FeatureProtocol;
 if (!FEATURE_PROTOCOLS.includes(protocol)) fail(`--protocol must be one of ${FEATURE_PROTOCOLS.join(', ')}`);
 const backend = values.backend as BackendChoice;
 if (!BACKEND_CHOICES.includes(backend)) fail(`--backend must be one of ${BACKEND_CHOICES.join(', ')}`);
+
+/** --set's JSON object of preset fields; `task` holds task option overrides. */
+function parseOverrides(text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    fail(`--set must be a JSON object, e.g. '{"width":0.125,"task":{"interval":4}}'`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('--set must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
 
 /** `task` or `task/backbone`; frame tasks default to alexnet, clip order to r3d. */
 const cases = values.tasks.split(',').map((entry): [TaskId, Backbone] => {
@@ -109,11 +129,21 @@ const round = (value: number | null | undefined) => (value === null || value ===
 
 /** Trains one task for the budget, extracts trained and random-init features, scores both. */
 async function benchCase(library: Studio, family: (typeof allFamilies)[number], task: TaskId, backbone: Backbone): Promise<Row> {
-  const config = { ...trainPreset(task, backbone, 'tiny'), steps: 10_000_000, backend };
+  const preset = trainPreset(task, backbone, 'tiny');
+  const { task: taskOverrides, ...scheduleOverrides } = overrides;
+  const parsed = trainConfigSchema.safeParse({
+    ...preset,
+    ...scheduleOverrides,
+    task: { ...preset.task, ...(taskOverrides as object | undefined) },
+    steps: fixedSteps ?? 10_000_000,
+    backend,
+  });
+  if (!parsed.success) fail(`--set gives an invalid config: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  const config = parsed.data;
   const head = { group: family.group, family: family.name, task: `${task}/${backbone}` };
   const started = performance.now();
   const run = library.training.start(config);
-  const timer = setTimeout(() => library.training.cancel(run.id), minutes * 60_000);
+  const timer = fixedSteps === null ? setTimeout(() => library.training.cancel(run.id), minutes * 60_000) : undefined;
   const finished = await library.training.wait(run.id);
   clearTimeout(timer);
   const trainS = (performance.now() - started) / 1000;
@@ -182,8 +212,9 @@ try {
       await library.close();
     }
   }
-  printReport(`pretext tasks on labelled footage families (tiny presets, ${minutes} min each)`, rows, {
-    minutes, protocol, splitSeeds: splitSeeds.length, testFraction, families,
+  const budget = fixedSteps === null ? `${minutes} min each` : `${fixedSteps} steps each`;
+  printReport(`pretext tasks on labelled footage families (tiny presets, ${budget})`, rows, {
+    minutes: fixedSteps === null ? minutes : null, steps: fixedSteps, overrides, protocol, splitSeeds: splitSeeds.length, testFraction, families,
   });
 } finally {
   rmSync(work, { recursive: true, force: true });

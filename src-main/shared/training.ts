@@ -15,6 +15,10 @@ export { BACKBONES, type Backbone };
 export const BACKEND_CHOICES = ['auto', 'gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
+/** SGD with momentum (the papers'), or Adam (PyTorch's defaults; `momentum` is then unused). */
+export const OPTIMIZERS = ['sgd', 'adam'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
 const whole = (name: string, min: number, max: number) =>
   z.number().int(`${name} must be a whole number`).min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`);
 
@@ -26,6 +30,8 @@ export const trainConfigSchema = z
     width: z.number().min(1 / 64, 'width must be at least 1/64').max(4, 'width must be at most 4'),
     steps: whole('steps', 1, 10_000_000),
     batchSize: whole('batchSize', 1, 1024),
+    // Runs stored before Adam existed trained with SGD.
+    optimizer: z.enum(OPTIMIZERS).default('sgd'),
     learningRate: z.number().positive('learningRate must be positive').max(10),
     momentum: z.number().min(0).max(0.999),
     weightDecay: z.number().min(0).max(0.1),
@@ -57,6 +63,7 @@ const PAPER_SCHEDULE: Schedule = {
   width: 1,
   steps: 100_000,
   batchSize: 8,
+  optimizer: 'sgd',
   learningRate: 1e-3,
   momentum: 0.9,
   weightDecay: 5e-4,
@@ -75,6 +82,7 @@ const TINY_SCHEDULE: Schedule = {
   width: 1 / 16,
   steps: 300,
   batchSize: 16,
+  optimizer: 'sgd',
   learningRate: 0.01,
   momentum: 0.9,
   weightDecay: 5e-4,

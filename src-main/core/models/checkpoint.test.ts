@@ -9,6 +9,8 @@ import { createRng } from '../tasks/rng.ts';
 import { EVALUATION } from './blocks.ts';
 import { checkpointArtifacts, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { folderHandler } from './checkpoint-folder.ts';
+import { createAdam } from './adam.ts';
+import type { Optimizer } from './optimizer.ts';
 import { createMomentumSgd } from './sgd.ts';
 import { buildTaskModel, type TaskModel } from './task-models.ts';
 import { syntheticBatch } from './test-support.ts';
@@ -34,18 +36,21 @@ afterEach(() => {
 
 const build = (seed: number) => buildTaskModel(CONFIG, { backbone: 'r3d', width: 1 / 16, seed });
 const weights = (model: TaskModel) => model.params.map((param) => Array.from(param.variable.dataSync()));
-const step = (model: TaskModel, optimizer: ReturnType<typeof createMomentumSgd>) => trainStep(model, optimizer, batch, { weightDecay: 5e-4, seed: 9 });
+const step = (model: TaskModel, optimizer: Optimizer) => trainStep(model, optimizer, batch, { weightDecay: 5e-4, seed: 9 });
 
 describe('checkpoints', () => {
-  it('restore weights, BatchNorm statistics and momentum: training continues exactly', async () => {
+  it.each([
+    ['momentum', () => createMomentumSgd(SETTINGS)],
+    ['Adam moments', () => createAdam(SETTINGS)],
+  ])('restore weights, BatchNorm statistics and %s: training continues exactly', async (_, createOptimizer) => {
     const original = build(1);
-    const optimizer = createMomentumSgd(SETTINGS);
+    const optimizer = createOptimizer();
     await step(original, optimizer);
     await step(original, optimizer);
     await saveCheckpoint(folderHandler(dir), { model: original, optimizer, description: { run: 'test' } });
 
     const restored = build(2);
-    const restoredOptimizer = createMomentumSgd(SETTINGS);
+    const restoredOptimizer = createOptimizer();
     expect(await loadCheckpoint(folderHandler(dir), { model: restored, optimizer: restoredOptimizer })).toEqual({ run: 'test' });
     expect(restoredOptimizer.iterations).toBe(2);
     expect(weights(restored)).toEqual(weights(original));

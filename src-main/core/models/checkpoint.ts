@@ -6,7 +6,7 @@
  */
 import * as tf from '../compute/tf.ts';
 import type { Param } from './params.ts';
-import type { MomentumSgd, NamedTensor } from './sgd.ts';
+import type { NamedTensor, Optimizer } from './optimizer.ts';
 import type { TaskModel } from './task-models.ts';
 
 const FORMAT = 'pretext-studio/task-model';
@@ -16,7 +16,7 @@ const ITERATIONS = `${OPTIMIZER}iterations`;
 
 export interface CheckpointParts {
   model: TaskModel;
-  optimizer?: MomentumSgd;
+  optimizer?: Optimizer;
   /** Stored as the topology, returned by loadCheckpoint: e.g. the run config. */
   description?: unknown;
 }
@@ -27,7 +27,7 @@ interface Topology {
 }
 
 /** The optimiser's state; the iteration count is a new tensor for the caller to dispose. */
-function optimizerTensors(optimizer: MomentumSgd): NamedTensor[] {
+function optimizerTensors(optimizer: Optimizer): NamedTensor[] {
   const slots = optimizer.state().map((slot) => ({ name: `${OPTIMIZER}${slot.name}`, tensor: slot.tensor }));
   return [{ name: ITERATIONS, tensor: tf.scalar(optimizer.iterations, 'int32') }, ...slots];
 }
@@ -62,7 +62,7 @@ function assertMatches(params: readonly Param[], weights: tf.NamedTensorMap): vo
   if (extra) throw new Error(`the checkpoint has ${extra}, which this model lacks: it was made for another model`);
 }
 
-async function restoreOptimizer(optimizer: MomentumSgd, weights: tf.NamedTensorMap): Promise<void> {
+async function restoreOptimizer(optimizer: Optimizer, weights: tf.NamedTensorMap): Promise<void> {
   const iterations = weights[ITERATIONS];
   if (!iterations) return;
   const slots = Object.keys(weights)

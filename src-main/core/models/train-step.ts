@@ -6,7 +6,7 @@
 import * as tf from '../compute/tf.ts';
 import { EVALUATION } from './blocks.ts';
 import type { Param } from './params.ts';
-import type { MomentumSgd } from './sgd.ts';
+import type { Optimizer } from './optimizer.ts';
 import type { TaskModel } from './task-models.ts';
 import type { BatchTensors } from './tuple-input.ts';
 
@@ -51,7 +51,7 @@ async function readResult(loss: tf.Scalar, accuracy: tf.Scalar): Promise<StepRes
 }
 
 /** Forward, backward and one update of every trained weight; BatchNorm statistics move too. */
-export function trainStep(model: TaskModel, optimizer: MomentumSgd, batch: BatchTensors, options: TrainStepOptions): Promise<StepResult> {
+export function trainStep(model: TaskModel, optimizer: Optimizer, batch: BatchTensors, options: TrainStepOptions): Promise<StepResult> {
   const params = trainableParams(model);
   const variables = params.map((param) => param.variable);
   const mode = { training: true, ...(options.seed === undefined ? {} : { seed: options.seed }) };

@@ -1,7 +1,7 @@
 /**
  * The training engine's model (core/training/engine.ts `TrainableModel`) on the backend already
- * chosen: builds the task network and runs SGD steps on pipeline batches. Checkpoints hold every
- * weight, BatchNorm's running statistics and the momentum slots, so a resumed run continues exactly;
+ * chosen: builds the task network and runs optimiser steps on pipeline batches. Checkpoints hold every
+ * weight, BatchNorm's running statistics and the optimiser's slots, so a resumed run continues exactly;
  * dropout masks are seeded from (run seed, step), so they replay too. Plain web code (no Node imports):
  * the Node worker (trainable.ts) and the compute host page both build their model here.
  */
@@ -14,6 +14,8 @@ import { createRng } from '../tasks/rng.ts';
 import type { TrainableModel } from '../training/engine.ts';
 import { checkpointArtifacts, checkpointArtifactsOf, checkpointFiles, loadCheckpoint } from './checkpoint.ts';
 import { buildTaskModel, type TaskModel } from './task-models.ts';
+import { createAdam } from './adam.ts';
+import type { Optimizer } from './optimizer.ts';
 import { createMomentumSgd } from './sgd.ts';
 import { evaluateStep, trainStep } from './train-step.ts';
 import { batchTensors, type BatchTensors } from './tuple-input.ts';
@@ -34,10 +36,14 @@ function dropoutSeed(runSeed: number, step: number): number {
   return createRng(`${runSeed}/dropout/${step}`).int(0, 2 ** 31 - 1);
 }
 
+function createOptimizer(config: TrainConfig): Optimizer {
+  return config.optimizer === 'adam' ? createAdam(config) : createMomentumSgd(config);
+}
+
 /** The run's network on tfjs's current backend, which is `backend`. */
 export function buildTrainableModel(config: TrainConfig, backend: string): TrainableModel {
   const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout });
-  const optimizer = createMomentumSgd(config);
+  const optimizer = createOptimizer(config);
   const parts = { model, optimizer, description: config };
   return {
     backend,

@@ -4,7 +4,7 @@
  * the compiler checks they name every value, and a unit test checks they equal the shared ones.
  */
 import { TASK_IDS, TASKS, type TaskId } from '@shared/tasks.ts';
-import type { Backbone, BackendChoice, TrainConfig } from '@shared/training.ts';
+import { OPTIMIZERS, type Backbone, type BackendChoice, type TrainConfig } from '@shared/training.ts';
 import type { FieldOptions } from './config-form/config-fields.ts';
 
 /** Compile-time: `true` only when `Listed` names every member of `All`. */
@@ -64,6 +64,7 @@ export function backboneTitle(id: Backbone): string {
 const SCHEDULE_ORDER = [
   'steps',
   'batchSize',
+  'optimizer',
   'learningRate',
   'momentum',
   'weightDecay',
@@ -91,12 +92,14 @@ export const TRAIN_FIELD_OPTIONS: FieldOptions = {
   taskPath: 'task',
   omit: OWN_CONTROLS,
   order: SCHEDULE_ORDER,
+  choices: { optimizer: OPTIMIZERS },
   labels: { task: 'Task sampling', width: 'Width multiplier' },
   hints: {
     steps: 'Optimiser steps (batches) to train for.',
     batchSize: 'Tuples per step.',
-    learningRate: 'SGD learning rate.',
-    momentum: 'SGD momentum.',
+    optimizer: 'SGD with momentum (the papers’), or Adam (PyTorch’s defaults), which tiny runs learn faster with.',
+    learningRate: 'Optimiser learning rate.',
+    momentum: 'SGD momentum (Adam does not use it).',
     weightDecay: 'L2 weight decay.',
     dropout: 'Dropout before the classifier: the papers use 0.5; tiny runs learn faster without.',
     width: 'Channel multiplier of the encoder: 1 = the paper’s widths, 1/16 trains on a CPU.',

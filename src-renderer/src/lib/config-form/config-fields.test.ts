@@ -92,6 +92,12 @@ describe('configFields options', () => {
     // Fixed keys count only at the task config's level.
     expect(configFields({ task: 'free text' }, undefined, { taskPath: 'task' })[0]?.kind).toBe('text');
   });
+
+  it('offers the choices given for a key outside the task config', () => {
+    const fields = configFields({ optimizer: 'adam' }, undefined, { choices: { optimizer: ['sgd', 'adam'] } });
+    expect(fields[0]).toMatchObject({ kind: 'enum', value: 'adam', options: ['sgd', 'adam'] });
+    expect(configFields({ optimizer: 'adam' })[0]?.kind).toBe('text');
+  });
 });
 
 describe('withValue / changedPaths', () => {

@@ -64,6 +64,8 @@ export interface FieldOptions {
   hints?: Readonly<Record<string, string>>;
   /** Labels by dotted path, over the humanized key. */
   labels?: Readonly<Record<string, string>>;
+  /** Values offered by key, over the task options' own (OPTION_CHOICES). */
+  choices?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -84,6 +86,7 @@ export function configFields(
     omit: new Set(options.omit ?? []),
     hints: { ...OPTION_HINTS, ...options.hints },
     labels: options.labels ?? {},
+    choices: { ...OPTION_CHOICES, ...options.choices },
   });
 }
 
@@ -92,6 +95,7 @@ interface Resolved {
   omit: ReadonlySet<string>;
   hints: Readonly<Record<string, string>>;
   labels: Readonly<Record<string, string>>;
+  choices: Readonly<Record<string, readonly string[]>>;
 }
 
 function fieldsOf(object: ConfigObject, preset: ConfigObject | undefined, prefix: string, options: Resolved): FormField[] {
@@ -111,7 +115,7 @@ function fieldsOf(object: ConfigObject, preset: ConfigObject | undefined, prefix
       const reference = typeof presetValue === 'number' ? presetValue : value;
       return [{ ...base, kind: 'number', value, step: Number.isInteger(reference) ? 1 : 'any' }];
     }
-    const choices = OPTION_CHOICES[key];
+    const choices = options.choices[key];
     if (choices) {
       const offered = choices.includes(value) ? choices : [...choices, value];
       return [{ ...base, kind: 'enum', value, options: offered }];
