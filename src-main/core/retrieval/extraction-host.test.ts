@@ -5,34 +5,17 @@
 import { MessageChannel } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLING_FPS } from '../../shared/tasks.ts';
-import { trainPreset } from '../../shared/training.ts';
 import { initBackend } from '../compute/backend.ts';
 import type { FrameSource } from '../frames/frame-source.ts';
 import { memoryFrameSource } from '../frames/test-support.ts';
-import { runJobOver, webJobPort, type JobPort, type WebMessagePort } from '../jobs/job-port.ts';
+import { webJobPort, type JobPort, type WebMessagePort } from '../jobs/job-port.ts';
 import { MediaError } from '../media/errors.ts';
-import type { MediaTools } from '../media/tools.ts';
 import { computeHostExtraction } from './extraction-host-bridge.ts';
 import { serveExtractionHost } from './extraction-host-job.ts';
-import { runExtractionJob } from './extraction-job.ts';
-import type { ExtractionStart, FromExtractionWorker } from './protocol.ts';
+import { extractionConfig, extractionStart, FRAMES, framesFrom, runExtraction, runExtractionHere } from './extraction-host-test-support.ts';
+import type { FromExtractionWorker } from './protocol.ts';
 
-const FRAMES = new Map([[1, 40], [2, 55], [3, 30]]);
-const config = { ...trainPreset('sequence-sorting', 'alexnet', 'tiny'), backend: 'cpu' as const };
-
-function start(ids: number[]): ExtractionStart {
-  return {
-    config,
-    weights: { kind: 'random', seed: 7 },
-    videos: ids.map((id) => ({ ref: { id, path: `/videos/${id}.mp4` }, contentHash: `hash-${id}` })),
-    protocol: 'compact',
-    tools: { ffmpeg: '/nonexistent/ffmpeg', ffprobe: '/nonexistent/ffprobe' } as MediaTools,
-    frameCacheFolder: '/nonexistent/frames',
-    frameCacheBytes: 0,
-  };
-}
-
-const framesFrom = (source: FrameSource) => () => ({ source, close: async () => {} });
+const config = extractionConfig('cpu');
 
 function channel(): [WebMessagePort, WebMessagePort] {
   const { port1, port2 } = new MessageChannel();
@@ -46,36 +29,16 @@ function hostOver(source: FrameSource): JobPort {
   return computeHostExtraction(webJobPort(main), framesFrom(source));
 }
 
-async function collect(port: JobPort, job: ExtractionStart, signal?: AbortSignal) {
-  const messages: FromExtractionWorker[] = [];
-  const cancelled = await runJobOver<ExtractionStart, FromExtractionWorker, boolean>(
-    port,
-    job,
-    (message, finish) => {
-      messages.push(message);
-      if (message.type === 'done') finish(message.cancelled);
-    },
-    signal ? { signal } : {},
-  );
-  return { cancelled, messages };
-}
-
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
 describe('extraction in the compute host', () => {
   it('posts the features the same job makes here, video by video', async () => {
-    const { cancelled, messages } = await collect(hostOver(memoryFrameSource(FRAMES)), start([1, 2, 3]));
+    const { cancelled, messages } = await runExtraction(hostOver(memoryFrameSource(FRAMES)), extractionStart([1, 2, 3]));
     expect(cancelled).toBe(false);
     expect(messages[0]).toEqual({ type: 'backend', backend: 'cpu' });
-    const here: FromExtractionWorker[] = [];
-    const job = start([1, 2, 3]);
-    await runExtractionJob(
-      { config, protocol: 'compact', videos: job.videos, checkpoint: null, seed: 7, source: memoryFrameSource(FRAMES) },
-      new AbortController().signal,
-      (message) => here.push(message),
-    );
+    const here = await runExtractionHere(extractionStart([1, 2, 3]), memoryFrameSource(FRAMES));
     expect(here.map((message) => message.type)).toEqual(['video', 'video', 'video', 'done']);
     expect(messages.slice(1)).toEqual(here);
   });
@@ -85,7 +48,7 @@ describe('extraction in the compute host', () => {
     const source: FrameSource = {
       openGrid: (video, spec, options) => (video.id === 2 ? Promise.reject(new MediaError('truncated: ends early', { filePath: video.path })) : memory.openGrid(video, spec, options)),
     };
-    const { messages } = await collect(hostOver(source), start([1, 2, 3]));
+    const { messages } = await runExtraction(hostOver(source), extractionStart([1, 2, 3]));
     expect(messages.map((message) => message.type)).toEqual(['backend', 'video', 'video-failed', 'video', 'done']);
     expect(messages[2]).toEqual({ type: 'video-failed', videoId: 2, reason: 'truncated: ends early' });
   });
@@ -96,7 +59,7 @@ describe('extraction in the compute host', () => {
     port.onMessage((message) => {
       if ((message as FromExtractionWorker).type === 'video') controller.abort();
     });
-    const { cancelled, messages } = await collect(port, start([1, 2, 3]), controller.signal);
+    const { cancelled, messages } = await runExtraction(port, extractionStart([1, 2, 3]), controller.signal);
     expect(cancelled).toBe(true);
     expect(messages.filter((message) => message.type === 'video').length).toBeLessThan(3);
   });
@@ -112,7 +75,7 @@ describe('extraction in the compute host', () => {
         else replies.push(message);
       }),
     );
-    bridge.postMessage({ type: 'start', start: start([1]) });
+    bridge.postMessage({ type: 'start', start: extractionStart([1]) });
     await started;
     const { width, height } = config.task.frameSize;
     const ask = (id: number, request: object) => pagePort.postMessage({ type: 'request', id, request });
