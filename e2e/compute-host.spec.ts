@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { serveWebGpuPage, WEBGPU_LAUNCH_OPTIONS } from './webgpu-page/serve.ts';
-import { COMPUTE_HOST_PORT_MESSAGE } from '../src-main/shared/compute-host.ts';
+import { computeHostPortMessage } from '../src-main/shared/compute-host.ts';
 import type { JobPort } from '../src-main/core/jobs/job-port.ts';
 import { initBackend } from '../src-main/core/compute/backend.ts';
 import { computeHostTraining } from '../src-main/core/training/host-bridge.ts';
@@ -85,7 +85,7 @@ async function hasAdapter(page: Page): Promise<boolean> {
 
 /** Runs `start` on the page as the training service would; `stopAt` cancels once that step is reported. */
 async function runOnPage(page: Page, start: WorkerStart, stopAt?: number) {
-  return runHostJob(computeHostTraining(await openPagePort(page, COMPUTE_HOST_PORT_MESSAGE), memoryLoader), start, stopAt);
+  return runHostJob(computeHostTraining(await openPagePort(page, computeHostPortMessage('training')), memoryLoader), start, stopAt);
 }
 
 /** The same job on wasm in this process: the reference trajectory. */

@@ -1,9 +1,16 @@
 // The desktop app's compute host (shared/compute-host.ts): a hidden, sandboxed window whose page trains
-// on Chromium's WebGPU, since dawn.node cannot load inside Electron. Main keeps orchestrating: each
-// WebGPU run gets a MessageChannelMain to the page, and core's training bridge fills its batches and
-// keeps its checkpoints.
+// and extracts features on Chromium's WebGPU, since dawn.node cannot load inside Electron. Main keeps
+// orchestrating: each WebGPU job gets a MessageChannelMain to the page, and core's bridges fill its
+// batches, keep its checkpoints and decode the frames it asks for. The backend report asks the page
+// which adapter it has.
 import { BrowserWindow, MessageChannelMain, type MessagePortMain } from 'electron';
-import { COMPUTE_HOST_PAGE, COMPUTE_HOST_PORT_MESSAGE } from '../shared/compute-host.ts';
+import { COMPUTE_HOST_PAGE, COMPUTE_HOST_PORT_MESSAGE, type ComputeHostJob } from '../shared/compute-host.ts';
+import type { BackendReport } from '../shared/dto.ts';
+import { backendReport } from '../core/compute/backend.ts';
+import { hostWebGpuStatus } from '../core/compute/host-adapter.ts';
+import { askHostAdapter } from '../core/training/host-adapter-job.ts';
+import { computeHostExtraction } from '../core/retrieval/extraction-host-bridge.ts';
+import { extractionThread, type ExtractionWorker } from '../core/retrieval/feature-service.ts';
 import type { JobPort } from '../core/jobs/job-port.ts';
 import { computeHostTraining } from '../core/training/host-bridge.ts';
 import type { TrainingWorker } from '../core/training/protocol.ts';
@@ -47,13 +54,13 @@ export class ComputeHost {
 
   constructor(private readonly preload: string) {}
 
-  /** A new job's port to the page. */
-  open(): JobPort {
+  /** A new port to the page for one `job`. */
+  open(job: ComputeHostJob): JobPort {
     const window = this.ensureWindow();
     const { port1, port2 } = new MessageChannelMain();
     // Messages wait in the channel until the page starts its end.
     this.loaded.then(
-      () => window.webContents.postMessage(COMPUTE_HOST_PORT_MESSAGE, null, [port2]),
+      () => window.webContents.postMessage(COMPUTE_HOST_PORT_MESSAGE, job, [port2]),
       () => port2.close(),
     );
     return electronJobPort(port1, window, this.loaded);
@@ -80,5 +87,15 @@ export class ComputeHost {
 
 /** WebGPU runs train in the compute host (through core's bridge); every other run in a worker thread. */
 export function desktopTrainingWorker(host: Pick<ComputeHost, 'open'>): TrainingWorker {
-  return (config) => (config.backend === 'webgpu' ? computeHostTraining(host.open()) : trainingThread(config));
+  return (config) => (config.backend === 'webgpu' ? computeHostTraining(host.open('training')) : trainingThread(config));
+}
+
+/** Extraction with a WebGPU encoder config runs in the compute host too; every other in a worker thread. */
+export function desktopExtractionWorker(host: Pick<ComputeHost, 'open'>): ExtractionWorker {
+  return (config) => (config.backend === 'webgpu' ? computeHostExtraction(host.open('extraction')) : extractionThread(config));
+}
+
+/** The backend report with the compute host page's adapter as WebGPU (dawn.node is not asked in Electron). */
+export function desktopBackendReport(host: Pick<ComputeHost, 'open'>): () => Promise<BackendReport> {
+  return () => backendReport(async () => hostWebGpuStatus(await askHostAdapter(host.open('adapter')).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))));
 }

@@ -30,7 +30,7 @@ import {
 } from './library-opening.ts';
 import { menuTemplate, type MenuActions } from './menu.ts';
 import { handleAppSchemes, registerAppSchemes } from './protocol.ts';
-import { ComputeHost, desktopTrainingWorker } from './compute-host.ts';
+import { ComputeHost, desktopBackendReport, desktopExtractionWorker, desktopTrainingWorker } from './compute-host.ts';
 import { jsonFileStore, RecentLibraries } from '../core/library/recent-libraries.ts';
 import { appPage, isTrustedSender, mainWindowOptions } from './security.ts';
 
@@ -49,7 +49,7 @@ const page = appPage(isDev ? process.env.ELECTRON_RENDERER_URL : undefined);
 const events = new EventHub();
 // WebGPU runs train in a hidden Chromium page: dawn.node cannot load inside Electron.
 const computeHost = new ComputeHost(join(import.meta.dirname, '../preload/compute-host.cjs'));
-const studio = new Studio({ events, trainingWorker: desktopTrainingWorker(computeHost) });
+const studio = new Studio({ events, trainingWorker: desktopTrainingWorker(computeHost), extractionWorker: desktopExtractionWorker(computeHost) });
 const recent = new RecentLibraries(jsonFileStore(join(app.getPath('userData'), 'recent-libraries.json')));
 let mainWindow: BrowserWindow | null = null;
 /** Set once the start-up library question is settled; macOS 'activate' must not open a window before. */
@@ -236,6 +236,7 @@ async function start(): Promise<void> {
       pickFolder: (title) => pickFolder(title ?? 'Choose a folder of videos'),
       pickSaveFile: pickReportFile,
       recentLibraries,
+      backendReport: desktopBackendReport(computeHost),
     }),
     events,
     (event) => isTrustedSender(ipcSenderFrame(event, openWindow()?.webContents ?? null), page),

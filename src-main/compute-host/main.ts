@@ -1,9 +1,13 @@
 /**
  * The compute host page (shared/compute-host.ts): plain web code, no Node and no Electron. Each port
- * main hands over carries one training job (core/training/host-job.ts) run on this page's WebGPU.
+ * main hands over carries one job, named by its message: a training run (core/training/host-job.ts) or
+ * a feature extraction (core/retrieval/extraction-host-job.ts) on this page's WebGPU, or the question
+ * which adapter this page has (core/compute/host-adapter.ts).
  */
-import { COMPUTE_HOST_PORT_MESSAGE } from '../shared/compute-host.ts';
-import { webJobPort, type WebMessagePort } from '../core/jobs/job-port.ts';
+import { computeHostJobOf, type ComputeHostJob } from '../shared/compute-host.ts';
+import { webJobPort, type JobPort, type WebMessagePort } from '../core/jobs/job-port.ts';
+import { serveAdapterReport } from '../core/training/host-adapter-job.ts';
+import { serveExtractionHost } from '../core/retrieval/extraction-host-job.ts';
 import * as tf from '../core/compute/tf.ts';
 import { findAdapter, type GpuLike } from '../core/compute/webgpu-adapter.ts';
 import { registerWebGpuBackend, WEBGPU } from '../core/compute/webgpu-backend.ts';
@@ -30,9 +34,16 @@ function webGpu(): Promise<string> {
   return backend;
 }
 
+const SERVE: Record<ComputeHostJob, (port: JobPort) => void> = {
+  training: (port) => serveTrainingHost(port, webGpu),
+  extraction: (port) => serveExtractionHost(port, webGpu),
+  adapter: (port) => serveAdapterReport(port, page.navigator.gpu),
+};
+
 page.addEventListener('message', (event) => {
   // Only this window (the preload's isolated world, or the test) hands over ports.
-  if (event.source !== page || event.origin !== page.location.origin || event.data !== COMPUTE_HOST_PORT_MESSAGE) return;
+  const job = computeHostJobOf(event.data);
+  if (event.source !== page || event.origin !== page.location.origin || !job) return;
   const port = event.ports[0];
-  if (port) serveTrainingHost(webJobPort(port), webGpu);
+  if (port) SERVE[job](webJobPort(port));
 });

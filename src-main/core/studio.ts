@@ -21,7 +21,7 @@ import { MediaFiles } from './library/media-files.ts';
 import { libraryInfo, type OpenLibrary } from './library/open-library.ts';
 import { getMediaTools, type MediaTools } from './media/tools.ts';
 import { previewTuple, type PreviewRequest } from './preview/tuple-preview.ts';
-import { FeatureService } from './retrieval/feature-service.ts';
+import { FeatureService, type ExtractionWorker } from './retrieval/feature-service.ts';
 import { RetrievalService } from './retrieval/retrieval-service.ts';
 import { TrainingService } from './training/training-service.ts';
 import type { TrainingWorker } from './training/protocol.ts';
@@ -35,6 +35,8 @@ export interface StudioOptions {
   frameCacheBytes?: number;
   /** Starts the training worker thread (injected by tests). */
   trainingWorker?: TrainingWorker;
+  /** Opens where feature extraction runs (the desktop app sends WebGPU to its compute host). */
+  extractionWorker?: ExtractionWorker;
   /** Least time between two `library.changed` events while an import stores videos (default 1 s). */
   importChangeIntervalMs?: number;
 }
@@ -67,7 +69,7 @@ export class Studio {
       changeIntervalMs: options.importChangeIntervalMs,
     });
     this.training = new TrainingService(library, events, options.trainingWorker);
-    this.features = new FeatureService(library, events);
+    this.features = new FeatureService(library, events, options.extractionWorker);
     this.retrieval = new RetrievalService(library, events);
   }
 

@@ -2,7 +2,7 @@
 // world (Electron delivers ports only to ipcRenderer, which the sandboxed page does not have), and
 // exposes nothing else.
 import { ipcRenderer } from 'electron';
-import { COMPUTE_HOST_PORT_MESSAGE } from '../shared/compute-host.ts';
+import { COMPUTE_HOST_JOBS, COMPUTE_HOST_PORT_MESSAGE, computeHostPortMessage } from '../shared/compute-host.ts';
 
 interface PageWindow {
   location: { origin: string };
@@ -10,4 +10,7 @@ interface PageWindow {
 }
 
 const page = globalThis as unknown as PageWindow;
-ipcRenderer.on(COMPUTE_HOST_PORT_MESSAGE, (event) => page.postMessage(COMPUTE_HOST_PORT_MESSAGE, page.location.origin, event.ports));
+ipcRenderer.on(COMPUTE_HOST_PORT_MESSAGE, (event, job: unknown) => {
+  const known = COMPUTE_HOST_JOBS.find((name) => name === job);
+  if (known) page.postMessage(computeHostPortMessage(known), page.location.origin, event.ports);
+});

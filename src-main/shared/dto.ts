@@ -324,6 +324,8 @@ export interface GpuAdapterSummary {
   description: string;
   /** A CPU implementation (llvmpipe, SwiftShader) or a fallback adapter. */
   software: boolean;
+  /** What the implementation itself says (GPUAdapterInfo.isFallbackAdapter). */
+  isFallbackAdapter: boolean;
 }
 
 export interface TrainingProgress {

@@ -1,6 +1,7 @@
 import { ApiError } from '../../shared/errors.ts';
 import { listTasks } from '../../shared/tasks.ts';
 import { trainPreset } from '../../shared/training.ts';
+import type { BackendReport } from '../../shared/dto.ts';
 import { backendReport } from '../compute/backend.ts';
 import { mediaToolsStatus } from '../media/tools.ts';
 import type { Studio } from '../studio.ts';
@@ -19,6 +20,8 @@ export interface ShellCapabilities {
   pickSaveFile?: (title: string, defaultName: string) => Promise<string | null>;
   /** Libraries opened before (the desktop app and serve keep a list). */
   recentLibraries?: () => string[];
+  /** The backend report where WebGPU is not this process's (the desktop app's compute host). */
+  backendReport?: () => Promise<BackendReport>;
 }
 
 /** The one implementation of every contract method, shared by Electron IPC, the bridge and tests. */
@@ -40,7 +43,7 @@ export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): H
     'videos.get': async ({ id }) => studio.video(id),
     'tasks.list': async () => listTasks(),
     'tasks.sample': async (request) => studio.previewTuple(request),
-    'training.backends': async () => backendReport(),
+    'training.backends': async () => (shell.backendReport ?? backendReport)(),
     'training.preset': async ({ task, backbone, preset }) => trainPreset(task, backbone, preset),
     'training.start': async ({ config }) => studio.training.start(config),
     'training.cancel': async ({ runId }) => studio.training.cancel(runId),

@@ -18,6 +18,7 @@ import { ApiError } from '../../shared/errors.ts';
 import { describeAdapter } from '../../shared/gpu-adapter.ts';
 import type { BackendChoice } from '../../shared/training.ts';
 import * as tf from './tf.ts';
+import { softwareSkip } from './host-adapter.ts';
 import { findAdapter, type GpuLike } from './webgpu-adapter.ts';
 
 export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
@@ -165,7 +166,7 @@ const webgpuOption: BackendOption = {
     if ('reason' in found) return { unavailable: found.reason };
     const { summary } = found;
     return summary.software
-      ? { adapter: summary, autoSkips: `${describeAdapter(summary)} is a CPU emulating a GPU, slower than wasm: auto passes it by, --backend webgpu forces it` }
+      ? { adapter: summary, autoSkips: softwareSkip(summary) }
       : { adapter: summary };
   },
   activate: async () => {
@@ -286,10 +287,14 @@ export function describeSelection(selection: BackendSelection): string[] {
   return [`using ${selection.backend}${adapter}`, ...selection.unavailable.map((entry) => `${entry.name}: ${entry.reason}`)];
 }
 
-/** What 'auto' would pick here and why each other backend can or cannot run, without switching. */
-export async function backendReport(): Promise<BackendReport> {
+/**
+ * What 'auto' would pick here and why each other backend can or cannot run, without switching.
+ * `webgpu` replaces dawn.node's entry (the desktop app asks its compute host page instead).
+ */
+export async function backendReport(webgpu?: () => Promise<BackendStatus>): Promise<BackendReport> {
   const backends = await Promise.all(
     OPTIONS.map(async (option): Promise<BackendStatus> => {
+      if (webgpu && option.choice === 'webgpu') return webgpu();
       const probe = await option.probe();
       return {
         name: option.name,

@@ -47,9 +47,9 @@ const SOFTWARE_NAMES = /llvmpipe|lavapipe|swiftshader/i;
 export function summarizeAdapter(adapter: AdapterLike): GpuAdapterSummary {
   const info = adapter.info ?? {};
   const text = (value: string | undefined) => value ?? '';
+  const isFallbackAdapter = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true;
   const software =
-    adapter.isFallbackAdapter === true ||
-    info.isFallbackAdapter === true ||
+    isFallbackAdapter ||
     SOFTWARE_ARCHITECTURES.includes(text(info.architecture).toLowerCase()) ||
     SOFTWARE_NAMES.test(`${text(info.device)} ${text(info.description)}`);
   return {
@@ -58,6 +58,7 @@ export function summarizeAdapter(adapter: AdapterLike): GpuAdapterSummary {
     device: text(info.device),
     description: text(info.description),
     software,
+    isFallbackAdapter,
   };
 }
 

@@ -33,7 +33,7 @@ describe('WebGPU adapters', () => {
     expect(summarizeAdapter({ info: { vendor: '', architecture: '', device: '', description: 'SwiftShader Device (Subzero)' } }).software).toBe(true);
     expect(summarizeAdapter({ info: { vendor: '', architecture: '', device: '', description: '' }, isFallbackAdapter: true }).software).toBe(true);
     const nvidia = { vendor: 'nvidia', architecture: 'hopper', device: '0x2335', description: 'NVIDIA H200' };
-    expect(summarizeAdapter({ info: nvidia })).toEqual({ ...nvidia, software: false });
+    expect(summarizeAdapter({ info: nvidia })).toEqual({ ...nvidia, software: false, isFallbackAdapter: false });
   });
 });
 

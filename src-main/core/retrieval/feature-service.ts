@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import { defaultCheckpoint, type CheckpointChoiceName } from '../../shared/checkpoint-policy.ts';
 import type { FeatureProtocol, FeatureSetDto, FeatureSourceDto } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
@@ -9,7 +8,8 @@ import { trainPreset, type Backbone, type TrainConfig } from '../../shared/train
 import type { EventHub } from '../jobs/events.ts';
 import { spawnCoreWorker } from '../jobs/worker-host.ts';
 import { JobSlot } from '../jobs/job-slot.ts';
-import { runJob } from '../jobs/worker-job.ts';
+import { runJobOver, type JobPort } from '../jobs/job-port.ts';
+import { workerJobPort } from '../jobs/worker-job.ts';
 import type { ReadableDB } from '../db/connection.ts';
 import {
   createFeatureSet,
@@ -35,6 +35,11 @@ export type FeatureSourceRequest = (
   | { kind: 'run'; runId: number; checkpoint: CheckpointChoiceName }
   | { kind: 'random'; runId?: number | undefined; task?: TaskId | undefined; backbone?: Backbone | undefined; preset: PresetName; seed: number }
 ) & { protocol?: FeatureProtocol | undefined };
+
+/** Opens the channel to where an extraction with this encoder config runs (a worker thread, or the desktop's compute host). */
+export type ExtractionWorker = (config: TrainConfig) => JobPort;
+
+export const extractionThread: ExtractionWorker = () => workerJobPort(spawnCoreWorker('extraction'), 'extraction');
 
 const PROTOCOL_NAMES: Record<FeatureProtocol, string> = { compact: 'compact', 'vcop-reference': 'VCOP reference' };
 
@@ -74,7 +79,7 @@ export class FeatureService {
   constructor(
     private readonly library: RequireLibrary,
     private readonly events: EventHub,
-    private readonly spawnWorker: () => Worker = () => spawnCoreWorker('extraction'),
+    private readonly openWorker: ExtractionWorker = extractionThread,
   ) {}
 
   get isBusy(): boolean {
@@ -227,7 +232,6 @@ export class FeatureService {
     const videos = videosMissingFeatures(db, setId);
     if (videos.length === 0) return false;
     const tools = await library.tools();
-    const worker = this.spawnWorker();
     const started = Date.now();
     let done = 0;
     const progress = () => {
@@ -252,9 +256,8 @@ export class FeatureService {
       frameCacheBytes: library.frameCacheBytes,
     };
     let sized = false;
-    return runJob<ExtractionStart, FromExtractionWorker, boolean>(
-      'extraction',
-      worker,
+    return runJobOver<ExtractionStart, FromExtractionWorker, boolean>(
+      this.openWorker(resolved.config),
       start,
       (message, finish) => {
         switch (message.type) {

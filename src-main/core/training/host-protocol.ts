@@ -7,6 +7,7 @@
 import type { FillJob, PipelineVideo } from '../frames/pipeline.ts';
 import type { CheckpointFiles } from '../models/checkpoint.ts';
 import type { ToJob } from '../jobs/job-port.ts';
+import type { PortRequestMessage, RequestOf, RequestReply } from '../jobs/port-requests.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { FromWorker } from './protocol.ts';
 import type { VideoLabel } from './online-knn.ts';
@@ -23,26 +24,18 @@ export interface HostTrainingStart {
 }
 
 /** What the page asks main for, and what main answers each with. */
-export interface HostRequests {
+export type HostRequests = {
   /** A batch's floats, rendered by main's batch loader. */
   fill: { ask: { job: FillJob }; answer: Float32Array };
   /** Keeps a checkpoint in the run's folder; the answer is that folder. */
   'save-checkpoint': { ask: { step: number; files: CheckpointFiles }; answer: string };
-}
+};
 
-export type HostRequest = { [K in keyof HostRequests]: { kind: K } & HostRequests[K]['ask'] }[keyof HostRequests];
+export type HostRequest = RequestOf<HostRequests>;
 
-export type FromHost =
-  | FromWorker
-  | { type: 'request'; id: number; request: HostRequest }
-  /** The page no longer needs the answer to `id` (its run was cancelled). */
-  | { type: 'abort-request'; id: number };
+export type FromHost = FromWorker | PortRequestMessage<HostRequests>;
 
-export type HostReply =
-  | { type: 'reply'; id: number; answer: HostRequests[keyof HostRequests]['answer'] }
-  | { type: 'reply-failed'; id: number; error: { name: string; message: string } };
-
-export type ToHost = ToJob<HostTrainingStart> | HostReply;
+export type ToHost = ToJob<HostTrainingStart> | RequestReply<HostRequests>;
 
 /** The buffers of a checkpoint's files, to transfer rather than copy. */
 export function fileBuffers(files: CheckpointFiles): ArrayBuffer[] {

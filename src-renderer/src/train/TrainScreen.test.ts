@@ -88,7 +88,7 @@ describe('Train screen', () => {
 
   it('shows the GPU adapter, and that auto passes a software one by', async () => {
     const backendReport = softwareOnlyBackendReport();
-    const adapter = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', software: true };
+    const adapter = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', software: true, isFallbackAdapter: false };
     const why = 'mesa llvmpipe (software) is a CPU emulating a GPU, slower than wasm';
     backendReport.backends[2] = { name: 'webgpu', available: true, note: why, autoSkips: why, adapter };
     const api = await backend();

@@ -9,7 +9,7 @@ const SOFTWARE_WEBGPU = {
   available: true,
   note: 'mesa llvmpipe (software) is a CPU emulating a GPU',
   autoSkips: 'mesa llvmpipe (software) is a CPU emulating a GPU',
-  adapter: { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', software: true },
+  adapter: { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', software: true, isFallbackAdapter: false },
 };
 
 describe('backend report', () => {
