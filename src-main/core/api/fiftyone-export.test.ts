@@ -15,7 +15,8 @@ import { insertVideo } from '../db/videos.ts';
 import { EventHub } from '../jobs/events.ts';
 import { Studio } from '../studio.ts';
 import { dispatch } from './dispatch.ts';
-import { createHandlers, type ShellCapabilities } from './handlers.ts';
+import { createHandlers } from './handlers.ts';
+import type { ShellCapabilities } from './shell.ts';
 
 /** Ready videos have probed media: the evaluation's split draws from those. */
 const READY_MEDIA = { durationS: 2, fps: 25, frameCount: 50, frameCountExact: true, width: 320, height: 240, codec: 'h264', container: 'mp4' };

@@ -1,7 +1,6 @@
 import { ApiError } from '../../shared/errors.ts';
 import { listTasks } from '../../shared/tasks.ts';
 import { trainPreset } from '../../shared/training.ts';
-import type { BackendReport } from '../../shared/dto.ts';
 import { backendReport } from '../compute/backend.ts';
 import { mediaToolsStatus } from '../media/tools.ts';
 import type { Studio } from '../studio.ts';
@@ -12,17 +11,7 @@ import { fiftyOneExport, writeExportFolder } from '../retrieval/fiftyone-export.
 import { tarArchive } from '../util/tar.ts';
 import { importWeights } from '../interop/import-weights.ts';
 import { exportReport } from './report.ts';
-
-/** What only a shell can do (native dialogs); absent in the browser bridge. */
-export interface ShellCapabilities {
-  pickFolder?: (title: string | undefined) => Promise<string | null>;
-  /** A file to save into, suggested by name; null when dismissed. */
-  pickSaveFile?: (title: string, defaultName: string) => Promise<string | null>;
-  /** Libraries opened before (the desktop app and serve keep a list). */
-  recentLibraries?: () => string[];
-  /** The backend report where WebGPU is not this process's (the desktop app's compute host). */
-  backendReport?: () => Promise<BackendReport>;
-}
+import type { ShellCapabilities } from './shell.ts';
 
 /** The one implementation of every contract method, shared by Electron IPC, the bridge and tests. */
 export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): Handlers {

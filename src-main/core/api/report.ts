@@ -6,7 +6,7 @@ import { renderReport } from '../report/render.ts';
 import { reportVersions } from '../report/versions.ts';
 import { writeReportFile } from '../report/write.ts';
 import type { Studio } from '../studio.ts';
-import type { ShellCapabilities } from './handlers.ts';
+import type { ShellCapabilities } from './shell.ts';
 
 export function studioSources(studio: Studio): ReportSources {
   return {

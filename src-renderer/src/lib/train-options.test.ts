@@ -19,6 +19,7 @@ describe('train options', () => {
     expect(fields.map((f) => f.path)).toEqual([
       'steps',
       'batchSize',
+      'optimizer',
       'learningRate',
       'momentum',
       'weightDecay',
@@ -35,6 +36,7 @@ describe('train options', () => {
     expect(fields.find((f) => f.path === 'width')).toMatchObject({ kind: 'number', step: 'any', label: 'Width multiplier' });
     expect(fields.find((f) => f.path === 'steps')).toMatchObject({ kind: 'number', step: 1, value: 300 });
     expect(fields.find((f) => f.path === 'steps')?.hint).toBeTruthy();
+    expect(fields.find((f) => f.path === 'optimizer')).toMatchObject({ kind: 'enum', value: 'sgd', options: ['sgd', 'adam'] });
     const task = fields.find((f) => f.path === 'task') as GroupField;
     expect(task).toMatchObject({ kind: 'group', label: 'Task sampling' });
     expect(task.fields.slice(0, 2).map((f) => [f.path, f.kind])).toEqual([

@@ -60,7 +60,7 @@ describe('Retrieve screen', () => {
   it('comes after Train and asks for a library first', async () => {
     const { q, click, app } = await renderApp(another());
     const tabs = [...document.querySelectorAll('[role="tab"]')].map((t) => t.getAttribute('data-testid'));
-    expect(tabs.slice(-3)).toEqual(['train-tab', 'retrieve-tab', 'evaluate-tab']);
+    expect(tabs.slice(-4)).toEqual(['train-tab', 'retrieve-tab', 'evaluate-tab', 'compare-tab']);
     await click(q('retrieve-tab'));
     await click(q('retrieve-no-library')!.querySelector('button'));
     expect(app.screen).toBe('library');
