@@ -3,8 +3,8 @@
  * app's own compute host code (src-main/compute-host), bundled and served from 127.0.0.1 (a secure
  * context, as WebGPU requires). This process plays main: the training bridge hands the page a job
  * through a MessagePort (relayed by Playwright), fills its batches from generated frames and keeps
- * its checkpoints; the same job runs on wasm here for reference. Skipped, with the reason, where this
- * Chromium offers no adapter.
+ * its checkpoints, or serves the frames of an extraction; the same job runs on wasm here for reference.
+ * Skipped, with the reason, where this Chromium offers no adapter.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,9 @@ import { initBackend } from '../src-main/core/compute/backend.ts';
 import { computeHostTraining } from '../src-main/core/training/host-bridge.ts';
 import { hostJobConfig, hostJobStart, memoryLoader, runHostJob, runJobHere } from '../src-main/core/training/host-test-support.ts';
 import type { WorkerStart } from '../src-main/core/training/protocol.ts';
+import { computeHostExtraction } from '../src-main/core/retrieval/extraction-host-bridge.ts';
+import { extractionConfig, extractionStart, FRAMES, framesFrom, runExtraction, runExtractionHere } from '../src-main/core/retrieval/extraction-host-test-support.ts';
+import { memoryFrameSource } from '../src-main/core/frames/test-support.ts';
 import type { TrainConfig } from '../src-main/shared/training.ts';
 
 test.use({ launchOptions: WEBGPU_LAUNCH_OPTIONS });
@@ -126,4 +129,34 @@ test('trains a job sent over a MessagePort on WebGPU, checkpoints in main, cance
   const joined = [...stopped.losses.slice(0, step), ...resumed.losses];
   // Same backend, same weights, momentum and batches: the resumed run continues the whole one.
   joined.forEach((loss, index) => expect(closeTo(loss, whole.losses[index] as number, 1e-6), `resumed loss ${index + 1}`).toBe(true));
+});
+
+test('extracts features on WebGPU that match the same extraction on wasm here', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.exposeBinding('computeHostToMain', (_source, message: unknown) => listeners.forEach((listener) => listener(message)));
+  await page.goto(server.url);
+  test.skip(!(await hasAdapter(page)), 'this Chromium offers no WebGPU adapter');
+  const port = computeHostExtraction(await openPagePort(page, computeHostPortMessage('extraction')), framesFrom(memoryFrameSource(FRAMES)));
+  const { cancelled, messages } = await runExtraction(port, extractionStart([1, 2, 3], extractionConfig('webgpu')));
+  expect(cancelled).toBe(false);
+  expect(messages[0]).toEqual({ type: 'backend', backend: 'webgpu' });
+
+  await initBackend('wasm');
+  const here = await runExtractionHere(extractionStart([1, 2, 3], extractionConfig('wasm')), memoryFrameSource(FRAMES));
+  const videos = (list: typeof here) => list.flatMap((message) => (message.type === 'video' ? [message.features] : []));
+  const [gpu, wasm] = [videos(messages), videos(here)];
+  expect(gpu.map((features) => features.videoId)).toEqual([1, 2, 3]);
+  expect(wasm.map((features) => features.videoId)).toEqual([1, 2, 3]);
+  let worst = 0;
+  gpu.forEach((features, index) => {
+    const reference = wasm[index]!;
+    expect(features.clips).toEqual(reference.clips);
+    const ours = Array.from(features.clipVectors);
+    expect(ours).toHaveLength(reference.clipVectors.length);
+    const scale = Math.max(...Array.from(reference.clipVectors, Math.abs));
+    ours.forEach((value, i) => (worst = Math.max(worst, Math.abs(value - reference.clipVectors[i]!) / scale)));
+  });
+  test.info().annotations.push({ type: 'max relative difference', description: String(worst) });
+  // Float order of operations only: SwiftShader vs wasm.
+  expect(worst).toBeLessThan(1e-3);
 });

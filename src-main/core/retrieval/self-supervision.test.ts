@@ -64,5 +64,5 @@ describe('retrieval after self-supervision', () => {
     }
     expect(margins[1]).toBeGreaterThanOrEqual(0.2);
     expect(margins[5]).toBeGreaterThanOrEqual(0.05);
-  }, 480_000);
+  }, 900_000); // about 350 s alone on 2 cores, and the suite runs other files beside it
 });

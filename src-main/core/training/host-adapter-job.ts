@@ -16,8 +16,19 @@ export function serveAdapterReport(port: JobPort, gpu: GpuLike | undefined): voi
   });
 }
 
-/** Main's side: the page's adapter, or null when it has none. */
-export function askHostAdapter(port: JobPort): Promise<GpuAdapterSummary | null> {
-  return runJobOver<null, FromAdapterJob, GpuAdapterSummary | null>(port, null, (message, finish) => finish(message.adapter));
+/** How long the backend report waits for the page: a hung page must not hang the Train screen. */
+export const HOST_ADAPTER_TIMEOUT_MS = 10_000;
+
+/** Main's side: the page's adapter, or null when it has none; rejects when the page does not answer in time. */
+export function askHostAdapter(port: JobPort, timeoutMs = HOST_ADAPTER_TIMEOUT_MS): Promise<GpuAdapterSummary | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      port.close();
+      reject(new Error(`the compute host page did not describe its WebGPU adapter within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+  });
+  const answer = runJobOver<null, FromAdapterJob, GpuAdapterSummary | null>(port, null, (message, finish) => finish(message.adapter));
+  return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
 }
 
