@@ -70,6 +70,10 @@ test('compares two runs: curves, one table with random init, neighbours side by 
   await expect(page.getByTestId('evaluation-row')).toHaveCount(3);
   await expect(page.locator('[data-testid="evaluation-row"][data-random="true"]')).toHaveCount(1);
   await expect(page.getByTestId('classification-row')).toHaveCount(3);
+  // The linear probe joins as a second classification table over the same three sets.
+  await page.getByTestId('compare-linear').click();
+  await expect(page.locator('[data-testid="classification-title"][data-method="linear"]')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('classification-row')).toHaveCount(6);
 
   await page.getByTestId('compare-screen').screenshot({ path: test.info().outputPath('compare-runs.png') });
 });

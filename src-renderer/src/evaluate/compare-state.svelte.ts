@@ -50,7 +50,10 @@ export class CompareState {
   details = $state.raw<readonly RunDetail[]>([]);
   table = $state.raw<EvaluationTable | null>(null);
   classification = $state.raw<ClassificationTable | null>(null);
+  /** The linear probe over the same sets, asked for separately: it trains a classifier per set. */
+  linear = $state.raw<ClassificationTable | null>(null);
   evaluating = $state(false);
+  probing = $state(false);
   queryVideoId = $state<number | null>(null);
   neighbours = $state.raw<readonly RetrievalResult[]>([]);
   maps = $state.raw<readonly EmbeddingMap[]>([]);
@@ -103,6 +106,7 @@ export class CompareState {
   readonly #runsRequest = new LatestRequest();
   readonly #detailsRequest = new LatestRequest();
   readonly #tableRequest = new LatestRequest();
+  readonly #linearRequest = new LatestRequest();
   readonly #queryRequest = new LatestRequest();
   readonly #mapsRequest = new LatestRequest();
 
@@ -136,6 +140,7 @@ export class CompareState {
     this.chosen = this.isChosen(runId) ? this.chosen.filter((id) => id !== runId) : [...this.chosen, runId];
     this.table = null;
     this.classification = null;
+    this.linear = null;
     await Promise.all([this.#loadDetails(), this.#loadMaps()]);
   }
 
@@ -181,6 +186,24 @@ export class CompareState {
         },
       },
     );
+  }
+
+  /** Adds the linear probe of the compared sets and baselines to the evaluation (after `evaluate`). */
+  async linearProbe(): Promise<void> {
+    if (!this.canEvaluate || this.probing) return;
+    const setIds = [...this.setIds];
+    this.probing = true;
+    await this.#linearRequest.run(() => this.#api.call('evaluation.classify', { setIds, method: 'linear' }), {
+      ok: (table) => {
+        // Runs picked or dropped while it trained: the table no longer matches, so it is not shown.
+        if (setIds.join() === this.setIds.join()) this.linear = table;
+        this.#errors.resolve(COMPARE_RUNS_CONTEXT);
+      },
+      failed: (error) => this.#errors.report(error, COMPARE_RUNS_CONTEXT),
+      settled: () => {
+        this.probing = false;
+      },
+    });
   }
 
   /** The same query video's neighbours in each compared run's set. */

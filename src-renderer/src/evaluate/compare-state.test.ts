@@ -104,9 +104,18 @@ describe('CompareState on the real backend', () => {
     expect(compare.classification?.method).toBe('knn');
     expect(compare.classification?.rows.map((row) => row.setId)).toEqual(expected);
 
+    // The linear probe joins the same sets on request (it trains a classifier per set).
+    expect(compare.linear).toBeNull();
+    await compare.linearProbe();
+    expect(api.callsOf('evaluation.classify').at(-1)).toEqual({ setIds: expected, method: 'linear' });
+    expect(compare.linear?.method).toBe('linear');
+    expect(compare.linear?.rows.map((row) => row.setId)).toEqual(expected);
+    for (const row of compare.linear!.rows) expect(row.top1 === null || (row.top1 >= 0 && row.top1 <= 1)).toBe(true);
+
     // Dropping a run drops its row from the next table.
     await compare.toggleRun(runs[1]!.id);
     expect(compare.table).toBeNull();
+    expect(compare.linear).toBeNull();
     expect(compare.setIds).toEqual([expected[0], baseline.id]);
   }, 120_000);
 });
