@@ -70,5 +70,5 @@ describe('training on a generated library', () => {
     expect(finished.status, finished.error ?? '').toBe('completed');
     expect(finished.backend).toBe('wasm');
     expect(finished.bestValidationAccuracy).toBeGreaterThan(chance + margin);
-  }, 240_000);
+  }, 480_000); // clip order ran past 240 s beside the rest of the suite on a loaded machine
 });
