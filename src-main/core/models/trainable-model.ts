@@ -9,7 +9,7 @@ import type { TrainConfig } from '../../shared/training.ts';
 import { checkBackend } from '../compute/backend-check.ts';
 import * as tf from '../compute/tf.ts';
 import { EVALUATION } from './blocks.ts';
-import type { Batch } from '../frames/pipeline.ts';
+import type { ItemBatch } from '../frames/pipeline.ts';
 import { createRng } from '../tasks/rng.ts';
 import type { TrainableModel } from '../training/engine.ts';
 import { checkpointArtifacts, checkpointArtifactsOf, checkpointFiles, loadCheckpoint } from './checkpoint.ts';
@@ -21,7 +21,7 @@ import { evaluateStep, trainStep } from './train-step.ts';
 import { batchTensors, type BatchTensors } from './tuple-input.ts';
 
 /** Runs one step on `batch`; a deferred backend error (WebGPU) fails the step, never a later one. */
-async function withBatch<R>(model: TaskModel, batch: Batch, run: (tensors: BatchTensors) => Promise<R>): Promise<R> {
+async function withBatch<R>(model: TaskModel, batch: ItemBatch, run: (tensors: BatchTensors) => Promise<R>): Promise<R> {
   const tensors = batchTensors(batch, model.tupleShape);
   try {
     const result = await run(tensors);
@@ -43,10 +43,16 @@ function createOptimizer(config: TrainConfig): Optimizer {
 /** The run's network on tfjs's current backend, which is `backend`. */
 export function buildTrainableModel(config: TrainConfig, backend: string): TrainableModel {
   const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout });
+  return trainableModelOf(model, config, backend);
+}
+
+/** `model` trained with the run's optimiser and schedule (a task network, or a fine-tune network). */
+export function trainableModelOf(model: TaskModel, config: TrainConfig, backend: string): TrainableModel & { network: TaskModel } {
   const optimizer = createOptimizer(config);
   const parts = { model, optimizer, description: config };
   return {
     backend,
+    network: model,
     trainStep: (batch) =>
       withBatch(model, batch, (tensors) =>
         trainStep(model, optimizer, tensors, { weightDecay: config.weightDecay, seed: dropoutSeed(config.seed, optimizer.iterations) }),
