@@ -12,8 +12,8 @@ import { EVALUATION } from './blocks.ts';
 import type { ItemBatch } from '../frames/pipeline.ts';
 import { createRng } from '../tasks/rng.ts';
 import type { TrainableModel } from '../training/engine.ts';
-import { checkpointArtifacts, checkpointArtifactsOf, checkpointFiles, loadCheckpoint } from './checkpoint.ts';
-import { buildTaskModel, type TaskModel } from './task-models.ts';
+import { checkpointArtifacts, checkpointArtifactsOf, checkpointFiles, loadCheckpoint, loadEncoderWeights, type CheckpointFiles } from './checkpoint.ts';
+import { buildFinetuneModel, buildTaskModel, type TaskModel } from './task-models.ts';
 import { createAdam } from './adam.ts';
 import type { Optimizer } from './optimizer.ts';
 import { createMomentumSgd } from './sgd.ts';
@@ -75,5 +75,34 @@ export function trainableModelOf(model: TaskModel, config: TrainConfig, backend:
       model.dispose();
       optimizer.dispose();
     },
+  };
+}
+
+/** Fine-tuning's model: the engine's model, plus the parent's encoder to start from and class probabilities to test with. */
+export interface FinetuneTrainableModel extends TrainableModel {
+  /** Loads a pretext checkpoint's encoder weights (a fresh run; a resume loads its own checkpoint). */
+  loadEncoder(files: CheckpointFiles): Promise<void>;
+  /** Softmax probabilities, [items, classes] row-major, without dropout and with running statistics. */
+  probabilities(batch: ItemBatch): Promise<Float32Array>;
+}
+
+/** The parent's encoder with a new classifier over `classes`, trained with the fine-tune schedule in `config`. */
+export function buildFinetuneTrainableModel(config: TrainConfig, classes: number, backend: string): FinetuneTrainableModel {
+  const network = buildFinetuneModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout }, classes);
+  const trainable = trainableModelOf(network, config, backend);
+  return {
+    ...trainable,
+    loadEncoder: async (files) => {
+      await loadEncoderWeights({ load: async () => checkpointArtifactsOf(files) }, network.params);
+    },
+    probabilities: (batch) =>
+      withBatch(network, batch, async (tensors) => {
+        const probabilities = tf.tidy(() => tf.softmax(network.apply(tensors.inputs, EVALUATION)));
+        try {
+          return (await probabilities.data()) as Float32Array;
+        } finally {
+          probabilities.dispose();
+        }
+      }),
   };
 }
