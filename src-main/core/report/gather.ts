@@ -15,8 +15,7 @@ import {
   type FeatureSetDto,
   type RunDetail,
 } from '../../shared/dto.ts';
-import { assessRunHealth } from '../../shared/run-health.ts';
-import { labelBaseline } from '../../shared/task-labels.ts';
+import { assessRunHealth, runBaseline } from '../../shared/run-health.ts';
 import { PRESET_NAMES } from '../../shared/tasks.ts';
 import { trainPreset, type TrainConfig } from '../../shared/training.ts';
 import type { ReportCell, ReportMap, ReportModel, ReportRequest, ReportRun, ReportTable, ReportVersions } from './model.ts';
@@ -154,7 +153,7 @@ function reportRun(detail: RunDetail): ReportRun {
   const { run } = detail;
   const train = detail.metrics.filter((point) => point.split === 'train');
   const validation = detail.metrics.filter((point) => point.split === 'validation');
-  const health = assessRunHealth({ config: run.config, train, validation, probes: detail.probes });
+  const health = assessRunHealth({ config: run.config, train, validation, probes: detail.probes, baseline: runBaseline(run) });
   return {
     id: run.id,
     title: runTitle(detail),
@@ -168,7 +167,7 @@ function reportRun(detail: RunDetail): ReportRun {
       ['best validation accuracy', percent(run.bestValidationAccuracy)],
       ['created', run.createdAt],
     ],
-    chart: chartModel({ train, validation, totalSteps: run.totalSteps, width: CHART_WIDTH, baseline: labelBaseline(run.config.task) }),
+    chart: chartModel({ train, validation, totalSteps: run.totalSteps, width: CHART_WIDTH, baseline: runBaseline(run) }),
     health: health.summary,
   };
 }
