@@ -155,7 +155,8 @@ describe('fine-tuning', () => {
       test: [],
     });
     setRunStatus(db, child.id, 'completed');
-    const snapshot = () => JSON.stringify([db.prepare('SELECT * FROM training_runs ORDER BY id').all(), db.prepare('SELECT * FROM checkpoints ORDER BY id').all()]);
+    const snapshot = () =>
+      JSON.stringify(['training_runs', 'checkpoints', 'feature_sets'].map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()));
     const before = snapshot();
     const refused = async (input: MethodInput<'training.finetune'>, code: string, message: RegExp, on = studio) =>
       expect(call(on, 'training.finetune', input)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
@@ -171,6 +172,11 @@ describe('fine-tuning', () => {
     await refused({ parentRunId: parent.id, split: { seed: 0, testFraction: 1.5 } }, 'INVALID_INPUT', /testFraction/);
     await refused({ parentRunId: parent.id, extra: 1 } as never, 'INVALID_INPUT', /extra/);
     await refused({ parentRunId: 'one' } as never, 'INVALID_INPUT', /parentRunId/);
+    // A fine-tune run's checkpoints are no pretext network: features come from its parent.
+    await expect(call(studio, 'features.extract', { source: { kind: 'run', runId: child.id } })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(new RegExp(`Run ${child.id} is a fine-tune run .*extract features from its parent, run ${parent.id}`)),
+    });
     expect(snapshot()).toBe(before);
 
     // A library whose videos have no class: nothing to fine-tune on.
