@@ -177,6 +177,10 @@ describe('fine-tuning', () => {
       code: 'INVALID_INPUT',
       message: expect.stringMatching(new RegExp(`Run ${child.id} is a fine-tune run .*extract features from its parent, run ${parent.id}`)),
     });
+    await expect(call(studio, 'training.exportBundle', { runId: child.id, folder: join(work, 'bundle') })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(new RegExp(`Run ${child.id} is a fine-tune run; .*export its parent, run ${parent.id}`)),
+    });
     expect(snapshot()).toBe(before);
 
     // A library whose videos have no class: nothing to fine-tune on.
