@@ -118,7 +118,7 @@ describe('fine-tuning', () => {
 
   it('cancelled and resumed, it ends with the same weights and accuracy as an uninterrupted run', async () => {
     const { studio, events } = libraries.separable;
-    const request = { parentRunId: (parents.separable as RunDto).id, preset: 'tiny' as const, steps: 30, evaluateEvery: 10, checkpointEvery: 10, split: SPLIT };
+    const request = { parentRunId: (parents.separable as RunDto).id, preset: 'tiny' as const, steps: 60, evaluateEvery: 10, checkpointEvery: 10, split: SPLIT };
     const whole = await studio.training.wait(studio.training.finetune(request).id);
     expect(whole.status, whole.error ?? '').toBe('completed');
 
@@ -130,7 +130,8 @@ describe('fine-tuning', () => {
     stop();
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.testAccuracy).toBeNull();
-    expect(cancelled.lastCheckpointStep).toBeLessThan(30);
+    // Progress events are paced (4 a second), so it stops some steps after 14, well before the end.
+    expect(cancelled.lastCheckpointStep).toBeLessThan(60);
     studio.training.resume(interrupted.id);
     const resumed = await studio.training.wait(interrupted.id);
     expect(resumed.status, resumed.error ?? '').toBe('completed');
