@@ -68,4 +68,17 @@ describe('fine-tune batches', () => {
     const accuracy = await finetuneTest({ probabilities, videos: VIDEOS, labels: LABELS, input, clips: 10, fill: zeros });
     expect(accuracy).toEqual({ top1: 1 / 3, top5: null, videos: 3, clips: 10 });
   });
+
+  it('scores top-5 with five classes or more', async () => {
+    const five = { ...input, classCount: 6 };
+    // The true class (0) ranks 3rd for video 1, 6th (last) for video 2.
+    const answers: Record<number, number[]> = { 1: [0.2, 0.3, 0.25, 0.1, 0.1, 0.05], 2: [0.01, 0.3, 0.25, 0.2, 0.14, 0.1] };
+    const probabilities = async (batch: ItemBatch) => Float32Array.from(batch.tuples.flatMap((item) => answers[item.videoId] ?? []));
+    const labels = new Map([
+      [1, 0],
+      [2, 0],
+    ]);
+    const accuracy = await finetuneTest({ probabilities, videos: VIDEOS.slice(0, 2), labels, input: five, clips: 2, fill: zeros });
+    expect(accuracy).toEqual({ top1: 0, top5: 0.5, videos: 2, clips: 2 });
+  });
 });
