@@ -41,6 +41,9 @@ Commands:
   eval --run ID|random --library FILE    evaluate frozen features (labels = parent folder names):
        [--method retrieval|knn|linear]   top-1/5/10/20/50 retrieval, weighted kNN or linear probe top-1/5
        [--protocol compact|vcop-reference] [--split-seed N] [--test-fraction F] [--test-list FILE] [--json]
+  eval --method finetune --run ID        fine-tune the run's encoder + a new classifier on the labelled train split
+       --library FILE [--preset tiny|paper] [--steps N] [--checkpoint auto|best|last|STEP] [--seed S]
+       [--split-seed N] [--test-fraction F] [--backend B] [--json]   test top-1/5, 10 clips averaged per video
   export-features --run ID|random|--set ID  write the video vectors as NumPy .npy (+ .videos.csv) or CSV,
        --library FILE [--format npy|csv|fiftyone] [--out FILE|FOLDER]   or a FiftyOne folder (samples.json,
        [--split-seed N] [--test-fraction F]   embeddings.npy, retrieval per test video, load_fiftyone.py)

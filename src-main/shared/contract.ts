@@ -45,6 +45,7 @@ import { RUN_NAME_MAX, RUN_NOTE_MAX } from './runs.ts';
 import { fitsBackbone, taskConfigSchema } from './task-schemas.ts';
 import { PRESET_NAMES, TASK_IDS } from './tasks.ts';
 import { BACKBONES, trainConfigSchema, type TrainConfig } from './training.ts';
+import { finetuneRequestSchema } from './finetune.ts';
 import type { CallResult } from './errors.ts';
 
 // Routes and schemes live in a zod-free module so the renderer bundle stays small.
@@ -174,6 +175,12 @@ export const contract = {
         .superRefine(fitsBackbone((input) => input.task)),
     ).returns<TrainConfig>(),
     'training.start': method(z.object({ config: trainConfigSchema }).strict()).returns<RunDto>(),
+    /**
+     * Fine-tunes a finished pretext run (its encoder + a new classifier) on the labelled train split of
+     * the evaluation's seeded split; a run like the others (cancel, resume, delete, curves), tested on
+     * the split's queries with several clips per video. A preset ('tiny' | 'paper') and any overrides.
+     */
+    'training.finetune': method(finetuneRequestSchema).returns<RunDto>(),
     'training.cancel': method(z.object({ runId: id }).strict()).returns<RunDto>(),
     'training.resume': method(z.object({ runId: id }).strict()).returns<RunDto>(),
     'training.runs': method(

@@ -1,4 +1,5 @@
 /** Data that crosses the IPC boundary. Plain JSON: no Dates, Maps or class instances. */
+import type { FinetuneConfig } from './finetune.ts';
 import type { PresetName, TaskConfig, TaskId, TupleDetails } from './tasks.ts';
 import type { Backbone, TrainConfig } from './training.ts';
 
@@ -220,6 +221,37 @@ export interface RunDto {
   bestValidationAccuracy: number | null;
   /** The step a resume would continue from; null before the first checkpoint. */
   lastCheckpointStep: number | null;
+  /** 'pretext': a pretext task; 'finetune': a parent run's encoder trained on the labels. */
+  kind: RunKind;
+  /** The run a fine-tune run started from; null for pretext runs and once the parent is deleted. */
+  parentRunId: number | null;
+  /** What a fine-tune run trains and tests on; null for pretext runs. */
+  finetune: FinetuneDto | null;
+  /** A fine-tune run's final test accuracy (its last checkpoint, clips averaged); null until tested. */
+  testAccuracy: FinetuneAccuracy | null;
+}
+
+export const RUN_KINDS = ['pretext', 'finetune'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
+export interface FinetuneDto {
+  config: FinetuneConfig;
+  /** The parent's checkpoint the encoder was loaded from. */
+  parentCheckpointStep: number;
+  /** The classifier's classes, in output order. */
+  classes: string[];
+  trainVideos: number;
+  testVideos: number;
+}
+
+/** Top-1 (and top-5 with ≥ 5 classes) on the test split, each video's clip softmaxes averaged. */
+export interface FinetuneAccuracy {
+  top1: number;
+  top5: number | null;
+  /** Test videos scored. */
+  videos: number;
+  /** Clips averaged per video. */
+  clips: number;
 }
 
 export type MetricSplit = 'train' | 'validation';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricPoint, ProbePoint } from './dto.ts';
-import { accuracyNoise, assessRunHealth, clearlyAbove, judgedFrom } from './run-health.ts';
+import { finetunePreset } from './finetune.ts';
+import { accuracyNoise, assessRunHealth, clearlyAbove, judgedFrom, runBaseline } from './run-health.ts';
 import { trainPreset, type TrainConfig } from './training.ts';
 
 /** A train series of `steps` steps whose accuracy is `accuracy(step)` and loss `loss(step)`. */
@@ -90,5 +91,15 @@ describe('assessRunHealth', () => {
     expect(shrunk.collapse).toBe('collapsing');
     expect(shrunk.flags[0]?.message).toMatch(/Collapsing: at step 600 the encoder gives nearly the same features to every input .*down from 0\.400 at step 200/);
     expect(judge([probe(0, 0.046), probe(50, 0.005)]).collapse).toBe('collapsing');
+  });
+
+  it('judges a fine-tune run against chance over its classes, not its parent task', () => {
+    const finetune = { config: finetunePreset(1, 'tiny'), parentCheckpointStep: 2, classes: ['a', 'b', 'c', 'd'], trainVideos: 8, testVideos: 8 };
+    expect(runBaseline({ config: vcop(), finetune })).toEqual({ chance: 0.25, majority: 0.25 });
+    expect(runBaseline({ config: vcop(), finetune: null }).chance).toBeCloseTo(1 / 6);
+    // 20 % would be above VCOP's chance (1/6) but is below chance over four classes.
+    const health = assessRunHealth({ config: vcop(), train: series(600, () => 0.2), validation: validation([200, 400, 600], 0.2), probes: [], baseline: runBaseline({ config: vcop(), finetune }) });
+    expect(health.learning).toBe('at-chance');
+    expect(health.summary).toMatch(/at chance, 25\.0 %/);
   });
 });

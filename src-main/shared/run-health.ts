@@ -7,7 +7,7 @@
  * "Clearly above" a level means by more than two standard errors of an accuracy measured on that many
  * tuples: 64 validation tuples at chance 1/6 swing by ±4.7 points, so a 23 % "best" is not learning.
  */
-import type { MetricPoint, ProbePoint } from './dto.ts';
+import type { MetricPoint, ProbePoint, RunDto } from './dto.ts';
 import { labelBaseline, type PretextBaseline } from './task-labels.ts';
 import type { TrainConfig } from './training.ts';
 
@@ -81,6 +81,18 @@ export interface HealthInput {
   train: readonly MetricPoint[];
   validation: readonly MetricPoint[];
   probes: readonly ProbePoint[];
+  /** The level to judge accuracy by; default: the pretext task's (runBaseline gives a fine-tune run's). */
+  baseline?: PretextBaseline;
+}
+
+/**
+ * What a run's accuracy is judged against: its pretext task's chance and majority class, or, for a
+ * fine-tune run, chance over its classes (1 / classes).
+ */
+export function runBaseline(run: Pick<RunDto, 'config' | 'finetune'>): PretextBaseline {
+  if (!run.finetune) return labelBaseline(run.config.task);
+  const chance = 1 / run.finetune.classes.length;
+  return { chance, majority: chance };
 }
 
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
@@ -194,7 +206,7 @@ function judgeCollapse(input: HealthInput): { state: CollapseState; flag: Health
 }
 
 export function assessRunHealth(input: HealthInput): RunHealth {
-  const baseline = labelBaseline(input.config.task);
+  const baseline = input.baseline ?? labelBaseline(input.config.task);
   const learning = judgeLearning(input, baseline);
   const collapse = judgeCollapse(input);
   const flags = [learning.flag, collapse.flag].filter((flag): flag is HealthFlag => flag !== null);

@@ -21,6 +21,7 @@ import { featuresCsv, npyBytes } from '../../core/retrieval/export.ts';
 import { loadSetVectors } from '../../core/db/features.ts';
 import { fiftyOneExport, writeExportFolder } from '../../core/retrieval/fiftyone-export.ts';
 import { readTextFile } from '../../core/util/user-files.ts';
+import { runFinetune } from './finetune.ts';
 
 /** `--run ID` or `--run random` (with --like RUN, or --task/--backbone/--preset; VCOP R3D tiny by default). */
 function sourceFrom(context: CommandContext) {
@@ -160,7 +161,8 @@ function setFields(row: EvaluatedSet) {
 export async function runEval(context: CommandContext): Promise<number> {
   const splitSeed = parseInteger(context.options['split-seed'], '--split-seed') ?? 0;
   const testFraction = parseNumber(context.options['test-fraction'], '--test-fraction') ?? 0.3;
-  const method = parseChoice(context.options.method, ['retrieval', ...CLASSIFIERS] as const, '--method', 'retrieval');
+  const method = parseChoice(context.options.method, ['retrieval', ...CLASSIFIERS, 'finetune'] as const, '--method', 'retrieval');
+  if (method === 'finetune') return withLibrary(context, (session) => runFinetune(context, session));
   // The user named this file on their own command line: the CLI reads it and sends the text.
   const listFile = context.options['test-list'];
   const testListText = listFile ? await readTextFile(listFile, TEST_LIST_MAX_CHARS) : undefined;

@@ -1,6 +1,6 @@
 import { RUN_STATUSES, type RunDetail, type RunDto, type RunStatus, type TrainingProgress } from '../../shared/dto.ts';
 import { isMeaningful } from '../../shared/checkpoint-policy.ts';
-import { assessRunHealth, type RunHealth } from '../../shared/run-health.ts';
+import { assessRunHealth, runBaseline, type RunHealth } from '../../shared/run-health.ts';
 import { labelBaseline } from '../../shared/task-labels.ts';
 import { PRESET_NAMES, TASK_IDS, TASKS, type PresetName, type TaskId } from '../../shared/tasks.ts';
 import { BACKBONES, BACKEND_CHOICES, type Backbone, type BackendChoice } from '../../shared/training.ts';
@@ -14,7 +14,17 @@ function progressLine(progress: TrainingProgress): string {
   return `[${progress.phase}] step ${progress.step}/${progress.totalSteps}${speed}${eta} · ${progress.backend ?? ''}`;
 }
 
+const percent = (value: number | null) => (value === null ? 'n/a' : `${(value * 100).toFixed(1)} %`);
+
 function summary(run: RunDto): string {
+  if (run.finetune) {
+    const parent = run.parentRunId === null ? 'a deleted run' : `run ${run.parentRunId}`;
+    const test = run.testAccuracy
+      ? `test top-1 ${percent(run.testAccuracy.top1)} · top-5 ${percent(run.testAccuracy.top5)} (${run.testAccuracy.videos} videos × ${run.testAccuracy.clips} clips)`
+      : 'not tested yet';
+    return `Run ${run.id} (fine-tune of ${parent}, step ${run.finetune.parentCheckpointStep}) ${run.status} at step ${run.step}/${run.totalSteps} on ${run.backend ?? '?'}; ${test}` +
+      (run.error ? `\n  error: ${run.error}` : '');
+  }
   const accuracy = run.bestValidationAccuracy;
   const atChance = !isMeaningful(accuracy, labelBaseline(run.config.task), run.config.validationTuples);
   const best = accuracy === null ? 'n/a' : `${(accuracy * 100).toFixed(1)} %${atChance ? ' (at chance: not meaningful)' : ''}`;
@@ -28,6 +38,7 @@ function healthOf(detail: RunDetail): RunHealth {
     train: detail.metrics.filter((point) => point.split === 'train'),
     validation: detail.metrics.filter((point) => point.split === 'validation'),
     probes: detail.probes,
+    baseline: runBaseline(detail.run),
   });
 }
 

@@ -35,6 +35,7 @@ export function createHandlers(studio: Studio, shell: ShellCapabilities = {}): H
     'training.backends': async () => (shell.backendReport ?? backendReport)(),
     'training.preset': async ({ task, backbone, preset }) => trainPreset(task, backbone, preset),
     'training.start': async ({ config }) => studio.training.start(config),
+    'training.finetune': async (request) => studio.training.finetune(request),
     'training.cancel': async ({ runId }) => studio.training.cancel(runId),
     'training.resume': async ({ runId }) => studio.training.resume(runId),
     'training.runs': async (filter) => studio.training.runs(filter),

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { finetunePreset, finetuneTrainConfig } from '../../shared/finetune.ts';
 import { trainPreset } from '../../shared/training.ts';
 import { openMemoryDatabase } from './connection.ts';
 import { recordProbes } from './run-probes.ts';
 import {
+  createFinetuneRun,
   createRun,
+  deleteRun,
+  finetunePlan,
   getRun,
   listCheckpoints,
   recordCheckpoint,
   recordMetrics,
+  recordTestAccuracy,
   rewindToLastCheckpoint,
   runDetail,
   setRunStatus,
@@ -16,6 +21,35 @@ import {
 const train = (step: number, accuracy = 0.5) => ({ split: 'train' as const, step, loss: 1, accuracy, stepsPerSecond: 2 });
 
 describe('runs repository', () => {
+  it('keeps a fine-tune run with its parent, plan and test accuracy; deleting the parent clears the link only', () => {
+    const db = openMemoryDatabase();
+    const parent = createRun(db, trainPreset('clip-order', 'r3d', 'tiny'));
+    expect(parent).toMatchObject({ kind: 'pretext', parentRunId: null, finetune: null, testAccuracy: null });
+    const config = finetunePreset(parent.id, 'tiny');
+    const plan = {
+      config,
+      parentCheckpointStep: 20,
+      parentCheckpointFolder: 'runs/1/step-20',
+      classes: ['a', 'b'],
+      train: [{ videoId: 1, label: 'a' }, { videoId: 2, label: 'b' }],
+      test: [{ videoId: 3, label: 'a' }],
+    };
+    const run = createFinetuneRun(db, finetuneTrainConfig(parent.config, config, 1), parent.id, plan);
+    expect(run).toMatchObject({
+      kind: 'finetune',
+      parentRunId: parent.id,
+      task: 'clip-order',
+      finetune: { config, parentCheckpointStep: 20, classes: ['a', 'b'], trainVideos: 2, testVideos: 1 },
+      testAccuracy: null,
+    });
+    expect(finetunePlan(db, run.id)).toEqual(plan);
+    expect(finetunePlan(db, parent.id)).toBeNull();
+    recordTestAccuracy(db, run.id, { top1: 1, top5: null, videos: 1, clips: 10 });
+    expect(getRun(db, run.id)?.testAccuracy).toEqual({ top1: 1, top5: null, videos: 1, clips: 10 });
+    deleteRun(db, parent.id);
+    expect(getRun(db, run.id)).toMatchObject({ kind: 'finetune', parentRunId: null, testAccuracy: { top1: 1 } });
+  });
+
   it('stores the whole config so a run can be repeated', () => {
     const db = openMemoryDatabase();
     const config = trainPreset('clip-order', 'r3d', 'tiny');

@@ -1,4 +1,5 @@
-import type { CheckpointDto, MetricPoint, RunDetail, RunDto, RunStatus } from '../../shared/dto.ts';
+import type { CheckpointDto, FinetuneAccuracy, FinetuneDto, MetricPoint, RunDetail, RunDto, RunKind, RunStatus } from '../../shared/dto.ts';
+import type { FinetuneConfig } from '../../shared/finetune.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { ReadableDB, WritableDB } from './connection.ts';
 import { listProbes } from './run-probes.ts';
@@ -20,6 +21,33 @@ interface RunRow {
   updated_at: string;
   best: number | null;
   last_checkpoint: number | null;
+  kind: RunKind;
+  parent_run_id: number | null;
+  finetune_json: string | null;
+  test_top1: number | null;
+  test_top5: number | null;
+  test_videos: number | null;
+  test_clips: number | null;
+}
+
+/** A labelled video a fine-tune run trains or tests on. */
+export interface PlannedVideo {
+  videoId: number;
+  label: string;
+}
+
+/**
+ * What a fine-tune run trains and tests on, fixed when it starts, so a resume sees the same videos
+ * and classes whatever the library gained since.
+ */
+export interface FinetunePlan {
+  config: FinetuneConfig;
+  parentCheckpointStep: number;
+  /** The parent checkpoint's folder, relative to the cache folder. */
+  parentCheckpointFolder: string;
+  classes: string[];
+  train: PlannedVideo[];
+  test: PlannedVideo[];
 }
 
 const RUN_COLUMNS = `r.*,
@@ -44,6 +72,23 @@ function toDto(row: RunRow): RunDto {
     updatedAt: row.updated_at,
     bestValidationAccuracy: row.best,
     lastCheckpointStep: row.last_checkpoint,
+    kind: row.kind,
+    parentRunId: row.parent_run_id,
+    finetune: row.finetune_json === null ? null : finetuneDto(JSON.parse(row.finetune_json) as FinetunePlan),
+    testAccuracy:
+      row.test_top1 === null
+        ? null
+        : { top1: row.test_top1, top5: row.test_top5, videos: row.test_videos as number, clips: row.test_clips as number },
+  };
+}
+
+function finetuneDto(plan: FinetunePlan): FinetuneDto {
+  return {
+    config: plan.config,
+    parentCheckpointStep: plan.parentCheckpointStep,
+    classes: plan.classes,
+    trainVideos: plan.train.length,
+    testVideos: plan.test.length,
   };
 }
 
@@ -55,6 +100,34 @@ export function createRun(db: WritableDB, config: TrainConfig, now = new Date().
     )
     .run(config.task.task, config.backbone, JSON.stringify(config), config.seed, config.steps, now, now);
   return getRun(db, Number(result.lastInsertRowid)) as RunDto;
+}
+
+/** A fine-tune run of `parentRunId`, training `config` (the parent's task and backbone) on `plan`. */
+export function createFinetuneRun(db: WritableDB, config: TrainConfig, parentRunId: number, plan: FinetunePlan, now = new Date().toISOString()): RunDto {
+  const result = db
+    .prepare(
+      `INSERT INTO training_runs (task, backbone, config_json, seed, status, total_steps, created_at, updated_at, kind, parent_run_id, finetune_json)
+       VALUES (?, ?, ?, ?, 'running', ?, ?, ?, 'finetune', ?, ?)`,
+    )
+    .run(config.task.task, config.backbone, JSON.stringify(config), config.seed, config.steps, now, now, parentRunId, JSON.stringify(plan));
+  return getRun(db, Number(result.lastInsertRowid)) as RunDto;
+}
+
+/** The plan a fine-tune run trains on; null for pretext runs. */
+export function finetunePlan(db: ReadableDB, runId: number): FinetunePlan | null {
+  const row = db.prepare('SELECT finetune_json FROM training_runs WHERE id = ?').get(runId) as { finetune_json: string | null } | undefined;
+  return row?.finetune_json ? (JSON.parse(row.finetune_json) as FinetunePlan) : null;
+}
+
+/** A fine-tune run's final test accuracy (null clears it: a resumed run is tested again). */
+export function recordTestAccuracy(db: WritableDB, runId: number, accuracy: FinetuneAccuracy | null): void {
+  db.prepare('UPDATE training_runs SET test_top1 = ?, test_top5 = ?, test_videos = ?, test_clips = ? WHERE id = ?').run(
+    accuracy?.top1 ?? null,
+    accuracy?.top5 ?? null,
+    accuracy?.videos ?? null,
+    accuracy?.clips ?? null,
+    runId,
+  );
 }
 
 export function getRun(db: ReadableDB, id: number): RunDto | undefined {

@@ -59,9 +59,15 @@ export interface BatchPipelineOptions<C extends TaskConfig> {
   signal?: AbortSignal;
 }
 
+/**
+ * What a batch position shows: enough to render it and to know its video and class. A task's tuple is
+ * one; fine-tuning's labelled clips (core/training/finetune-batches.ts) are others.
+ */
+export type BatchItem = Pick<Tuple, 'videoId' | 'elements' | 'outputSize' | 'label' | 'classCount'>;
+
 /** What filling one batch needs: plain data, so it can travel to a loader thread. */
 export interface FillJob {
-  tuples: Tuple[];
+  tuples: BatchItem[];
   /** The video of each tuple, in the same order. */
   videos: Pick<PipelineVideo, 'ref' | 'meta'>[];
   spec: GridSpec;
@@ -91,7 +97,8 @@ export function localFiller(source: FrameSource): BatchFiller {
 
 export type BatchShape = readonly [tuples: number, elements: number, frames: number, height: number, width: number, channels: 3];
 
-export interface Batch<C extends TaskConfig = TaskConfig> {
+/** A batch of any items: what models train and evaluate on. */
+export interface ItemBatch {
   index: number;
   /** See the module comment for the layout. */
   inputs: Float32Array;
@@ -99,15 +106,22 @@ export interface Batch<C extends TaskConfig = TaskConfig> {
   labels: Int32Array;
   classCount: number;
   /** What each position of the batch shows, for previews and checks. */
+  tuples: readonly BatchItem[];
+}
+
+export interface Batch<C extends TaskConfig = TaskConfig> extends ItemBatch {
   tuples: readonly Tuple<C['task']>[];
 }
 
-export interface BatchPipeline<C extends TaskConfig = TaskConfig> extends AsyncIterable<Batch<C>> {
+/** Batches to iterate with `for await`, with how many there are and which videos were left out. */
+export interface ItemPipeline<B extends ItemBatch = ItemBatch> extends AsyncIterable<B> {
   /** Which videos could host a tuple, and which were skipped as too short (tell the user). */
   report: EpochReport;
   tupleCount: number;
   batchCount: number;
 }
+
+export type BatchPipeline<C extends TaskConfig = TaskConfig> = ItemPipeline<Batch<C>>;
 
 const CHANNELS = 3;
 
@@ -140,8 +154,8 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** The batch's shape; every tuple of a task config has the same one. */
-function batchShape(tuples: readonly Tuple[]): BatchShape {
-  const first = tuples[0] as Tuple;
+function batchShape(tuples: readonly BatchItem[]): BatchShape {
+  const first = tuples[0] as BatchItem;
   const frames = first.elements[0]?.frames.length ?? 0;
   const uniform = tuples.every(
     (tuple) =>
@@ -156,7 +170,7 @@ function batchShape(tuples: readonly Tuple[]): BatchShape {
 
 /** Reads one tuple's frames and writes its rendered views at `offset`, in presentation order. */
 async function writeTuple(
-  tuple: Tuple,
+  tuple: BatchItem,
   video: Pick<PipelineVideo, 'ref' | 'meta'>,
   source: FrameSource,
   spec: GridSpec,
@@ -226,16 +240,58 @@ async function* inOrderAhead<T>(
   }
 }
 
-/** An epoch of batches for `config`; iterate it with `for await`. */
-export function createBatchPipeline<C extends TaskConfig>(options: BatchPipelineOptions<C>): BatchPipeline<C> {
-  const { source, config, rate, seed, epoch = 0, tupleCount, batchSize, prefetch = 2, readConcurrency = 4 } = options;
+export interface ItemPipelineOptions<T extends BatchItem> {
+  /** The batches' items, batch after batch. */
+  batches: readonly (readonly T[])[];
+  /** Every video an item names. */
+  videos: readonly PipelineVideo[];
+  /** How frames are decoded (size and rate). */
+  spec: GridSpec;
+  report: EpochReport;
+  source?: FrameSource;
+  fill?: BatchFiller;
+  firstBatch?: number;
+  prefetch?: number;
+  readConcurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** Batches of given items, filled ahead of the consumer in index order (see the module comment). */
+export function itemPipeline<T extends BatchItem>(options: ItemPipelineOptions<T>): ItemPipeline<ItemBatch & { tuples: readonly T[] }> {
+  const { batches, spec, prefetch = 2, readConcurrency = 4 } = options;
   const firstBatch = options.firstBatch ?? 0;
-  assertCount('batchSize', batchSize, 1);
   assertCount('firstBatch', firstBatch, 0);
   assertCount('prefetch', prefetch, 1);
   assertCount('readConcurrency', readConcurrency, 1);
+  const byId = new Map(options.videos.map((video) => [video.meta.id, video]));
+  const fill = options.fill ?? (options.source ? localFiller(options.source) : null);
+  if (!fill) throw new Error('a batch pipeline needs a frame source or a filler');
+  const assemble = async (index: number, signal: AbortSignal): Promise<ItemBatch & { tuples: readonly T[] }> => {
+    const batchTuples = batches[index] as T[];
+    const shape = batchShape(batchTuples);
+    const videosOfTuples = batchTuples.map((tuple) => {
+      const { ref, meta } = byId.get(tuple.videoId) as PipelineVideo;
+      return { ref, meta };
+    });
+    const length = shape.reduce((product, side) => product * side, 1);
+    const inputs = await fill({ tuples: batchTuples, videos: videosOfTuples, spec, length, readConcurrency }, signal);
+    throwIfAborted(signal, 'preparing batches');
+    const labels = Int32Array.from(batchTuples, (tuple) => tuple.label);
+    return { index, inputs, shape, labels, classCount: (batchTuples[0] as T).classCount, tuples: batchTuples };
+  };
+  return {
+    report: options.report,
+    tupleCount: batches.reduce((total, batch) => total + batch.length, 0),
+    batchCount: batches.length,
+    [Symbol.asyncIterator]: () => inOrderAhead(firstBatch, batches.length, prefetch, assemble, options.signal),
+  };
+}
+
+/** An epoch of batches for `config`; iterate it with `for await`. */
+export function createBatchPipeline<C extends TaskConfig>(options: BatchPipelineOptions<C>): BatchPipeline<C> {
+  const { config, rate, seed, epoch = 0, tupleCount, batchSize } = options;
+  assertCount('batchSize', batchSize, 1);
   const videos = [...options.videos].sort(byContent);
-  const byId = new Map(videos.map((video) => [video.meta.id, video]));
   const motionById = new Map(videos.flatMap((video) => (video.motion ? [[video.meta.id, video.motion] as const] : [])));
   const cellsById = new Map(videos.flatMap((video) => (video.cells ? [[video.meta.id, video.cells] as const] : [])));
   const rng = createRng(seed).fork(`epoch:${epoch}`);
@@ -247,29 +303,16 @@ export function createBatchPipeline<C extends TaskConfig>(options: BatchPipeline
     tupleCount,
     { batchSize, cellsById },
   );
-  const batches = chunks(tuples, batchSize);
-  const spec: GridSpec = { ...config.frameSize, fps: rate };
-
-  const fill = options.fill ?? (source ? localFiller(source) : null);
-  if (!fill) throw new Error('a batch pipeline needs a frame source or a filler');
-  const assemble = async (index: number, signal: AbortSignal): Promise<Batch<C>> => {
-    const batchTuples = batches[index] as Tuple<C['task']>[];
-    const shape = batchShape(batchTuples);
-    const videosOfTuples = batchTuples.map((tuple) => {
-      const { ref, meta } = byId.get(tuple.videoId) as PipelineVideo;
-      return { ref, meta };
-    });
-    const length = shape.reduce((product, side) => product * side, 1);
-    const inputs = await fill({ tuples: batchTuples, videos: videosOfTuples, spec, length, readConcurrency }, signal);
-    throwIfAborted(signal, 'preparing batches');
-    const labels = Int32Array.from(batchTuples, (tuple) => tuple.label);
-    return { index, inputs, shape, labels, classCount: (batchTuples[0] as Tuple).classCount, tuples: batchTuples };
-  };
-
-  return {
+  return itemPipeline({
+    batches: chunks(tuples as Tuple<C['task']>[], batchSize),
+    videos,
+    spec: { ...config.frameSize, fps: rate },
     report,
-    tupleCount: tuples.length,
-    batchCount: batches.length,
-    [Symbol.asyncIterator]: () => inOrderAhead(firstBatch, batches.length, prefetch, assemble, options.signal),
-  };
+    ...(options.source ? { source: options.source } : {}),
+    ...(options.fill ? { fill: options.fill } : {}),
+    ...(options.firstBatch === undefined ? {} : { firstBatch: options.firstBatch }),
+    ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }),
+    ...(options.readConcurrency === undefined ? {} : { readConcurrency: options.readConcurrency }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }

@@ -84,6 +84,9 @@ export function motionFile(video: PipelineVideo): Buffer {
 export async function exportRunBundle(db: WritableDB, tools: MediaTools, runId: number, folder: string): Promise<ExportedBundle> {
   const run = getRun(db, runId);
   if (!run) throw new ApiError('NOT_FOUND', `No run ${runId} in this library.`);
+  if (run.kind === 'finetune') {
+    throw new ApiError('INVALID_INPUT', `Run ${runId} is a fine-tune run; a PyTorch bundle trains a pretext task: export ${run.parentRunId === null ? 'a pretext run' : `its parent, run ${run.parentRunId}`}.`);
+  }
   const { config } = run;
   await assertEmptyFolder(folder);
   const videos = await prepareTrainingVideos(db, tools, config.task, { validationFraction: config.validationFraction, seed: config.seed });

@@ -90,6 +90,29 @@ export async function loadCheckpoint(handler: tf.io.IOHandler, parts: Checkpoint
   return topology.description;
 }
 
+const ENCODER = 'encoder/';
+
+/**
+ * Loads a checkpoint's encoder weights ("encoder/…", BatchNorm statistics included) into the encoder
+ * params of another network (fine-tuning); the checkpoint's head and optimiser state are ignored.
+ * Returns how many weights were loaded.
+ */
+export async function loadEncoderWeights(handler: tf.io.IOHandler, params: readonly Param[]): Promise<number> {
+  if (!handler.load) throw new Error('this IOHandler cannot load');
+  const artifacts = await handler.load();
+  const topology = artifacts.modelTopology as Partial<Topology> | undefined;
+  if (topology?.format !== FORMAT || !artifacts.weightSpecs || !artifacts.weightData) throw new Error('not a Pretext Studio checkpoint');
+  const weights = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
+  try {
+    const encoder = params.filter((param) => param.name.startsWith(ENCODER));
+    assertMatches(encoder, Object.fromEntries(Object.entries(weights).filter(([name]) => name.startsWith(ENCODER))));
+    for (const param of encoder) param.variable.assign(weights[param.name] as tf.Tensor);
+    return encoder.length;
+  } finally {
+    tf.dispose(Object.values(weights));
+  }
+}
+
 const MODEL_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
 

@@ -72,6 +72,21 @@ function frameEncoder(parts: Parts<TaskConfig>, features: 'fc6' | 'fc7'): Encode
   return buildFrameEncoder(parts.encoderScope, { inputSize: parts.shape[2], width: parts.width, features, dropout: parts.dropout });
 }
 
+/** OPN's pairwise head takes fc6 features; S&L and O3N take fc7. */
+const FRAME_FEATURES: Record<Exclude<TaskConfig['task'], 'clip-order'>, 'fc6' | 'fc7'> = {
+  'order-verification': 'fc7',
+  'sequence-sorting': 'fc6',
+  'odd-one-out': 'fc7',
+};
+
+/** The task network's encoder (its weights' names and shapes), built alone. */
+function taskEncoder(parts: Parts<TaskConfig>): Encoder {
+  if (parts.config.task !== 'clip-order') return frameEncoder(parts, FRAME_FEATURES[parts.config.task]);
+  const [, frames, size] = parts.shape;
+  // buildTaskModel checked the backbone against the task record: clip order takes 3D backbones only.
+  return buildClipEncoder(parts.encoderScope, { backbone: parts.backbone as ClipBackbone, frames, inputSize: size, width: parts.width });
+}
+
 /** [tuples, elements, f] → [tuples, elements·f]. */
 const concatElements: Layer = (x) => tf.reshape(x, [x.shape[0] as number, -1]);
 
@@ -94,7 +109,7 @@ function perPair(layer: Layer): Layer {
  * hidden ReLU layer of fc7's width first (see ORDER_VERIFICATION_HEADS).
  */
 function orderVerification(parts: Parts<OrderVerificationConfig>): Network {
-  const encoder = frameEncoder(parts, 'fc7');
+  const encoder = taskEncoder(parts);
   const concatenated = parts.shape[0] * encoder.featureSize;
   if (parts.config.head === 'linear') {
     return { encoder, head: sequence(concatElements, dense(parts.headScope.child('classifier'), concatenated, parts.classes)) };
@@ -106,7 +121,7 @@ function orderVerification(parts: Parts<OrderVerificationConfig>): Network {
 
 /** OPN: fc6 of each frame; each of the 6 pairs concatenated → shared fc7; the 6 fc7 concatenated → 12 orders. */
 function sequenceSorting(parts: Parts<TaskConfig>): Network {
-  const encoder = frameEncoder(parts, 'fc6');
+  const encoder = taskEncoder(parts);
   const fc7Units = scaledWidth(frameEncoderPlan(parts.shape[2]).fc7, parts.width);
   const pairFc7 = perPair(dense(parts.headScope.child('pair_fc7'), 2 * encoder.featureSize, fc7Units, { relu: true }));
   const pairDropout = dropout(parts.headScope.child('pair_fc7'), parts.dropout);
@@ -120,7 +135,7 @@ function sequenceSorting(parts: Parts<TaskConfig>): Network {
  * of differences, one linear layer → which of the N + 1 is odd.
  */
 function oddOneOut(parts: Parts<OddOneOutConfig>): Network {
-  const encoder = frameEncoder(parts, 'fc7');
+  const encoder = taskEncoder(parts);
   const fusedSize = parts.config.fusion === 'concat' ? parts.shape[0] * encoder.featureSize : encoder.featureSize;
   const fuse: Layer = parts.config.fusion === 'concat' ? concatElements : (x) => sumOfDifferences(x as tf.Tensor3D);
   const classifier = dense(parts.headScope.child('classifier'), fusedSize, parts.classes);
@@ -129,10 +144,8 @@ function oddOneOut(parts: Parts<OddOneOutConfig>): Network {
 
 /** VCOP: clip features; each pair concatenated → fc 1024→512 + ReLU (shared); concatenated → dropout → fc → orders. */
 function clipOrder(parts: Parts<TaskConfig>): Network {
-  const [clips, frames, size] = parts.shape;
-  // buildTaskModel checked the backbone against the task record: clip order takes 3D backbones only.
-  const backbone = parts.backbone as ClipBackbone;
-  const encoder = buildClipEncoder(parts.encoderScope, { backbone, frames, inputSize: size, width: parts.width });
+  const [clips] = parts.shape;
+  const encoder = taskEncoder(parts);
   const pairUnits = scaledWidth(512, parts.width);
   const pairFc = perPair(dense(parts.headScope.child('pair_fc'), 2 * encoder.featureSize, pairUnits, { relu: true }));
   const headDropout = dropout(parts.headScope.child('classifier'), parts.dropout);
@@ -162,22 +175,59 @@ function encoderInput(inputs: tf.Tensor, shape: TupleShape, net: Network): tf.Te
   return net.encoder.inputShape.length === 3 ? tf.reshape(perElement, [tuples * elements, height, width, channels]) : perElement;
 }
 
-export function buildTaskModel(config: TaskConfig, options: ModelOptions): TaskModel {
+function partsOf(config: TaskConfig, options: ModelOptions, classes: number, encoderParams: Param[], headParams: Param[]): Parts<TaskConfig> {
   const mismatch = backboneMismatch(config.task, options.backbone);
   if (mismatch) throw new RangeError(mismatch);
-  const shape = tupleShape(config);
-  const encoderParams: Param[] = [];
-  const headParams: Param[] = [];
-  const parts: Parts<TaskConfig> = {
+  return {
     config,
-    shape,
-    classes: classCount(config),
+    shape: tupleShape(config),
+    classes,
     encoderScope: createScope(options.seed, encoderParams, 'encoder'),
     headScope: createScope(options.seed, headParams, 'head'),
     width: options.width,
     dropout: options.dropout ?? DEFAULT_DROPOUT,
     backbone: options.backbone,
   };
+}
+
+/**
+ * Fine-tuning's network (issue 12.4): the task network's encoder (the same weight names, so a pretext
+ * checkpoint's "encoder/…" weights load into it) on one element — a clip for clip encoders, a single
+ * frame for frame encoders — then dropout and a new linear classifier over `classes`. Its tuple shape
+ * is [1, frames, h, w, 3].
+ */
+export function buildFinetuneModel(config: TaskConfig, options: ModelOptions, classes: number): TaskModel {
+  if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`a classifier needs at least 2 classes, got ${classes}`);
+  const encoderParams: Param[] = [];
+  const headParams: Param[] = [];
+  const parts = partsOf(config, options, classes, encoderParams, headParams);
+  const encoder = taskEncoder(parts);
+  const [, frames, height, width, channels] = parts.shape;
+  const clip = encoder.inputShape.length === 4;
+  const shape: TupleShape = [1, clip ? frames : 1, height, width, channels];
+  const headDropout = dropout(parts.headScope.child('classifier'), parts.dropout);
+  const classifier = dense(parts.headScope.child('classifier'), encoder.featureSize, classes);
+  const encoderInput = (inputs: tf.Tensor) => {
+    const n = inputs.shape[0] as number;
+    return tf.reshape(inputs, clip ? [n, frames, height, width, channels] : [n, height, width, channels]);
+  };
+  const params = [...encoderParams, ...headParams];
+  return {
+    tupleShape: shape,
+    classCount: classes,
+    encoder,
+    apply: (inputs, mode) => classifier(headDropout(encoder.apply(encoderInput(inputs), mode), mode), mode) as tf.Tensor2D,
+    elementFeatures: (inputs, mode) => encoder.apply(encoderInput(inputs), mode),
+    params,
+    dispose: () => disposeParams(params),
+  };
+}
+
+export function buildTaskModel(config: TaskConfig, options: ModelOptions): TaskModel {
+  const shape = tupleShape(config);
+  const encoderParams: Param[] = [];
+  const headParams: Param[] = [];
+  const parts = partsOf(config, options, classCount(config), encoderParams, headParams);
   const net = network(parts);
   const params = [...encoderParams, ...headParams];
   return {

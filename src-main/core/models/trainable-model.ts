@@ -9,11 +9,11 @@ import type { TrainConfig } from '../../shared/training.ts';
 import { checkBackend } from '../compute/backend-check.ts';
 import * as tf from '../compute/tf.ts';
 import { EVALUATION } from './blocks.ts';
-import type { Batch } from '../frames/pipeline.ts';
+import type { ItemBatch } from '../frames/pipeline.ts';
 import { createRng } from '../tasks/rng.ts';
 import type { TrainableModel } from '../training/engine.ts';
-import { checkpointArtifacts, checkpointArtifactsOf, checkpointFiles, loadCheckpoint } from './checkpoint.ts';
-import { buildTaskModel, type TaskModel } from './task-models.ts';
+import { checkpointArtifacts, checkpointArtifactsOf, checkpointFiles, loadCheckpoint, loadEncoderWeights, type CheckpointFiles } from './checkpoint.ts';
+import { buildFinetuneModel, buildTaskModel, type TaskModel } from './task-models.ts';
 import { createAdam } from './adam.ts';
 import type { Optimizer } from './optimizer.ts';
 import { createMomentumSgd } from './sgd.ts';
@@ -21,7 +21,7 @@ import { evaluateStep, trainStep } from './train-step.ts';
 import { batchTensors, type BatchTensors } from './tuple-input.ts';
 
 /** Runs one step on `batch`; a deferred backend error (WebGPU) fails the step, never a later one. */
-async function withBatch<R>(model: TaskModel, batch: Batch, run: (tensors: BatchTensors) => Promise<R>): Promise<R> {
+async function withBatch<R>(model: TaskModel, batch: ItemBatch, run: (tensors: BatchTensors) => Promise<R>): Promise<R> {
   const tensors = batchTensors(batch, model.tupleShape);
   try {
     const result = await run(tensors);
@@ -43,10 +43,16 @@ function createOptimizer(config: TrainConfig): Optimizer {
 /** The run's network on tfjs's current backend, which is `backend`. */
 export function buildTrainableModel(config: TrainConfig, backend: string): TrainableModel {
   const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout });
+  return trainableModelOf(model, config, backend);
+}
+
+/** `model` trained with the run's optimiser and schedule (a task network, or a fine-tune network). */
+export function trainableModelOf(model: TaskModel, config: TrainConfig, backend: string): TrainableModel & { network: TaskModel } {
   const optimizer = createOptimizer(config);
   const parts = { model, optimizer, description: config };
   return {
     backend,
+    network: model,
     trainStep: (batch) =>
       withBatch(model, batch, (tensors) =>
         trainStep(model, optimizer, tensors, { weightDecay: config.weightDecay, seed: dropoutSeed(config.seed, optimizer.iterations) }),
@@ -69,5 +75,34 @@ export function buildTrainableModel(config: TrainConfig, backend: string): Train
       model.dispose();
       optimizer.dispose();
     },
+  };
+}
+
+/** Fine-tuning's model: the engine's model, plus the parent's encoder to start from and class probabilities to test with. */
+export interface FinetuneTrainableModel extends TrainableModel {
+  /** Loads a pretext checkpoint's encoder weights (a fresh run; a resume loads its own checkpoint). */
+  loadEncoder(files: CheckpointFiles): Promise<void>;
+  /** Softmax probabilities, [items, classes] row-major, without dropout and with running statistics. */
+  probabilities(batch: ItemBatch): Promise<Float32Array>;
+}
+
+/** The parent's encoder with a new classifier over `classes`, trained with the fine-tune schedule in `config`. */
+export function buildFinetuneTrainableModel(config: TrainConfig, classes: number, backend: string): FinetuneTrainableModel {
+  const network = buildFinetuneModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout }, classes);
+  const trainable = trainableModelOf(network, config, backend);
+  return {
+    ...trainable,
+    loadEncoder: async (files) => {
+      await loadEncoderWeights({ load: async () => checkpointArtifactsOf(files) }, network.params);
+    },
+    probabilities: (batch) =>
+      withBatch(network, batch, async (tensors) => {
+        const probabilities = tf.tidy(() => tf.softmax(network.apply(tensors.inputs, EVALUATION)));
+        try {
+          return (await probabilities.data()) as Float32Array;
+        } finally {
+          probabilities.dispose();
+        }
+      }),
   };
 }

@@ -15,8 +15,7 @@ import {
   type FeatureSetDto,
   type RunDetail,
 } from '../../shared/dto.ts';
-import { assessRunHealth } from '../../shared/run-health.ts';
-import { labelBaseline } from '../../shared/task-labels.ts';
+import { assessRunHealth, runBaseline } from '../../shared/run-health.ts';
 import { PRESET_NAMES } from '../../shared/tasks.ts';
 import { trainPreset, type TrainConfig } from '../../shared/training.ts';
 import type { ReportCell, ReportMap, ReportModel, ReportRequest, ReportRun, ReportTable, ReportVersions } from './model.ts';
@@ -150,11 +149,25 @@ export function presetOf(config: TrainConfig): string | null {
 
 export const runTitle = (detail: RunDetail): string => detail.run.name ?? `Run ${detail.run.id}`;
 
+/** A pretext run's best validation accuracy; a fine-tune run's parent, split and test accuracy. */
+function finetuneSettings(run: RunDetail['run']): [string, string][] {
+  if (!run.finetune) return [['best validation accuracy', percent(run.bestValidationAccuracy)]];
+  const { config, parentCheckpointStep, classes, trainVideos, testVideos } = run.finetune;
+  const test = run.testAccuracy;
+  return [
+    ['fine-tune of', `${run.parentRunId === null ? 'a deleted run' : `run ${run.parentRunId}`}, checkpoint step ${parentCheckpointStep}`],
+    ['fine-tune split', `seeded (seed ${config.split.seed}, test fraction ${config.split.testFraction}): ${trainVideos} train, ${testVideos} test videos, ${classes.length} classes`],
+    ['test top-1', percent(test?.top1)],
+    ['test top-5', test && test.top5 !== null ? percent(test.top5) : 'n/a'],
+    ['test clips per video', String(test?.clips ?? config.testClips)],
+  ];
+}
+
 function reportRun(detail: RunDetail): ReportRun {
   const { run } = detail;
   const train = detail.metrics.filter((point) => point.split === 'train');
   const validation = detail.metrics.filter((point) => point.split === 'validation');
-  const health = assessRunHealth({ config: run.config, train, validation, probes: detail.probes });
+  const health = assessRunHealth({ config: run.config, train, validation, probes: detail.probes, baseline: runBaseline(run) });
   return {
     id: run.id,
     title: runTitle(detail),
@@ -165,10 +178,10 @@ function reportRun(detail: RunDetail): ReportRun {
       ...flatten(run.config),
       ['backend used', run.backend ?? 'none yet'],
       ['steps done', `${run.step} of ${run.totalSteps}`],
-      ['best validation accuracy', percent(run.bestValidationAccuracy)],
+      ...finetuneSettings(run),
       ['created', run.createdAt],
     ],
-    chart: chartModel({ train, validation, totalSteps: run.totalSteps, width: CHART_WIDTH, baseline: labelBaseline(run.config.task) }),
+    chart: chartModel({ train, validation, totalSteps: run.totalSteps, width: CHART_WIDTH, baseline: runBaseline(run) }),
     health: health.summary,
   };
 }

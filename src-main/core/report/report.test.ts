@@ -11,6 +11,8 @@ import type { ReportModel } from './model.ts';
 import { escapeHtml, renderReport } from './render.ts';
 import { fillReportLibrary, HOSTILE } from './test-support.ts';
 import { writeReportFile } from './write.ts';
+import { finetunePreset, finetuneTrainConfig } from '../../shared/finetune.ts';
+import { createFinetuneRun, getRun, recordTestAccuracy, setRunStatus } from '../db/runs.ts';
 
 const VERSIONS = { app: '9.9.9', tfjs: '4.22.0', backend: 'wasm', ffmpeg: '5.1 (system)', node: 'v20', os: 'Linux' };
 const REQUEST = { seed: 3, testFraction: 0.25, projection: 'pca' } as const;
@@ -136,4 +138,25 @@ describe('writing the report', () => {
     await expect(writeReportFile(join(work, 'file', 'r.html'), 'x')).rejects.toThrow(/is not a folder/);
     expect(readFileSync(join(work, 'file'), 'utf8')).toBe('keep');
   });
+});
+
+describe('a fine-tune run in the report', () => {
+  it('shows its parent, split and test accuracy instead of a best validation accuracy', async () => {
+    const { db } = studio.requireOpen();
+    const parentId = ids.runIds[0] as number;
+    const parent = getRun(db, parentId);
+    if (!parent) throw new Error('the report library has no run');
+    const config = finetunePreset(parentId, 'tiny');
+    const plan = { config, parentCheckpointStep: 20, parentCheckpointFolder: 'x', classes: ['jump', 'run', 'walk', 'a', 'b'], train: [], test: [] };
+    const run = createFinetuneRun(db, finetuneTrainConfig(parent.config, config, 4), parentId, plan);
+    recordTestAccuracy(db, run.id, { top1: 0.75, top5: 1, videos: 4, clips: 10 });
+    setRunStatus(db, run.id, 'completed');
+    const withFinetune = await collectReport(sources, REQUEST, new Date('2026-12-05T12:00:00Z'));
+    const settings = new Map(withFinetune.runs.find((candidate) => candidate.id === run.id)?.settings);
+    expect(settings.get('fine-tune of')).toBe(`run ${parentId}, checkpoint step 20`);
+    expect(settings.get('test top-1')).toBe('75.0 %');
+    expect(settings.get('test top-5')).toBe('100.0 %');
+    expect(settings.get('test clips per video')).toBe('10');
+    expect(settings.has('best validation accuracy')).toBe(false);
+  }, 60_000);
 });

@@ -4,7 +4,6 @@
  * labels; only this evaluation reads them.
  */
 import { EVALUATION_KS } from '../../shared/dto.ts';
-import { createRng } from '../tasks/rng.ts';
 import { VectorGallery, type Neighbour } from '../util/knn.ts';
 
 export interface RetrievalItem {
@@ -13,89 +12,8 @@ export interface RetrievalItem {
   vector: Float32Array;
 }
 
-type KeyedLabel = Pick<RetrievalItem, 'key' | 'label'>;
-
-/** Keys, ascending. */
-export interface Split {
-  train: number[];
-  test: number[];
-}
-
-const ascending = (a: number, b: number) => a - b;
-
-function assertDistinctKeys(items: readonly KeyedLabel[]): void {
-  const seen = new Set<number>();
-  for (const { key } of items) {
-    if (seen.has(key)) throw new RangeError(`Item keys must be distinct; key ${key} appears more than once`);
-    seen.add(key);
-  }
-}
-
-/**
- * A split stratified by label: each label with at least two items puts round(n · testFraction) of
- * them, but at least one and at most n − 1, in the test side. Singleton labels and unlabelled items
- * cannot be evaluated as queries with a possible match, so they stay in the gallery (train). Each
- * label draws from its own stream forked by name, so the split depends on the seed and the items,
- * never on their order, and adding a label leaves the others' split unchanged.
- */
-export function seededSplit(items: readonly KeyedLabel[], { seed, testFraction }: { seed: number; testFraction: number }): Split {
-  if (!(testFraction > 0 && testFraction < 1)) throw new RangeError(`testFraction must be in (0, 1), got ${testFraction}`);
-  assertDistinctKeys(items);
-  const keysByLabel = new Map<string, number[]>();
-  const train: number[] = [];
-  const test: number[] = [];
-  for (const { key, label } of items) {
-    if (label === null) train.push(key);
-    else if (keysByLabel.has(label)) keysByLabel.get(label)?.push(key);
-    else keysByLabel.set(label, [key]);
-  }
-  const rng = createRng(seed);
-  for (const [label, keys] of keysByLabel) {
-    if (keys.length < 2) {
-      train.push(...keys);
-      continue;
-    }
-    const testCount = Math.min(keys.length - 1, Math.max(1, Math.round(keys.length * testFraction)));
-    const shuffled = rng.fork(label).shuffle(keys.sort(ascending));
-    test.push(...shuffled.slice(0, testCount));
-    train.push(...shuffled.slice(testCount));
-  }
-  return { train: train.sort(ascending), test: test.sort(ascending) };
-}
-
-/** The user's own test list (e.g. UCF101's testlist01): listed items test, every other one trains. */
-export function splitFromLists(items: readonly KeyedLabel[], testKeys: Iterable<number>): Split & { unknownTestKeys: number[] } {
-  assertDistinctKeys(items);
-  const wanted = new Set(testKeys);
-  const train: number[] = [];
-  const test: number[] = [];
-  for (const { key } of items) (wanted.has(key) ? test : train).push(key);
-  const known = new Set(items.map((item) => item.key));
-  return {
-    train: train.sort(ascending),
-    test: test.sort(ascending),
-    unknownTestKeys: [...wanted].filter((key) => !known.has(key)).sort(ascending),
-  };
-}
-
-/**
- * Queries that can be answered right: labelled, of a class that some gallery item has. The others are
- * left out of every figure and counted per class, so the table can say which and why.
- */
-export function answerableQueries<T extends KeyedLabel>(
-  gallery: readonly KeyedLabel[],
-  queries: readonly T[],
-): { answerable: (T & { label: string })[]; excluded: { label: string; videos: number }[] } {
-  const known = new Set(gallery.flatMap((item) => (item.label === null ? [] : [item.label])));
-  const excluded = new Map<string, number>();
-  const answerable: (T & { label: string })[] = [];
-  for (const query of queries) {
-    if (query.label === null) continue;
-    if (known.has(query.label)) answerable.push(query as T & { label: string });
-    else excluded.set(query.label, (excluded.get(query.label) ?? 0) + 1);
-  }
-  return { answerable, excluded: [...excluded].sort(([a], [b]) => (a < b ? -1 : 1)).map(([label, videos]) => ({ label, videos })) };
-}
+// The split lives in core/tasks so that fine-tuning (core/training) draws exactly the table's split.
+export { answerableQueries, seededSplit, splitFromLists, type Split } from '../tasks/evaluation-split.ts';
 
 /** Train (gallery) and test (query) video ids of one evaluation, with the seed and fraction that drew them. */
 export interface EvaluatedSplit {

@@ -6,7 +6,10 @@
 import type { FeatureProtocol } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import { takesClips, tupleShape } from '../../shared/tasks.ts';
-import { clipWindows, RETRIEVAL_CLIPS, retrievalClipFrames, type ClipWindow } from './clips.ts';
+import { clipWindows, RETRIEVAL_CLIPS, retrievalClipFrames } from './clips.ts';
+import { referenceClipWindows, referenceFrameWindows, type ClipWindow } from '../util/clip-windows.ts';
+
+export { referenceClipWindows, referenceFrameWindows };
 
 export interface ExtractionPlan {
   protocol: FeatureProtocol;
@@ -30,32 +33,6 @@ export const REFERENCE_CLIP = { frames: 16, decode: { width: 171, height: 128 },
  * CaffeNet's conv1 has no padding, so it takes 227 px: the same 55-px conv1 grid and 6×6 conv5 pool.
  */
 export const REFERENCE_FRAME = { decode: { width: 256, height: 256 }, crop: 227 } as const;
-
-/** numpy.linspace(start, stop, count)[index], computed as numpy does (index · step + start, the last one exact). */
-function linspace(start: number, stop: number, count: number, index: number): number {
-  if (count === 1) return start;
-  return index === count - 1 ? stop : index * ((stop - start) / (count - 1)) + start;
-}
-
-/**
- * The reference's clips: centres at linspace(L/2, n − L/2, count), each starting at int(centre − L/2).
- * A video shorter than a clip starts at 0 and repeats its last frame (the reference would fail).
- */
-export function referenceClipWindows(frameCount: number, count: number, length: number, fps: number): ClipWindow[] {
-  return clipWindows(frameCount, count, length, fps).map((_, index) => {
-    const start = Math.max(0, Math.trunc(linspace(length / 2, frameCount - length / 2, count, index) - length / 2));
-    const frames = Array.from({ length }, (_, offset) => Math.min(start + offset, frameCount - 1));
-    return { frames, span: { index, startSeconds: start / fps, endSeconds: Math.min(start + length, frameCount) / fps } };
-  });
-}
-
-/** The reference's single frames: int(linspace(0, n − 1, count)). */
-export function referenceFrameWindows(frameCount: number, count: number, fps: number): ClipWindow[] {
-  return clipWindows(frameCount, count, 1, fps).map((_, index) => {
-    const frame = Math.trunc(linspace(0, frameCount - 1, count, index));
-    return { frames: [frame], span: { index, startSeconds: frame / fps, endSeconds: (frame + 1) / fps } };
-  });
-}
 
 export function extractionPlan(config: TrainConfig, protocol: FeatureProtocol): ExtractionPlan {
   if (protocol === 'compact') {

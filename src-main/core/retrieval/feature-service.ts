@@ -170,6 +170,11 @@ export class FeatureService {
     if (request.kind === 'run') {
       const run = getRun(db, request.runId);
       if (!run) throw new ApiError('NOT_FOUND', `No training run ${request.runId}.`);
+      if (run.kind === 'finetune') {
+        // Its checkpoints hold the encoder and a classifier over the user's classes, not a pretext network.
+        const parent = run.parentRunId === null ? 'its parent run' : `its parent, run ${run.parentRunId}`;
+        throw new ApiError('INVALID_INPUT', `Run ${run.id} is a fine-tune run (trained on the labels): extract features from ${parent}.`);
+      }
       const checkpoints = listCheckpoints(db, run.id);
       const last = checkpoints.at(-1);
       if (!last) throw new ApiError('INVALID_INPUT', `Run ${run.id} has no checkpoint yet; train it further first.`);

@@ -29,7 +29,8 @@ import { readyVideos, type SamplingVideo } from '../db/videos.ts';
 import { requireFeatureSet } from './feature-service.ts';
 import { bestClipPair } from './clip-pairs.ts';
 import { WEIGHTED_KNN, weightedKnn, type LabelledItem } from '../util/knn-classifier.ts';
-import { answerableQueries, seededSplit, splitFromLists, topKAccuracy, type EvaluatedSplit, type RetrievalItem, type Split } from './evaluate.ts';
+import { topKAccuracy, type EvaluatedSplit, type RetrievalItem } from './evaluate.ts';
+import { seededVideoSplit, splitFromLists, videosByPath, videoSplitOf, type VideoSplit } from '../tasks/evaluation-split.ts';
 import { VectorGallery } from '../util/knn.ts';
 import { PROBE_STEPS, type ProbeResult } from './linear-probe.ts';
 import type { FromLinearProbeWorker, FromProjectionWorker, LinearProbeStart, ProjectionStart } from './protocol.ts';
@@ -209,12 +210,8 @@ export class RetrievalService {
   private async prepare(request: SplitRequest): Promise<PreparedEvaluation> {
     const { db } = this.library();
     const videos = readyVideos(db);
-    // Drawn over the videos ordered by path, not id (ids follow import completion order): the same
-    // library imported twice gets the same split for a seed.
-    const byPath = [...videos].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.id - b.id));
-    const items = byPath.map((video, rank) => ({ key: rank, label: video.label }));
-    const ids = (ranks: number[]) => ranks.map((rank) => (byPath[rank] as SamplingVideo).id);
-    let split: Split;
+    const byPath = videosByPath(videos);
+    let split: VideoSplit;
     if (request.testListText !== undefined) {
       const listed = videosInList(videos, request.testListText);
       if (listed.ids.length === 0) {
@@ -222,21 +219,19 @@ export class RetrievalService {
         throw new ApiError('INVALID_INPUT', `No entry of the test list names a ready library video (first: ${first}).`);
       }
       const rankOf = new Map(byPath.map((video, rank) => [video.id, rank]));
-      split = splitFromLists(items, listed.ids.map((id) => rankOf.get(id) as number));
+      const items = byPath.map((video, rank) => ({ key: rank, label: video.label }));
+      split = videoSplitOf(byPath, splitFromLists(items, listed.ids.map((id) => rankOf.get(id) as number)));
     } else {
-      split = seededSplit(items, { seed: request.seed, testFraction: request.testFraction });
+      split = seededVideoSplit(videos, { seed: request.seed, testFraction: request.testFraction });
     }
-    split = { train: ids(split.train), test: ids(split.test) };
     const videoById = new Map(videos.map((video) => [video.id, video]));
-    const labelled = (keys: number[]) => keys.map((key) => ({ key, label: (videoById.get(key) as SamplingVideo).label }));
-    const { answerable, excluded } = answerableQueries(labelled(split.train), labelled(split.test));
     const sets = request.setIds
       ? request.setIds.map((id) => requireFeatureSet(db, id).dto)
       : listFeatureSets(db).filter((set) => set.status === 'ready' && set.videoCount > 0);
     const labels = new Set(videos.flatMap((video) => (video.label === null ? [] : [video.label])));
     return {
       train: split.train,
-      test: answerable.map((query) => query.key),
+      test: split.queries.map((query) => query.videoId),
       sets,
       split: {
         seed: request.seed,
@@ -246,8 +241,8 @@ export class RetrievalService {
         test: split.test.length,
         labels: labels.size,
         unlabelled: videos.filter((video) => video.label === null).length,
-        queries: answerable.map(({ key, label }) => ({ videoId: key, fileName: (videoById.get(key) as SamplingVideo).fileName, label })),
-        excludedClasses: excluded,
+        queries: split.queries.map(({ videoId, label }) => ({ videoId, fileName: (videoById.get(videoId) as SamplingVideo).fileName, label })),
+        excludedClasses: split.excluded,
       },
     };
   }

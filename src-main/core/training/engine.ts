@@ -11,7 +11,7 @@ import { SAMPLING_FPS } from '../../shared/tasks.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { FrameSource } from '../frames/frame-source.ts';
 import type { CheckpointFiles } from '../models/checkpoint.ts';
-import { createBatchPipeline, type Batch, type BatchFiller, type PipelineVideo } from '../frames/pipeline.ts';
+import { createBatchPipeline, type BatchFiller, type ItemBatch, type ItemPipeline, type PipelineVideo } from '../frames/pipeline.ts';
 import { isAbortError } from '../util/abort.ts';
 import { featureSpread } from './feature-spread.ts';
 import { onlineKnn, onlineKnnVideos, type VideoLabel } from './online-knn.ts';
@@ -28,10 +28,10 @@ export interface StepResult {
 export interface TrainableModel {
   /** The compute backend in use, e.g. "wasm". */
   readonly backend: string;
-  trainStep(batch: Batch): Promise<StepResult>;
-  evaluate(batch: Batch): Promise<StepResult>;
+  trainStep(batch: ItemBatch): Promise<StepResult>;
+  evaluate(batch: ItemBatch): Promise<StepResult>;
   /** The encoder's features of every element of every tuple, row after row, without training. */
-  features(batch: Batch): Promise<{ values: Float32Array; size: number }>;
+  features(batch: ItemBatch): Promise<{ values: Float32Array; size: number }>;
   /** Every weight and optimiser slot, as a checkpoint's files. */
   save(): Promise<CheckpointFiles>;
   load(files: CheckpointFiles): Promise<void>;
@@ -76,6 +76,23 @@ export interface TrainingCallbacks {
   onProgress?(progress: TrainingProgressInfo): void;
 }
 
+/** Which batches the engine wants: an epoch to train on, or a fixed, seeded set to measure on. */
+export interface BatchRequest {
+  purpose: 'train' | 'validation' | 'probe' | 'knn';
+  videos: readonly PipelineVideo[];
+  seed: number | string;
+  /** Training epochs draw different batches from the same seed. */
+  epoch?: number;
+  tupleCount: number;
+  batchSize: number;
+  /** Start at this batch (a resumed run skips what it already trained on). */
+  firstBatch?: number;
+  signal?: AbortSignal;
+}
+
+/** Where batches come from: the pretext task's sampler by default, fine-tuning's labelled clips otherwise. */
+export type BatchSource = (request: BatchRequest) => ItemPipeline;
+
 export interface TrainingOptions {
   config: TrainConfig;
   /** Steps already done (0, or the step of the checkpoint loaded into `model`). */
@@ -93,6 +110,8 @@ export interface TrainingOptions {
   signal?: AbortSignal;
   /** Steps per sampled epoch; resume depends on it, so it is part of the run (default 50). */
   stepsPerEpoch?: number;
+  /** Default: tuples of `config.task` from its sampler (createBatchPipeline). */
+  batches?: BatchSource;
 }
 
 export interface TrainingOutcome {
@@ -140,20 +159,41 @@ class Throughput {
 }
 
 /** Runs `each` on the batches of a fixed, seeded set of tuples: the same tuples every time. */
+/** The pretext task's batches: its sampler's tuples, rendered here or in a loader thread. */
+export function taskBatches(options: Pick<TrainingOptions, 'config' | 'source' | 'fill'>): BatchSource {
+  return (request) =>
+    createBatchPipeline({
+      ...(options.source ? { source: options.source } : {}),
+      ...(options.fill ? { fill: options.fill } : {}),
+      videos: request.videos,
+      config: options.config.task,
+      rate: SAMPLING_FPS,
+      seed: request.seed,
+      ...(request.epoch === undefined ? {} : { epoch: request.epoch }),
+      tupleCount: request.tupleCount,
+      batchSize: request.batchSize,
+      ...(request.firstBatch === undefined ? {} : { firstBatch: request.firstBatch }),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+}
+
+function batchesOf(options: TrainingOptions): BatchSource {
+  return options.batches ?? taskBatches(options);
+}
+
+/** Runs `each` on the batches of a fixed, seeded set of tuples: the same tuples every time. */
 async function forFixedTuples(
   options: TrainingOptions,
+  purpose: Exclude<BatchRequest['purpose'], 'train'>,
   videos: readonly PipelineVideo[],
   seed: string,
   tupleCount: number,
-  each: (batch: Batch) => Promise<void>,
+  each: (batch: ItemBatch) => Promise<void>,
 ): Promise<void> {
   const { signal, release } = childSignal(options.signal);
-  const pipeline = createBatchPipeline({
-    ...(options.source ? { source: options.source } : {}),
-    ...(options.fill ? { fill: options.fill } : {}),
+  const pipeline = batchesOf(options)({
+    purpose,
     videos,
-    config: options.config.task,
-    rate: SAMPLING_FPS,
     seed,
     tupleCount,
     batchSize: options.config.batchSize,
@@ -173,7 +213,7 @@ async function evaluate(options: TrainingOptions, step: number): Promise<MetricP
   let correct = 0;
   let count = 0;
   // The same seeded tuples every time, so validation curves compare like with like.
-  await forFixedTuples(options, validation, `${config.seed}:validation`, config.validationTuples, async (batch) => {
+  await forFixedTuples(options, 'validation', validation, `${config.seed}:validation`, config.validationTuples, async (batch) => {
     const result = await model.evaluate(batch);
     loss += result.loss * batch.labels.length;
     correct += result.accuracy * batch.labels.length;
@@ -191,7 +231,7 @@ async function probe(options: TrainingOptions, step: number): Promise<ProbePoint
   const videos = options.validation.length > 0 ? options.validation : options.train;
   const rows: Float32Array[] = [];
   let size = 0;
-  await forFixedTuples(options, videos, `${options.config.seed}:probe`, options.config.batchSize, async (batch) => {
+  await forFixedTuples(options, 'probe', videos, `${options.config.seed}:probe`, options.config.batchSize, async (batch) => {
     const features = await options.model.features(batch);
     rows.push(features.values);
     size = features.size;
@@ -220,7 +260,7 @@ async function knnProbe(options: TrainingOptions): Promise<OnlineKnn | null> {
   const measured = videos.filter((video) => labelOf.has(video.meta.id));
   const items: LabelledItem[] = [];
   // As many tuples as videos: the sampler's first shuffled pass visits each video exactly once.
-  await forFixedTuples(options, measured, `${options.config.seed}:online-knn`, measured.length, async (batch) => {
+  await forFixedTuples(options, 'knn', measured, `${options.config.seed}:online-knn`, measured.length, async (batch) => {
     const { values, size } = await options.model.features(batch);
     const elements = values.length / size / batch.tuples.length;
     batch.tuples.forEach((tuple, t) => {
@@ -273,12 +313,9 @@ export async function train(options: TrainingOptions): Promise<TrainingOutcome> 
     while (step < config.steps) {
       const epoch = Math.floor(step / stepsPerEpoch);
       const epochSignal = childSignal(signal);
-      const pipeline = createBatchPipeline({
-        ...(options.source ? { source: options.source } : {}),
-        ...(options.fill ? { fill: options.fill } : {}),
+      const pipeline = batchesOf(options)({
+        purpose: 'train',
         videos: options.train,
-        config: config.task,
-        rate: SAMPLING_FPS,
         seed: config.seed,
         epoch,
         tupleCount: stepsPerEpoch * config.batchSize,

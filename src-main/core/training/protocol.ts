@@ -2,7 +2,7 @@
  * Messages between the training service and its worker: a Node worker thread, or the compute host page
  * (host-protocol.ts adds what the page asks of main; jobs/worker-job.ts adds cancel and 'failed').
  */
-import type { MetricPoint, ProbePoint } from '../../shared/dto.ts';
+import type { FinetuneAccuracy, MetricPoint, ProbePoint } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { JobPort } from '../jobs/job-port.ts';
 import type { LoaderSetup } from '../frames/loader-protocol.ts';
@@ -22,6 +22,19 @@ export interface WorkerStart extends LoaderSetup {
   labels: VideoLabel[];
   /** Checkpoints go to `${checkpointRoot}/step-<n>`. */
   checkpointRoot: string;
+  /** A fine-tune run: `train` and `validation` are its labelled train and test videos. */
+  finetune?: FinetuneStart;
+}
+
+/** What a fine-tune run adds to its start (finetune-batches.ts). */
+export interface FinetuneStart {
+  /** [video id, class index] of every train and test video. */
+  labels: [number, number][];
+  classes: number;
+  /** The parent checkpoint's folder: its encoder starts a fresh run (a resume loads `resumeFrom`). */
+  parentCheckpoint: string;
+  /** Clips per test video at the end. */
+  testClips: number;
 }
 
 export type FromWorker =
@@ -30,6 +43,8 @@ export type FromWorker =
   | { type: 'probe'; probe: ProbePoint }
   | { type: 'checkpoint'; step: number; folder: string; validationAccuracy: number | null }
   | { type: 'progress'; info: TrainingProgressInfo }
+  /** A fine-tune run's final test, before its 'done'. */
+  | { type: 'tested'; accuracy: FinetuneAccuracy }
   | { type: 'done'; outcome: TrainingOutcome };
 
 /**

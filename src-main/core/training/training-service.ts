@@ -1,14 +1,22 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { RESUMABLE_RUN_STATUSES, type MetricPoint, type RunDetail, type RunDto, type TrainingProgress } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
+import { defaultCheckpoint } from '../../shared/checkpoint-policy.ts';
+import { finetuneConfigOf, finetuneTrainConfig, type FinetuneRequest, type ParentCheckpoint } from '../../shared/finetune.ts';
+import { labelBaseline } from '../../shared/task-labels.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { EventHub } from '../jobs/events.ts';
 import type { WritableDB } from '../db/connection.ts';
 import { listFeatureSets } from '../db/features.ts';
 import {
+  createFinetuneRun,
   createRun,
   deleteRun,
+  finetunePlan,
+  recordTestAccuracy,
+  type FinetunePlan,
+  type StoredCheckpoint,
   getRun,
   listCheckpoints,
   listRuns,
@@ -20,9 +28,11 @@ import {
   updateRunNotes,
 } from '../db/runs.ts';
 import { runMatches, type RunFilter } from '../../shared/runs.ts';
-import { statusCounts } from '../db/videos.ts';
+import { readyVideos, statusCounts } from '../db/videos.ts';
+import { seededVideoSplit } from '../tasks/evaluation-split.ts';
+import type { PipelineVideo } from '../frames/pipeline.ts';
 import type { OpenLibrary, RequireLibrary } from '../library/open-library.ts';
-import type { FromWorker, TrainingWorker, WorkerStart } from './protocol.ts';
+import type { FinetuneStart, FromWorker, TrainingWorker, WorkerStart } from './protocol.ts';
 import { recordProbes } from '../db/run-probes.ts';
 import { pruneCheckpoints } from './checkpoint-pruning.ts';
 import { prepareTrainingVideos } from './videos.ts';
@@ -76,6 +86,59 @@ export class TrainingService {
       throw new ApiError('NO_VIDEOS', 'The library has no ready video to train on: import videos first.');
     }
     const run = jobs.own('training', () => createRun(db, config));
+    this.launch(run, 0);
+    return getRun(db, run.id) as RunDto;
+  }
+
+  /**
+   * Fine-tunes a finished pretext run (issue 12.4): its encoder from the chosen checkpoint plus a new
+   * classifier, trained on the labelled train split of the evaluation's seeded split and tested on its
+   * queries. Every refusal happens before a run exists, so a bad request changes nothing.
+   */
+  finetune(request: FinetuneRequest): RunDto {
+    this.slot.assertIdle();
+    const config = finetuneConfigOf(request);
+    const { db, jobs, paths } = this.library();
+    const parent = getRun(db, config.parentRunId);
+    if (!parent) throw new ApiError('NOT_FOUND', `No training run ${config.parentRunId} to fine-tune.`);
+    if (parent.kind === 'finetune') {
+      throw new ApiError('INVALID_INPUT', `Run ${parent.id} is itself a fine-tune run; fine-tune a pretext run${parent.parentRunId ? ` (its parent is run ${parent.parentRunId})` : ''}.`);
+    }
+    if (parent.status !== 'completed') {
+      throw new ApiError('INVALID_INPUT', `Run ${parent.id} is ${parent.status}; only a finished (completed) run can be fine-tuned${RESUMABLE_RUN_STATUSES.has(parent.status) ? ': resume it to the end first' : ''}.`);
+    }
+    const checkpoint = parentCheckpoint(parent, listCheckpoints(db, parent.id), config.checkpoint);
+    const videos = readyVideos(db);
+    const split = seededVideoSplit(videos, config.split);
+    const labelOf = new Map(videos.map((video) => [video.id, video.label]));
+    const train = split.train.flatMap((videoId) => {
+      const label = labelOf.get(videoId) ?? null;
+      return label === null ? [] : [{ videoId, label }];
+    });
+    const classes = [...new Set(train.map((video) => video.label))].sort();
+    if (classes.length < 2) {
+      throw new ApiError(
+        'INVALID_INPUT',
+        `Fine-tuning needs labelled videos of at least 2 classes in the train split; it has ${classes.length === 0 ? 'none' : `only ${classes[0] as string}`}. ` +
+          "A video's class is its folder's name (Class/video.mp4): import labelled folders.",
+      );
+    }
+    if (split.queries.length === 0) {
+      throw new ApiError('INVALID_INPUT', 'The split has no test video of a class with a training video (each class needs at least 2 videos); import more labelled videos or change the test fraction.');
+    }
+    const plan: FinetunePlan = {
+      config,
+      parentCheckpointStep: checkpoint.step,
+      parentCheckpointFolder: checkpoint.folder,
+      classes,
+      train,
+      test: split.queries,
+    };
+    if (!existsSync(resolve(paths.cache, checkpoint.folder))) {
+      throw new ApiError('INVALID_INPUT', `The folder of run ${parent.id}'s checkpoint at step ${checkpoint.step} is missing (${checkpoint.folder}).`);
+    }
+    const trainConfig = finetuneTrainConfig(parent.config, config, plan.test.length);
+    const run = jobs.own('training', () => createFinetuneRun(db, trainConfig, parent.id, plan));
     this.launch(run, 0);
     return getRun(db, run.id) as RunDto;
   }
@@ -217,21 +280,32 @@ export class TrainingService {
     const loaderSetup = { tools, frameCacheFolder: paths.frames, frameCacheBytes: library.frameCacheBytes };
     // Motion is decoded and scored in a loader thread: on this thread it would hold up the UI's calls.
     const loader = startBatchLoader(loaderSetup);
+    const plan = run.kind === 'finetune' ? finetunePlan(db, run.id) : null;
+    if (run.kind === 'finetune' && !plan) throw new Error(`Run ${run.id} is a fine-tune run without its plan.`);
     const videos = await prepareTrainingVideos(db, tools, config.task, {
-      validationFraction: config.validationFraction,
+      validationFraction: plan ? 0 : config.validationFraction,
       seed: config.seed,
       signal,
       computeMotion: loader.motion,
+      // A fine-tune item is one clip, the last frame repeated past a short video's end: any video will do.
+      ...(plan ? { framesNeeded: 1 } : {}),
       onProgress: (done, total) =>
         paced.progress.push({ phase: 'preparing', step: startStep, totalSteps, message: `computing motion ${done} / ${total}` }),
     }).finally(() => loader.close());
+    const finetune = plan ? finetuneVideos(plan, [...videos.train, ...videos.validation], cacheDir) : null;
+    if (finetune) {
+      videos.train = finetune.train;
+      videos.validation = finetune.test;
+      videos.labels = [];
+    }
     if (videos.train.length === 0) {
       const why = videos.unusable.slice(0, 3).map((video) => `${video.fileName}: ${video.reason}`).join('; ');
       throw new Error(`No video of the library can be used for this task${why ? ` (${why})` : ''}.`);
     }
     const runFolder = resolve(paths.runs, String(run.id));
     const resumeFrom = startStep > 0 ? listCheckpoints(db, run.id).find((checkpoint) => checkpoint.step === startStep) : undefined;
-    const worker = this.openWorker(config);
+    // Fine-tune runs train in a worker thread of this process (the compute host page knows pretext runs only).
+    const worker = finetune ? trainingThread(config) : this.openWorker(config);
     let backend: string | null = null;
     const folderRemovals: Promise<void>[] = [];
     const start = {
@@ -243,6 +317,7 @@ export class TrainingService {
       labels: videos.labels,
       ...loaderSetup,
       checkpointRoot: runFolder,
+      ...(finetune ? { finetune: finetune.start } : {}),
     };
     await runJobOver<WorkerStart, FromWorker, void>(
       worker,
@@ -266,7 +341,9 @@ export class TrainingService {
             recordCheckpoint(db, run.id, {
               step: message.step,
               folder: relative(cacheDir, message.folder),
-              validationAccuracy: message.validationAccuracy,
+              // A fine-tune run's "validation" is its test split: kept on the curves, never used to
+              // pick a checkpoint (the papers report the last one).
+              validationAccuracy: finetune ? null : message.validationAccuracy,
             });
             // Runs recorded before the policy existed keep every checkpoint, as they always did.
             if (Number.isInteger(config.keepCheckpoints)) {
@@ -277,6 +354,9 @@ export class TrainingService {
             break;
           case 'progress':
             paced.progress.push({ ...message.info, backend });
+            break;
+          case 'tested':
+            recordTestAccuracy(db, run.id, message.accuracy);
             break;
           case 'done':
             paced.progress.flush();
@@ -295,4 +375,40 @@ export class TrainingService {
     if (!run) throw new ApiError('NOT_FOUND', `No training run ${runId}.`);
     return run;
   }
+}
+
+/** The parent checkpoint a fine-tune starts from: extraction's choice ('auto', 'best', 'last') or a step. */
+function parentCheckpoint(parent: RunDto, checkpoints: readonly StoredCheckpoint[], choice: ParentCheckpoint): StoredCheckpoint {
+  const last = checkpoints.at(-1);
+  if (!last) throw new ApiError('INVALID_INPUT', `Run ${parent.id} has no checkpoint to fine-tune.`);
+  if (typeof choice === 'number') {
+    const found = checkpoints.find((checkpoint) => checkpoint.step === choice);
+    if (!found) {
+      const steps = checkpoints.map((checkpoint) => checkpoint.step).join(', ');
+      throw new ApiError('INVALID_INPUT', `Run ${parent.id} has no checkpoint at step ${choice} (it keeps ${steps}).`);
+    }
+    return found;
+  }
+  const best = checkpoints.find((checkpoint) => checkpoint.isBest) ?? last;
+  const kind = choice === 'auto' ? (defaultCheckpoint(checkpoints, labelBaseline(parent.config.task), parent.config.validationTuples)?.kind ?? 'last') : choice;
+  return kind === 'best' ? best : last;
+}
+
+/** A fine-tune plan's train and test videos among the usable ones, and what its worker needs. */
+function finetuneVideos(plan: FinetunePlan, usable: readonly PipelineVideo[], cacheDir: string): { train: PipelineVideo[]; test: PipelineVideo[]; start: FinetuneStart } {
+  const byId = new Map(usable.map((video) => [video.meta.id, video]));
+  const classOf = new Map(plan.classes.map((label, index) => [label, index]));
+  const pick = (videos: FinetunePlan['train']) => videos.flatMap((video) => byId.get(video.videoId) ?? []);
+  const test = pick(plan.test);
+  if (test.length === 0) throw new Error('None of the fine-tune run\'s test videos can be read any more.');
+  return {
+    train: pick(plan.train),
+    test,
+    start: {
+      labels: [...plan.train, ...plan.test].map((video) => [video.videoId, classOf.get(video.label) as number]),
+      classes: plan.classes.length,
+      parentCheckpoint: join(cacheDir, plan.parentCheckpointFolder),
+      testClips: plan.config.testClips,
+    },
+  };
 }

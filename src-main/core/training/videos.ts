@@ -33,6 +33,8 @@ export interface PrepareOptions {
   onProgress?: (done: number, total: number) => void;
   /** Where missing motion is computed (the server passes a worker thread's); here by default. */
   computeMotion?: MotionComputer;
+  /** Fewest frames a usable video has; default: what one tuple of the task needs. */
+  framesNeeded?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function prepareTrainingVideos(
   config: TaskConfig,
   options: PrepareOptions,
 ): Promise<TrainingVideos> {
-  const needed = framesNeeded(config);
+  const needed = options.framesNeeded ?? framesNeeded(config);
   const videos = readyVideos(db);
   const usable: PipelineVideo[] = [];
   const unusable: UnusableVideo[] = [];

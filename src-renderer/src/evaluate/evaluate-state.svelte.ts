@@ -12,6 +12,7 @@ import type { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.sv
 import { LatestRequest } from '../lib/latest-request.ts';
 import { FiftyOneExportState } from './fiftyone-export-state.svelte.ts';
 import { ReportExportState } from './report-export-state.svelte.ts';
+import { FinetuneState } from './finetune-state.svelte.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 import { normalizeSeed } from '../lib/seed.ts';
 
@@ -64,6 +65,8 @@ export class EvaluateState {
   readonly fiftyOne: FiftyOneExportState;
   /** The paper-style report, on the split and projection chosen here. */
   readonly report: ReportExportState;
+  /** Fine-tuning a run on the seeded split chosen here. */
+  readonly finetune: FinetuneState;
 
   readonly #api: PretextApi;
   readonly #errors: ErrorSink;
@@ -79,6 +82,7 @@ export class EvaluateState {
     this.sets = shared.sets;
     this.fiftyOne = new FiftyOneExportState(api, errors);
     this.report = new ReportExportState(api, errors);
+    this.finetune = new FinetuneState(api, errors);
   }
 
   /** The screen is shown for `libraryPath`: reloads the sets and draws the newest ready one's map. */

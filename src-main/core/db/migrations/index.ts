@@ -10,6 +10,7 @@ import { migration0007 } from './0007-job-owners.ts';
 import { migration0008 } from './0008-run-notes.ts';
 import { migration0009 } from './0009-list-indexes.ts';
 import { migration0010 } from './0010-online-knn.ts';
+import { migration0011 } from './0011-finetune-runs.ts';
 import type { Migration } from './migration.ts';
 
 
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
