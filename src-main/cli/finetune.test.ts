@@ -38,7 +38,15 @@ describe('pretext eval --method finetune', () => {
 
     const runs = JSON.parse(pretext('runs', '--library', library, '--json').stdout) as { id: number; kind: string; parentRunId: number | null; testAccuracy: unknown }[];
     expect(runs.find((run) => run.id === 2)).toMatchObject({ kind: 'finetune', parentRunId: 1, testAccuracy: { top1: parsed.top1, clips: 10 } });
-    expect(pretext('runs', '--library', library).stdout).toMatch(/Run 2 \(fine-tune of run 1, step 2\) completed at step 10\/10 .*test top-1 \d+\.\d %/);
+    expect(pretext('runs', '--library', library).stdout).toMatch(/Run 2 \(fine-tune of run 1, checkpoint step 2\) completed at step 10\/10 .*test top-1 \d+\.\d %/);
+  }, 180_000);
+
+  it('fine-tunes the random-init baseline with --checkpoint random', () => {
+    const result = pretext('eval', '--method', 'finetune', '--run', '1', '--checkpoint', 'random', '--steps', '2', '--json', '--library', library);
+    expect(result.status, result.stderr).toBe(0);
+    const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(parsed).toMatchObject({ method: 'finetune', parentRunId: 1, status: 'completed', parentCheckpointStep: null, steps: 2, clips: 10 });
+    expect(pretext('runs', '--library', library).stdout).toMatch(/\(fine-tune of run 1, random init, no pretraining\) completed at step 2\/2/);
   }, 180_000);
 
   it('says what is wrong with a bad request', () => {

@@ -236,8 +236,8 @@ export type RunKind = (typeof RUN_KINDS)[number];
 
 export interface FinetuneDto {
   config: FinetuneConfig;
-  /** The parent's checkpoint the encoder was loaded from. */
-  parentCheckpointStep: number;
+  /** The parent's checkpoint the encoder was loaded from; null for the random-init baseline. */
+  parentCheckpointStep: number | null;
   /** The classifier's classes, in output order. */
   classes: string[];
   trainVideos: number;

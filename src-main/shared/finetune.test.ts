@@ -30,7 +30,7 @@ describe('fine-tune config', () => {
     };
     expect(bad({ parentRunId: 0 })).toEqual({ code: 'INVALID_INPUT', message: expect.stringMatching(/parentRunId: parentRunId must be at least 1/) });
     expect(bad({ parentRunId: 1, steps: 1.5 }).message).toMatch(/steps: steps must be a whole number/);
-    expect(bad({ parentRunId: 1, checkpoint: 'first' }).message).toMatch(/checkpoint must be auto, best, last or a checkpoint's step/);
+    expect(bad({ parentRunId: 1, checkpoint: 'first' }).message).toMatch(/checkpoint must be auto, best, last, a checkpoint's step, or random \(the random-init baseline\)/);
     expect(bad({ parentRunId: 1, preset: 'huge' }).message).toMatch(/preset must be tiny or paper|preset must be paper or tiny/);
     expect(bad({ parentRunId: 1, split: { seed: 0, testFraction: 1 } }).message).toMatch(/split.testFraction: split.testFraction must be below 1/);
     expect(bad({ parentRunId: 1, testClips: 0 }).message).toMatch(/testClips must be at least 1/);

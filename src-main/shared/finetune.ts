@@ -19,10 +19,19 @@ const whole = (name: string, min: number, max: number) =>
 /** Clips per test video at the end (VCOP: 10, averaged). */
 export const FINETUNE_TEST_CLIPS = 10;
 
-/** The parent checkpoint: extraction's choices ('auto' | 'best' | 'last'), or a checkpoint's step. */
-const parentCheckpoint = z.union([z.enum(CHECKPOINT_CHOICES), whole('checkpoint', 1, 10_000_000)], {
-  error: `checkpoint must be ${CHECKPOINT_CHOICES.join(', ')} or a checkpoint's step`,
+/**
+ * The random-init baseline: the parent's network untrained (seeded), fine-tuned with the same recipe —
+ * the papers' "from scratch" row that a pretext task has to beat.
+ */
+export const FROM_SCRATCH = 'random';
+
+/** The parent checkpoint: extraction's choices ('auto' | 'best' | 'last'), a checkpoint's step, or 'random'. */
+const parentCheckpoint = z.union([z.enum([...CHECKPOINT_CHOICES, FROM_SCRATCH]), whole('checkpoint', 1, 10_000_000)], {
+  error: `checkpoint must be ${CHECKPOINT_CHOICES.join(', ')}, a checkpoint's step, or ${FROM_SCRATCH} (the random-init baseline)`,
 });
+
+/** Where a fine-tune's encoder came from, in words: a checkpoint's step, or random init (null). */
+export const parentCheckpointLabel = (step: number | null): string => (step === null ? 'random init, no pretraining' : `checkpoint step ${step}`);
 export type ParentCheckpoint = z.infer<typeof parentCheckpoint>;
 
 const fields = {

@@ -1,17 +1,17 @@
 /** `pretext eval --method finetune`: fine-tunes a run's encoder on the labelled train split, in the foreground. */
 import { CHECKPOINT_CHOICES } from '../../shared/checkpoint-policy.ts';
 import type { RunDto, TrainingProgress } from '../../shared/dto.ts';
-import type { ParentCheckpoint } from '../../shared/finetune.ts';
+import { FROM_SCRATCH, parentCheckpointLabel, type ParentCheckpoint } from '../../shared/finetune.ts';
 import { PRESET_NAMES, type PresetName } from '../../shared/tasks.ts';
 import { BACKEND_CHOICES, type BackendChoice } from '../../shared/training.ts';
 import { CliError, onInterrupt, type CommandContext, type Session } from '../context.ts';
 import { parseChoice, parseInteger, parseNumber } from '../parse.ts';
 
-/** `--checkpoint auto|best|last|STEP`. */
+/** `--checkpoint auto|best|last|STEP|random` (random: the random-init baseline). */
 function checkpointOf(value: string | undefined): ParentCheckpoint {
   if (value === undefined) return 'auto';
   if (/^\d+$/.test(value)) return parseInteger(value, '--checkpoint') as number;
-  return parseChoice(value, CHECKPOINT_CHOICES, '--checkpoint');
+  return parseChoice(value, [...CHECKPOINT_CHOICES, FROM_SCRATCH] as const, '--checkpoint');
 }
 
 const percent = (value: number | null | undefined) => (value === null || value === undefined ? 'n/a' : `${(value * 100).toFixed(1)} %`);
@@ -87,7 +87,7 @@ export async function runFinetune(context: CommandContext, session: Session): Pr
   } else if (finished.status === 'completed') {
     const ft = finished.finetune;
     console.log(
-      `Run ${finished.id}: fine-tuned run ${parentRunId} (step ${ft?.parentCheckpointStep ?? '?'}, ${ft?.config.preset ?? '?'} preset, ${finished.totalSteps} steps)\n` +
+      `Run ${finished.id}: fine-tuned run ${parentRunId} (${ft ? parentCheckpointLabel(ft.parentCheckpointStep) : '?'}, ${ft?.config.preset ?? '?'} preset, ${finished.totalSteps} steps)\n` +
         `  top-1 ${percent(finished.testAccuracy?.top1)} · top-5 ${percent(finished.testAccuracy?.top5)}\n` +
         `  ${finished.testAccuracy?.videos ?? 0} test videos × ${finished.testAccuracy?.clips ?? 0} clips averaged, ${ft?.trainVideos ?? 0} training videos, ` +
         `${ft?.classes.length ?? 0} classes (seeded split ${splitSeed}, test fraction ${testFraction})`,

@@ -2,6 +2,7 @@ import { RUN_STATUSES, type RunDetail, type RunDto, type RunStatus, type Trainin
 import { isMeaningful } from '../../shared/checkpoint-policy.ts';
 import { assessRunHealth, runBaseline, type RunHealth } from '../../shared/run-health.ts';
 import { labelBaseline } from '../../shared/task-labels.ts';
+import { parentCheckpointLabel } from '../../shared/finetune.ts';
 import { PRESET_NAMES, TASK_IDS, TASKS, type PresetName, type TaskId } from '../../shared/tasks.ts';
 import { BACKBONES, BACKEND_CHOICES, type Backbone, type BackendChoice } from '../../shared/training.ts';
 import { CliError, createSession, onInterrupt, requireLibrary, type CommandContext } from '../context.ts';
@@ -22,7 +23,7 @@ function summary(run: RunDto): string {
     const test = run.testAccuracy
       ? `test top-1 ${percent(run.testAccuracy.top1)} · top-5 ${percent(run.testAccuracy.top5)} (${run.testAccuracy.videos} videos × ${run.testAccuracy.clips} clips)`
       : 'not tested yet';
-    return `Run ${run.id} (fine-tune of ${parent}, step ${run.finetune.parentCheckpointStep}) ${run.status} at step ${run.step}/${run.totalSteps} on ${run.backend ?? '?'}; ${test}` +
+    return `Run ${run.id} (fine-tune of ${parent}, ${parentCheckpointLabel(run.finetune.parentCheckpointStep)}) ${run.status} at step ${run.step}/${run.totalSteps} on ${run.backend ?? '?'}; ${test}` +
       (run.error ? `\n  error: ${run.error}` : '');
   }
   const accuracy = run.bestValidationAccuracy;

@@ -42,9 +42,10 @@ export interface PlannedVideo {
  */
 export interface FinetunePlan {
   config: FinetuneConfig;
-  parentCheckpointStep: number;
-  /** The parent checkpoint's folder, relative to the cache folder. */
-  parentCheckpointFolder: string;
+  /** Null for the random-init baseline (no weights loaded). */
+  parentCheckpointStep: number | null;
+  /** The parent checkpoint's folder, relative to the cache folder; null for random init. */
+  parentCheckpointFolder: string | null;
   classes: string[];
   train: PlannedVideo[];
   test: PlannedVideo[];

@@ -17,6 +17,7 @@ import {
 } from '../../shared/dto.ts';
 import { assessRunHealth, runBaseline } from '../../shared/run-health.ts';
 import { PRESET_NAMES } from '../../shared/tasks.ts';
+import { parentCheckpointLabel } from '../../shared/finetune.ts';
 import { trainPreset, type TrainConfig } from '../../shared/training.ts';
 import type { ReportCell, ReportMap, ReportModel, ReportRequest, ReportRun, ReportTable, ReportVersions } from './model.ts';
 
@@ -155,7 +156,7 @@ function finetuneSettings(run: RunDetail['run']): [string, string][] {
   const { config, parentCheckpointStep, classes, trainVideos, testVideos } = run.finetune;
   const test = run.testAccuracy;
   return [
-    ['fine-tune of', `${run.parentRunId === null ? 'a deleted run' : `run ${run.parentRunId}`}, checkpoint step ${parentCheckpointStep}`],
+    ['fine-tune of', `${run.parentRunId === null ? 'a deleted run' : `run ${run.parentRunId}`}, ${parentCheckpointLabel(parentCheckpointStep)}`],
     ['fine-tune split', `seeded (seed ${config.split.seed}, test fraction ${config.split.testFraction}): ${trainVideos} train, ${testVideos} test videos, ${classes.length} classes`],
     ['test top-1', percent(test?.top1)],
     ['test top-5', test && test.top5 !== null ? percent(test.top5) : 'n/a'],

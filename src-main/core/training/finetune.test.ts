@@ -117,6 +117,21 @@ describe('fine-tuning', () => {
     expect(shuffled.testAccuracy?.top1).toBeLessThan(0.6);
   }, 180_000);
 
+  it('fine-tunes the random-init baseline: the parent network untrained, the same recipe, split and test', async () => {
+    const { studio } = libraries.separable;
+    const parent = parents.separable as RunDto;
+    const request = { parentRunId: parent.id, preset: 'tiny' as const, steps: 10, evaluateEvery: 10, checkpointEvery: 10, split: SPLIT };
+    const scratch = await studio.training.wait((await call(studio, 'training.finetune', { ...request, checkpoint: 'random' })).id);
+    const pretrained = await studio.training.wait(studio.training.finetune(request).id);
+    for (const run of [scratch, pretrained]) expect(run.status, run.error ?? '').toBe('completed');
+    expect(scratch.finetune).toMatchObject({ parentCheckpointStep: null, trainVideos: 12, testVideos: 12 });
+    expect(pretrained.finetune?.parentCheckpointStep).toBe(2);
+    expect(scratch.testAccuracy).toMatchObject({ videos: 12, clips: 10 });
+    expect(finetunePlan(studio.requireOpen().db, scratch.id)?.parentCheckpointFolder).toBeNull();
+    // Same seed, batches and recipe: only the starting encoder differs, so the weights do.
+    expect(lastWeights(studio, scratch.id).equals(lastWeights(studio, pretrained.id))).toBe(false);
+  }, 120_000);
+
   it('cancelled and resumed, it ends with the same weights and accuracy as an uninterrupted run', async () => {
     const { studio, events } = libraries.separable;
     const request = { parentRunId: (parents.separable as RunDto).id, preset: 'tiny' as const, steps: 60, evaluateEvery: 10, checkpointEvery: 10, split: SPLIT };

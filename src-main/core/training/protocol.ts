@@ -31,8 +31,8 @@ export interface FinetuneStart {
   /** [video id, class index] of every train and test video. */
   labels: [number, number][];
   classes: number;
-  /** The parent checkpoint's folder: its encoder starts a fresh run (a resume loads `resumeFrom`). */
-  parentCheckpoint: string;
+  /** The parent checkpoint's folder: its encoder starts a fresh run (a resume loads `resumeFrom`); null: random init. */
+  parentCheckpoint: string | null;
   /** Clips per test video at the end. */
   testClips: number;
 }

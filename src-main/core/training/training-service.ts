@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { RESUMABLE_RUN_STATUSES, type MetricPoint, type RunDetail, type RunDto, type TrainingProgress } from '../../shared/dto.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { defaultCheckpoint } from '../../shared/checkpoint-policy.ts';
-import { finetuneConfigOf, finetuneTrainConfig, type FinetuneRequest, type ParentCheckpoint } from '../../shared/finetune.ts';
+import { FROM_SCRATCH, finetuneConfigOf, finetuneTrainConfig, type FinetuneRequest, type ParentCheckpoint } from '../../shared/finetune.ts';
 import { labelBaseline } from '../../shared/task-labels.ts';
 import type { TrainConfig } from '../../shared/training.ts';
 import type { EventHub } from '../jobs/events.ts';
@@ -107,7 +107,7 @@ export class TrainingService {
     if (parent.status !== 'completed') {
       throw new ApiError('INVALID_INPUT', `Run ${parent.id} is ${parent.status}; only a finished (completed) run can be fine-tuned${RESUMABLE_RUN_STATUSES.has(parent.status) ? ': resume it to the end first' : ''}.`);
     }
-    const checkpoint = parentCheckpoint(parent, listCheckpoints(db, parent.id), config.checkpoint);
+    const checkpoint = config.checkpoint === FROM_SCRATCH ? null : parentCheckpoint(parent, listCheckpoints(db, parent.id), config.checkpoint);
     const videos = readyVideos(db);
     const split = seededVideoSplit(videos, config.split);
     const labelOf = new Map(videos.map((video) => [video.id, video.label]));
@@ -128,13 +128,13 @@ export class TrainingService {
     }
     const plan: FinetunePlan = {
       config,
-      parentCheckpointStep: checkpoint.step,
-      parentCheckpointFolder: checkpoint.folder,
+      parentCheckpointStep: checkpoint?.step ?? null,
+      parentCheckpointFolder: checkpoint?.folder ?? null,
       classes,
       train,
       test: split.queries,
     };
-    if (!existsSync(resolve(paths.cache, checkpoint.folder))) {
+    if (checkpoint && !existsSync(resolve(paths.cache, checkpoint.folder))) {
       throw new ApiError('INVALID_INPUT', `The folder of run ${parent.id}'s checkpoint at step ${checkpoint.step} is missing (${checkpoint.folder}).`);
     }
     const trainConfig = finetuneTrainConfig(parent.config, config, plan.test.length);
@@ -378,7 +378,7 @@ export class TrainingService {
 }
 
 /** The parent checkpoint a fine-tune starts from: extraction's choice ('auto', 'best', 'last') or a step. */
-function parentCheckpoint(parent: RunDto, checkpoints: readonly StoredCheckpoint[], choice: ParentCheckpoint): StoredCheckpoint {
+function parentCheckpoint(parent: RunDto, checkpoints: readonly StoredCheckpoint[], choice: Exclude<ParentCheckpoint, typeof FROM_SCRATCH>): StoredCheckpoint {
   const last = checkpoints.at(-1);
   if (!last) throw new ApiError('INVALID_INPUT', `Run ${parent.id} has no checkpoint to fine-tune.`);
   if (typeof choice === 'number') {
@@ -407,7 +407,7 @@ function finetuneVideos(plan: FinetunePlan, usable: readonly PipelineVideo[], ca
     start: {
       labels: [...plan.train, ...plan.test].map((video) => [video.videoId, classOf.get(video.label) as number]),
       classes: plan.classes.length,
-      parentCheckpoint: join(cacheDir, plan.parentCheckpointFolder),
+      parentCheckpoint: plan.parentCheckpointFolder === null ? null : join(cacheDir, plan.parentCheckpointFolder),
       testClips: plan.config.testClips,
     },
   };

@@ -19,12 +19,14 @@ async function finetune(start: WorkerStart, finetuneStart: FinetuneStart, loader
     post({ type: 'backend', backend: model.backend });
     if (start.resumeFrom) {
       await model.load(await readCheckpointFiles(start.resumeFrom));
-    } else {
-      const parent = await readCheckpointFiles(finetuneStart.parentCheckpoint).catch((error: unknown) => {
-        throw new Error(`The parent run's checkpoint cannot be read (${finetuneStart.parentCheckpoint}): ${error instanceof Error ? error.message : String(error)}`);
+    } else if (finetuneStart.parentCheckpoint !== null) {
+      const folder = finetuneStart.parentCheckpoint;
+      const parent = await readCheckpointFiles(folder).catch((error: unknown) => {
+        throw new Error(`The parent run's checkpoint cannot be read (${folder}): ${error instanceof Error ? error.message : String(error)}`);
       });
       await model.loadEncoder(parent);
     }
+    // No parent checkpoint: the random-init baseline keeps the seeded initial weights.
     const labels = new Map(finetuneStart.labels);
     const input = finetuneInput(start.config.task, finetuneStart.classes);
     const outcome = await train({

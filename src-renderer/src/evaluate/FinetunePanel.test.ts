@@ -110,6 +110,14 @@ describe('Fine-tune panel', () => {
     expect(q('finetune-progress')).toBeNull();
     expect(q('finetune-result')?.textContent).toBe('top-1 50 % · top-5 100 % · 6 test videos × 10 clips');
     expect(finetune.canStart).toBe(true);
+
+    // The random-init baseline: the same run's network untrained, the same recipe and split.
+    const from = q('finetune-from') as HTMLSelectElement;
+    from.value = 'random';
+    from.dispatchEvent(new Event('change', { bubbles: true }));
+    q('finetune-start')?.click();
+    await update();
+    expect(api.callsOf('training.finetune').at(-1)).toEqual({ parentRunId: 2, preset: 'paper', split: { seed: 3, testFraction: 0.4 }, checkpoint: 'random' });
   });
 
   it('says when there is nothing to fine-tune, and reports a refusal', async () => {

@@ -1,5 +1,6 @@
 import type { PretextApi } from '@shared/contract.ts';
 import type { RunDto, TrainingProgress } from '@shared/dto.ts';
+import { FROM_SCRATCH } from '@shared/finetune.ts';
 import type { PresetName } from '@shared/tasks.ts';
 import type { ErrorSink } from '../lib/notices/notices.svelte.ts';
 
@@ -23,6 +24,8 @@ export class FinetuneState {
   runs = $state.raw<readonly RunDto[]>([]);
   parentRunId = $state<number | null>(null);
   preset = $state<PresetName>('tiny');
+  /** Start from the run's trained encoder, or from its network at random init (the baseline to beat). */
+  fromScratch = $state(false);
   starting = $state(false);
   /** The fine-tune run started here that is still training, and its latest progress. */
   active = $state.raw<RunDto | null>(null);
@@ -58,7 +61,12 @@ export class FinetuneState {
     if (!this.canStart || this.parentRunId === null) return;
     this.starting = true;
     try {
-      const run = await this.#api.call('training.finetune', { parentRunId: this.parentRunId, preset: this.preset, split });
+      const run = await this.#api.call('training.finetune', {
+        parentRunId: this.parentRunId,
+        preset: this.preset,
+        split,
+        ...(this.fromScratch ? { checkpoint: FROM_SCRATCH } : {}),
+      });
       this.active = run;
       this.progress = null;
       this.runs = [run, ...this.runs.filter((other) => other.id !== run.id)];
