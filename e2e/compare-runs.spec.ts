@@ -21,13 +21,15 @@ async function pretext(library: string, ...args: string[]): Promise<void> {
 }
 
 test.beforeAll(async () => {
-  // The demo library, two short runs with their features and a random-init baseline: minutes on 2 cores.
+  // The demo library, two short runs with their features, a random-init baseline and two fine-tunes: minutes on 2 cores.
   test.setTimeout(600_000);
   work = mkdtempSync(join(tmpdir(), 'pretext-e2e-compare-'));
   const library = join(work, 'lib.pretext');
   await pretext(library, 'demo');
   for (const seed of ['1', '2']) await pretext(library, 'train', '--task', 'clip-order', '--steps', '4', '--seed', seed);
   for (const source of [['--run', '1'], ['--run', '2'], ['--run', 'random', '--like', '1']]) await pretext(library, 'extract', ...source);
+  // Run 1 fine-tuned from its encoder and from random init (a few steps: the table is checked, not the numbers).
+  for (const checkpoint of ['last', 'random']) await pretext(library, 'eval', '--method', 'finetune', '--run', '1', '--checkpoint', checkpoint, '--steps', '2');
   server = await serve(library);
 });
 
@@ -74,6 +76,9 @@ test('compares two runs: curves, one table with random init, neighbours side by 
   await page.getByTestId('compare-linear').click();
   await expect(page.locator('[data-testid="classification-title"][data-method="linear"]')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('classification-row')).toHaveCount(6);
+  // Run 1's two fine-tunes under it (not among the runs to pick), the random-init one marked.
+  await expect(page.getByTestId('compare-finetune-row')).toHaveCount(2);
+  await expect(page.locator('[data-testid="compare-finetune-row"][data-random="true"]')).toContainText('random init');
 
   await page.getByTestId('compare-screen').screenshot({ path: test.info().outputPath('compare-runs.png') });
 });

@@ -35,6 +35,14 @@ export interface AlignedMap {
   shared: number;
 }
 
+/** A compared run's finished fine-tune (from its encoder or, the baseline, from random init). */
+export interface ComparedFinetune {
+  parent: ComparedRun;
+  run: RunDto;
+  /** Fine-tuned from the run's network at random init rather than its trained encoder. */
+  fromScratch: boolean;
+}
+
 /** A run's title in the comparison: its name, or its number. */
 export const runTitle = (run: RunDto): string => run.name ?? `Run ${run.id}`;
 
@@ -67,6 +75,17 @@ export class CompareState {
       const own = this.sets.searchable.filter((set) => set.source.kind === 'run' && set.source.runId === id);
       return [{ run, colour: seriesColour(i), set: own.at(-1) ?? null }];
     }),
+  );
+  /** Pretext runs, the ones to pick (a fine-tune run shows under its parent). */
+  readonly pickable = $derived(this.runs.filter((run) => run.kind === 'pretext'));
+  /** The compared runs' tested fine-tunes, each run's in the order they were made. */
+  readonly finetunes = $derived.by<ComparedFinetune[]>(() =>
+    this.compared.flatMap((parent) =>
+      this.runs
+        .filter((run) => run.kind === 'finetune' && run.parentRunId === parent.run.id && run.testAccuracy !== null)
+        .sort((a, b) => a.id - b.id)
+        .map((run) => ({ parent, run, fromScratch: run.finetune?.parentCheckpointStep === null })),
+    ),
   );
   /** The chosen runs' sets plus every random-init set: what the table scores. */
   readonly setIds = $derived.by<number[]>(() => [

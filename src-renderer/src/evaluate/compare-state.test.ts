@@ -118,4 +118,28 @@ describe('CompareState on the real backend', () => {
     expect(compare.linear).toBeNull();
     expect(compare.setIds).toEqual([expected[0], baseline.id]);
   }, 120_000);
+
+  it('shows each compared run’s tested fine-tunes, from its encoder and from random init, under the run (not as runs to pick)', async () => {
+    const request = { parentRunId: runs[0]!.id, preset: 'tiny' as const, steps: 2, batchSize: 2, evaluateEvery: 2, checkpointEvery: 2 };
+    const tuned: RunDto[] = [];
+    for (const checkpoint of ['last', 'random'] as const) {
+      const finished = api.next('training.finished');
+      await api.call('training.finetune', { ...request, checkpoint });
+      tuned.push(await finished);
+    }
+    for (const run of tuned) expect(run.status, run.error ?? '').toBe('completed');
+
+    const { compare } = setup();
+    await compare.activate(libraryPath);
+    expect(compare.pickable.map((run) => run.id).sort()).toEqual([...runs, bare].map((run) => run.id).sort());
+    for (const run of runs) await compare.toggleRun(run.id);
+    expect(compare.finetunes.map((row) => [row.parent.run.id, row.run.id, row.fromScratch])).toEqual([
+      [runs[0]!.id, tuned[0]!.id, false],
+      [runs[0]!.id, tuned[1]!.id, true],
+    ]);
+    for (const row of compare.finetunes) expect(row.run.testAccuracy?.clips).toBe(10);
+    // Dropping the parent drops its fine-tunes.
+    await compare.toggleRun(runs[0]!.id);
+    expect(compare.finetunes).toEqual([]);
+  }, 300_000);
 });
