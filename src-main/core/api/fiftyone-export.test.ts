@@ -9,17 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FiftyOneExport } from '../../shared/dto.ts';
-import { trainPreset } from '../../shared/training.ts';
-import { createFeatureSet, saveVideoFeatures, setFeatureSetStatus } from '../db/features.ts';
-import { insertVideo } from '../db/videos.ts';
-import { EventHub } from '../jobs/events.ts';
-import { Studio } from '../studio.ts';
+import type { Studio } from '../studio.ts';
 import { dispatch } from './dispatch.ts';
 import { createHandlers } from './handlers.ts';
 import type { ShellCapabilities } from './shell.ts';
+import { libraryWithLabelledSet } from './test-support.ts';
 
-/** Ready videos have probed media: the evaluation's split draws from those. */
-const READY_MEDIA = { durationS: 2, fps: 25, frameCount: 50, frameCountExact: true, width: 320, height: 240, codec: 'h264', container: 'mp4' };
 
 let dir: string;
 let library: Studio;
@@ -27,27 +22,7 @@ let setId: number;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'pretext-fiftyone-api-'));
-  library = new Studio({ events: new EventHub() });
-  library.open(join(dir, 'lib.pretext'), true);
-  const { db } = library.requireOpen();
-  setId = createFeatureSet(db, {
-    sourceKey: 'test',
-    source: { kind: 'random', seed: 0, runId: null },
-    name: 'four videos',
-    config: trainPreset('clip-order', 'r3d', 'tiny'),
-    protocol: 'compact',
-    inputSize: 40,
-    clipsPerVideo: 1,
-    framesPerClip: 4,
-  });
-  ['a', 'a', 'b', 'b'].forEach((label, index) => {
-    const path = join(dir, label, `${index}.mp4`);
-    const record = { path, root: dir, sizeBytes: 1, mtimeMs: 0, contentHash: `h${index}`, media: READY_MEDIA, label, status: 'ready', error: null, duplicateOf: null, thumbnail: null } as const;
-    const videoId = insertVideo(db, record);
-    const vector = Float32Array.of(label === 'a' ? 1 : 0, label === 'b' ? 1 : 0, index / 10);
-    saveVideoFeatures(db, setId, { videoId, contentHash: `h${index}`, vector, clipVectors: vector, clips: [{ index: 0, startSeconds: 0, endSeconds: 1 }] });
-  });
-  setFeatureSetStatus(db, setId, 'ready');
+  ({ library, setId } = libraryWithLabelledSet(dir, 'four videos', ['a', 'a', 'b', 'b']));
 });
 afterEach(async () => {
   await library.close();

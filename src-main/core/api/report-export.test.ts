@@ -8,16 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReportExport } from '../../shared/dto.ts';
-import { trainPreset } from '../../shared/training.ts';
-import { createFeatureSet, saveVideoFeatures, setFeatureSetStatus } from '../db/features.ts';
-import { insertVideo } from '../db/videos.ts';
-import { EventHub } from '../jobs/events.ts';
-import { Studio } from '../studio.ts';
+import type { Studio } from '../studio.ts';
 import { dispatch } from './dispatch.ts';
 import { createHandlers } from './handlers.ts';
 import type { ShellCapabilities } from './shell.ts';
+import { libraryWithLabelledSet } from './test-support.ts';
 
-const READY_MEDIA = { durationS: 2, fps: 25, frameCount: 50, frameCountExact: true, width: 320, height: 240, codec: 'h264', container: 'mp4' };
 const SET_NAME = 'six labelled videos';
 
 let dir: string;
@@ -25,27 +21,7 @@ let library: Studio;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'pretext-report-api-'));
-  library = new Studio({ events: new EventHub() });
-  library.open(join(dir, 'lib.pretext'), true);
-  const { db } = library.requireOpen();
-  const setId = createFeatureSet(db, {
-    sourceKey: 'test',
-    source: { kind: 'random', seed: 0, runId: null },
-    name: SET_NAME,
-    config: trainPreset('clip-order', 'r3d', 'tiny'),
-    protocol: 'compact',
-    inputSize: 40,
-    clipsPerVideo: 1,
-    framesPerClip: 4,
-  });
-  ['a', 'a', 'a', 'b', 'b', 'b'].forEach((label, index) => {
-    const path = join(dir, label, `${index}.mp4`);
-    const record = { path, root: dir, sizeBytes: 1, mtimeMs: 0, contentHash: `h${index}`, media: READY_MEDIA, label, status: 'ready', error: null, duplicateOf: null, thumbnail: null } as const;
-    const videoId = insertVideo(db, record);
-    const vector = Float32Array.of(label === 'a' ? 1 : 0, label === 'b' ? 1 : 0, index / 10);
-    saveVideoFeatures(db, setId, { videoId, contentHash: `h${index}`, vector, clipVectors: vector, clips: [{ index: 0, startSeconds: 0, endSeconds: 1 }] });
-  });
-  setFeatureSetStatus(db, setId, 'ready');
+  ({ library } = libraryWithLabelledSet(dir, SET_NAME, ['a', 'a', 'a', 'b', 'b', 'b']));
 });
 afterEach(async () => {
   await library.close();
