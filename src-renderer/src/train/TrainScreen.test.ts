@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { flushSync } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventName, EventPayload } from '@shared/contract.ts';
 import { ApiError } from '@shared/errors.ts';
 import { trainPreset } from '@shared/training.ts';
@@ -199,8 +199,9 @@ describe('Train screen', () => {
     await update();
     const validation = metrics.points.find((point) => point.split === 'validation')!;
     const chart = q('metric-chart')!;
+    // Redraws are throttled (one per 100 ms): the validation lines come with the next one.
+    await vi.waitFor(() => expect(chart.querySelectorAll('polyline')).toHaveLength(4), { timeout: 2_000 });
     expect(Number(chart.dataset.points)).toBeGreaterThanOrEqual(2 * validation.step);
-    expect(chart.querySelectorAll('polyline')).toHaveLength(4);
     expect(chart.textContent).toContain('Loss');
     expect(runItem(id)?.textContent).toContain(percent(validation.accuracy));
 
