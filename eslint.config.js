@@ -19,7 +19,7 @@ const restrict = (patterns, message) => ({
 // composes the features. A later config replaces a rule's options, so each repeats the layer group.
 const RENDERER_TEST_LAYER = {
   group: [...NODE_BUILTINS, ...ELECTRON, '**/core/**', '**/server/**', '**/cli/**', '**/app/**', '**/preload/**'],
-  message: 'a UI test reaches the real backend only through src-renderer/test-backend, never core directly.',
+  message: 'a UI test reaches the real backend only through test-backend/, never core directly.',
 };
 const RENDERER_LAYER = {
   group: [...RENDERER_TEST_LAYER.group, '**/test-backend/**'],
@@ -162,7 +162,7 @@ export default tseslint.config(
   ),
   {
     // Test-only: the real backend in-process for the UI tests (a library, dispatch, the event hub).
-    files: ['src-renderer/test-backend/**'],
+    files: ['test-backend/**'],
     languageOptions: { globals: { ...globals.node } },
     rules: restrict(
       [...ELECTRON, '**/app/**', '**/preload/**', '**/server/**', '**/cli/**', '**/src-renderer/src/**'],

@@ -46,12 +46,12 @@ describe('renderer floors', () => {
   });
 
   it('lets only the UI tests build the real backend, through test-backend/ and never core directly', async () => {
-    expect(await restricted('src-renderer/src/train/TrainScreen.test.ts', '../../test-backend/real-api.ts')).toEqual([]);
-    expect(await restricted('src-renderer/src/train/floor-probe.ts', '../../test-backend/real-api.ts')).toHaveLength(1);
+    expect(await restricted('src-renderer/src/train/TrainScreen.test.ts', '../../../test-backend/real-api.ts')).toEqual([]);
+    expect(await restricted('src-renderer/src/train/floor-probe.ts', '../../../test-backend/real-api.ts')).toHaveLength(1);
     const direct = await restricted('src-renderer/src/train/floor-probe.test.ts', '../../../src-main/core/api/dispatch.ts');
     expect(direct).toHaveLength(1);
-    expect(direct[0]).toContain('only through src-renderer/test-backend');
+    expect(direct[0]).toContain('only through test-backend/');
     expect(await restricted('src-renderer/src/retrieve/floor-probe.test.ts', '../train/runs-state.svelte.ts')).toHaveLength(1);
-    expect(await restricted('src-renderer/test-backend/floor-probe.ts', '../../src-main/core/api/dispatch.ts')).toEqual([]);
+    expect(await restricted('test-backend/floor-probe.ts', '../src-main/core/api/dispatch.ts')).toEqual([]);
   });
 });

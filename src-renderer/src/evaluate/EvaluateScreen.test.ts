@@ -4,8 +4,8 @@ import type { FeatureSetDto, VideoDto } from '@shared/dto.ts';
 import { trainPreset } from '@shared/training.ts';
 import { ApiError } from '@shared/errors.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
-import { RealApi } from '../../test-backend/real-api.ts';
-import { SHORT_VIDEO, uiVideos } from '../../test-backend/videos.ts';
+import { RealApi } from '../../../test-backend/real-api.ts';
+import { SHORT_VIDEO, uiVideos } from '../../../test-backend/videos.ts';
 import { evaluationCsv } from './evaluation-export.ts';
 
 /**

@@ -4,7 +4,7 @@ import { alignmentError, procrustes } from '@shared/procrustes.ts';
 import { trainPreset } from '@shared/training.ts';
 import { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
-import { RealApi } from '../../test-backend/real-api.ts';
+import { RealApi } from '../../../test-backend/real-api.ts';
 import { CompareState } from './compare-state.svelte.ts';
 
 /**

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { renderApp, unmountApp } from '../lib/testing/render-app.ts';
-import { RealApi } from '../../test-backend/real-api.ts';
-import { UI_READY_VIDEOS } from '../../test-backend/videos.ts';
+import { RealApi } from '../../../test-backend/real-api.ts';
+import { UI_READY_VIDEOS } from '../../../test-backend/videos.ts';
 
 /** One library of generated videos for the whole file: previews only read it (and fill its frame cache). */
 let api: RealApi;

@@ -4,8 +4,8 @@ import { ApiError } from '@shared/errors.ts';
 import { TASK_PRESETS } from '@shared/tasks.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { deferred, settle } from '../lib/testing/async.ts';
-import { RealApi } from '../../test-backend/real-api.ts';
-import { BROKEN_VIDEO, SHORT_VIDEO, UI_READY_VIDEOS } from '../../test-backend/videos.ts';
+import { RealApi } from '../../../test-backend/real-api.ts';
+import { BROKEN_VIDEO, SHORT_VIDEO, UI_READY_VIDEOS } from '../../../test-backend/videos.ts';
 import { PreviewState, SAMPLE_CONTEXT, TASKS_CONTEXT, type PreviewStateOptions } from './preview-state.svelte.ts';
 
 let backends: RealApi[] = [];

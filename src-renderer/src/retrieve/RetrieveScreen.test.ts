@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { FeatureSetDto, RunDto, VideoDto } from '@shared/dto.ts';
 import { trainPreset } from '@shared/training.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
-import { RealApi } from '../../test-backend/real-api.ts';
-import { UNLABELLED_VIDEO } from '../../test-backend/videos.ts';
+import { RealApi } from '../../../test-backend/real-api.ts';
+import { UNLABELLED_VIDEO } from '../../../test-backend/videos.ts';
 import { UNPLAYABLE_MESSAGE } from './compare-clock.svelte.ts';
 
 /**

@@ -4,7 +4,7 @@ import { ApiError } from '@shared/errors.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { settle } from '../lib/testing/async.ts';
 import { featureSet } from '../lib/testing/stubs.ts';
-import { RealApi } from '../../test-backend/real-api.ts';
+import { RealApi } from '../../../test-backend/real-api.ts';
 import { FeatureSetsState } from '../lib/feature-sets/feature-sets-state.svelte.ts';
 import { RetrieveState } from './retrieve-state.svelte.ts';
 

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
-import { RealApi } from '../../test-backend/real-api.ts';
-import { BROKEN_VIDEO, SHORT_VIDEO, UI_READY_VIDEOS, uiVideos } from '../../test-backend/videos.ts';
+import { RealApi } from '../../../test-backend/real-api.ts';
+import { BROKEN_VIDEO, SHORT_VIDEO, UI_READY_VIDEOS, uiVideos } from '../../../test-backend/videos.ts';
 
 let api: RealApi | null = null;
 afterEach(async () => {

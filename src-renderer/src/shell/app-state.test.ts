@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealApi } from '../../test-backend/real-api.ts';
-import { uiVideos } from '../../test-backend/videos.ts';
+import { RealApi } from '../../../test-backend/real-api.ts';
+import { uiVideos } from '../../../test-backend/videos.ts';
 import { AppState } from './app-state.svelte.ts';
 
 let api: RealApi | null = null;

@@ -6,7 +6,7 @@ import { ApiError } from '@shared/errors.ts';
 import { trainPreset } from '@shared/training.ts';
 import { renderApp, unmountApp, update } from '../lib/testing/render-app.ts';
 import { metricPoint, softwareOnlyBackendReport } from '../lib/testing/stubs.ts';
-import { RealApi } from '../../test-backend/real-api.ts';
+import { RealApi } from '../../../test-backend/real-api.ts';
 
 let backends: RealApi[] = [];
 afterEach(async () => {

@@ -5,7 +5,7 @@ import { trainConfigSchema, trainPreset } from '@shared/training.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { deferred, settle } from '../lib/testing/async.ts';
 import { metricPoint } from '../lib/testing/stubs.ts';
-import { RealApi } from '../../test-backend/real-api.ts';
+import { RealApi } from '../../../test-backend/real-api.ts';
 import { CANCEL_CONTEXT, RESUME_CONTEXT, RunsState, START_CONTEXT, type RunsStateOptions } from './runs-state.svelte.ts';
 
 const steps = (points: readonly { step: number }[]) => points.map((p) => p.step);

@@ -3,7 +3,7 @@ import { ApiError } from '@shared/errors.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
 import { deferred } from '../lib/testing/async.ts';
 import { softwareOnlyBackendReport } from '../lib/testing/stubs.ts';
-import { RealApi } from '../../test-backend/real-api.ts';
+import { RealApi } from '../../../test-backend/real-api.ts';
 import type { GroupField } from '../lib/config-form/config-fields.ts';
 import { BACKENDS_CONTEXT, PRESET_CONTEXT, TrainFormState, type TrainFormOptions } from './train-form-state.svelte.ts';
 

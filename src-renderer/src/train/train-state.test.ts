@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { trainPreset } from '@shared/training.ts';
 import { Notices } from '../lib/notices/notices.svelte.ts';
-import { RealApi } from '../../test-backend/real-api.ts';
+import { RealApi } from '../../../test-backend/real-api.ts';
 import { TrainState } from './train-state.svelte.ts';
 
 let api: RealApi | null = null;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VideoPage } from '@shared/dto.ts';
 import { ApiError } from '@shared/errors.ts';
 import { deferred, settle } from '../testing/async.ts';
-import { RealApi, type RecordedVideo } from '../../../test-backend/real-api.ts';
+import { RealApi, type RecordedVideo } from '../../../../test-backend/real-api.ts';
 import { Notices } from '../notices/notices.svelte.ts';
 import { LibraryState } from './library-state.svelte.ts';
 

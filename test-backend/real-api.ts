@@ -20,14 +20,14 @@ import type {
 import type { ImportJobDto, LibraryInfo, MetricPoint, ProbePoint, RunDto, RunStatus } from '@shared/dto.ts';
 import type { TrainConfig } from '@shared/training.ts';
 import { ApiError } from '@shared/errors.ts';
-import { dispatch, type Handlers } from '../../src-main/core/api/dispatch.ts';
-import { EventHub } from '../../src-main/core/jobs/events.ts';
-import { createHandlers } from '../../src-main/core/api/handlers.ts';
-import { recordProbes } from '../../src-main/core/db/run-probes.ts';
-import { createRun, getRun, recordCheckpoint, recordMetrics, setRunStatus } from '../../src-main/core/db/runs.ts';
-import { insertVideo, listVideos, markNotAsImported, type VideoMedia } from '../../src-main/core/db/videos.ts';
-import { libraryInfo } from '../../src-main/core/library/open-library.ts';
-import { Studio } from '../../src-main/core/studio.ts';
+import { dispatch, type Handlers } from '../src-main/core/api/dispatch.ts';
+import { EventHub } from '../src-main/core/jobs/events.ts';
+import { createHandlers } from '../src-main/core/api/handlers.ts';
+import { recordProbes } from '../src-main/core/db/run-probes.ts';
+import { createRun, getRun, recordCheckpoint, recordMetrics, setRunStatus } from '../src-main/core/db/runs.ts';
+import { insertVideo, listVideos, markNotAsImported, type VideoMedia } from '../src-main/core/db/videos.ts';
+import { libraryInfo } from '../src-main/core/library/open-library.ts';
+import { Studio } from '../src-main/core/studio.ts';
 import { publish, UI_VIDEOS_VERSION, uiVideos } from './videos.ts';
 
 export type Override<M extends MethodName> = (

@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { synthesizeVideo, type MotionDirection } from '../../src-main/core/media/synthesize.ts';
-import { getMediaTools } from '../../src-main/core/media/tools.ts';
+import { synthesizeVideo, type MotionDirection } from '../src-main/core/media/synthesize.ts';
+import { getMediaTools } from '../src-main/core/media/tools.ts';
 
 /** Classes that differ in the direction of motion, as in `pretext demo`. */
 export const UI_LABELS = ['move_left', 'move_right', 'move_up'] as const;
