@@ -158,7 +158,6 @@ class Throughput {
   }
 }
 
-/** Runs `each` on the batches of a fixed, seeded set of tuples: the same tuples every time. */
 /** The pretext task's batches: its sampler's tuples, rendered here or in a loader thread. */
 export function taskBatches(options: Pick<TrainingOptions, 'config' | 'source' | 'fill'>): BatchSource {
   return (request) =>
