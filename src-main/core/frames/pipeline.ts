@@ -25,6 +25,7 @@ import { forEachBounded } from '../util/pool.ts';
 import { renderView, writeUnitFloats } from './augment.ts';
 import type { FrameRate } from './decode.ts';
 import type { FrameSource, GridSpec, VideoRef } from './frame-source.ts';
+import { chunks } from '../util/chunks.ts';
 
 /** A video ready for sampling: its grid's facts and its motion at the pipeline's rate. */
 export interface PipelineVideo {
@@ -149,9 +150,6 @@ function assertCount(name: string, value: number, min: number): void {
   if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be a whole number ≥ ${min}, got ${value}`);
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-}
 
 /** The batch's shape; every tuple of a task config has the same one. */
 function batchShape(tuples: readonly BatchItem[]): BatchShape {

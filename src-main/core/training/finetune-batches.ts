@@ -16,6 +16,7 @@ import type { EpochReport } from '../tasks/samplers/dataset.ts';
 import { throwIfAborted } from '../util/abort.ts';
 import { clipWindows, referenceClipWindows, referenceFrameWindows } from '../util/clip-windows.ts';
 import type { BatchSource } from './engine.ts';
+import { chunks } from '../util/chunks.ts';
 
 /** What one item looks like: the parent task's input, one element of it. */
 export interface FinetuneInput {
@@ -66,9 +67,6 @@ function labelOf(labels: ReadonlyMap<number, number>, video: PipelineVideo): num
   return label;
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-}
 
 function reportOf(videos: readonly PipelineVideo[], input: FinetuneInput): EpochReport {
   return { usableVideos: videos.length, skippedVideos: 0, skippedReasons: { 'too-short': 0 }, skippedVideoIds: [], framesNeeded: input.frames };

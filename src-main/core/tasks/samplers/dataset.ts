@@ -8,6 +8,7 @@ import type { Rng } from '../rng.ts';
 import { tooShort } from './define.ts';
 import { samplerFor } from './index.ts';
 import type { SkipReasonCode, Tuple, VideoMeta, VideoSlot } from './types.ts';
+import { chunks } from '../../util/chunks.ts';
 
 export interface EpochOptions {
   /**
@@ -87,8 +88,3 @@ function visitOrder(videos: readonly VideoMeta[], count: number, rng: Rng): Vide
   return shuffledPasses.flat().slice(0, count);
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
-    items.slice(i * size, (i + 1) * size),
-  );
-}
