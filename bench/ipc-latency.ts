@@ -5,9 +5,10 @@
 // contention, not a blocked loop. The clients' own loop delay is printed too: the clients share the
 // machine, and a round trip they measure includes the time their own loop took to see the reply.
 //
-//   npm run bench:ipc [-- --clients 20] [--interval 20] [--library-size 50000] [--compare DIR] [--rounds 2] [--profile DIR]
+//   npm run bench:ipc [-- --clients 20] [--calls 60] [--interval 20] [--library-size 50000] [--compare DIR] [--rounds 2] [--profile DIR]
 //
-// --interval is each client's pause between calls (ms): 20 clients at 20 ms offer ~1000 calls/s, the
+// --calls is how many timed calls each client makes per state, after 5 untimed ones (connections
+// opened, code paths warm). --interval is each client's pause between calls (ms): 20 clients at 20 ms offer ~1000 calls/s, the
 // outside probe's load test; a real window calls on user actions and change events, far less often.
 //
 // --library-size adds records of (missing) videos to the 12 real ones, for a large library's listings.
@@ -34,12 +35,15 @@ const { values, positionals } = parseArgs({
     rounds: { type: 'string', default: '1' },
     profile: { type: 'string' },
     'library-size': { type: 'string', default: '0' },
+    calls: { type: 'string', default: '60' },
   },
 });
 const clients = Number(values.clients ?? positionals[0] ?? 20);
 const rounds = Number(values.rounds);
 const intervalMs = Number(values.interval);
-const callsPerClient = Math.max(10, Math.round(400 / clients));
+const callsPerClient = Number(values.calls);
+/** Untimed calls per client before each measurement: new connections and cold code paths are not the steady state. */
+const WARM_UP_CALLS = 5;
 const here = resolve(import.meta.dirname, '..');
 const sources = values.compare ? [resolve(values.compare), here] : [here];
 
@@ -110,16 +114,19 @@ async function sample(server: Server, state: string, runId: number | null) {
   await loopDelay(server); // starts the loop's measurement afresh
   const clientLoop = monitorEventLoopDelay({ resolution: 10 });
   clientLoop.enable();
-  const oneClient = async (first: number) => {
-    for (let i = 0; i < callsPerClient; i++) {
+  const oneClient = async (first: number, count: number, timed: boolean) => {
+    for (let i = 0; i < count; i++) {
       const [kind, input] = kinds[(first + i) % kinds.length] as [MethodName, unknown];
       const started = performance.now();
       await call(server, kind, input);
-      times.get(kind)?.push(performance.now() - started);
+      if (timed) times.get(kind)?.push(performance.now() - started);
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   };
-  await Promise.all(Array.from({ length: clients }, (_, index) => oneClient(index)));
+  await Promise.all(Array.from({ length: clients }, (_, index) => oneClient(index, WARM_UP_CALLS, false)));
+  await loopDelay(server);
+  clientLoop.reset();
+  await Promise.all(Array.from({ length: clients }, (_, index) => oneClient(index, callsPerClient, true)));
   const loop = await loopDelay(server);
   clientLoop.disable();
   stop.abort();

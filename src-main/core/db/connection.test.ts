@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openLibraryDatabase } from './connection.ts';
+import { openLibraryDatabase, STATEMENT_CACHE_SIZE } from './connection.ts';
 import { LATEST_SCHEMA_VERSION, schemaVersion } from './migrations/index.ts';
 
 let dir: string;
@@ -68,5 +68,34 @@ describe('openLibraryDatabase', () => {
     const before = readFileSync(file);
     expect(() => openLibraryDatabase(file)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/another program/) }));
     expect(readFileSync(file).equals(before)).toBe(true);
+  });
+});
+
+describe('statement reuse', () => {
+  it('hands back the statement compiled before, with its row mode reset, and bounds how many it keeps', () => {
+    const db = openLibraryDatabase(join(dir, 'lib.pretext'), { create: true });
+    db.exec('CREATE TABLE pairs (a INTEGER, b INTEGER); INSERT INTO pairs VALUES (1, 2)');
+    const sql = 'SELECT a, b FROM pairs';
+    const first = db.prepare(sql);
+    expect(db.prepare(sql)).toBe(first);
+    expect(db.prepare(sql).pluck().get()).toBe(1);
+    expect(db.prepare(sql).get()).toEqual({ a: 1, b: 2 });
+    expect(db.prepare(sql).raw().get()).toEqual([1, 2]);
+    expect(db.prepare(sql).get()).toEqual({ a: 1, b: 2 });
+    expect(db.prepare(sql).expand().get()).toEqual({ pairs: { a: 1, b: 2 } });
+    expect(db.prepare(sql).get()).toEqual({ a: 1, b: 2 });
+    // Writes are statements too; a reused one binds new values each run.
+    const insert = db.prepare('INSERT INTO pairs VALUES (?, ?)');
+    db.prepare('INSERT INTO pairs VALUES (?, ?)').run(3, 4);
+    expect(db.prepare('INSERT INTO pairs VALUES (?, ?)')).toBe(insert);
+    expect(db.prepare('SELECT count(*) FROM pairs').pluck().get()).toBe(2);
+
+    for (let i = 0; i < STATEMENT_CACHE_SIZE; i++) db.prepare(`SELECT ${i} AS n`);
+    // Past the bound the least recently used was dropped: compiled afresh, still correct.
+    const again = db.prepare(sql);
+    expect(again).not.toBe(first);
+    expect(again.all()).toEqual([{ a: 1, b: 2 }, { a: 3, b: 4 }]);
+    expect(db.prepare(`SELECT ${STATEMENT_CACHE_SIZE - 1} AS n`).pluck().get()).toBe(STATEMENT_CACHE_SIZE - 1);
+    db.close();
   });
 });

@@ -124,7 +124,7 @@ describe('the UI\'s most frequent listings', () => {
 });
 
 describe('the library\'s counts', () => {
-  it('are computed again only after a change, by this connection or another', () => {
+  it('are computed again only after a change to the videos, by this connection or another', () => {
     const folder = mkdtempSync(join(tmpdir(), 'pretext-counts-'));
     try {
       const file = join(folder, 'lib.pretext');
@@ -138,6 +138,15 @@ describe('the library\'s counts', () => {
       expect(statusCounts(watched).ready).toBe(1);
       expect(labelCounts(watched)).toEqual([{ label: 'walk', count: 1, total: 1 }]);
       expect(counted()).toBe(2);
+      statusCounts(watched);
+      labelCounts(watched);
+      expect(counted()).toBe(2);
+      // Other tables' changes (a training run and its metrics, several times a second) leave the counts kept.
+      other.prepare(
+        `INSERT INTO training_runs (id, task, backbone, config_json, seed, status, total_steps, created_at, updated_at)
+         VALUES (1, 'clip-order', 'r3d', '{}', 1, 'running', 10, 'now', 'now')`,
+      ).run();
+      watched.prepare("UPDATE training_runs SET step = 5 WHERE id = 1").run();
       statusCounts(watched);
       labelCounts(watched);
       expect(counted()).toBe(2);

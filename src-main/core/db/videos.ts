@@ -2,7 +2,6 @@ import type { LabelCount, StatusCounts, VideoDto, VideoPage, VideoStatus } from 
 import { VIDEO_STATUSES } from '../../shared/dto.ts';
 import type { VideoProbe } from '../media/probe.ts';
 import { tasksTooShortFor } from '../tasks/usability.ts';
-import type { Statement } from 'better-sqlite3';
 import { freezeDeep } from '../util/frozen.ts';
 import type { ReadableDB, WritableDB } from './connection.ts';
 
@@ -297,23 +296,18 @@ const MEMO_LIMIT = 64;
 /** Each connection's answers since its last change, and the change stamp they were read at. */
 const memos = new WeakMap<ReadableDB, { stamp: string; answers: Map<string, unknown> }>();
 
-/** The statements that read a connection's change stamp, prepared once (they run on every call). */
-const stampStatements = new WeakMap<ReadableDB, { version: Statement; changes: Statement }>();
-
-/** Changes whenever anything in the database changed: a commit by another connection or a row changed by this one. */
+/**
+ * Changes whenever a row of the videos or import jobs changed, committed by any connection or process
+ * (table versions bumped by triggers, migration 0012); other tables' changes (a run's metrics) leave it.
+ */
 function changeStamp(db: ReadableDB): string {
-  let statements = stampStatements.get(db);
-  if (!statements) {
-    statements = { version: db.prepare('PRAGMA data_version').pluck(), changes: db.prepare('SELECT total_changes()').pluck() };
-    stampStatements.set(db, statements);
-  }
-  return `${String(statements.version.get())}:${String(statements.changes.get())}`;
+  return db.prepare('SELECT group_concat(version) FROM table_versions').pluck().get() as string;
 }
 
 /**
- * `compute`'s last answer for `key`, for as long as nothing in the database changed (data_version
- * for other connections' commits, total_changes() for this one's rows). library.current asks for the
- * counts on every call, and in a large library each is a scan of the whole table. Answers are frozen
+ * `compute`'s last answer for `key`, for as long as no video or import job changed (`changeStamp`):
+ * only those tables may be read by `compute`. library.current asks for the counts on every call, and
+ * in a large library each is a scan of the whole table. Answers are frozen
  * (`freezeDeep`), so every caller can share one, and the bridge serialises it once.
  */
 export function unlessChanged<T>(db: ReadableDB, key: string, compute: () => T): T {

@@ -11,6 +11,7 @@ import { migration0008 } from './0008-run-notes.ts';
 import { migration0009 } from './0009-list-indexes.ts';
 import { migration0010 } from './0010-online-knn.ts';
 import { migration0011 } from './0011-finetune-runs.ts';
+import { migration0012 } from './0012-table-versions.ts';
 import type { Migration } from './migration.ts';
 
 
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
