@@ -43,6 +43,27 @@ describe('wasm training kernels', () => {
     await expectWasmMatchesCpu([host(xShape, 'x')], valueAndGradients((x) => tf.maxPool3d(x as tf.Tensor5D, size, strides, pad)));
   });
 
+  it.each([
+    ['rows of a rank-3 tensor (a depth tap)', [3, 10, 7], [0, 1, 0], [3, 8, 7]],
+    ['a box inside every axis', [4, 5, 6, 3], [1, 2, 1, 1], [2, 3, 4, 2]],
+    ['whole trailing axes merged into one run', [2, 3, 4, 5, 2], [1, 1, 0, 0, 0], [1, 2, 4, 5, 2]],
+    ['the last elements of a vector', [11], [4], [7]],
+    ['everything', [2, 3], [0, 0], [2, 3]],
+    ['a rank-6 box', [2, 2, 3, 2, 3, 2], [1, 0, 1, 1, 0, 1], [1, 2, 2, 1, 3, 1]],
+    ['nothing', [3, 4], [1, 2], [0, 2]],
+  ] as const)('slice: %s matches cpu, float and int, and its gradient too', async (_, shape, begin, size) => {
+    await expectWasmMatchesCpu([host([...shape], 'x')], valueAndGradients((x) => tf.slice(x, [...begin], [...size])));
+    const ints = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const x = tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i * 7 - 3), [...shape], 'int32');
+        return Array.from(tf.slice(x, [...begin], [...size]).dataSync());
+      });
+    };
+    expect(await ints('wasm')).toEqual(await ints('cpu'));
+    await tf.setBackend('wasm');
+  });
+
   it('leave no tensors behind', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor(randomValues(2 * 4 * 6 * 6 * 3, 'x'), [2, 4, 6, 6, 3]) as tf.Tensor5D;

@@ -7,11 +7,13 @@
  * - Conv3D is a naive loop, ~30× slower than the sum over kernel depth of Conv2Ds used instead.
  * - Conv3DBackpropInputV2 is wrong for every shape tried, Conv3DBackpropFilterV2 for strides > 1.
  * - MaxPoolGrad, MaxPool3D and MaxPool3DGrad are wrong unless the windows tile the input exactly.
+ * - Slice copies its whole input out of the heap before taking its part (kernels/heap-slice.ts).
  * The cpu backend keeps its own kernels: it is the reference the tests compare against.
  */
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2dFilterGradient, conv2dInputGradientStride1, fitsStride1InputGradient } from './kernels/conv2d-grads.ts';
 import { conv3dBySlices, conv3dFilterGradient, conv3dInputGradient } from './kernels/conv3d.ts';
+import { heapSlice, type HeapBackend } from './kernels/heap-slice.ts';
 import { maxPool3dGradient, maxPool3dSeparable, maxPoolGradient } from './kernels/max-pool.ts';
 import { triple } from './kernels/padding.ts';
 import * as tf from './tf.ts';
@@ -79,6 +81,14 @@ const maxPool3d: Replacement = (args) => {
 const maxPool3dGrad: Replacement = (args) =>
   maxPool3dGradient(input(args, 'dy'), input(args, 'input'), attrsOf<tf.MaxPool3DGradAttrs>(args));
 
+const slice: Replacement = (args, original) => {
+  const x = input<tf.Tensor>(args, 'x');
+  if (x.dtype === 'string') return (original as tf.KernelFunc)(args) as tf.TensorInfo;
+  const attrs = attrsOf<tf.SliceAttrs>(args);
+  const [begin, size] = tf.slice_util.parseSliceParams(x, attrs.begin, attrs.size);
+  return heapSlice(x, begin, size, args.backend as HeapBackend);
+};
+
 const REPLACEMENTS = {
   Conv2DBackpropFilter: conv2dBackpropFilter,
   Conv2DBackpropInput: conv2dBackpropInput,
@@ -88,6 +98,7 @@ const REPLACEMENTS = {
   MaxPoolGrad: maxPoolGrad,
   MaxPool3D: maxPool3d,
   MaxPool3DGrad: maxPool3dGrad,
+  Slice: slice,
 } satisfies Record<string, Replacement>;
 
 /** The kernel names this module registers on wasm. */
