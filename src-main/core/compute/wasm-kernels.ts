@@ -85,7 +85,7 @@ const slice: Replacement = (args, original) => {
   const x = input<tf.Tensor>(args, 'x');
   if (x.dtype === 'string') return (original as tf.KernelFunc)(args) as tf.TensorInfo;
   const attrs = attrsOf<tf.SliceAttrs>(args);
-  const [begin, size] = tf.slice_util.parseSliceParams(x, attrs.begin, attrs.size);
+  const [begin, size] = tf.slice_util.parseSliceParams(x, attrs.begin, attrs.size) as [number[], number[]];
   return heapSlice(x, begin, size, args.backend as HeapBackend);
 };
 
