@@ -4,7 +4,7 @@
  * rows of a [12, 10, 16384] tensor whose elementwise add takes 0.35 ms. Slices were a third of a
  * mid-size R3D training step (the depth taps of the 3D convolutions are slices).
  */
-import * as tf from '../tf.ts';
+import type * as tf from '../tf.ts';
 
 /** What this kernel needs of tfjs's wasm backend: outputs allocated in its heap, and views on them. */
 export interface HeapBackend {
