@@ -16,7 +16,7 @@ export interface HeapBackend {
  * Copies the box `begin`..`begin + size` of a row-major `shape` from `source` to `target`, one run of
  * contiguous elements at a time: trailing axes taken whole merge into one run.
  */
-export function copyBox(
+function copyBox(
   source: Float32Array | Int32Array | Uint8Array,
   shape: readonly number[],
   begin: readonly number[],

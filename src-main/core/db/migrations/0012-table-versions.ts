@@ -1,7 +1,7 @@
 import type { Migration } from './migration.ts';
 
 /** The tables whose changes the library summary and the video listings depend on. */
-export const VERSIONED_TABLES = ['videos', 'import_jobs'] as const;
+const VERSIONED_TABLES = ['videos', 'import_jobs'] as const;
 
 /**
  * A version per table, bumped by triggers on every inserted, updated or deleted row, by any
