@@ -8,13 +8,13 @@
 import type { Backbone } from './backbones.ts';
 import type { TaskInfo } from './dto.ts';
 import { clipOrder, type ClipOrderDetail } from './tasks/clip-order.ts';
-import type { TaskDefinition, TupleShape } from './tasks/definition.ts';
+import type { SubsequenceSpacing, TaskDefinition, TupleShape } from './tasks/definition.ts';
 import { oddOneOut, type OddOneOutDetail } from './tasks/odd-one-out.ts';
 import { orderVerification, type OrderVerificationDetail } from './tasks/order-verification.ts';
 import { sequenceSorting, type SequenceSortingDetail } from './tasks/sequence-sorting.ts';
 
 export { SAMPLING_FPS } from './sampling.ts';
-export { PRESET_NAMES, type PresetName, type TupleShape } from './tasks/definition.ts';
+export { PRESET_NAMES, type PresetName, type SubsequenceSpacing, type TupleShape } from './tasks/definition.ts';
 export { spacedFramesNeeded } from './tasks/common.ts';
 export { CLIP_ORDER_MODES, type ClipOrderMode } from './tasks/clip-order.ts';
 export type { ClipOrderConfig } from './tasks/clip-order.schema.ts';
@@ -70,6 +70,7 @@ interface ConfigRules {
   majority?(config: TaskConfig): number;
   tupleShape(config: TaskConfig): TupleShape;
   framesNeeded(config: TaskConfig): number;
+  dynamicImage?(config: TaskConfig): SubsequenceSpacing;
 }
 
 function rulesOf(config: TaskConfig): ConfigRules {
@@ -96,6 +97,11 @@ export function tupleShape(config: TaskConfig): TupleShape {
 /** Fewest frames a video needs to host one tuple. */
 export function framesNeeded(config: TaskConfig): number {
   return rulesOf(config).framesNeeded(config);
+}
+
+/** How the encoder sees a subsequence as one dynamic image, or null when it sees frames one by one (or clips). */
+export function dynamicImageSpacing(config: TaskConfig): SubsequenceSpacing | null {
+  return rulesOf(config).dynamicImage?.(config) ?? null;
 }
 
 /** Why `backbone` cannot encode `task`'s elements, or null when it can. */

@@ -3,13 +3,14 @@ import { trainPreset } from '../../shared/training.ts';
 import { initBackend } from '../compute/backend.ts';
 import * as tf from '../compute/tf.ts';
 import { buildTaskModel } from '../models/task-models.ts';
-import { clipFeatures, inputSide, videoFeature } from './encode.ts';
+import { dynamicImage } from '../models/fusion.ts';
+import { clipFeatures, clipSubsequences, inputSide, videoFeature } from './encode.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-function tinyEncoder(task: 'clip-order' | 'order-verification', backbone: 'r3d' | 'c3d' | 'alexnet') {
+function tinyEncoder(task: 'clip-order' | 'order-verification' | 'odd-one-out', backbone: 'r3d' | 'c3d' | 'alexnet') {
   const config = trainPreset(task, backbone, 'tiny');
   return buildTaskModel(config.task, { backbone, width: config.width, seed: 3 });
 }
@@ -50,6 +51,35 @@ describe('retrieval features', () => {
     clip[0]?.forEach((value, i) => expect(value).toBeCloseTo(first[i] as number, 5));
     clip[1]?.forEach((value, i) => expect(value).toBeCloseTo(second[i] as number, 5));
     video.forEach((value, i) => expect(value).toBeCloseTo(((clip[0]?.[i] as number) + (clip[1]?.[i] as number)) / 2, 5));
+    model.dispose();
+  });
+
+  it('lays subsequences side by side in a clip, spaced as in training, at least one', () => {
+    expect(clipSubsequences(16, { frames: 3, stride: 2 })).toEqual([[0, 2, 4], [5, 7, 9], [10, 12, 14]]);
+    expect(clipSubsequences(16, { frames: 6, stride: 3 })).toEqual([[0, 3, 6, 9, 12, 15]]);
+    // Longer than the clip: one, its last frames repeating the clip's last.
+    expect(clipSubsequences(4, { frames: 3, stride: 2 })).toEqual([[0, 2, 3]]);
+  });
+
+  it('an encoder trained on dynamic images sees each clip as its subsequences\' dynamic images, in order', () => {
+    const model = tinyEncoder('odd-one-out', 'alexnet');
+    const side = inputSide(model.encoder);
+    const spacing = { frames: 3, stride: 2 };
+    const { got, expected, reversed } = tf.tidy(() => {
+      const clip = tf.randomUniform([1, 10, side, side, 3], 0, 1, 'float32', 4) as tf.Tensor5D;
+      const image = (frames: number[]) => dynamicImage(tf.gather(clip, frames, 1) as tf.Tensor5D);
+      const perImage = (frames: number[]) => tf.max(model.encoder.convFeatures(image(frames), { training: false }), [1, 2]);
+      const encoding = { pooling: 'global-max', subsequence: spacing } as const;
+      return {
+        got: clipFeatures(model.encoder, clip, encoding).arraySync(),
+        expected: tf.div(tf.add(perImage([0, 2, 4]), perImage([5, 7, 9])), 2).arraySync() as number[][],
+        reversed: clipFeatures(model.encoder, tf.reverse(clip, 1) as tf.Tensor5D, encoding).arraySync(),
+      };
+    });
+    got[0]?.forEach((value, i) => expect(value).toBeCloseTo(expected[0]?.[i] as number, 5));
+    // Unlike a mean of frame features, the vector changes when the clip plays backwards.
+    const change = got[0]?.reduce((sum, value, i) => sum + Math.abs(value - (reversed[0]?.[i] as number)), 0) ?? 0;
+    expect(change).toBeGreaterThan(1e-3);
     model.dispose();
   });
 

@@ -5,6 +5,7 @@ import * as tf from '../compute/tf.ts';
 import type { VideoFeatures } from '../db/features.ts';
 import { memoryFrameSource } from '../frames/test-support.ts';
 import { buildTaskModel } from '../models/task-models.ts';
+import { clipFeatures, inputSide } from './encode.ts';
 import { extractFeatures } from './extract.ts';
 import { extractionPlan } from './feature-protocol.ts';
 
@@ -57,5 +58,35 @@ describe('extractFeatures', () => {
     expect(result.failed).toEqual([[1, 'no frames: nothing could be decoded']]);
     expect(result.stored.map((video) => video.videoId)).toEqual([2]);
     await expect(extract(undefined, new Map([[1, 20]]), AbortSignal.abort())).resolves.toMatchObject({ finished: false, stored: [] });
+  });
+
+  it('feeds an encoder trained on dynamic images the dynamic images of each clip: a still video is mid-grey whatever it shows', async () => {
+    const o3n = trainPreset('odd-one-out', 'alexnet', 'tiny');
+    const model = buildTaskModel(o3n.task, { backbone: 'alexnet', width: o3n.width, seed: 5 });
+    const plan = extractionPlan(o3n, 'compact');
+    const vectors = async (subsequence: typeof plan.subsequence) => {
+      const stored: VideoFeatures[] = [];
+      // One-frame videos: every clip repeats the frame, so the clips stand still; ids 1 and 2 show different frames.
+      await extractFeatures({
+        encoder: model.encoder,
+        plan: { ...plan, subsequence },
+        source: memoryFrameSource(new Map([[1, 1], [2, 1]])),
+        videos: [1, 2].map((id) => ({ ref: { id, path: `/memory/${id}` }, contentHash: null })),
+        onVideo: (features) => stored.push(features),
+        onFailure: () => undefined,
+      });
+      return stored.map((video) => [...video.vector]);
+    };
+    const [still1, still2] = await vectors(plan.subsequence);
+    const side = inputSide(model.encoder);
+    const grey = tf.tidy(() => clipFeatures(model.encoder, tf.fill([1, 1, side, side, 3], 0.5) as tf.Tensor5D).arraySync()[0] as number[]);
+    still1?.forEach((value, i) => {
+      expect(value).toBeCloseTo(grey[i] as number, 4);
+      expect(value).toBeCloseTo(still2?.[i] as number, 4);
+    });
+    // Frame by frame, the two videos' different content shows.
+    const [frames1, frames2] = await vectors(null);
+    expect(frames1?.some((value, i) => Math.abs(value - (frames2?.[i] as number)) > 1e-3)).toBe(true);
+    model.dispose();
   });
 });

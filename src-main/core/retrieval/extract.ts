@@ -60,7 +60,7 @@ export const PASS_INPUT_BUDGET = 1_000_000;
 
 async function encodeVideo(options: ExtractionOptions, ref: VideoRef, contentHash: string | null): Promise<VideoFeatures> {
   const { pixels, windows } = await clipPixels(options, ref);
-  const { clipsPerVideo, framesPerClip, inputSize: side, pooling } = options.plan;
+  const { clipsPerVideo, framesPerClip, inputSize: side } = options.plan;
   const clipValues = framesPerClip * side * side * 3;
   const perPass = Math.max(1, Math.floor((options.passBudget ?? PASS_INPUT_BUDGET) / clipValues));
   const passes: tf.Tensor2D[] = [];
@@ -70,7 +70,7 @@ async function encodeVideo(options: ExtractionOptions, ref: VideoRef, contentHas
       const values = pixels.subarray(first * clipValues, (first + count) * clipValues);
       const input = tf.tensor5d(values, [count, framesPerClip, side, side, 3]);
       try {
-        passes.push(clipFeatures(options.encoder, input, pooling));
+        passes.push(clipFeatures(options.encoder, input, options.plan));
       } finally {
         input.dispose();
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trainPreset } from '../../shared/training.ts';
+import { TASK_PRESETS } from '../../shared/tasks.ts';
 import { extractionPlan, referenceClipWindows, referenceFrameWindows } from './feature-protocol.ts';
 
 describe('feature protocols', () => {
@@ -37,6 +38,15 @@ describe('feature protocols', () => {
     });
     const opn = trainPreset('sequence-sorting', 'alexnet', 'paper');
     expect(extractionPlan(opn, 'vcop-reference')).toMatchObject({ decodeSize: { width: 256, height: 256 }, inputSize: 227, framesPerClip: 1 });
-    expect(extractionPlan(opn, 'compact')).toMatchObject({ inputSize: 'patchSize' in opn.task ? opn.task.patchSize : 0, framesPerClip: 16 });
+    expect(extractionPlan(opn, 'compact')).toMatchObject({ inputSize: 'patchSize' in opn.task ? opn.task.patchSize : 0, framesPerClip: 16, subsequence: null });
+  });
+
+  it('has an encoder trained on dynamic images see them in compact retrieval, spaced as in training; the reference keeps single frames', () => {
+    const o3n = trainPreset('odd-one-out', 'alexnet', 'tiny');
+    expect(extractionPlan(o3n, 'compact').subsequence).toEqual({ frames: 3, stride: 2 });
+    const task = { ...TASK_PRESETS['odd-one-out'].tiny, framesPerSubsequence: 5, frameStride: 1 };
+    expect(extractionPlan({ ...o3n, task }, 'compact').subsequence).toEqual({ frames: 5, stride: 1 });
+    expect(extractionPlan(o3n, 'vcop-reference')).toMatchObject({ framesPerClip: 1, subsequence: null });
+    expect(extractionPlan(trainPreset('clip-order', 'r3d', 'tiny'), 'compact').subsequence).toBeNull();
   });
 });

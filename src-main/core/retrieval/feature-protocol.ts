@@ -5,7 +5,7 @@
  */
 import type { FeatureProtocol } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
-import { takesClips, tupleShape } from '../../shared/tasks.ts';
+import { dynamicImageSpacing, takesClips, tupleShape, type SubsequenceSpacing } from '../../shared/tasks.ts';
 import { clipWindows, RETRIEVAL_CLIPS, retrievalClipFrames } from './clips.ts';
 import { referenceClipWindows, referenceFrameWindows, type ClipWindow } from '../util/clip-windows.ts';
 
@@ -24,6 +24,11 @@ export interface ExtractionPlan {
   windows(frameCount: number, fps: number): ClipWindow[];
   /** How the last conv map becomes a clip vector: a global max over space, or the reference's local grid. */
   pooling: 'global-max' | 'reference-grid';
+  /**
+   * A frame encoder trained on dynamic images (O3N) sees each clip as the dynamic images of the
+   * subsequences that fit it, spaced as in training; null: frames one by one (the reference's single frames).
+   */
+  subsequence: SubsequenceSpacing | null;
 }
 
 /** retrieve_clips.py: 16-frame clips, Resize((128, 171)), CenterCrop(112). */
@@ -45,6 +50,7 @@ export function extractionPlan(config: TrainConfig, protocol: FeatureProtocol): 
       framesPerClip,
       windows: (frameCount, fps) => clipWindows(frameCount, RETRIEVAL_CLIPS, framesPerClip, fps),
       pooling: 'global-max',
+      subsequence: dynamicImageSpacing(config.task),
     };
   }
   if (takesClips(config.task.task)) {
@@ -56,6 +62,7 @@ export function extractionPlan(config: TrainConfig, protocol: FeatureProtocol): 
       framesPerClip: REFERENCE_CLIP.frames,
       windows: (frameCount, fps) => referenceClipWindows(frameCount, RETRIEVAL_CLIPS, REFERENCE_CLIP.frames, fps),
       pooling: 'reference-grid',
+      subsequence: null,
     };
   }
   return {
@@ -66,5 +73,6 @@ export function extractionPlan(config: TrainConfig, protocol: FeatureProtocol): 
     framesPerClip: 1,
     windows: (frameCount, fps) => referenceFrameWindows(frameCount, RETRIEVAL_CLIPS, fps),
     pooling: 'reference-grid',
+    subsequence: null,
   };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainPreset } from '../../shared/training.ts';
 import { EventHub } from '../jobs/events.ts';
-import { loadSetVectors } from '../db/features.ts';
+import { createFeatureSet, loadSetVectors, setFeatureSetStatus } from '../db/features.ts';
 import { scaledWidth } from '../models/encoder.ts';
 import { frameEncoderGrid, SMALL_FRAME_ENCODER } from '../models/frame-encoder.ts';
 import { Studio } from '../studio.ts';
@@ -141,6 +141,30 @@ describe('feature extraction', () => {
     // Updating keeps the protocol a set was made with.
     expect(library.features.update(reference.id)).toMatchObject({ id: reference.id, protocol: 'vcop-reference' });
     await library.features.wait(reference.id);
+  }, 180_000);
+
+  it('keeps an odd-one-out set made of dynamic images apart from one made frame by frame before, which it will not extend', async () => {
+    const source = { kind: 'random', task: 'odd-one-out', backbone: 'alexnet', preset: 'tiny', seed: 0 } as const;
+    const set = await library.features.wait(library.features.extract(source).id);
+    expect(set).toMatchObject({ status: 'ready', videoCount: VIDEOS, framesPerClip: 16 });
+    // A set as extraction stored it before: the same source's key, no mark.
+    const config = trainPreset('odd-one-out', 'alexnet', 'tiny');
+    const old = createFeatureSet(db(), {
+      sourceKey: 'random:odd-one-out:alexnet:tiny:seed:0',
+      source: set.source,
+      name: 'older',
+      config,
+      protocol: 'compact',
+      inputSize: set.inputSize,
+      clipsPerVideo: 10,
+      framesPerClip: 16,
+    });
+    setFeatureSetStatus(db(), old, 'ready');
+    expect(() => library.features.update(old)).toThrow(/extracted frame by frame.*Extract again/);
+    expect(library.features.set(old).dto).toMatchObject({ status: 'ready', videoCount: 0 });
+    // Extracting the same source again finds the new set, not the old one.
+    expect(library.features.extract(source).id).toBe(set.id);
+    await library.features.wait(set.id);
   }, 180_000);
 
   it('refuses unknown runs, runs without checkpoints, and a backbone that does not fit the task', () => {

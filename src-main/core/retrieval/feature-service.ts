@@ -48,8 +48,22 @@ const PROTOCOL_NAMES: Record<FeatureProtocol, string> = { compact: 'compact', 'v
  * protocols existed, so earlier sets keep being updated.
  */
 function withProtocol(resolved: ResolvedSource, protocol: FeatureProtocol): ResolvedSource {
-  if (protocol === 'compact') return resolved;
-  return { ...resolved, key: `${resolved.key}:protocol:${protocol}`, name: `${resolved.name} · ${PROTOCOL_NAMES[protocol]}` };
+  const encoded = extractionPlan(resolved.config, protocol).subsequence ? { ...resolved, key: `${resolved.key}${DYNAMIC_IMAGES_KEY}` } : resolved;
+  if (protocol === 'compact') return encoded;
+  return { ...encoded, key: `${encoded.key}:protocol:${protocol}`, name: `${encoded.name} · ${PROTOCOL_NAMES[protocol]}` };
+}
+
+/**
+ * Marks a set whose clips the encoder saw as dynamic images (O3N, compact). Such sets were made
+ * frame by frame before; keyed apart, an old set is never extended with vectors made the new way.
+ */
+const DYNAMIC_IMAGES_KEY = ':clips:dynamic-images';
+
+/** Why a stored set cannot take more vectors the way its protocol makes them now, or null. */
+function encodingChanged(stored: StoredFeatureSet): string | null {
+  const needsMark = extractionPlan(stored.config, stored.dto.protocol).subsequence !== null;
+  if (!needsMark || stored.sourceKey.includes(DYNAMIC_IMAGES_KEY)) return null;
+  return `Feature set ${stored.dto.id} was extracted frame by frame; this encoder now sees each clip as dynamic images, as it was trained. Extract again for a set whose vectors are all made one way.`;
 }
 
 /** A request resolved against the library: what to store and which weights to load. */
@@ -108,6 +122,8 @@ export class FeatureService {
     const library = this.library();
     const { db, paths } = library;
     const stored = this.set(setId);
+    const changed = encodingChanged(stored);
+    if (changed) throw new ApiError('UNSUPPORTED', changed);
     const { source } = stored.dto;
     let weights: ExtractionWeights = { kind: 'random', seed: source.kind === 'random' ? source.seed : 0 };
     if (source.kind === 'run') {

@@ -47,7 +47,7 @@ describe.skipIf(!python)('vcop-reference features against PyTorch', () => {
     const shape = [1, REFERENCE_CLIP.frames, REFERENCE_CLIP.crop, REFERENCE_CLIP.crop, 3];
     const pixelRng = createRng('clip');
     const pixels = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => pixelRng.next());
-    const ours = tf.tidy(() => clipFeatures(encoder, tf.tensor5d(pixels, shape as [number, number, number, number, number]), 'reference-grid').arraySync());
+    const ours = tf.tidy(() => clipFeatures(encoder, tf.tensor5d(pixels, shape as [number, number, number, number, number]), { pooling: 'reference-grid', subsequence: null }).arraySync());
     const weights = Object.fromEntries(params.map((param) => [param.name, { shape: param.variable.shape, data: Array.from(param.variable.dataSync()) }]));
     writeFileSync(join(work, 'weights.json'), JSON.stringify({ stages: C3D_STAGES, params: weights }));
     writeFileSync(join(work, 'clip.f32'), Buffer.from(pixels.buffer));

@@ -43,4 +43,15 @@ export interface TaskDefinition<C extends { task: string }> {
   tupleShape(config: C): TupleShape;
   /** Fewest frames a video needs to host a tuple. */
   framesNeeded(config: C): number;
+  /**
+   * For an element that the encoder sees as one dynamic image of several frames (O3N's subsequence):
+   * how many frames, how far apart. Retrieval then encodes clips the same way. Absent: frames one by one.
+   */
+  dynamicImage?(config: C): SubsequenceSpacing;
+}
+
+/** Frames of one subsequence and the frames between consecutive ones (in sampled frames). */
+export interface SubsequenceSpacing {
+  frames: number;
+  stride: number;
 }

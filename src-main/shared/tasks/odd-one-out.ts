@@ -60,4 +60,6 @@ export const oddOneOut: TaskDefinition<OddOneOutConfig> = {
   tupleShape: (config) => [config.subsequences, config.framesPerSubsequence, config.cropSize, config.cropSize, 3],
   // Each subsequence spans this much; subsequences may overlap.
   framesNeeded: (config) => spacedFramesNeeded(config.framesPerSubsequence, config.frameStride),
+  // The network sees each subsequence as its dynamic image (core/models/task-models.ts).
+  dynamicImage: (config) => ({ frames: config.framesPerSubsequence, stride: config.frameStride }),
 };
