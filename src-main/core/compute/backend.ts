@@ -3,8 +3,9 @@
  * wasm → cpu, or the one the user forces. The optional packages are imported dynamically, so a missing
  * one costs a line in the report, never the start-up.
  *
- * Facts measured here (2-core CPU, tfjs 4.22): wasm runs XNNPACK with SIMD on one thread (its worker
- * threads never start in Node), its memory ceiling is 4 GB, and it lacks or gets wrong kernels that
+ * Facts measured here (2-core CPU, tfjs 4.22): wasm runs XNNPACK with SIMD on one thread (tfjs starts
+ * its threaded build only in browsers; forced to start in Node, two threads made a mid-size R3D or S&L
+ * step 3–4 % faster, so it is not done), its memory ceiling is 4 GB, and it lacks or gets wrong kernels that
  * training needs, so `wasm-kernels.ts` registers replacements; the cpu backend is plain JavaScript,
  * 10–1000× slower than wasm per conv kernel. A software WebGPU adapter (Mesa's lavapipe, SwiftShader)
  * runs tiny training steps 2–5× slower than wasm, so 'auto' passes it by; `webgpu-backend.ts` says
@@ -199,7 +200,7 @@ let wasmPathsSet = false;
 const wasmOption: BackendOption = {
   choice: 'wasm',
   name: 'wasm',
-  note: 'XNNPACK with SIMD on one thread (its threads never start in Node), at most 4 GB of memory',
+  note: 'XNNPACK with SIMD on one thread (tfjs starts its threads only in browsers), at most 4 GB of memory',
   probe: async () => {
     if (!('WebAssembly' in globalThis)) return { unavailable: 'this runtime has no WebAssembly' };
     return unavailableBecause(wasmFolder() ? null : 'its .wasm files are missing from @tensorflow/tfjs-backend-wasm');
