@@ -7,6 +7,7 @@
 import {
   backboneMismatch,
   classCount,
+  dynamicImageSpacing,
   tupleShape,
   type OddOneOutConfig,
   type OrderVerificationConfig,
@@ -64,8 +65,6 @@ interface Network {
   encoder: Encoder;
   /** Element features [tuples, elements, f] → logits. */
   head: Layer;
-  /** Tuple elements [tuples·elements, frames, h, w, 3] → encoder input; identity by default. */
-  summarise?: (elements: tf.Tensor) => tf.Tensor;
 }
 
 function frameEncoder(parts: Parts<TaskConfig>, features: 'fc6' | 'fc7'): Encoder {
@@ -130,8 +129,8 @@ function sequenceSorting(parts: Parts<TaskConfig>): Network {
 }
 
 /**
- * O3N: each subsequence summarised as a dynamic image (the paper's choice; a mean of frames would
- * hide the very order that makes the odd one odd), fc7 of each, fused by concatenation or by the sum
+ * O3N: each subsequence summarised as a dynamic image (the paper's choice, which its task record
+ * states; a mean of frames would hide the very order that makes the odd one odd), fc7 of each, fused by concatenation or by the sum
  * of differences, one linear layer → which of the N + 1 is odd.
  */
 function oddOneOut(parts: Parts<OddOneOutConfig>): Network {
@@ -139,7 +138,7 @@ function oddOneOut(parts: Parts<OddOneOutConfig>): Network {
   const fusedSize = parts.config.fusion === 'concat' ? parts.shape[0] * encoder.featureSize : encoder.featureSize;
   const fuse: Layer = parts.config.fusion === 'concat' ? concatElements : (x) => sumOfDifferences(x as tf.Tensor3D);
   const classifier = dense(parts.headScope.child('classifier'), fusedSize, parts.classes);
-  return { encoder, head: sequence(fuse, classifier), summarise: (elements) => dynamicImage(elements as tf.Tensor5D) };
+  return { encoder, head: sequence(fuse, classifier) };
 }
 
 /** VCOP: clip features; each pair concatenated → fc 1024→512 + ReLU (shared); concatenated → dropout → fc → orders. */
@@ -166,12 +165,15 @@ function network(parts: Parts<TaskConfig>): Network {
   }
 }
 
-/** Encoder input for every element of every tuple, the elements folded into the batch. */
-function encoderInput(inputs: tf.Tensor, shape: TupleShape, net: Network): tf.Tensor {
+/**
+ * Encoder input for every element of every tuple, the elements folded into the batch: each element
+ * as one dynamic image where the task's record says its encoder sees them so, else as it is.
+ */
+function encoderInput(inputs: tf.Tensor, config: TaskConfig, shape: TupleShape, net: Network): tf.Tensor {
   const [elements, frames, height, width, channels] = shape;
   const tuples = inputs.shape[0] as number;
   const perElement = tf.reshape(inputs, [tuples * elements, frames, height, width, channels]);
-  if (net.summarise) return net.summarise(perElement);
+  if (dynamicImageSpacing(config)) return dynamicImage(perElement as tf.Tensor5D);
   return net.encoder.inputShape.length === 3 ? tf.reshape(perElement, [tuples * elements, height, width, channels]) : perElement;
 }
 
@@ -236,10 +238,10 @@ export function buildTaskModel(config: TaskConfig, options: ModelOptions): TaskM
     encoder: net.encoder,
     apply: (inputs, mode) => {
       const tuples = inputs.shape[0] as number;
-      const features = net.encoder.apply(encoderInput(inputs, shape, net), mode);
+      const features = net.encoder.apply(encoderInput(inputs, config, shape, net), mode);
       return net.head(tf.reshape(features, [tuples, shape[0], -1]), mode) as tf.Tensor2D;
     },
-    elementFeatures: (inputs, mode) => net.encoder.apply(encoderInput(inputs, shape, net), mode),
+    elementFeatures: (inputs, mode) => net.encoder.apply(encoderInput(inputs, config, shape, net), mode),
     params,
     dispose: () => disposeParams(params),
   };

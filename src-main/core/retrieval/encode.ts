@@ -12,7 +12,7 @@ import * as tf from '../compute/tf.ts';
 import { EVALUATION } from '../models/blocks.ts';
 import type { Encoder } from '../models/encoder.ts';
 import { dynamicImage } from '../models/fusion.ts';
-import type { SubsequenceSpacing } from '../../shared/tasks.ts';
+import { spacedFramesNeeded, type SubsequenceSpacing } from '../../shared/tasks.ts';
 import type { ExtractionPlan } from './feature-protocol.ts';
 
 /** How a clip becomes the encoder's input and its output a vector. */
@@ -25,7 +25,7 @@ const COMPACT: ClipEncoding = { pooling: 'global-max', subsequence: null };
  * at least one (frames past the clip's end repeat its last, as a short video's clips do).
  */
 export function clipSubsequences(clipFrames: number, spacing: SubsequenceSpacing): number[][] {
-  const span = (spacing.frames - 1) * spacing.stride + 1;
+  const span = spacedFramesNeeded(spacing.frames, spacing.stride);
   const count = Math.max(1, Math.floor(clipFrames / span));
   return Array.from({ length: count }, (_, k) =>
     Array.from({ length: spacing.frames }, (_, i) => Math.min(k * span + i * spacing.stride, clipFrames - 1)),

@@ -44,20 +44,20 @@ export const extractionThread: ExtractionWorker = () => workerJobPort(spawnCoreW
 const PROTOCOL_NAMES: Record<FeatureProtocol, string> = { compact: 'compact', 'vcop-reference': 'VCOP reference' };
 
 /**
- * The same weights under another protocol are another set. Compact keys stay as they were before
- * protocols existed, so earlier sets keep being updated.
+ * Marks a set whose clips the encoder saw as dynamic images (O3N, compact). Such sets were made
+ * frame by frame before; keyed apart, an old set is never extended with vectors made the new way.
+ */
+const DYNAMIC_IMAGES_KEY = ':clips:dynamic-images';
+
+/**
+ * The same weights under another protocol, or another clip encoding, are another set. Other compact
+ * keys stay as they were before protocols existed, so earlier sets keep being updated.
  */
 function withProtocol(resolved: ResolvedSource, protocol: FeatureProtocol): ResolvedSource {
   const encoded = extractionPlan(resolved.config, protocol).subsequence ? { ...resolved, key: `${resolved.key}${DYNAMIC_IMAGES_KEY}` } : resolved;
   if (protocol === 'compact') return encoded;
   return { ...encoded, key: `${encoded.key}:protocol:${protocol}`, name: `${encoded.name} · ${PROTOCOL_NAMES[protocol]}` };
 }
-
-/**
- * Marks a set whose clips the encoder saw as dynamic images (O3N, compact). Such sets were made
- * frame by frame before; keyed apart, an old set is never extended with vectors made the new way.
- */
-const DYNAMIC_IMAGES_KEY = ':clips:dynamic-images';
 
 /** Why a stored set cannot take more vectors the way its protocol makes them now, or null. */
 function encodingChanged(stored: StoredFeatureSet): string | null {
