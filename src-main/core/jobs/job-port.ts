@@ -51,12 +51,15 @@ function errorMessage(error: unknown): string {
 }
 
 /**
- * The job's side: runs `job` on 'start', aborts its signal on 'cancel', and reports a thrown error as
- * a 'failed' message. Other messages are left to the job's own listeners on `port`.
+ * The job's side: runs `job` on 'start', aborts its signal on 'cancel', and posts the message the job
+ * resolves with (its last), or a thrown error as a 'failed' message. Either goes only once the job has
+ * settled, its cleanup done: the other side closes the channel on it (a worker thread is terminated),
+ * and a thread terminated inside a native call (Dawn releasing a GPU buffer) aborts the whole process.
+ * Other messages are left to the job's own listeners on `port`.
  */
 export function serveJobOver<Start, Message>(
   port: JobPort,
-  job: (start: Start, signal: AbortSignal, post: (message: Message, transfer?: ArrayBuffer[]) => void) => Promise<void>,
+  job: (start: Start, signal: AbortSignal, post: (message: Message, transfer?: ArrayBuffer[]) => void) => Promise<Message>,
 ): void {
   const controller = new AbortController();
   const post = (message: Message | JobFailed, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
@@ -64,7 +67,10 @@ export function serveJobOver<Start, Message>(
     const message = data as ToJob<Start>;
     if (message.type === 'cancel') controller.abort();
     else if (message.type === 'start') {
-      job(message.start, controller.signal, post).catch((error: unknown) => post({ type: 'failed', message: errorMessage(error) }));
+      job(message.start, controller.signal, post).then(
+        (last) => post(last),
+        (error: unknown) => post({ type: 'failed', message: errorMessage(error) }),
+      );
     }
   });
 }

@@ -31,7 +31,7 @@ function threadJobPort(port: MessagePort): JobPort {
  */
 export function serveJob<Start, Message>(
   name: string,
-  job: (start: Start, signal: AbortSignal, post: (message: Message) => void) => Promise<void>,
+  job: (start: Start, signal: AbortSignal, post: (message: Message) => void) => Promise<Message>,
 ): void {
   const port = parentPort;
   if (!port) throw new Error(`the ${name} worker must run in a worker thread`);

@@ -13,7 +13,7 @@ serveJob<ExtractionStart, FromExtractionWorker>('extraction', async (start, sign
   post({ type: 'backend', backend });
   const cache = new FrameCache(start.frameCacheFolder, { maxBytes: start.frameCacheBytes });
   try {
-    await runExtractionJob(
+    return await runExtractionJob(
       {
         config,
         protocol: start.protocol,

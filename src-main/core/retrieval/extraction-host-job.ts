@@ -67,7 +67,7 @@ export function serveExtractionHost(port: JobPort, backend: () => Promise<string
   serveJobOver<HostExtractionStart, FromExtractionWorker>(port, async (start, signal, post) => {
     post({ type: 'backend', backend: await backend() });
     const { weights } = start;
-    await runExtractionJob(
+    return runExtractionJob(
       {
         config: start.config,
         protocol: start.protocol,

@@ -52,6 +52,6 @@ export async function runExtractionHere(job: ExtractionStart, source: FrameSourc
   const messages: FromExtractionWorker[] = [];
   const seed = job.weights.kind === 'random' ? job.weights.seed : job.config.seed;
   const run = { config: job.config, protocol: job.protocol, videos: job.videos, checkpoint: null, seed, source };
-  await runExtractionJob(run, new AbortController().signal, (message) => messages.push(message));
-  return messages;
+  const last = await runExtractionJob(run, new AbortController().signal, (message) => messages.push(message));
+  return [...messages, last];
 }

@@ -23,7 +23,8 @@ export interface ExtractionJob {
   source: FrameSource;
 }
 
-export async function runExtractionJob(job: ExtractionJob, signal: AbortSignal, post: (message: FromExtractionWorker) => void): Promise<void> {
+/** Resolves with the job's last message ('done'), for the caller to post once it has cleaned up too. */
+export async function runExtractionJob(job: ExtractionJob, signal: AbortSignal, post: (message: FromExtractionWorker) => void): Promise<FromExtractionWorker> {
   const { config } = job;
   const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: job.seed, dropout: config.dropout });
   try {
@@ -37,7 +38,7 @@ export async function runExtractionJob(job: ExtractionJob, signal: AbortSignal, 
       onFailure: (videoId, reason) => post({ type: 'video-failed', videoId, reason }),
       signal,
     });
-    post({ type: 'done', cancelled: !finished });
+    return { type: 'done', cancelled: !finished };
   } finally {
     model.dispose();
   }

@@ -26,5 +26,5 @@ serveJob<LinearProbeStart, FromLinearProbeWorker>('linear-probe', async (start, 
       }
     },
   });
-  post({ type: 'done', result });
+  return { type: 'done', result };
 });

@@ -10,9 +10,9 @@ export type FromAdapterJob = { type: 'adapter'; adapter: GpuAdapterSummary | nul
 
 /** The page's side: answers with the adapter `gpu` offers (null without navigator.gpu or an adapter). */
 export function serveAdapterReport(port: JobPort, gpu: GpuLike | undefined): void {
-  serveJobOver<null, FromAdapterJob>(port, async (_start, _signal, post) => {
+  serveJobOver<null, FromAdapterJob>(port, async () => {
     const found = gpu ? await findAdapter(gpu) : null;
-    post({ type: 'adapter', adapter: found?.summary ?? null });
+    return { type: 'adapter', adapter: found?.summary ?? null };
   });
 }
 

@@ -33,7 +33,7 @@ export function serveTrainingHost(port: JobPort, backend: () => Promise<string>)
         callbacks: postingCallbacks(post),
         signal,
       });
-      post({ type: 'done', outcome });
+      return { type: 'done', outcome };
     } finally {
       model.dispose();
     }

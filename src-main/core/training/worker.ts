@@ -65,34 +65,35 @@ async function finetune(start: WorkerStart, finetuneStart: FinetuneStart, loader
   }
 }
 
+/** The pretext task's network, trained on the task's own labels. */
+async function pretextTraining(start: WorkerStart, loader: BatchLoader, signal: AbortSignal, post: Post): Promise<TrainingOutcome> {
+  const model = await createTrainableModel(start.config);
+  try {
+    post({ type: 'backend', backend: model.backend });
+    if (start.resumeFrom) await model.load(await readCheckpointFiles(start.resumeFrom));
+    return await train({
+      config: start.config,
+      startStep: start.startStep,
+      train: start.train,
+      validation: start.validation,
+      labels: start.labels,
+      fill: loader.fill,
+      model,
+      checkpoints: folderCheckpointStore((step) => join(start.checkpointRoot, `step-${step}`)),
+      callbacks: postingCallbacks(post),
+      signal,
+    });
+  } finally {
+    model.dispose();
+  }
+}
+
 serveJob<WorkerStart, FromWorker>('training', async (start, signal, post) => {
   // Frames are read and rendered in a thread of their own, beside the model's steps.
   const loader = startBatchLoader({ tools: start.tools, frameCacheFolder: start.frameCacheFolder, frameCacheBytes: start.frameCacheBytes });
   try {
-    if (start.finetune) {
-      post({ type: 'done', outcome: await finetune(start, start.finetune, loader, signal, post) });
-      return;
-    }
-    const model = await createTrainableModel(start.config);
-    try {
-      post({ type: 'backend', backend: model.backend });
-      if (start.resumeFrom) await model.load(await readCheckpointFiles(start.resumeFrom));
-      const outcome = await train({
-        config: start.config,
-        startStep: start.startStep,
-        train: start.train,
-        validation: start.validation,
-        labels: start.labels,
-        fill: loader.fill,
-        model,
-        checkpoints: folderCheckpointStore((step) => join(start.checkpointRoot, `step-${step}`)),
-        callbacks: postingCallbacks(post),
-        signal,
-      });
-      post({ type: 'done', outcome });
-    } finally {
-      model.dispose();
-    }
+    const outcome = start.finetune ? await finetune(start, start.finetune, loader, signal, post) : await pretextTraining(start, loader, signal, post);
+    return { type: 'done', outcome };
   } finally {
     await loader.close();
   }
