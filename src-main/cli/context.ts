@@ -21,6 +21,7 @@ export interface CommandContext {
     backbone?: string | undefined;
     steps?: string | undefined;
     backend?: string | undefined;
+    replicas?: string | undefined;
     resume?: string | undefined;
     run?: string | undefined;
     set?: string | undefined;

@@ -24,7 +24,7 @@ Commands:
          [--preset tiny|paper] [--video ID] [--seed N] [--json]
   train --task TASK --library FILE       train a pretext task (Ctrl-C cancels with a checkpoint)
         [--backbone alexnet|c3d|r3d|r2plus1d] [--preset tiny|paper] [--steps N] [--seed N]
-        [--backend auto|gpu|node|webgpu|wasm|cpu] [--json]
+        [--backend auto|gpu|node|webgpu|wasm|cpu] [--replicas N] [--json]
   train --resume RUN --library FILE      resume a cancelled, failed or interrupted run from its last checkpoint
   runs --library FILE [--json]           list training runs
        [--task TASK] [--status STATUS] [--search WORDS]
@@ -93,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
       backbone: { type: 'string' },
       steps: { type: 'string' },
       backend: { type: 'string' },
+      replicas: { type: 'string' },
       resume: { type: 'string' },
       run: { type: 'string' },
       set: { type: 'string' },

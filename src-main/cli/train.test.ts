@@ -25,6 +25,9 @@ describe('pretext train', () => {
     const steps = pretext('train', '--task', 'sequence-sorting', '--steps', 'many', '--library', library);
     expect(steps.status).toBe(2);
     expect(steps.stderr).toMatch(/--steps must be a whole number/);
+    const replicas = pretext('train', '--task', 'sequence-sorting', '--replicas', '0', '--library', library);
+    expect(replicas.status).toBe(1);
+    expect(replicas.stderr).toMatch(/replicas must be at least 1/);
   });
 
   it('survives a kill mid-run and resumes from the last checkpoint', async () => {

@@ -172,5 +172,7 @@ export function finetuneTrainConfig(parent: TrainConfig, config: FinetuneConfig,
     checkpointEvery: config.checkpointEvery,
     keepCheckpoints: config.keepCheckpoints,
     backend: config.backend,
+    // Fine-tuning trains one copy of the network (data-parallel replicas serve pretext training).
+    replicas: 1,
   };
 }

@@ -68,8 +68,15 @@ export async function runTrain(context: CommandContext): Promise<number> {
       const config = await call('training.preset', { task, backbone, preset });
       const steps = parseInteger(options.steps, '--steps');
       const seed = parseInteger(options.seed, '--seed');
+      const replicas = parseInteger(options.replicas, '--replicas');
       run = await call('training.start', {
-        config: { ...config, backend, ...(steps !== undefined ? { steps } : {}), ...(seed !== undefined ? { seed } : {}) },
+        config: {
+          ...config,
+          backend,
+          ...(steps !== undefined ? { steps } : {}),
+          ...(seed !== undefined ? { seed } : {}),
+          ...(replicas !== undefined ? { replicas } : {}),
+        },
       });
     }
     const interactive = process.stderr.isTTY && !context.json;

@@ -10,6 +10,7 @@ export const WORKER_SOURCES = {
   loader: '../frames/loader-worker.ts',
   projection: '../retrieval/projection-worker.ts',
   'linear-probe': '../retrieval/linear-probe-worker.ts',
+  'gradient-peer': '../training/gradient-peer-worker.ts',
 } as const;
 
 export type CoreWorker = keyof typeof WORKER_SOURCES;

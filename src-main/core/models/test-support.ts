@@ -3,9 +3,11 @@
  * steadily over a textured, noisy background, so a tuple's label follows from the temporal order of
  * its frames alone. Laid out like a pipeline batch.
  */
-import { tupleShape, type TaskConfig } from '../../shared/tasks.ts';
+import { classCount, tupleShape, type TaskConfig } from '../../shared/tasks.ts';
+import type { TrainConfig } from '../../shared/training.ts';
+import type { Batch } from '../frames/pipeline.ts';
 import { orderClassOf, permutationFromRank, permutationRank, factorial } from '../tasks/permutations.ts';
-import type { Rng } from '../tasks/rng.ts';
+import { createRng, type Rng } from '../tasks/rng.ts';
 import type { PackedBatch } from './tuple-input.ts';
 
 /** One tuple: the time (brightness level) of every frame, [element][frame], and its label. */
@@ -107,4 +109,10 @@ export function syntheticBatch(config: TaskConfig, count: number, rng: Rng): Pac
     labels[tuple] = label;
   }
   return { inputs, labels, shape: [count, ...tupleShape(config)] };
+}
+
+/** The run's `index`th synthetic batch (batchSize tuples), seeded by its index, as the pipeline gives it. */
+export function pipelineBatch(config: TrainConfig, index: number): Batch {
+  const packed = syntheticBatch(config.task, config.batchSize, createRng(`batch/${index}`));
+  return { ...packed, index, classCount: classCount(config.task), tuples: [] };
 }

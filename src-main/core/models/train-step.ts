@@ -50,23 +50,62 @@ async function readResult(loss: tf.Scalar, accuracy: tf.Scalar): Promise<StepRes
   }
 }
 
-/** Forward, backward and one update of every trained weight; BatchNorm statistics move too. */
-export function trainStep(model: TaskModel, optimizer: Optimizer, batch: BatchTensors, options: TrainStepOptions): Promise<StepResult> {
-  const params = trainableParams(model);
-  const variables = params.map((param) => param.variable);
+/** The batch's loss gradient of every trained weight (trainableParams order), with its loss and accuracy; the caller disposes them. */
+function gradientsOf(model: TaskModel, batch: BatchTensors, options: TrainStepOptions): { gradients: tf.Tensor[]; loss: tf.Scalar; accuracy: tf.Scalar } {
+  const variables = trainableParams(model).map((param) => param.variable);
   const mode = { training: true, ...(options.seed === undefined ? {} : { seed: options.seed }) };
-  const [loss, accuracy] = tf.tidy(() => {
-    // Kept out of the gradient's scope, to be read once the update is done.
-    const kept: tf.Scalar[] = [];
+  const kept: tf.Scalar[] = [];
+  const gradients = tf.tidy(() => {
     const { grads } = tf.variableGrads(() => {
       const logits = model.apply(batch.inputs, mode);
+      // Kept out of the gradient's scope, to be read once the update is done.
       kept.push(tf.keep(crossEntropy(logits, batch.labels, model.classCount)), tf.keep(accuracyOf(logits, batch.labels)));
       return tf.add(kept[0] as tf.Scalar, weightPenalty(variables, options.weightDecay));
     }, variables);
-    optimizer.update(params, grads);
-    return kept;
+    return variables.map((variable) => grads[variable.name] as tf.Tensor);
   });
-  return readResult(loss as tf.Scalar, accuracy as tf.Scalar);
+  return { gradients, loss: kept[0] as tf.Scalar, accuracy: kept[1] as tf.Scalar };
+}
+
+/** Forward, backward and one update of every trained weight; BatchNorm statistics move too. */
+export function trainStep(model: TaskModel, optimizer: Optimizer, batch: BatchTensors, options: TrainStepOptions): Promise<StepResult> {
+  const { gradients, loss, accuracy } = gradientsOf(model, batch, options);
+  try {
+    applyGradients(model, optimizer, gradients);
+  } finally {
+    tf.dispose(gradients);
+  }
+  return readResult(loss, accuracy);
+}
+
+/** A replica's part of a data-parallel step: its gradients read out, in trainableParams order. */
+export interface PartGradients extends StepResult {
+  gradients: Float32Array[];
+}
+
+/** The forward and backward pass of a data-parallel step on one part of the batch; changes no weight (BatchNorm statistics move). */
+export async function partGradients(model: TaskModel, batch: BatchTensors, options: TrainStepOptions): Promise<PartGradients> {
+  const { gradients, loss, accuracy } = gradientsOf(model, batch, options);
+  try {
+    const values = await Promise.all(gradients.map((gradient) => gradient.data() as Promise<Float32Array>));
+    return { gradients: values, ...(await readResult(loss, accuracy)) };
+  } finally {
+    tf.dispose(gradients);
+  }
+}
+
+/** One optimiser update from `gradients`, given in trainableParams order (tensors or read-out values). */
+export function applyGradients(model: TaskModel, optimizer: Optimizer, gradients: readonly (tf.Tensor | Float32Array)[]): void {
+  const params = trainableParams(model);
+  if (gradients.length !== params.length) throw new RangeError(`${gradients.length} gradients for ${params.length} trained weights`);
+  tf.tidy(() => {
+    const named: tf.NamedTensorMap = {};
+    params.forEach((param, index) => {
+      const gradient = gradients[index] as tf.Tensor | Float32Array;
+      named[param.variable.name] = gradient instanceof Float32Array ? tf.tensor(gradient, param.variable.shape) : gradient;
+    });
+    optimizer.update(params, named);
+  });
 }
 
 /** Loss and accuracy with running statistics and without dropout; changes nothing. */

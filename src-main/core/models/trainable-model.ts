@@ -17,11 +17,12 @@ import { buildFinetuneModel, buildTaskModel, type TaskModel } from './task-model
 import { createAdam } from './adam.ts';
 import type { Optimizer } from './optimizer.ts';
 import { createMomentumSgd } from './sgd.ts';
-import { evaluateStep, trainStep } from './train-step.ts';
-import { batchTensors, type BatchTensors } from './tuple-input.ts';
+import { averageParts, partSeed, splitBatch, type GradientPeers } from './data-parallel.ts';
+import { applyGradients, evaluateStep, partGradients, trainStep, type PartGradients, type StepResult } from './train-step.ts';
+import { batchTensors, type BatchTensors, type PackedBatch } from './tuple-input.ts';
 
 /** Runs one step on `batch`; a deferred backend error (WebGPU) fails the step, never a later one. */
-async function withBatch<R>(model: TaskModel, batch: ItemBatch, run: (tensors: BatchTensors) => Promise<R>): Promise<R> {
+async function withBatch<R>(model: TaskModel, batch: PackedBatch, run: (tensors: BatchTensors) => Promise<R>): Promise<R> {
   const tensors = batchTensors(batch, model.tupleShape);
   try {
     const result = await run(tensors);
@@ -40,23 +41,71 @@ function createOptimizer(config: TrainConfig): Optimizer {
   return config.optimizer === 'adam' ? createAdam(config) : createMomentumSgd(config);
 }
 
-/** The run's network on tfjs's current backend, which is `backend`. */
-export function buildTrainableModel(config: TrainConfig, backend: string): TrainableModel {
+/** One replica of a data-parallel run: its part's gradients, the common update, the run's checkpoint. */
+export interface Replica {
+  gradients(part: PackedBatch, seed: number): Promise<PartGradients>;
+  apply(gradients: readonly Float32Array[]): void;
+  load(files: CheckpointFiles): Promise<void>;
+  dispose(): void;
+}
+
+/** The run's task network and optimiser as a replica (a peer thread's; the seeded weights match the run's). */
+export function buildReplica(config: TrainConfig): Replica {
   const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout });
-  return trainableModelOf(model, config, backend);
+  const optimizer = createOptimizer(config);
+  return {
+    gradients: (part, seed) => withBatch(model, part, (tensors) => partGradients(model, tensors, { weightDecay: config.weightDecay, seed })),
+    apply: (gradients) => applyGradients(model, optimizer, gradients),
+    load: async (files) => {
+      await loadCheckpoint({ load: async () => checkpointArtifactsOf(files) }, { model, optimizer, description: config });
+    },
+    dispose: () => {
+      model.dispose();
+      optimizer.dispose();
+    },
+  };
+}
+
+/** One step with the batch shared among the run's model (first part) and its peers; every copy applies the average. */
+async function dataParallelStep(model: TaskModel, optimizer: Optimizer, peers: GradientPeers, batch: PackedBatch, config: TrainConfig): Promise<StepResult> {
+  const parts = splitBatch(batch, peers.count + 1);
+  const [own, ...others] = parts as [PackedBatch, ...PackedBatch[]];
+  const seed = dropoutSeed(config.seed, optimizer.iterations);
+  // The peers' parts are sent first: the own part's forward and backward pass blocks this thread until
+  // it is done. Awaited together, so a peer failing meanwhile is handled, never left unhandled.
+  const remote = peers.gradients(others, others.map((_part, index) => partSeed(seed, index + 1)));
+  const [others_, local] = await Promise.all([
+    remote,
+    withBatch(model, own, (tensors) => partGradients(model, tensors, { weightDecay: config.weightDecay, seed })),
+  ]);
+  const average = averageParts([local, ...others_], parts.map((part) => part.labels.length));
+  peers.apply(average.gradients);
+  applyGradients(model, optimizer, average.gradients);
+  return { loss: average.loss, accuracy: average.accuracy };
+}
+
+/**
+ * The run's network on tfjs's current backend, which is `backend`; with `peers`, each step's batch is
+ * shared with them (data parallel, data-parallel.ts).
+ */
+export function buildTrainableModel(config: TrainConfig, backend: string, peers?: GradientPeers): TrainableModel & { network: TaskModel } {
+  const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout });
+  return trainableModelOf(model, config, backend, peers);
 }
 
 /** `model` trained with the run's optimiser and schedule (a task network, or a fine-tune network). */
-export function trainableModelOf(model: TaskModel, config: TrainConfig, backend: string): TrainableModel & { network: TaskModel } {
+export function trainableModelOf(model: TaskModel, config: TrainConfig, backend: string, peers?: GradientPeers): TrainableModel & { network: TaskModel } {
   const optimizer = createOptimizer(config);
   const parts = { model, optimizer, description: config };
   return {
     backend,
     network: model,
     trainStep: (batch) =>
-      withBatch(model, batch, (tensors) =>
-        trainStep(model, optimizer, tensors, { weightDecay: config.weightDecay, seed: dropoutSeed(config.seed, optimizer.iterations) }),
-      ),
+      peers
+        ? dataParallelStep(model, optimizer, peers, batch, config)
+        : withBatch(model, batch, (tensors) =>
+            trainStep(model, optimizer, tensors, { weightDecay: config.weightDecay, seed: dropoutSeed(config.seed, optimizer.iterations) }),
+          ),
     evaluate: (batch) => withBatch(model, batch, (tensors) => evaluateStep(model, tensors)),
     features: (batch) =>
       withBatch(model, batch, async (tensors) => {
@@ -70,8 +119,10 @@ export function trainableModelOf(model: TaskModel, config: TrainConfig, backend:
     save: async () => checkpointFiles(await checkpointArtifacts(parts)),
     load: async (files) => {
       await loadCheckpoint({ load: async () => checkpointArtifactsOf(files) }, parts);
+      await peers?.load(files);
     },
     dispose: () => {
+      peers?.dispose();
       model.dispose();
       optimizer.dispose();
     },

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { startBatchLoader, type BatchLoader } from '../frames/loader.ts';
 import { readCheckpointFiles } from '../models/checkpoint-folder.ts';
-import { createFinetuneTrainableModel, createTrainableModel } from '../models/trainable.ts';
+import { createFinetuneTrainableModel, createTrainableModel } from './trainable.ts';
 import { isAbortError } from '../util/abort.ts';
 import { folderCheckpointStore } from './checkpoint-store.ts';
 import { train, type TrainingOutcome } from './engine.ts';

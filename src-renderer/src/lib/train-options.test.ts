@@ -31,6 +31,7 @@ describe('train options', () => {
       'evaluateEvery',
       'checkpointEvery',
       'keepCheckpoints',
+      'replicas',
       'task',
     ]);
     expect(fields.find((f) => f.path === 'width')).toMatchObject({ kind: 'number', step: 'any', label: 'Width multiplier' });

@@ -76,6 +76,7 @@ const SCHEDULE_ORDER = [
   'evaluateEvery',
   'checkpointEvery',
   'keepCheckpoints',
+  'replicas',
 ] as const satisfies readonly (keyof TrainConfig)[];
 
 /** Keys with controls of their own: the task and backbone pickers and the backend select. */
@@ -93,7 +94,7 @@ export const TRAIN_FIELD_OPTIONS: FieldOptions = {
   omit: OWN_CONTROLS,
   order: SCHEDULE_ORDER,
   choices: { optimizer: OPTIMIZERS },
-  labels: { task: 'Task sampling', width: 'Width multiplier' },
+  labels: { task: 'Task sampling', width: 'Width multiplier', replicas: 'Replicas (CPU threads)' },
   hints: {
     steps: 'Optimiser steps (batches) to train for.',
     batchSize: 'Tuples per step.',
@@ -108,6 +109,7 @@ export const TRAIN_FIELD_OPTIONS: FieldOptions = {
     validationTuples: 'Tuples drawn from the held-out videos at each evaluation (a fixed set).',
     evaluateEvery: 'Steps between two validation measurements.',
     checkpointEvery: 'Steps between two checkpoints (what a resume continues from).',
+    replicas: 'Copies of the network, one per CPU core, each training on part of every batch (wasm and cpu backends; a GPU runs one).',
     keepCheckpoints: 'Checkpoints kept: the newest this many and the best; older ones are deleted as the run goes.',
   },
 };

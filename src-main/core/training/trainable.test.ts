@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { trainPreset, type TrainConfig } from '../../shared/training.ts';
 import * as tf from '../compute/tf.ts';
-import type { Batch } from '../frames/pipeline.ts';
-import { createRng } from '../tasks/rng.ts';
-import { syntheticBatch } from './test-support.ts';
+import { pipelineBatch } from '../models/test-support.ts';
 import { createTrainableModel } from './trainable.ts';
-import { classCount } from '../../shared/tasks.ts';
 
-function pipelineBatch(config: TrainConfig, index: number): Batch {
-  const packed = syntheticBatch(config.task, config.batchSize, createRng(`batch/${index}`));
-  return { ...packed, index, classCount: classCount(config.task), tuples: [] };
-}
 
 describe('trainable model', () => {
   it('trains, evaluates, checkpoints and resumes on the backend the run asks for', async () => {

@@ -3,12 +3,10 @@
  * WebGPU error fails the step it happened in. Skipped, with the reason, where Dawn finds no adapter.
  */
 import { describe, expect, it } from 'vitest';
-import { classCount, type TaskId } from '../../shared/tasks.ts';
+import type { TaskId } from '../../shared/tasks.ts';
 import { trainPreset, type Backbone, type TrainConfig } from '../../shared/training.ts';
-import type { Batch } from '../frames/pipeline.ts';
-import { createRng } from '../tasks/rng.ts';
 import { registerBrokenKernel, runBrokenKernel, skipTitle, webgpuProblem } from '../compute/webgpu-test-support.ts';
-import { syntheticBatch } from './test-support.ts';
+import { pipelineBatch } from '../models/test-support.ts';
 import { createTrainableModel } from './trainable.ts';
 
 const noAdapter = await webgpuProblem();
@@ -17,10 +15,6 @@ registerBrokenKernel();
 
 const STEPS = 3;
 
-function pipelineBatch(config: TrainConfig, index: number): Batch {
-  const packed = syntheticBatch(config.task, config.batchSize, createRng(`batch/${index}`));
-  return { ...packed, index, classCount: classCount(config.task), tuples: [] };
-}
 
 async function lossTrajectory(config: TrainConfig): Promise<number[]> {
   const model = await createTrainableModel(config);
