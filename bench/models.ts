@@ -3,21 +3,20 @@
 // mid sizes, each case in its own process for an honest peak RSS; and the same model and batch in
 // PyTorch when `import torch` works. `paper` (opt in: minutes per step on a CPU) is each task's paper
 // preset at full width and batch 8 — VCOP's own batch; the frame tasks' 64–128 would not fit a CPU run.
-// Usage: npm run bench:models -- [--steps 3] [--backends wasm,webgpu,cpu] [--sizes tiny,mid,paper] [--batch N] [--cpu-mid]
+// Usage: npm run bench:models -- [--steps 3] [--backends wasm,webgpu,cpu] [--sizes tiny,mid,paper] [--batch N] [--replicas 1,2] [--cpu-mid]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { classCount, TASK_PRESETS, tupleShape, type TaskConfig } from '../src-main/shared/tasks.ts';
-import type { Backbone } from '../src-main/shared/training.ts';
+import { trainPreset, type Backbone, type TrainConfig } from '../src-main/shared/training.ts';
 import { backendReport, describeSelection, initBackend, type ConcreteBackend } from '../src-main/core/compute/backend.ts';
-import { checkBackend } from '../src-main/core/compute/backend-check.ts';
-import * as tf from '../src-main/core/compute/tf.ts';
 import { scaledWidth } from '../src-main/core/models/encoder.ts';
 import { frameEncoderGrid, frameEncoderPlan } from '../src-main/core/models/frame-encoder.ts';
 import { parameterCount } from '../src-main/core/models/params.ts';
-import { createMomentumSgd } from '../src-main/core/models/sgd.ts';
-import { buildTaskModel } from '../src-main/core/models/task-models.ts';
-import { trainStep } from '../src-main/core/models/train-step.ts';
+import { buildTrainableModel } from '../src-main/core/models/trainable-model.ts';
+import { startGradientPeers } from '../src-main/core/training/gradient-peers.ts';
+import { createRng } from '../src-main/core/tasks/rng.ts';
+import type { ItemBatch } from '../src-main/core/frames/pipeline.ts';
 import { printReport } from './report.ts';
 
 type Size = 'tiny' | 'mid' | 'paper';
@@ -73,24 +72,45 @@ interface Timing {
   parameters: number;
 }
 
-/** Child process: one case on one backend. */
-async function measure(benchCase: BenchCase, backend: ConcreteBackend, steps: number): Promise<Timing> {
-  await initBackend(backend);
-  const model = buildTaskModel(benchCase.config, { backbone: benchCase.backbone, width: benchCase.width, seed: 1 });
-  const optimizer = createMomentumSgd({ learningRate: 0.001, momentum: 0.9 });
-  const inputs = tf.randomUniform([benchCase.batch, ...model.tupleShape], 0, 1, 'float32', 1);
-  const labels = tf.tensor1d(Array.from({ length: benchCase.batch }, (_, i) => i % model.classCount), 'int32');
-  const step = async (seed: number) => {
+/** Child process: one case on one backend, the batch shared among `replicas` threads (data parallel). */
+async function measure(benchCase: BenchCase, backend: ConcreteBackend, steps: number, replicas: number): Promise<Timing> {
+  const selection = await initBackend(backend);
+  const config: TrainConfig = {
+    ...trainPreset(benchCase.config.task, benchCase.backbone, 'tiny'),
+    task: benchCase.config,
+    width: benchCase.width,
+    batchSize: benchCase.batch,
+    optimizer: 'sgd',
+    learningRate: 0.001,
+    dropout: 0,
+    seed: 1,
+    backend,
+    replicas,
+  };
+  const peers = replicas > 1 ? await startGradientPeers(config, selection.choice, replicas - 1) : undefined;
+  const model = buildTrainableModel(config, selection.backend, peers);
+  const tuple = model.network.tupleShape;
+  const rng = createRng('bench/models');
+  const batch: ItemBatch = {
+    index: 0,
+    inputs: Float32Array.from({ length: benchCase.batch * tuple.reduce((a, b) => a * b, 1) }, () => rng.next()),
+    shape: [benchCase.batch, ...tuple],
+    labels: Int32Array.from({ length: benchCase.batch }, (_, i) => i % model.network.classCount),
+    classCount: model.network.classCount,
+    tuples: [],
+  };
+  const step = async () => {
     const started = performance.now();
-    await trainStep(model, optimizer, { inputs, labels }, { weightDecay: 5e-4, seed });
-    // A WebGPU error would otherwise time kernels that did nothing.
-    await checkBackend();
+    // The trainable model checks the backend after the step: a WebGPU error would otherwise time kernels that did nothing.
+    await model.trainStep(batch);
     return (performance.now() - started) / 1000;
   };
-  const firstStepS = await step(0);
+  const firstStepS = await step();
   let total = 0;
-  for (let i = 1; i <= steps; i++) total += await step(i);
-  return { firstStepS, stepS: total / steps, peakRssMb: process.resourceUsage().maxRSS / 1024, parameters: parameterCount(model.params) };
+  for (let i = 1; i <= steps; i++) total += await step();
+  const timing = { firstStepS, stepS: total / steps, peakRssMb: process.resourceUsage().maxRSS / 1024, parameters: parameterCount(model.network.params) };
+  model.dispose();
+  return timing;
 }
 
 /** The network as plain numbers, for the PyTorch twin. */
@@ -215,8 +235,8 @@ function runTorch(benchCase: BenchCase, steps: number): { stepS: number; threads
 }
 
 /** Runs one case in a child process (fresh backend, its own peak RSS). */
-function runChild(benchCase: BenchCase, backend: ConcreteBackend, steps: number): Timing | null {
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', benchCase.id, '--backend', backend, '--steps', String(steps), '--batch', String(benchCase.batch)];
+function runChild(benchCase: BenchCase, backend: ConcreteBackend, steps: number, replicas: number): Timing | null {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', benchCase.id, '--backend', backend, '--steps', String(steps), '--batch', String(benchCase.batch), '--replicas', String(replicas)];
   const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const line = result.stdout.split('\n').find((candidate) => candidate.startsWith('{"timing"'));
   if (!line) {
@@ -236,9 +256,12 @@ const { values } = parseArgs({
     backend: { type: 'string' },
     /** Tuples per step for every case (default: 4, paper 8). */
     batch: { type: 'string' },
+    /** Data-parallel replicas to time on the wasm and cpu backends, e.g. 1,2 (GPU backends run one). */
+    replicas: { type: 'string', default: '1' },
   },
 });
 const steps = Number(values.steps);
+const replicaCounts = values.replicas.split(',').map(Number);
 const allCases = [...cases('tiny'), ...cases('mid'), ...cases('paper')].map((benchCase) =>
   values.batch ? { ...benchCase, batch: Number(values.batch) } : benchCase,
 );
@@ -246,7 +269,9 @@ const allCases = [...cases('tiny'), ...cases('mid'), ...cases('paper')].map((ben
 if (values.child) {
   const benchCase = allCases.find((candidate) => candidate.id === values.child);
   if (!benchCase) throw new Error(`no case ${values.child}`);
-  console.log(JSON.stringify({ timing: await measure(benchCase, values.backend as ConcreteBackend, steps) }));
+  console.log(JSON.stringify({ timing: await measure(benchCase, values.backend as ConcreteBackend, steps, Number(values.replicas)) }));
+  // The replicas' threads would keep the process alive.
+  process.exit(0);
 } else {
   const sizes = values.sizes.split(',') as Size[];
   const report = await backendReport();
@@ -265,20 +290,23 @@ if (values.child) {
     for (const backend of backends) {
       // The cpu backend needs minutes per mid-size step; opt in with --cpu-mid.
       if (backend === 'cpu' && benchCase.size !== 'tiny' && !values['cpu-mid']) continue;
-      const timing = runChild(benchCase, backend, backend === 'cpu' ? 1 : steps);
-      if (!timing) continue;
-      rows.push({
-        case: benchCase.id,
-        backend,
-        input: `${benchCase.batch}×${tuple.slice(0, 4).join('×')}`,
-        params_m: timing.parameters / 1e6,
-        first_step_s: timing.firstStepS,
-        step_s: timing.stepS,
-        steps_per_s: 1 / timing.stepS,
-        clips_per_s: (benchCase.batch * tuple[0]) / timing.stepS,
-        peak_rss_mb: Math.round(timing.peakRssMb),
-        ...(torchTiming ? { torch_step_s: torchTiming.stepS, vs_torch: timing.stepS / torchTiming.stepS } : {}),
-      });
+      for (const replicas of backend === 'wasm' || backend === 'cpu' ? replicaCounts : [1]) {
+        const timing = runChild(benchCase, backend, backend === 'cpu' ? 1 : steps, replicas);
+        if (!timing) continue;
+        rows.push({
+          case: benchCase.id,
+          backend,
+          replicas,
+          input: `${benchCase.batch}×${tuple.slice(0, 4).join('×')}`,
+          params_m: timing.parameters / 1e6,
+          first_step_s: timing.firstStepS,
+          step_s: timing.stepS,
+          steps_per_s: 1 / timing.stepS,
+          clips_per_s: (benchCase.batch * tuple[0]) / timing.stepS,
+          peak_rss_mb: Math.round(timing.peakRssMb),
+          ...(torchTiming ? { torch_step_s: torchTiming.stepS, vs_torch: timing.stepS / torchTiming.stepS } : {}),
+        });
+      }
     }
   }
   printReport(`training step (forward + backward + SGD), batch of ${BATCH} tuples (paper: ${PAPER_BATCH})`, rows, { steps, torch });

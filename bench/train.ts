@@ -2,7 +2,7 @@
 // the training worker next to the model, on a generated library. Prints steps/s, tuple elements/s, the share of
 // step time spent waiting for data (goal < 10 %) and the process's peak RSS, per compute backend
 // (webgpu where Dawn finds an adapter, software ones too).
-// Usage: npm run bench:train -- [--steps 80] [--backends wasm,webgpu]
+// Usage: npm run bench:train -- [--steps 80] [--backends wasm,webgpu] [--replicas 1,2] [--tasks order-verification,clip-order/r3d]
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,15 +17,25 @@ import { synthesizeVideo } from '../src-main/core/media/synthesize.ts';
 import { getMediaTools } from '../src-main/core/media/tools.ts';
 import { printReport } from './report.ts';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '80' }, backends: { type: 'string', default: 'wasm,webgpu' } } });
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '80' },
+    backends: { type: 'string', default: 'wasm,webgpu' },
+    /** Data-parallel replicas to try on the wasm and cpu backends (GPU backends run one). */
+    replicas: { type: 'string', default: '1' },
+    /** task/backbone pairs (backbone alexnet when left out); all six by default. */
+    tasks: { type: 'string' },
+  },
+});
 const steps = Number(values.steps);
+const replicaCounts = values.replicas.split(',').map(Number);
 const report = await backendReport();
 const backends = (values.backends.split(',') as BackendChoice[]).filter((backend) => {
   const entry = report.backends.find((candidate) => candidate.name === backend);
   if (entry && !entry.available) console.log(`${backend}: skipped (${entry.note})`);
   return !entry || entry.available;
 });
-const CASES: [TaskId, Backbone][] = [
+const ALL_CASES: [TaskId, Backbone][] = [
   ['order-verification', 'alexnet'],
   ['sequence-sorting', 'alexnet'],
   ['odd-one-out', 'alexnet'],
@@ -33,6 +43,15 @@ const CASES: [TaskId, Backbone][] = [
   ['clip-order', 'r3d'],
   ['clip-order', 'r2plus1d'],
 ];
+const CASES = values.tasks
+  ? values.tasks.split(',').map((entry) => {
+      const [task, backbone = 'alexnet'] = entry.split('/');
+      const found = ALL_CASES.find(([caseTask, caseBackbone]) => caseTask === task && caseBackbone === backbone);
+      if (!found) throw new Error(`no case ${entry} (cases: ${ALL_CASES.map((pair) => pair.join('/')).join(', ')})`);
+      return found;
+    })
+  : ALL_CASES;
+const runsOf = (backend: BackendChoice) => (backend === 'wasm' || backend === 'cpu' ? replicaCounts : [1]);
 
 const work = mkdtempSync(join(tmpdir(), 'pretext-bench-train-'));
 try {
@@ -47,8 +66,9 @@ try {
   await library.imports.wait((await library.imports.start(join(work, 'videos'))).id);
 
   const rows: Record<string, string | number>[] = [];
-  for (const [task, backbone, backend] of CASES.flatMap((entry) => backends.map((backend) => [...entry, backend] as const))) {
-    const config = { ...trainPreset(task, backbone, 'tiny'), steps, evaluateEvery: steps, checkpointEvery: steps, backend };
+  const runs = CASES.flatMap((entry) => backends.flatMap((backend) => runsOf(backend).map((replicas) => [...entry, backend, replicas] as const)));
+  for (const [task, backbone, backend, replicas] of runs) {
+    const config = { ...trainPreset(task, backbone, 'tiny'), steps, evaluateEvery: steps, checkpointEvery: steps, backend, replicas };
     let last: TrainingProgress | null = null;
     const stop = events.on('training.progress', (progress) => {
       if (progress.phase === 'training' && progress.stepsPerSecond !== null) last = progress;
@@ -62,6 +82,7 @@ try {
       case: `${task} ${backbone}`,
       status: run.status,
       backend: run.backend ?? '',
+      replicas,
       batch: config.batchSize,
       stepsPerSecond,
       // Frames for the frame tasks (O3N: subsequences), clips for VCOP.
