@@ -22,24 +22,26 @@ describe('data-parallel parts', () => {
     expect(splitBatch(countingBatch(3), 1)[0]?.inputs).toEqual(countingBatch(3).inputs);
   });
 
-  it('averages the parts’ gradients, loss and accuracy weighted by their tuples', () => {
+  it('averages the parts’ gradients, running statistics, loss and accuracy weighted by their tuples', () => {
     const average = averageParts(
       [
-        { gradients: [Float32Array.of(3, 6), Float32Array.of(1)], loss: 2, accuracy: 1 },
-        { gradients: [Float32Array.of(0, 3), Float32Array.of(4)], loss: 5, accuracy: 0 },
+        { gradients: [Float32Array.of(3, 6), Float32Array.of(1)], statistics: [Float32Array.of(0.5)], loss: 2, accuracy: 1 },
+        { gradients: [Float32Array.of(0, 3), Float32Array.of(4)], statistics: [Float32Array.of(2)], loss: 5, accuracy: 0 },
       ],
       [2, 1],
     );
     expect([...(average.gradients[0] as Float32Array)]).toEqual([2, 5]);
     expect([...(average.gradients[1] as Float32Array)]).toEqual([2]);
+    expect([...(average.statistics[0] as Float32Array)]).toEqual([1]);
     expect(average.loss).toBeCloseTo(3, 12);
     expect(average.accuracy).toBeCloseTo(2 / 3, 12);
   });
 
   it('refuses parts that do not match', () => {
-    const part = { gradients: [Float32Array.of(1, 2)], loss: 0, accuracy: 0 };
+    const part = { gradients: [Float32Array.of(1, 2)], statistics: [], loss: 0, accuracy: 0 };
     expect(() => averageParts([part], [1, 1])).toThrow(/1 parts with 2 sizes/);
     expect(() => averageParts([part, { ...part, gradients: [Float32Array.of(1)] }], [1, 1])).toThrow(/part 1 has no gradient 0 of 2 values/);
+    expect(() => averageParts([{ ...part, statistics: [Float32Array.of(1)] }, part], [1, 1])).toThrow(/part 1 has no statistic 0 of 1 values/);
     expect(() => averageParts([], [])).toThrow(RangeError);
   });
 

@@ -7,6 +7,9 @@
 import { createRng } from '../tasks/rng.ts';
 import type { CheckpointFiles } from './checkpoint.ts';
 import type { PartGradients, StepResult } from './train-step.ts';
+
+/** What every replica applies after a step: the averaged gradients and running statistics. */
+export type ReplicaUpdate = Pick<PartGradients, 'gradients' | 'statistics'>;
 import type { PackedBatch } from './tuple-input.ts';
 
 /** The replicas beside the run's own model, which trains on the first part. */
@@ -14,8 +17,8 @@ export interface GradientPeers {
   readonly count: number;
   /** Peer i's gradients of parts[i] with dropout seeded by seeds[i]; as many parts as peers at most. */
   gradients(parts: readonly PackedBatch[], seeds: readonly number[]): Promise<PartGradients[]>;
-  /** Every peer applies `gradients` (the average), as the run's own model does. */
-  apply(gradients: readonly Float32Array[]): void;
+  /** Every peer applies the average, as the run's own model does. */
+  apply(average: ReplicaUpdate): void;
   /** Every peer loads the checkpoint the run's own model loads. */
   load(files: CheckpointFiles): Promise<void>;
   dispose(): void;
@@ -40,26 +43,36 @@ export function splitBatch(batch: PackedBatch, count: number): PackedBatch[] {
   return result;
 }
 
-/**
- * The batch's gradient from its parts' (each the mean over its own tuples): their average weighted by
- * tuple count, summed in part order so every replica gets the same values; loss and accuracy alike.
- */
-export function averageParts(parts: readonly PartGradients[], sizes: readonly number[]): PartGradients {
-  if (parts.length === 0 || parts.length !== sizes.length) throw new RangeError(`${parts.length} parts with ${sizes.length} sizes`);
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const weights = sizes.map((size) => size / total);
-  const gradients = (parts[0] as PartGradients).gradients.map((first, index) => {
+/** `lists[p][i]` for every part p, averaged with `weights` and summed in part order: every replica gets the same values. */
+function weightedAverage(lists: readonly (readonly Float32Array[])[], weights: readonly number[], what: string): Float32Array[] {
+  return (lists[0] as readonly Float32Array[]).map((first, index) => {
     const sum = new Float32Array(first.length);
-    parts.forEach((part, p) => {
-      const values = part.gradients[index];
-      if (!values || values.length !== first.length) throw new RangeError(`part ${p} has no gradient ${index} of ${first.length} values`);
+    lists.forEach((list, p) => {
+      const values = list[index];
+      if (!values || values.length !== first.length) throw new RangeError(`part ${p} has no ${what} ${index} of ${first.length} values`);
       const weight = weights[p] as number;
       for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + weight * (values[i] as number);
     });
     return sum;
   });
+}
+
+/**
+ * The batch's step from its parts' (each a mean over its own tuples): gradients, running statistics,
+ * loss and accuracy averaged, weighted by tuple count. Averaging the running statistics makes them
+ * follow the whole batch's, as one replica's would.
+ */
+export function averageParts(parts: readonly PartGradients[], sizes: readonly number[]): PartGradients {
+  if (parts.length === 0 || parts.length !== sizes.length) throw new RangeError(`${parts.length} parts with ${sizes.length} sizes`);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const weights = sizes.map((size) => size / total);
   const mean = (pick: (result: StepResult) => number) => parts.reduce((sum, part, p) => sum + (weights[p] as number) * pick(part), 0);
-  return { gradients, loss: mean((part) => part.loss), accuracy: mean((part) => part.accuracy) };
+  return {
+    gradients: weightedAverage(parts.map((part) => part.gradients), weights, 'gradient'),
+    statistics: weightedAverage(parts.map((part) => part.statistics), weights, 'statistic'),
+    loss: mean((part) => part.loss),
+    accuracy: mean((part) => part.accuracy),
+  };
 }
 
 /** The dropout seed of part `part` > 0 of a step whose first part is seeded `stepSeed`. */

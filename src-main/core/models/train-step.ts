@@ -78,17 +78,27 @@ export function trainStep(model: TaskModel, optimizer: Optimizer, batch: BatchTe
   return readResult(loss, accuracy);
 }
 
-/** A replica's part of a data-parallel step: its gradients read out, in trainableParams order. */
+/** What moves without the optimiser: BatchNorm's running statistics, updated by every training forward pass. */
+function runningStatistics(model: TaskModel): Param[] {
+  return model.params.filter((param) => !param.trainable);
+}
+
+/**
+ * A replica's part of a data-parallel step, read out: its gradients (trainableParams order), and its
+ * running statistics after its forward pass (the model's untrained params, in order).
+ */
 export interface PartGradients extends StepResult {
   gradients: Float32Array[];
+  statistics: Float32Array[];
 }
 
 /** The forward and backward pass of a data-parallel step on one part of the batch; changes no weight (BatchNorm statistics move). */
 export async function partGradients(model: TaskModel, batch: BatchTensors, options: TrainStepOptions): Promise<PartGradients> {
   const { gradients, loss, accuracy } = gradientsOf(model, batch, options);
   try {
-    const values = await Promise.all(gradients.map((gradient) => gradient.data() as Promise<Float32Array>));
-    return { gradients: values, ...(await readResult(loss, accuracy)) };
+    const read = (tensors: readonly tf.Tensor[]) => Promise.all(tensors.map((tensor) => tensor.data() as Promise<Float32Array>));
+    const [values, statistics] = await Promise.all([read(gradients), read(runningStatistics(model).map((param) => param.variable))]);
+    return { gradients: values, statistics, ...(await readResult(loss, accuracy)) };
   } finally {
     tf.dispose(gradients);
   }
@@ -106,6 +116,14 @@ export function applyGradients(model: TaskModel, optimizer: Optimizer, gradients
     });
     optimizer.update(params, named);
   });
+}
+
+/** The step every replica applies: the averaged gradients, and the averaged running statistics in place of its own. */
+export function applyAverage(model: TaskModel, optimizer: Optimizer, average: Pick<PartGradients, 'gradients' | 'statistics'>): void {
+  const statistics = runningStatistics(model);
+  if (average.statistics.length !== statistics.length) throw new RangeError(`${average.statistics.length} statistics for ${statistics.length} running statistics`);
+  applyGradients(model, optimizer, average.gradients);
+  tf.tidy(() => statistics.forEach((param, index) => param.variable.assign(tf.tensor(average.statistics[index] as Float32Array, param.variable.shape))));
 }
 
 /** Loss and accuracy with running statistics and without dropout; changes nothing. */

@@ -17,8 +17,8 @@ import { buildFinetuneModel, buildTaskModel, type TaskModel } from './task-model
 import { createAdam } from './adam.ts';
 import type { Optimizer } from './optimizer.ts';
 import { createMomentumSgd } from './sgd.ts';
-import { averageParts, partSeed, splitBatch, type GradientPeers } from './data-parallel.ts';
-import { applyGradients, evaluateStep, partGradients, trainStep, type PartGradients, type StepResult } from './train-step.ts';
+import { averageParts, partSeed, splitBatch, type GradientPeers, type ReplicaUpdate } from './data-parallel.ts';
+import { applyAverage, evaluateStep, partGradients, trainStep, type PartGradients, type StepResult } from './train-step.ts';
 import { batchTensors, type BatchTensors, type PackedBatch } from './tuple-input.ts';
 
 /** Runs one step on `batch`; a deferred backend error (WebGPU) fails the step, never a later one. */
@@ -44,7 +44,7 @@ function createOptimizer(config: TrainConfig): Optimizer {
 /** One replica of a data-parallel run: its part's gradients, the common update, the run's checkpoint. */
 export interface Replica {
   gradients(part: PackedBatch, seed: number): Promise<PartGradients>;
-  apply(gradients: readonly Float32Array[]): void;
+  apply(average: ReplicaUpdate): void;
   load(files: CheckpointFiles): Promise<void>;
   dispose(): void;
 }
@@ -55,7 +55,7 @@ export function buildReplica(config: TrainConfig): Replica {
   const optimizer = createOptimizer(config);
   return {
     gradients: (part, seed) => withBatch(model, part, (tensors) => partGradients(model, tensors, { weightDecay: config.weightDecay, seed })),
-    apply: (gradients) => applyGradients(model, optimizer, gradients),
+    apply: (average) => applyAverage(model, optimizer, average),
     load: async (files) => {
       await loadCheckpoint({ load: async () => checkpointArtifactsOf(files) }, { model, optimizer, description: config });
     },
@@ -79,8 +79,8 @@ async function dataParallelStep(model: TaskModel, optimizer: Optimizer, peers: G
     withBatch(model, own, (tensors) => partGradients(model, tensors, { weightDecay: config.weightDecay, seed })),
   ]);
   const average = averageParts([local, ...others_], parts.map((part) => part.labels.length));
-  peers.apply(average.gradients);
-  applyGradients(model, optimizer, average.gradients);
+  peers.apply(average);
+  applyAverage(model, optimizer, average);
   return { loss: average.loss, accuracy: average.accuracy };
 }
 

@@ -2,6 +2,7 @@
 import type { TrainConfig } from '../../shared/training.ts';
 import type { ConcreteBackend } from '../compute/backend.ts';
 import type { CheckpointFiles } from '../models/checkpoint.ts';
+import type { ReplicaUpdate } from '../models/data-parallel.ts';
 import type { PartGradients } from '../models/train-step.ts';
 import type { PackedBatch } from '../models/tuple-input.ts';
 
@@ -9,7 +10,7 @@ import type { PackedBatch } from '../models/tuple-input.ts';
 export type ToPeer =
   | { type: 'start'; config: TrainConfig; backend: ConcreteBackend }
   | { type: 'gradients'; part: PackedBatch; seed: number }
-  | { type: 'apply'; gradients: readonly Float32Array[] }
+  | { type: 'apply'; average: ReplicaUpdate }
   | { type: 'load'; files: CheckpointFiles };
 
 export type FromPeer =

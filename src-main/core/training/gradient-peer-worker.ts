@@ -31,7 +31,7 @@ async function handle(message: ToPeer): Promise<void> {
       return;
     }
     case 'apply':
-      started().apply(message.gradients);
+      started().apply(message.average);
       return;
     case 'load':
       await started().load(message.files);

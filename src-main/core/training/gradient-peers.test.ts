@@ -9,7 +9,7 @@ import { buildTaskModel } from '../models/task-models.ts';
 import { pipelineBatch } from '../models/test-support.ts';
 import { createTrainableModel } from './trainable.ts';
 import { createMomentumSgd } from '../models/sgd.ts';
-import { applyGradients, partGradients, type StepResult } from '../models/train-step.ts';
+import { applyAverage, evaluateStep, partGradients, type StepResult } from '../models/train-step.ts';
 import { batchTensors } from '../models/tuple-input.ts';
 import { createRng } from '../tasks/rng.ts';
 
@@ -24,28 +24,39 @@ const open: { dispose(): void }[] = [];
 afterEach(() => open.splice(0).forEach((thing) => thing.dispose()));
 
 describe('data-parallel training in replica threads', () => {
-  it('takes each step as the average of its parts’ gradients on the run’s weights, replicas kept in step', async () => {
+  it('takes each step as the average of its parts’ gradients and running statistics on the run’s weights, replicas kept in step', async () => {
     const model = await createTrainableModel(CONFIG);
     open.push(model);
-    // The reference: one network takes every part's gradients itself, then applies their average.
+    // The reference: one network takes every part's gradients itself, each part from the step's running
+    // statistics, then applies their average.
     const reference = buildTaskModel(CONFIG.task, { backbone: CONFIG.backbone, width: CONFIG.width, seed: CONFIG.seed, dropout: CONFIG.dropout });
     const optimizer = createMomentumSgd(CONFIG);
     open.push(reference, optimizer);
+    const statistics = reference.params.filter((param) => !param.trainable).map((param) => param.variable);
+    expect(statistics.length).toBeGreaterThan(0);
     for (let step = 0; step < 4; step++) {
       const batch = pipelineBatch(CONFIG, step);
       const parts = splitBatch(batch, 2);
       const seed = stepSeed(CONFIG, step);
-      const gradients = [];
+      const atStart = statistics.map((variable) => tf.clone(variable));
+      const results = [];
       for (const [index, part] of parts.entries()) {
+        statistics.forEach((variable, i) => variable.assign(atStart[i] as tf.Tensor));
         const tensors = batchTensors(part, reference.tupleShape);
-        gradients.push(await partGradients(reference, tensors, { weightDecay: CONFIG.weightDecay, seed: index === 0 ? seed : partSeed(seed, index) }));
+        results.push(await partGradients(reference, tensors, { weightDecay: CONFIG.weightDecay, seed: index === 0 ? seed : partSeed(seed, index) }));
         tf.dispose([tensors.inputs, tensors.labels]);
       }
-      const average = averageParts(gradients, parts.map((part) => part.labels.length));
-      applyGradients(reference, optimizer, average.gradients);
+      tf.dispose(atStart);
+      const average = averageParts(results, parts.map((part) => part.labels.length));
+      applyAverage(reference, optimizer, average);
       // Step 2 onwards, the replica's part runs on weights it updated itself: equal only if it applied the same average.
       expect(await model.trainStep(batch)).toEqual({ loss: average.loss, accuracy: average.accuracy } satisfies StepResult);
     }
+    // Evaluation uses the running statistics: equal only if the run's model took the averaged ones.
+    const validation = pipelineBatch(CONFIG, 99);
+    const tensors = batchTensors(validation, reference.tupleShape);
+    expect(await model.evaluate(validation)).toEqual(await evaluateStep(reference, tensors));
+    tf.dispose([tensors.inputs, tensors.labels]);
   }, 120_000);
 
   it('resumes from a checkpoint into every replica, continuing exactly', async () => {

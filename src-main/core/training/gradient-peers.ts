@@ -71,7 +71,7 @@ export async function startGradientPeers(config: TrainConfig, backend: ConcreteB
           return answer.result;
         }),
       ),
-    apply: (gradients) => peers.forEach((peer) => peer.send({ type: 'apply', gradients })),
+    apply: (average) => peers.forEach((peer) => peer.send({ type: 'apply', average })),
     load: async (files) => {
       await Promise.all(peers.map((peer) => peer.request({ type: 'load', files }, 'loaded')));
     },
