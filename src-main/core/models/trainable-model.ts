@@ -41,6 +41,11 @@ function createOptimizer(config: TrainConfig): Optimizer {
   return config.optimizer === 'adam' ? createAdam(config) : createMomentumSgd(config);
 }
 
+/** The run's task network with its seeded initial weights (every replica builds the same). */
+function taskNetworkOf(config: TrainConfig): TaskModel {
+  return buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout });
+}
+
 /** One replica of a data-parallel run: its part's gradients, the common update, the run's checkpoint. */
 export interface Replica {
   gradients(part: PackedBatch, seed: number): Promise<PartGradients>;
@@ -51,7 +56,7 @@ export interface Replica {
 
 /** The run's task network and optimiser as a replica (a peer thread's; the seeded weights match the run's). */
 export function buildReplica(config: TrainConfig): Replica {
-  const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout });
+  const model = taskNetworkOf(config);
   const optimizer = createOptimizer(config);
   return {
     gradients: (part, seed) => withBatch(model, part, (tensors) => partGradients(model, tensors, { weightDecay: config.weightDecay, seed })),
@@ -74,11 +79,11 @@ async function dataParallelStep(model: TaskModel, optimizer: Optimizer, peers: G
   // The peers' parts are sent first: the own part's forward and backward pass blocks this thread until
   // it is done. Awaited together, so a peer failing meanwhile is handled, never left unhandled.
   const remote = peers.gradients(others, others.map((_part, index) => partSeed(seed, index + 1)));
-  const [others_, local] = await Promise.all([
+  const [peerParts, local] = await Promise.all([
     remote,
     withBatch(model, own, (tensors) => partGradients(model, tensors, { weightDecay: config.weightDecay, seed })),
   ]);
-  const average = averageParts([local, ...others_], parts.map((part) => part.labels.length));
+  const average = averageParts([local, ...peerParts], parts.map((part) => part.labels.length));
   peers.apply(average);
   applyAverage(model, optimizer, average);
   return { loss: average.loss, accuracy: average.accuracy };
@@ -89,7 +94,7 @@ async function dataParallelStep(model: TaskModel, optimizer: Optimizer, peers: G
  * shared with them (data parallel, data-parallel.ts).
  */
 export function buildTrainableModel(config: TrainConfig, backend: string, peers?: GradientPeers): TrainableModel & { network: TaskModel } {
-  const model = buildTaskModel(config.task, { backbone: config.backbone, width: config.width, seed: config.seed, dropout: config.dropout });
+  const model = taskNetworkOf(config);
   return trainableModelOf(model, config, backend, peers);
 }
 
