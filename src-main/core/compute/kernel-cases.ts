@@ -67,17 +67,32 @@ export const conv2dCases: [string, number[], number[], [number, number], Pad2D][
   ['11×11 stride 4 valid (AlexNet conv1)', [2, 23, 23, 3], [11, 11, 3, 4], [4, 4], 'valid'],
   ['3×2 strides 2,1 valid', [2, 8, 7, 4], [3, 2, 4, 5], [2, 1], 'valid'],
   ['numeric padding 1', [2, 6, 6, 3], [3, 3, 3, 2], [1, 1], 1],
+  ['1×1 stride 1 (pointwise)', [2, 5, 4, 6], [1, 1, 6, 3], [1, 1], 'same'],
+  ['1×1 stride 2', [2, 5, 4, 6], [1, 1, 6, 3], [2, 2], 'valid'],
   ['padding wider than the filter', [1, 5, 5, 2], [2, 2, 2, 3], [1, 1], [[0, 0], [2, 1], [0, 2], [0, 0]]],
 ];
 export const conv3dCases: [string, number[], number[], [number, number, number], 'valid' | 'same'][] = [
   ['3×3×3 stride 1 same', [2, 4, 6, 6, 3], [3, 3, 3, 3, 4], [1, 1, 1], 'same'],
   ['3×3×3 stride 2 same, odd sizes', [2, 5, 7, 6, 2], [3, 3, 3, 2, 3], [2, 2, 2], 'same'],
-  ['3×1×1 temporal valid (R(2+1)D)', [2, 5, 4, 4, 3], [3, 1, 1, 3, 4], [1, 1, 1], 'valid'],
+  ['3×1×1 temporal strides 2,1,1 same (R(2+1)D downsampling)', [2, 4, 3, 4, 3], [3, 1, 1, 3, 4], [2, 1, 1], 'same'],
+  ['3×1×1 temporal same (R(2+1)D)', [2, 5, 3, 3, 4], [3, 1, 1, 4, 3], [1, 1, 1], 'same'],
+  ['3×1×1 temporal valid', [2, 5, 4, 4, 3], [3, 1, 1, 3, 4], [1, 1, 1], 'valid'],
   ['1×3×3 spatial strides 1,2,2', [2, 4, 8, 8, 3], [1, 3, 3, 3, 4], [1, 2, 2], 'same'],
   ['3×7×7 strides 1,2,2 same (R3D conv1)', [1, 3, 9, 9, 3], [3, 7, 7, 3, 2], [1, 2, 2], 'same'],
   ['2×2×2 stride 2 valid', [1, 6, 5, 5, 2], [2, 2, 2, 2, 2], [2, 2, 2], 'valid'],
   ['1×1×1 stride 2 same (tfjs pads it negatively)', [2, 4, 6, 5, 3], [1, 1, 1, 3, 4], [2, 2, 2], 'same'],
   ['1×3×3 stride 2 same, depth stride over kernel', [1, 5, 7, 7, 2], [1, 3, 3, 2, 3], [2, 2, 2], 'same'],
+];
+/** [a shape, b shape, transposeA, transposeB]: every form a dense layer and its gradients use, batched too. */
+export const matMulCases: [string, number[], number[], boolean, boolean][] = [
+  ['plain', [5, 7], [7, 3], false, false],
+  ['transposeA, the operand moved', [6, 9], [6, 4], true, false],
+  ['transposeA, the product moved (a weight gradient)', [3, 20], [3, 2], true, false],
+  ['transposeB, the operand moved', [3, 4], [11, 4], false, true],
+  ['transposeB, the product moved (an input gradient)', [2, 8], [16, 8], false, true],
+  ['both transposed', [7, 5], [3, 7], true, true],
+  ['batched, transposeA', [2, 6, 5], [2, 6, 3], true, false],
+  ['batched, transposeB, the product moved', [2, 2, 6], [2, 9, 6], false, true],
 ];
 export const maxPoolCases: [string, number[], [number, number], [number, number], Pad2D][] = [
   ['2×2 stride 2 valid, odd size', [2, 9, 9, 3], [2, 2], [2, 2], 'valid'],

@@ -3,7 +3,7 @@ import { initBackend } from './backend.ts';
 import { expectWasmMatchesCpu, randomHostTensor, randomValues, type HostTensor } from './test-support.ts';
 import * as tf from './tf.ts';
 import { WASM_TRAINING_KERNELS } from './wasm-kernels.ts';
-import { conv2dCases, conv3dCases, maxPool3dCases, maxPoolCases, valueAndGradients } from './kernel-cases.ts';
+import { conv2dCases, conv3dCases, matMulCases, maxPool3dCases, maxPoolCases, valueAndGradients } from './kernel-cases.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -27,6 +27,13 @@ describe('wasm training kernels', () => {
     await expectWasmMatchesCpu(
       [host(xShape, 'x'), host(filterShape, 'filter')],
       valueAndGradients((x, filter) => tf.conv3d(x as tf.Tensor5D, filter as tf.Tensor5D, strides, pad)),
+    );
+  });
+
+  it.each(matMulCases)('matMul %s: value and both gradients match cpu', async (_, aShape, bShape, transposeA, transposeB) => {
+    await expectWasmMatchesCpu(
+      [host(aShape, 'a'), host(bShape, 'b')],
+      valueAndGradients((a, b) => tf.matMul(a, b, transposeA, transposeB)),
     );
   });
 

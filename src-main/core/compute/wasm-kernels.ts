@@ -8,11 +8,13 @@
  * - Conv3DBackpropInputV2 is wrong for every shape tried, Conv3DBackpropFilterV2 for strides > 1.
  * - MaxPoolGrad, MaxPool3D and MaxPool3DGrad are wrong unless the windows tile the input exactly.
  * - Slice copies its whole input out of the heap before taking its part (kernels/heap-slice.ts).
+ * - BatchMatMul with transposeA or transposeB is 10–20× slower than without (kernels/mat-mul.ts).
  * The cpu backend keeps its own kernels: it is the reference the tests compare against.
  */
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2dFilterGradient, conv2dInputGradientStride1, fitsStride1InputGradient } from './kernels/conv2d-grads.ts';
 import { conv3dBySlices, conv3dFilterGradient, conv3dInputGradient } from './kernels/conv3d.ts';
+import { matMulByTransposes } from './kernels/mat-mul.ts';
 import { heapSlice, type HeapBackend } from './kernels/heap-slice.ts';
 import { maxPool3dGradient, maxPool3dSeparable, maxPoolGradient } from './kernels/max-pool.ts';
 import { triple } from './kernels/padding.ts';
@@ -89,7 +91,15 @@ const slice: Replacement = (args, original) => {
   return heapSlice(x, begin, size, args.backend as HeapBackend);
 };
 
+const batchMatMul: Replacement = (args, original) => {
+  const { transposeA, transposeB } = attrsOf<tf.BatchMatMulAttrs>(args);
+  // The plain product is wasm's own (the transposed forms below end up here too).
+  if (!transposeA && !transposeB) return (original as tf.KernelFunc)(args) as tf.TensorInfo;
+  return matMulByTransposes(input(args, 'a'), input(args, 'b'), transposeA, transposeB);
+};
+
 const REPLACEMENTS = {
+  BatchMatMul: batchMatMul,
   Conv2DBackpropFilter: conv2dBackpropFilter,
   Conv2DBackpropInput: conv2dBackpropInput,
   Conv3D: conv3d,

@@ -6,7 +6,7 @@
  */
 import * as tf from '../tf.ts';
 import { cropInput, croppedShape, framing, uncropGradient, type Framing } from './crop.ts';
-import { explicitPadding } from './padding.ts';
+import { explicitPadding, type ExplicitPadding } from './padding.ts';
 import { everyNthRow } from './strided-rows.ts';
 
 export interface Conv3DGeometry {
@@ -72,9 +72,38 @@ function sumOverTaps(p: Plan, term: (kd: number) => tf.Tensor): tf.Tensor {
   return total as tf.Tensor;
 }
 
+/**
+ * A t×1×1 filter at spatial stride 1 (R(2+1)D's temporal convolutions): the frame's pixels can be laid
+ * along one axis, making it a t×1 conv2d over [n, depth, h·w, c], one kernel instead of t slices,
+ * convolutions and sums (1.7× faster forward, measured on wasm at R(2+1)D's first layer).
+ */
+function isTemporal({ info, pad }: Plan): boolean {
+  return info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1 && pad.top + pad.bottom + pad.left + pad.right === 0;
+}
+
+/** The cropped input as [n, depth, h·w, c]. */
+function pixelRows(x: tf.Tensor5D, p: Plan): tf.Tensor4D {
+  const [n, depth, height, width, channels] = p.inner;
+  return tf.reshape(cropInput(x, p.crop), [n, depth, height * width, channels]);
+}
+
+/** The temporal convolution's conv2d geometry: depth as height, pixels as width. */
+function temporalGeometry({ info, pad }: Plan) {
+  return { strides: [info.strideDepth, 1] as [number, number], pad: [[0, 0], [pad.front, pad.back], [0, 0], [0, 0]] as ExplicitPadding };
+}
+
+function temporalFilter(filter: tf.Tensor5D): tf.Tensor4D {
+  const [depth, , , inChannels, outChannels] = filter.shape;
+  return tf.reshape(filter, [depth, 1, inChannels, outChannels]);
+}
+
 export function conv3dBySlices(x: tf.Tensor5D, filter: tf.Tensor5D, geometry: Conv3DGeometry): tf.Tensor5D {
   return tf.tidy(() => {
     const p = plan(x.shape, filter.shape, geometry);
+    if (isTemporal(p)) {
+      const { strides, pad } = temporalGeometry(p);
+      return tf.reshape(tf.conv2d(pixelRows(x, p), temporalFilter(filter), strides, pad), p.info.outShape);
+    }
     const padded = depthPadded(x, p);
     const output = sumOverTaps(p, (kd) => tf.conv2d(depthTap(padded, p, kd), filterTap(filter, kd), spatialStrides(p), explicitPadding(p.pad)));
     return tf.reshape(output, p.info.outShape);
@@ -99,6 +128,14 @@ export function conv3dFilterGradient(
 ): tf.Tensor5D {
   return tf.tidy(() => {
     const p = plan(x.shape, filterShape, geometry);
+    if (isTemporal(p)) {
+      const [depth, , , inChannels, outChannels] = filterShape;
+      const { info } = p;
+      const dyRows = tf.reshape(dy, [info.batchSize, info.outDepth, info.outHeight * info.outWidth, outChannels]);
+      const attrs = { ...temporalGeometry(p), dataFormat: 'NHWC', filterShape: [depth, 1, inChannels, outChannels] };
+      const gradient = tf.engine().runKernel('Conv2DBackpropFilter', { x: pixelRows(x, p), dy: dyRows }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+      return tf.reshape(gradient, [...filterShape]);
+    }
     const padded = depthPadded(x, p);
     const dyFrames = tf.reshape<tf.Rank.R4>(dy, [-1, p.info.outHeight, p.info.outWidth, p.info.outChannels]);
     return tf.stack(taps(p).map((kd) => tapFilterGradient(padded, dyFrames, p, kd, filterShape))) as tf.Tensor5D;
@@ -128,6 +165,15 @@ export function conv3dInputGradient(
 ): tf.Tensor5D {
   return tf.tidy(() => {
     const p = plan(inputShape, filter.shape, geometry);
+    if (isTemporal(p) && p.info.strideDepth === 1) {
+      // Strided, conv2d's input gradient multiplies inserted zeros: the taps below are faster then.
+      const { info } = p;
+      const [n, depth, height, width, channels] = p.inner;
+      const dyRows = tf.reshape<tf.Rank.R4>(dy, [n, info.outDepth, info.outHeight * info.outWidth, info.outChannels]);
+      const { strides, pad } = temporalGeometry(p);
+      const rows = tf.conv2dTranspose(dyRows, temporalFilter(filter), [n, depth, height * width, channels], strides, pad);
+      return uncropGradient(tf.reshape(rows, p.inner), p.crop);
+    }
     const { outDepth, outHeight, outWidth, outChannels, strideDepth } = p.info;
     const [n, depth, height, width, channels] = p.inner;
     const { front, back } = p.pad;
