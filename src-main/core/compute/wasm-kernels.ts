@@ -2,8 +2,8 @@
  * Kernels registered on the wasm backend so that our models train on it, fast and right. Measured on
  * tfjs-backend-wasm 4.22.0 against the cpu backend:
  * - Conv2DBackpropFilter is missing (2D training fails): one forward Conv2D over transposed inputs.
- * - Conv2DBackpropInput is right but slow at stride 1 (~5× a forward conv): a forward Conv2D with the
- *   rotated filter there; other strides keep the original.
+ * - Conv2DBackpropInput is right but slow (~5× a forward conv at stride 1, 5–10× more at stride 2):
+ *   forward Conv2Ds with the rotated filter, one per phase of the stride.
  * - Conv3D is a naive loop, ~30× slower than the sum over kernel depth of Conv2Ds used instead.
  * - Conv3DBackpropInputV2 is wrong for every shape tried, Conv3DBackpropFilterV2 for strides > 1.
  * - MaxPoolGrad, MaxPool3D and MaxPool3DGrad are wrong unless the windows tile the input exactly.
@@ -12,7 +12,7 @@
  * The cpu backend keeps its own kernels: it is the reference the tests compare against.
  */
 import '@tensorflow/tfjs-backend-wasm';
-import { conv2dFilterGradient, conv2dInputGradientStride1, fitsStride1InputGradient } from './kernels/conv2d-grads.ts';
+import { conv2dFilterGradient, conv2dInputGradient } from './kernels/conv2d-grads.ts';
 import { conv3dBySlices, conv3dFilterGradient, conv3dInputGradient } from './kernels/conv3d.ts';
 import { matMulByTransposes } from './kernels/mat-mul.ts';
 import { heapSlice, type HeapBackend } from './kernels/heap-slice.ts';
@@ -48,11 +48,8 @@ const conv2dBackpropFilter: Replacement = (args) => {
 
 const conv2dBackpropInput: Replacement = (args, original) => {
   const attrs = attrsOf<tf.Conv2DBackpropInputAttrs>(args);
-  const filter = input<tf.Tensor4D>(args, 'filter');
-  if (attrs.dataFormat !== 'NHWC' || !fitsStride1InputGradient(attrs.inputShape, filter.shape, attrs)) {
-    return (original as tf.KernelFunc)(args) as tf.TensorInfo;
-  }
-  return conv2dInputGradientStride1(input(args, 'dy'), filter, attrs.inputShape, attrs);
+  if (attrs.dataFormat !== 'NHWC') return (original as tf.KernelFunc)(args) as tf.TensorInfo;
+  return conv2dInputGradient(input(args, 'dy'), input(args, 'filter'), attrs.inputShape, attrs);
 };
 
 const conv3d: Replacement = (args, original) => {

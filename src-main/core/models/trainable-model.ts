@@ -33,7 +33,8 @@ async function withBatch<R>(model: TaskModel, batch: PackedBatch, run: (tensors:
   }
 }
 
-function dropoutSeed(runSeed: number, step: number): number {
+/** A step's dropout seed, from the run's seed and the step, so that a resumed run draws the same masks. */
+export function dropoutSeed(runSeed: number, step: number): number {
   return createRng(`${runSeed}/dropout/${step}`).int(0, 2 ** 31 - 1);
 }
 

@@ -6,19 +6,17 @@ import type { TrainableModel } from './engine.ts';
 import { averageParts, partSeed, splitBatch, type GradientPeers } from '../models/data-parallel.ts';
 import { startGradientPeers } from './gradient-peers.ts';
 import { buildTaskModel } from '../models/task-models.ts';
+import { dropoutSeed } from '../models/trainable-model.ts';
 import { pipelineBatch } from '../models/test-support.ts';
 import { createTrainableModel } from './trainable.ts';
 import { createMomentumSgd } from '../models/sgd.ts';
 import { applyAverage, evaluateStep, partGradients, type StepResult } from '../models/train-step.ts';
 import { batchTensors } from '../models/tuple-input.ts';
-import { createRng } from '../tasks/rng.ts';
 
 // An odd batch: the parts differ in size, so the average's weights matter.
 const CONFIG: TrainConfig = { ...trainPreset('sequence-sorting', 'alexnet', 'tiny'), batchSize: 5, backend: 'wasm', replicas: 2 };
 
 
-/** What trainable-model.ts seeds a step's dropout with (the first part's seed). */
-const stepSeed = (config: TrainConfig, step: number) => createRng(`${config.seed}/dropout/${step}`).int(0, 2 ** 31 - 1);
 
 const open: { dispose(): void }[] = [];
 afterEach(() => open.splice(0).forEach((thing) => thing.dispose()));
@@ -37,7 +35,7 @@ describe('data-parallel training in replica threads', () => {
     for (let step = 0; step < 4; step++) {
       const batch = pipelineBatch(CONFIG, step);
       const parts = splitBatch(batch, 2);
-      const seed = stepSeed(CONFIG, step);
+      const seed = dropoutSeed(CONFIG.seed, step);
       const atStart = statistics.map((variable) => tf.clone(variable));
       const results = [];
       for (const [index, part] of parts.entries()) {
