@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.ts';
-import { expectWasmMatchesCpu, randomHostTensor, randomValues, type HostTensor } from './test-support.ts';
+import { expectClose, expectWasmMatchesCpu, randomHostTensor, randomValues, type HostTensor } from './test-support.ts';
+import { conv2dInputGradient } from './kernels/conv2d-grads.ts';
 import * as tf from './tf.ts';
 import { WASM_TRAINING_KERNELS } from './wasm-kernels.ts';
-import { conv2dCases, conv3dCases, matMulCases, maxPool3dCases, maxPoolCases, valueAndGradients } from './kernel-cases.ts';
+import { conv2dCases, conv3dCases, matMulCases, maxPool3dCases, maxPoolCases, runOn, valueAndGradients } from './kernel-cases.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -21,6 +22,16 @@ describe('wasm training kernels', () => {
       [host(xShape, 'x'), host(filterShape, 'filter')],
       valueAndGradients((x, filter) => tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, strides, pad)),
     );
+  });
+
+  it.each(conv2dCases)('conv2d %s: the input gradient by phases matches cpu (wasm hands small strided ones to its own)', async (_, xShape, filterShape, strides, pad) => {
+    const [batch, height, width, channels] = xShape as [number, number, number, number];
+    const geometry = { strides, pad };
+    const info = tf.backend_util.computeConv2DInfo([batch, height, width, channels], filterShape as [number, number, number, number], strides, 1, pad);
+    const inputs = [host([batch, info.outHeight, info.outWidth, info.outChannels], 'dy'), host(filterShape, 'filter')];
+    const expected = await runOn('cpu', inputs, (dy, filter) => tf.conv2dTranspose(dy as tf.Tensor4D, filter as tf.Tensor4D, [batch, height, width, channels], strides, pad));
+    const actual = await runOn('wasm', inputs, (dy, filter) => conv2dInputGradient(dy as tf.Tensor4D, filter as tf.Tensor4D, [batch, height, width, channels], geometry));
+    expectClose(actual[0] as Float32Array, expected[0] as Float32Array);
   });
 
   it.each(conv3dCases)('conv3d %s: value and both gradients match cpu', async (_, xShape, filterShape, strides, pad) => {

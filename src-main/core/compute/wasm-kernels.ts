@@ -17,7 +17,7 @@ import { conv3dBySlices, conv3dFilterGradient, conv3dInputGradient } from './ker
 import { matMulByTransposes } from './kernels/mat-mul.ts';
 import { heapSlice, type HeapBackend } from './kernels/heap-slice.ts';
 import { maxPool3dGradient, maxPool3dSeparable, maxPoolGradient } from './kernels/max-pool.ts';
-import { triple } from './kernels/padding.ts';
+import { pair, triple } from './kernels/padding.ts';
 import * as tf from './tf.ts';
 
 const BACKEND = 'wasm';
@@ -46,10 +46,27 @@ const conv2dBackpropFilter: Replacement = (args) => {
   return conv2dFilterGradient(input(args, 'x'), input(args, 'dy'), attrs.filterShape, attrs);
 };
 
+/**
+ * Below this many multiply-adds a strided input gradient is faster in wasm's own loop than in the
+ * phases' several small kernels (R3D tiny's 1×1 stride-2 shortcut: 1.4 ms against 4–5 ms; even at
+ * about 3 M; R(2+1)D mid's first downsampling, 202 M: 227 ms against 40–60 ms).
+ */
+const PHASED_INPUT_GRADIENT_MIN_MULTIPLY_ADDS = 2 ** 22;
+
+function multiplyAdds(dy: tf.Tensor4D, filter: tf.Tensor4D): number {
+  const [height, width, inChannels] = filter.shape;
+  return dy.size * height * width * inChannels;
+}
+
 const conv2dBackpropInput: Replacement = (args, original) => {
   const attrs = attrsOf<tf.Conv2DBackpropInputAttrs>(args);
-  if (attrs.dataFormat !== 'NHWC') return (original as tf.KernelFunc)(args) as tf.TensorInfo;
-  return conv2dInputGradient(input(args, 'dy'), input(args, 'filter'), attrs.inputShape, attrs);
+  const dy = input<tf.Tensor4D>(args, 'dy');
+  const filter = input<tf.Tensor4D>(args, 'filter');
+  const strided = pair(attrs.strides).some((stride) => stride !== 1);
+  if (attrs.dataFormat !== 'NHWC' || (strided && multiplyAdds(dy, filter) < PHASED_INPUT_GRADIENT_MIN_MULTIPLY_ADDS)) {
+    return (original as tf.KernelFunc)(args) as tf.TensorInfo;
+  }
+  return conv2dInputGradient(dy, filter, attrs.inputShape, attrs);
 };
 
 const conv3d: Replacement = (args, original) => {
