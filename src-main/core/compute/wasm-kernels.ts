@@ -2,8 +2,8 @@
  * Kernels registered on the wasm backend so that our models train on it, fast and right. Measured on
  * tfjs-backend-wasm 4.22.0 against the cpu backend:
  * - Conv2DBackpropFilter is missing (2D training fails): one forward Conv2D over transposed inputs.
- * - Conv2DBackpropInput is right but slow (~5× a forward conv at stride 1, 5–10× more at stride 2):
- *   forward Conv2Ds with the rotated filter, one per phase of the stride.
+ * - Conv2DBackpropInput is right but slow (~5× a forward conv at stride 1, 4–5× our phases at stride 2):
+ *   forward Conv2Ds with the rotated filter, one per phase of the stride (small strided ones keep it).
  * - Conv3D is a naive loop, ~30× slower than the sum over kernel depth of Conv2Ds used instead.
  * - Conv3DBackpropInputV2 is wrong for every shape tried, Conv3DBackpropFilterV2 for strides > 1.
  * - MaxPoolGrad, MaxPool3D and MaxPool3DGrad are wrong unless the windows tile the input exactly.

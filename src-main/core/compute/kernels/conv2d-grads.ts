@@ -114,7 +114,8 @@ function phaseGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, rows: AxisPhases, c
   const [n, , , outChannels] = dy.shape;
   const [height, width, inChannels] = filter.shape;
   if (rows.taps[rh] === 0 || columns.taps[rw] === 0) return tf.zeros([n, rows.count, columns.count, inChannels]);
-  const taps = tf.stridedSlice(filter, [rh, rw, 0, 0], [height, width, inChannels, outChannels], [rows.stride, columns.stride, 1, 1]) as tf.Tensor4D;
+  const unstrided = rows.stride === 1 && columns.stride === 1;
+  const taps = unstrided ? filter : (tf.stridedSlice(filter, [rh, rw, 0, 0], [height, width, inChannels, outChannels], [rows.stride, columns.stride, 1, 1]) as tf.Tensor4D);
   const rotated = tf.transpose(tf.reverse(taps, [0, 1]), [0, 1, 3, 2]);
   const { rows: input, padding } = framed(dy, rows.padBefore(rh), rows.padAfter, columns.padBefore(rw), columns.padAfter);
   return tf.conv2d(input, rotated, 1, padding);
@@ -134,7 +135,7 @@ function interleave(phases: tf.Tensor4D[], rows: AxisPhases, columns: AxisPhases
  * dL/dx of a 2D convolution at any stride as stride-1 forward convolutions, one per phase of the
  * stride (sub-pixel convolution): each multiplies only the filter taps that meet its input rows, where
  * a forward convolution over dy dilated by the stride would multiply (s² − 1)/s² zeros. wasm's own
- * kernel is a plain loop, 5–10× slower on R3D's and R(2+1)D's stride-2 layers.
+ * kernel is a plain loop, 4–5× slower on the stride-2 layers of mid-size R3D and R(2+1)D.
  */
 export function conv2dInputGradient(
   dy: tf.Tensor4D,
@@ -150,6 +151,8 @@ export function conv2dInputGradient(
     const columns = axisPhases(width, filter.shape[1], strideWidth, sides.left, dy.shape[2]);
     const phases = rows.taps.flatMap((_, rh) => columns.taps.map((__, rw) => phaseGradient(dy, filter, rows, columns, rh, rw)));
     const all = interleave(phases, rows, columns);
+    const [, allHeight, allWidth] = all.shape;
+    if (rows.offset === 0 && columns.offset === 0 && allHeight === height && allWidth === width) return all;
     return tf.slice(all, [0, rows.offset, columns.offset, 0], [inputShape[0], height, width, inputShape[3]]);
   });
 }
