@@ -6,10 +6,7 @@
  */
 import { createRng } from '../tasks/rng.ts';
 import type { CheckpointFiles } from './checkpoint.ts';
-import type { PartGradients, StepResult } from './train-step.ts';
-
-/** What every replica applies after a step: the averaged gradients and running statistics. */
-export type ReplicaUpdate = Pick<PartGradients, 'gradients' | 'statistics'>;
+import type { PartGradients, ReplicaUpdate, StepResult } from './train-step.ts';
 import type { PackedBatch } from './tuple-input.ts';
 
 /** The replicas beside the run's own model, which trains on the first part. */

@@ -92,6 +92,9 @@ export interface PartGradients extends StepResult {
   statistics: Float32Array[];
 }
 
+/** What every replica applies after a step: the averaged gradients and running statistics. */
+export type ReplicaUpdate = Pick<PartGradients, 'gradients' | 'statistics'>;
+
 /** The forward and backward pass of a data-parallel step on one part of the batch; changes no weight (BatchNorm statistics move). */
 export async function partGradients(model: TaskModel, batch: BatchTensors, options: TrainStepOptions): Promise<PartGradients> {
   const { gradients, loss, accuracy } = gradientsOf(model, batch, options);
@@ -119,7 +122,7 @@ export function applyGradients(model: TaskModel, optimizer: Optimizer, gradients
 }
 
 /** The step every replica applies: the averaged gradients, and the averaged running statistics in place of its own. */
-export function applyAverage(model: TaskModel, optimizer: Optimizer, average: Pick<PartGradients, 'gradients' | 'statistics'>): void {
+export function applyAverage(model: TaskModel, optimizer: Optimizer, average: ReplicaUpdate): void {
   const statistics = runningStatistics(model);
   if (average.statistics.length !== statistics.length) throw new RangeError(`${average.statistics.length} statistics for ${statistics.length} running statistics`);
   applyGradients(model, optimizer, average.gradients);

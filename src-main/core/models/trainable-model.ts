@@ -17,8 +17,8 @@ import { buildFinetuneModel, buildTaskModel, type TaskModel } from './task-model
 import { createAdam } from './adam.ts';
 import type { Optimizer } from './optimizer.ts';
 import { createMomentumSgd } from './sgd.ts';
-import { averageParts, partSeed, splitBatch, type GradientPeers, type ReplicaUpdate } from './data-parallel.ts';
-import { applyAverage, evaluateStep, partGradients, trainStep, type PartGradients, type StepResult } from './train-step.ts';
+import { averageParts, partSeed, splitBatch, type GradientPeers } from './data-parallel.ts';
+import { applyAverage, evaluateStep, partGradients, trainStep, type PartGradients, type ReplicaUpdate, type StepResult } from './train-step.ts';
 import { batchTensors, type BatchTensors, type PackedBatch } from './tuple-input.ts';
 
 /** Runs one step on `batch`; a deferred backend error (WebGPU) fails the step, never a later one. */

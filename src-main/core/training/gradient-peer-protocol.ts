@@ -2,8 +2,7 @@
 import type { TrainConfig } from '../../shared/training.ts';
 import type { ConcreteBackend } from '../compute/backend.ts';
 import type { CheckpointFiles } from '../models/checkpoint.ts';
-import type { ReplicaUpdate } from '../models/data-parallel.ts';
-import type { PartGradients } from '../models/train-step.ts';
+import type { PartGradients, ReplicaUpdate } from '../models/train-step.ts';
 import type { PackedBatch } from '../models/tuple-input.ts';
 
 /** Requests are handled in order; every one but 'apply' is answered, in order. */

@@ -110,14 +110,16 @@ export function conv3dBySlices(x: tf.Tensor5D, filter: tf.Tensor5D, geometry: Co
   });
 }
 
-/** dL/d(filter tap kd) through the Conv2DBackpropFilter kernel, so wasm runs the registered one. */
+/** A conv2d's filter gradient through the Conv2DBackpropFilter kernel, so wasm runs the registered one. */
+function conv2dFilterGradientKernel(x: tf.Tensor4D, dy: tf.Tensor4D, strides: [number, number], pad: ExplicitPadding, filterShape: number[]): tf.Tensor4D {
+  const attrs = { strides, pad, dataFormat: 'NHWC', filterShape };
+  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
+/** dL/d(filter tap kd). */
 function tapFilterGradient(padded: tf.Tensor3D, dyFrames: tf.Tensor4D, p: Plan, kd: number, filterShape: readonly number[]): tf.Tensor4D {
   const [, height, width, inChannels, outChannels] = filterShape;
-  return tf.tidy(() => {
-    const attrs = { strides: spatialStrides(p), pad: explicitPadding(p.pad), dataFormat: 'NHWC', filterShape: [height, width, inChannels, outChannels] };
-    const inputs = { x: depthTap(padded, p, kd), dy: dyFrames };
-    return tf.engine().runKernel('Conv2DBackpropFilter', inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
-  });
+  return tf.tidy(() => conv2dFilterGradientKernel(depthTap(padded, p, kd), dyFrames, spatialStrides(p), explicitPadding(p.pad), [height, width, inChannels, outChannels] as number[]));
 }
 
 export function conv3dFilterGradient(
@@ -131,10 +133,9 @@ export function conv3dFilterGradient(
     if (isTemporal(p)) {
       const [depth, , , inChannels, outChannels] = filterShape;
       const { info } = p;
-      const dyRows = tf.reshape(dy, [info.batchSize, info.outDepth, info.outHeight * info.outWidth, outChannels]);
-      const attrs = { ...temporalGeometry(p), dataFormat: 'NHWC', filterShape: [depth, 1, inChannels, outChannels] };
-      const gradient = tf.engine().runKernel('Conv2DBackpropFilter', { x: pixelRows(x, p), dy: dyRows }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
-      return tf.reshape(gradient, [...filterShape]);
+      const dyRows = tf.reshape<tf.Rank.R4>(dy, [info.batchSize, info.outDepth, info.outHeight * info.outWidth, outChannels]);
+      const { strides, pad } = temporalGeometry(p);
+      return tf.reshape(conv2dFilterGradientKernel(pixelRows(x, p), dyRows, strides, pad, [depth, 1, inChannels, outChannels]), [...filterShape]);
     }
     const padded = depthPadded(x, p);
     const dyFrames = tf.reshape<tf.Rank.R4>(dy, [-1, p.info.outHeight, p.info.outWidth, p.info.outChannels]);
