@@ -2,10 +2,10 @@
  * Labelled footage families for bench:learn (issue #11): each family is a `Class/video.mp4` layout,
  * so retrieval can be scored. "tuned" families use the patterns the learning tests were developed on
  * (dashing boxes, Mandelbrot zooms); "held-out" ones show motion those tests never used (a panning
- * camera, rotation, playback direction, fading) and real clips. Tune presets on one group, report on
+ * camera, rotation, playback direction, fading, kinds of motion whatever their direction) and real clips. Tune presets on one group, report on
  * the other.
  */
-import { MOTION_DIRECTIONS, type SynthSpec } from '../src-main/core/media/synthesize.ts';
+import { DISC_MOTIONS, MOTION_DIRECTIONS, type SynthSpec } from '../src-main/core/media/synthesize.ts';
 
 export type FamilyGroup = 'tuned' | 'held-out';
 
@@ -65,6 +65,8 @@ export function generatedFamilies(perClass = 8): GeneratedFamily[] {
       [['forwards', { pattern: 'testsrc' }], ['backwards', { pattern: 'testsrc', reverse: true }]], twoClass),
     family('life-fade', 'held-out', 'a Game of Life board fading in or out', 5,
       [['fade-in', { pattern: 'life', fade: 'in' }], ['fade-out', { pattern: 'life', fade: 'out' }]], twoClass),
+    family('disc-motion', 'held-out', 'how a checkered disc moves: slides, spins, grows or shrinks, swings (direction seeded)', 6,
+      DISC_MOTIONS.map((motion) => [motion, { pattern: 'textured-disc', motion }] as const), perClass),
   ];
 }
 

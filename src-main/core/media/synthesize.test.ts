@@ -6,7 +6,7 @@ import { ApiError } from '../../shared/errors.ts';
 import { fileArg } from './input.ts';
 import { probeVideo } from './probe.ts';
 import { runTool } from './run.ts';
-import { frameRateArg, MOTION_DIRECTIONS, synthesizeVideo, videoEncoders, type MotionDirection } from './synthesize.ts';
+import { DISC_MOTIONS, frameRateArg, MOTION_DIRECTIONS, synthesizeVideo, videoEncoders, type DiscMotion, type MotionDirection } from './synthesize.ts';
 import { resolveTestToolsets, toolsetLabel } from './testing.ts';
 import type { MediaTools } from './tools.ts';
 
@@ -90,6 +90,27 @@ async function barTurns(tools: MediaTools, videoPath: string): Promise<number[]>
   });
 }
 
+/** The disc's area and centre in each frame: every pixel above the background (dark checks included). */
+function discTrack(frames: readonly Buffer[]): { area: number; x: number; y: number }[] {
+  return frames.map((frame) => {
+    let [area, sumX, sumY] = [0, 0, 0];
+    frame.forEach((value, index) => {
+      if (value < 60) return;
+      area += 1;
+      sumX += index % WIDTH;
+      sumY += Math.floor(index / WIDTH);
+    });
+    expect(area).toBeGreaterThan(50);
+    return { area, x: sumX / area, y: sumY / area };
+  });
+}
+
+/** How many times a sequence turns from rising to falling or back (ignoring steps under `noise`). */
+function turnsOf(values: readonly number[], noise: number): number {
+  const signs = values.slice(1).map((value, i) => value - (values[i] as number)).filter((step) => Math.abs(step) > noise).map(Math.sign);
+  return signs.slice(1).filter((sign, i) => sign !== signs[i]).length;
+}
+
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 
 const EXPECTED_MOTION: Record<MotionDirection, { x: number; y: number }> = {
@@ -103,8 +124,11 @@ const EXPECTED_MOTION: Record<MotionDirection, { x: number; y: number }> = {
   'down-right': { x: 1, y: 1 },
 };
 
+/** Each toolset writes its videos to a folder of its own. */
+const outputFor = (tools: MediaTools) => (name: string): string => path.join(dir, tools.ffmpegVersion, name);
+
 describe.each(labelled)('synthesizeVideo with %s', (_label, tools) => {
-  const out = (name: string): string => path.join(dir, tools.ffmpegVersion, name);
+  const out = outputFor(tools);
 
   it('writes a clip with the requested size, frame rate and length', async () => {
     const target = out('testsrc.mp4');
@@ -221,6 +245,60 @@ describe.each(labelled)('synthesizeVideo with %s', (_label, tools) => {
     expect(steps[0]).toBeLessThan(0.5);
     expect(steps.at(-1)).toBeLessThan(0.5);
     expect((xs.at(-1) as number) - (xs[0] as number)).toBeGreaterThan(0.4 * WIDTH);
+  });
+});
+
+describe.each(labelled)('synthesizeVideo textured-disc with %s', (_label, tools) => {
+  const out = outputFor(tools);
+  const side = Math.min(WIDTH, HEIGHT);
+  const tracks = new Map<DiscMotion, { area: number; x: number; y: number }[]>();
+  const frames = new Map<DiscMotion, Buffer[]>();
+
+  beforeAll(async () => {
+    for (const motion of DISC_MOTIONS) {
+      const target = out(`disc-${motion}.mp4`);
+      await synthesizeVideo(tools, target, { seconds: 4, width: WIDTH, height: HEIGHT, fps: 10, pattern: 'textured-disc', motion, seed: 11 });
+      frames.set(motion, await greyFrames(tools, target));
+      tracks.set(motion, discTrack(frames.get(motion) as Buffer[]));
+    }
+  });
+  const track = (motion: DiscMotion) => tracks.get(motion) as { area: number; x: number; y: number }[];
+  const travel = (motion: DiscMotion) => {
+    const [first, last] = [track(motion)[0]!, track(motion).at(-1)!];
+    return Math.hypot(last.x - first.x, last.y - first.y);
+  };
+  const areaRatio = (motion: DiscMotion) => track(motion).at(-1)!.area / track(motion)[0]!.area;
+
+  it('slides the disc across the frame in a straight line, at one size', () => {
+    expect(travel('slide')).toBeGreaterThan(0.3 * side);
+    const [first, middle, last] = [track('slide')[0]!, track('slide')[20]!, track('slide').at(-1)!];
+    expect(Math.hypot(middle.x - (first.x + last.x) / 2, middle.y - (first.y + last.y) / 2)).toBeLessThan(2);
+    expect(areaRatio('slide')).toBeCloseTo(1, 1);
+  });
+
+  it('spins the disc in place: its checks turn while its place and size stay', () => {
+    expect(travel('spin')).toBeLessThan(1);
+    expect(areaRatio('spin')).toBeCloseTo(1, 1);
+    const [first, last] = [frames.get('spin')![0]!, frames.get('spin')!.at(-1)!];
+    const changed = first.filter((value, index) => Math.abs(value - (last[index] as number)) > 60).length;
+    expect(changed).toBeGreaterThan(0.1 * track('spin')[0]!.area);
+  });
+
+  it('grows or shrinks the disc in place, by two times its area or more', () => {
+    expect(travel('scale')).toBeLessThan(2);
+    const ratio = areaRatio('scale');
+    expect(Math.max(ratio, 1 / ratio)).toBeGreaterThan(2);
+  });
+
+  it('swings the disc back and forth along one axis, ending near where it started', () => {
+    const xs = track('swing').map((point) => point.x);
+    const ys = track('swing').map((point) => point.y);
+    const along = Math.abs(Math.max(...xs) - Math.min(...xs)) >= Math.abs(Math.max(...ys) - Math.min(...ys)) ? xs : ys;
+    expect(Math.max(...along) - Math.min(...along)).toBeGreaterThan(0.15 * side);
+    // Two or three periods: three to six turns.
+    expect(turnsOf(along, 0.2)).toBeGreaterThanOrEqual(3);
+    expect(turnsOf(track('slide').map((point) => point.x), 0.2)).toBe(0);
+    expect(travel('swing')).toBeLessThan(0.1 * side);
   });
 });
 

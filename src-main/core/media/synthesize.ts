@@ -10,7 +10,7 @@ import { firstMeaningfulLine } from './probe.ts';
 import { runTool } from './run.ts';
 import type { MediaTools } from './tools.ts';
 
-export const SYNTH_PATTERNS = ['testsrc', 'mandelbrot', 'moving-box', 'growing-box', 'life', 'panning-life', 'spinning-bar'] as const;
+export const SYNTH_PATTERNS = ['testsrc', 'mandelbrot', 'moving-box', 'growing-box', 'life', 'panning-life', 'spinning-bar', 'textured-disc'] as const;
 export type SynthPattern = (typeof SYNTH_PATTERNS)[number];
 export const MOTION_DIRECTIONS = ['left', 'right', 'up', 'down', 'up-left', 'up-right', 'down-left', 'down-right'] as const;
 export type MotionDirection = (typeof MOTION_DIRECTIONS)[number];
@@ -30,6 +30,8 @@ export const FADES = ['in', 'out'] as const;
 export type Fade = (typeof FADES)[number];
 export const MOTION_TIMINGS = ['steady', 'dash'] as const;
 export type MotionTiming = (typeof MOTION_TIMINGS)[number];
+export const DISC_MOTIONS = ['slide', 'spin', 'scale', 'swing'] as const;
+export type DiscMotion = (typeof DISC_MOTIONS)[number];
 export type SynthCodec = 'h264' | 'mpeg4';
 
 export interface SynthSpec {
@@ -47,6 +49,11 @@ export interface SynthSpec {
    * motion, like an action.
    */
   timing?: MotionTiming;
+  /**
+   * textured-disc: how the disc moves (default 'slide'): across the frame, turning in place, growing or
+   * shrinking, or back and forth; its direction, sense or axis varies with the seed.
+   */
+  motion?: DiscMotion;
   /** Default: h264 when this ffmpeg has libx264 (playable in the app), else mpeg4. */
   codec?: SynthCodec;
   /** Varies what is incidental to the pattern (colours, sizes, positions); same seed, same video. */
@@ -111,6 +118,9 @@ function validateSpec(spec: SynthSpec): void {
   if (spec.fade !== undefined && !FADES.includes(spec.fade)) problems.push(`fade must be one of ${FADES.join(', ')}`);
   if (spec.timing !== undefined && !MOTION_TIMINGS.includes(spec.timing)) {
     problems.push(`timing must be one of ${MOTION_TIMINGS.join(', ')}`);
+  }
+  if (spec.motion !== undefined && !DISC_MOTIONS.includes(spec.motion)) {
+    problems.push(`motion must be one of ${DISC_MOTIONS.join(', ')}`);
   }
   if (problems.length > 0) throw new ApiError('INVALID_INPUT', `Bad video spec: ${problems.join('; ')}`);
 }
@@ -221,6 +231,71 @@ function spinningBarGraph(spec: SynthSpec, size: string, rate: string, random: (
   return `color=c=black:s=${size}:r=${rate}:d=${seconds},format=yuv444p,geq=lum='if(${escaped}\\,${foreground}\\,${background})':cb=128:cr=128`;
 }
 
+/** Where a textured disc is, how far it has turned and how large it is at geq's time T. */
+interface DiscPose {
+  cx: string;
+  cy: string;
+  angle: string;
+  scale: string;
+}
+
+/**
+ * The disc's pose over the clip for its kind of motion. Only the kind is systematic: the direction of
+ * a slide, the sense of a spin, growing or shrinking, the axis of a swing, and the disc's place,
+ * angle and size vary with the seed, so clips of one kind share no direction.
+ */
+function discPose(spec: SynthSpec, random: () => number): DiscPose {
+  const { width, height, seconds } = spec;
+  const side = Math.min(width, height);
+  const progress = `(T/${seconds})`;
+  const heading = 2 * Math.PI * random();
+  const [dx, dy] = [Math.cos(heading), Math.sin(heading)];
+  const centre = [between(random, width * 0.4, width * 0.6), between(random, height * 0.4, height * 0.6)] as const;
+  const still: DiscPose = { cx: String(centre[0]), cy: String(centre[1]), angle: (2 * Math.PI * random()).toFixed(3), scale: '1' };
+  switch (spec.motion ?? 'slide') {
+    case 'slide': {
+      const travel = side * (0.35 + 0.15 * random());
+      const along = `(${progress}-0.5)*${travel.toFixed(2)}`;
+      return { ...still, cx: `(${centre[0]}+${dx.toFixed(3)}*${along})`, cy: `(${centre[1]}+${dy.toFixed(3)}*${along})` };
+    }
+    case 'spin': {
+      const turn = Math.PI * (1 + 2 * random()) * (random() < 0.5 ? 1 : -1);
+      return { ...still, angle: `(${still.angle}+${turn.toFixed(3)}*${progress})` };
+    }
+    case 'scale': {
+      const [small, large] = [0.45 + 0.1 * random(), 1.1 + 0.15 * random()];
+      const [from, to] = random() < 0.5 ? [small, large] : [large, small];
+      return { ...still, scale: `(${from.toFixed(3)}+${(to - from).toFixed(3)}*${progress})` };
+    }
+    case 'swing': {
+      const reach = side * (0.12 + 0.08 * random());
+      const periods = 2 + Math.round(random());
+      const phase = (2 * Math.PI * random()).toFixed(3);
+      const offset = `${reach.toFixed(2)}*sin(${(2 * Math.PI * periods).toFixed(3)}*${progress}+${phase})`;
+      return { ...still, cx: `(${centre[0]}+${dx.toFixed(3)}*${offset})`, cy: `(${centre[1]}+${dy.toFixed(3)}*${offset})` };
+    }
+  }
+}
+
+/**
+ * A checkered disc on a plain background, moving by one kind of motion (spec.motion): the checks
+ * turn and scale with the disc, so spinning and growing show inside it, not only at its rim.
+ */
+function texturedDiscGraph(spec: SynthSpec, size: string, rate: string, random: () => number): string {
+  const { width, height, seconds } = spec;
+  const radius = Math.round(Math.min(width, height) * (0.18 + 0.07 * random()));
+  const cell = 3 + Math.round(4 * random());
+  const [light, dark, background] = [between(random, 180, 240), between(random, 70, 120), between(random, 10, 50)];
+  const { cx, cy, angle, scale } = discPose(spec, random);
+  const [x, y] = [`(X-${cx})`, `(Y-${cy})`];
+  const u = `(${x}*cos(${angle})+${y}*sin(${angle}))/${scale}`;
+  const v = `(${y}*cos(${angle})-${x}*sin(${angle}))/${scale}`;
+  const inside = `lte(hypot(${x},${y}),${radius}*${scale})`;
+  const checker = `mod(floor(${u}/${cell})+floor(${v}/${cell}),2)`;
+  const lum = `if(${inside},if(${checker},${light},${dark}),${background})`.replaceAll(',', '\\,');
+  return `color=c=black:s=${size}:r=${rate}:d=${seconds},format=yuv444p,geq=lum='${lum}':cb=128:cr=128`;
+}
+
 /** The pattern's graph, then the time effects: reversed (of exactly the clip's frames) and faded. */
 export function lavfiGraph(spec: SynthSpec): string {
   const frames = Math.max(1, Math.round(spec.seconds * spec.fps));
@@ -259,6 +334,8 @@ function patternGraph(spec: SynthSpec): string {
       return panningLifeGraph(spec, rate, seed, random);
     case 'spinning-bar':
       return spinningBarGraph(spec, size, rate, random);
+    case 'textured-disc':
+      return texturedDiscGraph(spec, size, rate, random);
   }
 }
 
