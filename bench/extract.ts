@@ -49,7 +49,7 @@ for (const backend of values.backends.split(',') as ConcreteBackend[]) {
       const source = memoryFrameSource(new Map(ids.map((id) => [id, 250])));
       const videos = ids.map((id) => ({ ref: { id, path: `/memory/${id}` }, contentHash: null }));
       let featureSize = 0;
-      const common = { encoder: model.encoder, plan, source, onFailure: () => {} };
+      const common = { network: model, plan, source, onFailure: () => {} };
       // The first video warms the kernels up; the rest are timed.
       await extractFeatures({ ...common, videos: videos.slice(0, 1), onVideo: () => {} });
       const started = performance.now();

@@ -394,7 +394,9 @@ export type FeatureSourceDto =
  *   crop 227 (CaffeNet's unpadded conv1 on 227 gives AlexNet's 6×6 grid on 224), conv5 + 3/2 max pool,
  *   flattened. Clips (or frames) averaged.
  * - `compact`: the encoder's own input size and clip length, the last conv map max-pooled over space
- *   (a global pool), clips averaged: small vectors, not comparable with the papers' tables.
+ *   (a global pool) — where the network sees order otherwise, its own view: O3N's dynamic images, S&L's
+ *   and OPN's head over ordered frame tuples —, clips averaged: small vectors, not comparable with the
+ *   papers' tables.
  */
 export const FEATURE_PROTOCOLS = ['compact', 'vcop-reference'] as const;
 export type FeatureProtocol = (typeof FEATURE_PROTOCOLS)[number];

@@ -71,6 +71,7 @@ interface ConfigRules {
   tupleShape(config: TaskConfig): TupleShape;
   framesNeeded(config: TaskConfig): number;
   dynamicImage?(config: TaskConfig): SubsequenceSpacing;
+  relationTuple?(config: TaskConfig): SubsequenceSpacing;
 }
 
 function rulesOf(config: TaskConfig): ConfigRules {
@@ -102,6 +103,11 @@ export function framesNeeded(config: TaskConfig): number {
 /** How the encoder sees a subsequence as one dynamic image, or null when it sees frames one by one (or clips). */
 export function dynamicImageSpacing(config: TaskConfig): SubsequenceSpacing | null {
   return rulesOf(config).dynamicImage?.(config) ?? null;
+}
+
+/** The ordered tuples whose head features stand for a clip in retrieval (S&L, OPN); null: the encoder's features alone. */
+export function relationTupleSpacing(config: TaskConfig): SubsequenceSpacing | null {
+  return rulesOf(config).relationTuple?.(config) ?? null;
 }
 
 /** Why `backbone` cannot encode `task`'s elements, or null when it can. */

@@ -42,6 +42,12 @@ export interface TaskModel {
   apply(inputs: tf.Tensor, mode: Mode): tf.Tensor2D;
   /** [tuples, ...tupleShape] → the encoder's features of every element, [tuples·elements, featureSize]. */
   elementFeatures(inputs: tf.Tensor, mode: Mode): tf.Tensor2D;
+  /**
+   * S&L and OPN: ordered frames [tuples, elements, h, w, 3] → what the head makes of them before its
+   * classifier, [tuples, r]: a view of the frames that depends on their order. Null for the tasks whose
+   * encoder itself sees order (clips, dynamic images) and for fine-tuning.
+   */
+  relationFeatures: RelationFeatures | null;
   /** Every weight, the encoder's ("encoder/…") first, in a fixed order. */
   params: Param[];
   dispose(): void;
@@ -65,6 +71,8 @@ interface Network {
   encoder: Encoder;
   /** Element features [tuples, elements, f] → logits. */
   head: Layer;
+  /** The head's layers before its classifier, where they compare ordered frames (S&L, OPN); else null. */
+  relate: Layer | null;
 }
 
 function frameEncoder(parts: Parts<TaskConfig>, features: 'fc6' | 'fc7'): Encoder {
@@ -111,21 +119,21 @@ function orderVerification(parts: Parts<OrderVerificationConfig>): Network {
   const encoder = taskEncoder(parts);
   const concatenated = parts.shape[0] * encoder.featureSize;
   if (parts.config.head === 'linear') {
-    return { encoder, head: sequence(concatElements, dense(parts.headScope.child('classifier'), concatenated, parts.classes)) };
+    return { encoder, head: sequence(concatElements, dense(parts.headScope.child('classifier'), concatenated, parts.classes)), relate: concatElements };
   }
-  const hidden = dense(parts.headScope.child('hidden'), concatenated, encoder.featureSize, { relu: true });
+  const relate = sequence(concatElements, dense(parts.headScope.child('hidden'), concatenated, encoder.featureSize, { relu: true }));
   const classifier = dense(parts.headScope.child('classifier'), encoder.featureSize, parts.classes);
-  return { encoder, head: sequence(concatElements, hidden, classifier) };
+  return { encoder, head: sequence(relate, classifier), relate };
 }
 
 /** OPN: fc6 of each frame; each of the 6 pairs concatenated → shared fc7; the 6 fc7 concatenated → 12 orders. */
 function sequenceSorting(parts: Parts<TaskConfig>): Network {
   const encoder = taskEncoder(parts);
   const fc7Units = scaledWidth(frameEncoderPlan(parts.shape[2]).fc7, parts.width);
-  const pairFc7 = perPair(dense(parts.headScope.child('pair_fc7'), 2 * encoder.featureSize, fc7Units, { relu: true }));
+  const relate = sequence(pairUp, perPair(dense(parts.headScope.child('pair_fc7'), 2 * encoder.featureSize, fc7Units, { relu: true })));
   const pairDropout = dropout(parts.headScope.child('pair_fc7'), parts.dropout);
   const classifier = dense(parts.headScope.child('classifier'), pairCount(parts.shape[0]) * fc7Units, parts.classes);
-  return { encoder, head: sequence(pairUp, pairFc7, pairDropout, classifier) };
+  return { encoder, head: sequence(relate, pairDropout, classifier), relate };
 }
 
 /**
@@ -138,7 +146,7 @@ function oddOneOut(parts: Parts<OddOneOutConfig>): Network {
   const fusedSize = parts.config.fusion === 'concat' ? parts.shape[0] * encoder.featureSize : encoder.featureSize;
   const fuse: Layer = parts.config.fusion === 'concat' ? concatElements : (x) => sumOfDifferences(x as tf.Tensor3D);
   const classifier = dense(parts.headScope.child('classifier'), fusedSize, parts.classes);
-  return { encoder, head: sequence(fuse, classifier) };
+  return { encoder, head: sequence(fuse, classifier), relate: null };
 }
 
 /** VCOP: clip features; each pair concatenated → fc 1024→512 + ReLU (shared); concatenated → dropout → fc → orders. */
@@ -149,7 +157,7 @@ function clipOrder(parts: Parts<TaskConfig>): Network {
   const pairFc = perPair(dense(parts.headScope.child('pair_fc'), 2 * encoder.featureSize, pairUnits, { relu: true }));
   const headDropout = dropout(parts.headScope.child('classifier'), parts.dropout);
   const classifier = dense(parts.headScope.child('classifier'), pairCount(clips) * pairUnits, parts.classes);
-  return { encoder, head: sequence(pairUp, pairFc, headDropout, classifier) };
+  return { encoder, head: sequence(pairUp, pairFc, headDropout, classifier), relate: null };
 }
 
 function network(parts: Parts<TaskConfig>): Network {
@@ -175,6 +183,15 @@ function encoderInput(inputs: tf.Tensor, config: TaskConfig, shape: TupleShape, 
   const perElement = tf.reshape(inputs, [tuples * elements, frames, height, width, channels]);
   if (dynamicImageSpacing(config)) return dynamicImage(perElement as tf.Tensor5D);
   return net.encoder.inputShape.length === 3 ? tf.reshape(perElement, [tuples * elements, height, width, channels]) : perElement;
+}
+
+/** Frames of ordered tuples through the encoder, then the head's `relate` layers. */
+function relationOf(encoder: Encoder, relate: Layer): RelationFeatures {
+  return (frames, mode) => {
+    const [tuples, elements, height, width, channels] = frames.shape;
+    const features = encoder.apply(tf.reshape(frames, [tuples * elements, height, width, channels]), mode);
+    return relate(tf.reshape(features, [tuples, elements, -1]), mode) as tf.Tensor2D;
+  };
 }
 
 function partsOf(config: TaskConfig, options: ModelOptions, classes: number, encoderParams: Param[], headParams: Param[]): Parts<TaskConfig> {
@@ -220,10 +237,13 @@ export function buildFinetuneModel(config: TaskConfig, options: ModelOptions, cl
     encoder,
     apply: (inputs, mode) => classifier(headDropout(encoder.apply(encoderInput(inputs), mode), mode), mode) as tf.Tensor2D,
     elementFeatures: (inputs, mode) => encoder.apply(encoderInput(inputs), mode),
+    relationFeatures: null,
     params,
     dispose: () => disposeParams(params),
   };
 }
+
+export type RelationFeatures = (frames: tf.Tensor5D, mode: Mode) => tf.Tensor2D;
 
 export function buildTaskModel(config: TaskConfig, options: ModelOptions): TaskModel {
   const shape = tupleShape(config);
@@ -242,6 +262,7 @@ export function buildTaskModel(config: TaskConfig, options: ModelOptions): TaskM
       return net.head(tf.reshape(features, [tuples, shape[0], -1]), mode) as tf.Tensor2D;
     },
     elementFeatures: (inputs, mode) => net.encoder.apply(encoderInput(inputs, config, shape, net), mode),
+    relationFeatures: net.relate && relationOf(net.encoder, net.relate),
     params,
     dispose: () => disposeParams(params),
   };

@@ -4,13 +4,13 @@ import { initBackend } from '../compute/backend.ts';
 import * as tf from '../compute/tf.ts';
 import { buildTaskModel } from '../models/task-models.ts';
 import { dynamicImage } from '../models/fusion.ts';
-import { clipFeatures, clipSubsequences, inputSide, videoFeature } from './encode.ts';
+import { clipFeatures, clipSubsequences, clipTuples, inputSide, tupleClipFeatures, videoFeature } from './encode.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-function tinyEncoder(task: 'clip-order' | 'order-verification' | 'odd-one-out', backbone: 'r3d' | 'c3d' | 'alexnet') {
+function tinyEncoder(task: 'clip-order' | 'order-verification' | 'sequence-sorting' | 'odd-one-out', backbone: 'r3d' | 'c3d' | 'alexnet') {
   const config = trainPreset(task, backbone, 'tiny');
   return buildTaskModel(config.task, { backbone, width: config.width, seed: 3 });
 }
@@ -81,6 +81,47 @@ describe('retrieval features', () => {
     const change = got[0]?.reduce((sum, value, i) => sum + Math.abs(value - (reversed[0]?.[i] as number)), 0) ?? 0;
     expect(change).toBeGreaterThan(1e-3);
     model.dispose();
+  });
+
+  it('takes an ordered tuple from every start frame of a clip, spaced as given, at least one', () => {
+    expect(clipTuples(16, { frames: 3, stride: 5 })).toEqual([0, 1, 2, 3, 4, 5].map((start) => [start, start + 5, start + 10]));
+    expect(clipTuples(10, { frames: 4, stride: 3 })).toEqual([[0, 3, 6, 9]]);
+    expect(clipTuples(4, { frames: 3, stride: 2 })).toEqual([[0, 2, 3]]);
+  });
+
+  it.each([
+    ['order-verification', 3, 5],
+    ['sequence-sorting', 4, 3],
+  ] as const)('a %s head sees each clip as its ordered tuples: their head features averaged, and changed when the clip plays backwards', (task, frames, stride) => {
+    const model = tinyEncoder(task, 'alexnet');
+    const relate = model.relationFeatures;
+    if (!relate) throw new Error(`${task} has no relation features`);
+    const side = inputSide(model.encoder);
+    const spacing = { frames, stride };
+    const span = (frames - 1) * stride + 1;
+    const { got, expected, reversed, shape } = tf.tidy(() => {
+      const clip = tf.randomUniform([1, span + 1, side, side, 3], 0, 1, 'float32', 6) as tf.Tensor5D;
+      const tuple = (start: number) => tf.gather(clip, Array.from({ length: frames }, (_, i) => start + i * stride), 1) as tf.Tensor5D;
+      const features = tupleClipFeatures(relate, clip, spacing);
+      return {
+        got: features.arraySync(),
+        shape: features.shape,
+        expected: tf.div(tf.add(relate(tuple(0), { training: false }), relate(tuple(1), { training: false })), 2).arraySync() as number[][],
+        reversed: tupleClipFeatures(relate, tf.reverse(clip, 1) as tf.Tensor5D, spacing).arraySync(),
+      };
+    });
+    expect(shape[1]).toBeGreaterThan(0);
+    got[0]?.forEach((value, i) => expect(value).toBeCloseTo(expected[0]?.[i] as number, 5));
+    const change = got[0]?.reduce((sum, value, i) => sum + Math.abs(value - (reversed[0]?.[i] as number)), 0) ?? 0;
+    expect(change).toBeGreaterThan(1e-3);
+    model.dispose();
+  });
+
+  it('has no relation features where the encoder sees order itself (O3N, VCOP)', () => {
+    for (const model of [tinyEncoder('odd-one-out', 'alexnet'), tinyEncoder('clip-order', 'r3d')]) {
+      expect(model.relationFeatures).toBeNull();
+      model.dispose();
+    }
   });
 
   it('leaks no tensors', () => {

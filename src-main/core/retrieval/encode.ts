@@ -2,7 +2,9 @@
  * Retrieval features from a frozen encoder, per clip, from its last conv feature map (PAPERS.md):
  * - 'global-max' (the compact protocol): max over space, flattened over time; a frame encoder's frame
  *   features are averaged over the clip. An encoder trained on dynamic images (O3N) sees the clip as
- *   its own input: the dynamic images of the subsequences that fit the clip, features averaged.
+ *   its own input: the dynamic images of the subsequences that fit the clip, features averaged. A
+ *   frame encoder whose head compares ordered frames (S&L, OPN) gives the head's view (before its
+ *   classifier) of every ordered tuple in the clip, averaged (`tupleClipFeatures`).
  * - 'reference-grid' (vcop-reference): VCOP's local grid. A clip encoder's map goes through
  *   MaxPool3d(kernel (1,2,2), stride (1,2,2)); a frame encoder's trunk already ends in conv5's 3/2 max
  *   pool, as retrieve_frames.py pools it. Flattened channels first (PyTorch's C·T·H·W order), so an
@@ -12,6 +14,7 @@ import * as tf from '../compute/tf.ts';
 import { EVALUATION } from '../models/blocks.ts';
 import type { Encoder } from '../models/encoder.ts';
 import { dynamicImage } from '../models/fusion.ts';
+import type { RelationFeatures } from '../models/task-models.ts';
 import { spacedFramesNeeded, type SubsequenceSpacing } from '../../shared/tasks.ts';
 import type { ExtractionPlan } from './feature-protocol.ts';
 
@@ -54,6 +57,28 @@ function clipImages(clips: tf.Tensor5D, subsequence: SubsequenceSpacing | null):
   const picked = tf.gather(clips, groups.flat(), 1);
   const images = dynamicImage(tf.reshape(picked, [count * groups.length, subsequence.frames, height, width, 3]) as tf.Tensor5D);
   return { images, perClip: groups.length };
+}
+
+/**
+ * Every ordered tuple of a `clipFrames`-frame clip, frames `stride` apart, one from each start frame,
+ * as frame offsets; at least one (frames past the clip's end repeat its last).
+ */
+export function clipTuples(clipFrames: number, spacing: SubsequenceSpacing): number[][] {
+  const starts = Math.max(1, clipFrames - spacedFramesNeeded(spacing.frames, spacing.stride) + 1);
+  return Array.from({ length: starts }, (_, start) =>
+    Array.from({ length: spacing.frames }, (_, i) => Math.min(start + i * spacing.stride, clipFrames - 1)),
+  );
+}
+
+/** [clips, frames, side, side, 3] in [0, 1] → the head's view of each clip's ordered tuples, averaged: [clips, features]. */
+export function tupleClipFeatures(relationFeatures: RelationFeatures, clips: tf.Tensor5D, spacing: SubsequenceSpacing): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [count, frames, height, width, channels] = clips.shape;
+    const tuples = clipTuples(frames, spacing);
+    const picked = tf.gather(clips, tuples.flat(), 1);
+    const perTuple = relationFeatures(tf.reshape(picked, [count * tuples.length, spacing.frames, height, width, channels]) as tf.Tensor5D, EVALUATION);
+    return tf.mean(tf.reshape(perTuple, [count, tuples.length, -1]), 1);
+  });
 }
 
 /** [clips, frames, side, side, 3] in [0, 1] → [clips, features]. */

@@ -6,7 +6,7 @@ import type { VideoFeatures } from '../db/features.ts';
 import { memoryFrameSource } from '../frames/test-support.ts';
 import { buildTaskModel } from '../models/task-models.ts';
 import { clipFeatures, inputSide } from './encode.ts';
-import { extractFeatures } from './extract.ts';
+import { extractFeatures, type FeatureNetwork } from './extract.ts';
 import { extractionPlan } from './feature-protocol.ts';
 
 beforeAll(async () => {
@@ -20,7 +20,7 @@ async function extract(passBudget: number | undefined, frameCounts: Map<number, 
   const stored: VideoFeatures[] = [];
   const failed: [number, string][] = [];
   const finished = await extractFeatures({
-    encoder: model.encoder,
+    network: model,
     plan: extractionPlan(config, 'compact'),
     source: memoryFrameSource(frameCounts),
     videos: [...frameCounts.keys()].map((id) => ({ ref: { id, path: `/memory/${id}` }, contentHash: `h${id}` })),
@@ -68,7 +68,7 @@ describe('extractFeatures', () => {
       const stored: VideoFeatures[] = [];
       // One-frame videos: every clip repeats the frame, so the clips stand still; ids 1 and 2 show different frames.
       await extractFeatures({
-        encoder: model.encoder,
+        network: model,
         plan: { ...plan, subsequence },
         source: memoryFrameSource(new Map([[1, 1], [2, 1]])),
         videos: [1, 2].map((id) => ({ ref: { id, path: `/memory/${id}` }, contentHash: null })),
@@ -87,6 +87,29 @@ describe('extractFeatures', () => {
     // Frame by frame, the two videos' different content shows.
     const [frames1, frames2] = await vectors(null);
     expect(frames1?.some((value, i) => Math.abs(value - (frames2?.[i] as number)) > 1e-3)).toBe(true);
+    model.dispose();
+  });
+
+  it("gives an S&L network's clips to its head as ordered tuples when the plan asks, and refuses a network without such a head", async () => {
+    const sl = trainPreset('order-verification', 'alexnet', 'tiny');
+    const model = buildTaskModel(sl.task, { backbone: 'alexnet', width: sl.width, seed: 5 });
+    const plan = extractionPlan(sl, 'compact');
+    const vector = async (network: FeatureNetwork, tuple: typeof plan.tuple) => {
+      const stored: VideoFeatures[] = [];
+      await extractFeatures({
+        network,
+        plan: { ...plan, tuple },
+        source: memoryFrameSource(new Map([[1, 40]])),
+        videos: [{ ref: { id: 1, path: '/memory/1' }, contentHash: null }],
+        onVideo: (features) => stored.push(features),
+        onFailure: () => undefined,
+      });
+      return [...(stored[0]?.vector ?? [])];
+    };
+    // The head's hidden layer (fc7's width), not the conv map's channels.
+    expect(await vector(model, plan.tuple)).toHaveLength(model.encoder.featureSize);
+    expect((await vector(model, null)).length).toBeLessThan(model.encoder.featureSize);
+    await expect(vector({ encoder: model.encoder, relationFeatures: null }, plan.tuple)).rejects.toThrow(/compares ordered frames/);
     model.dispose();
   });
 });

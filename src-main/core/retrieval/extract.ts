@@ -10,14 +10,17 @@ import type { VideoFeatures } from '../db/features.ts';
 import { cropResize, writeUnitFloats } from '../frames/augment.ts';
 import type { FrameSource, VideoRef } from '../frames/frame-source.ts';
 import { isMediaError, MediaError } from '../media/errors.ts';
-import type { Encoder } from '../models/encoder.ts';
+import type { TaskModel } from '../models/task-models.ts';
 import { centreCrop } from '../tasks/crops.ts';
 import type { ClipWindow } from './clips.ts';
-import { clipFeatures, videoFeature } from './encode.ts';
+import { clipFeatures, tupleClipFeatures, videoFeature } from './encode.ts';
 import type { ExtractionPlan } from './feature-protocol.ts';
 
+/** What extraction runs: the task network's encoder, and its head's view of ordered frames where the plan asks for it. */
+export type FeatureNetwork = Pick<TaskModel, 'encoder' | 'relationFeatures'>;
+
 export interface ExtractionOptions {
-  encoder: Encoder;
+  network: FeatureNetwork;
   /** The protocol's decode size, crop, clips and pooling. */
   plan: ExtractionPlan;
   source: FrameSource;
@@ -58,6 +61,12 @@ async function clipPixels(options: ExtractionOptions, ref: VideoRef): Promise<{ 
  */
 export const PASS_INPUT_BUDGET = 1_000_000;
 
+function encodeClips({ network, plan }: ExtractionOptions, clips: tf.Tensor5D): tf.Tensor2D {
+  if (!plan.tuple) return clipFeatures(network.encoder, clips, plan);
+  if (!network.relationFeatures) throw new Error('this network has no head that compares ordered frames, which the extraction plan asks for');
+  return tupleClipFeatures(network.relationFeatures, clips, plan.tuple);
+}
+
 async function encodeVideo(options: ExtractionOptions, ref: VideoRef, contentHash: string | null): Promise<VideoFeatures> {
   const { pixels, windows } = await clipPixels(options, ref);
   const { clipsPerVideo, framesPerClip, inputSize: side } = options.plan;
@@ -70,7 +79,7 @@ async function encodeVideo(options: ExtractionOptions, ref: VideoRef, contentHas
       const values = pixels.subarray(first * clipValues, (first + count) * clipValues);
       const input = tf.tensor5d(values, [count, framesPerClip, side, side, 3]);
       try {
-        passes.push(clipFeatures(options.encoder, input, options.plan));
+        passes.push(encodeClips(options, input));
       } finally {
         input.dispose();
       }

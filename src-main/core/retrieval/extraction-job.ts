@@ -30,7 +30,7 @@ export async function runExtractionJob(job: ExtractionJob, signal: AbortSignal, 
   try {
     if (job.checkpoint) await loadCheckpoint(job.checkpoint, { model });
     const finished = await extractFeatures({
-      encoder: model.encoder,
+      network: model,
       plan: extractionPlan(config, job.protocol),
       source: job.source,
       videos: job.videos,

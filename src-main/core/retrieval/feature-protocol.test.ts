@@ -41,6 +41,22 @@ describe('feature protocols', () => {
     expect(extractionPlan(opn, 'compact')).toMatchObject({ inputSize: 'patchSize' in opn.task ? opn.task.patchSize : 0, framesPerClip: 16, subsequence: null });
   });
 
+  it('gives S&L and OPN heads ordered tuples in compact retrieval, spaced by the sampler\'s least gap, in clips that hold one', () => {
+    const sl = trainPreset('order-verification', 'alexnet', 'tiny');
+    expect(extractionPlan(sl, 'compact')).toMatchObject({ tuple: { frames: 3, stride: TASK_PRESETS['order-verification'].tiny.minGap }, framesPerClip: 16 });
+    const opn = trainPreset('sequence-sorting', 'alexnet', 'tiny');
+    expect(extractionPlan(opn, 'compact')).toMatchObject({ tuple: { frames: 4, stride: TASK_PRESETS['sequence-sorting'].tiny.minGap }, framesPerClip: 16 });
+    const wider = { ...sl, task: { ...TASK_PRESETS['order-verification'].tiny, minGap: 7 } };
+    expect(extractionPlan(wider, 'compact').tuple).toEqual({ frames: 3, stride: 7 });
+    // The paper's S&L gaps (15 frames) span 31 frames: the clip grows to hold a tuple.
+    const paper = trainPreset('order-verification', 'alexnet', 'paper');
+    expect(extractionPlan(paper, 'compact')).toMatchObject({ tuple: { frames: 3, stride: 15 }, framesPerClip: 31 });
+    expect(extractionPlan(paper, 'vcop-reference')).toMatchObject({ tuple: null, framesPerClip: 1 });
+    for (const other of [trainPreset('odd-one-out', 'alexnet', 'tiny'), trainPreset('clip-order', 'r3d', 'tiny')]) {
+      expect(extractionPlan(other, 'compact').tuple).toBeNull();
+    }
+  });
+
   it('has an encoder trained on dynamic images see them in compact retrieval, spaced as in training; the reference keeps single frames', () => {
     const o3n = trainPreset('odd-one-out', 'alexnet', 'tiny');
     expect(extractionPlan(o3n, 'compact').subsequence).toEqual({ frames: 3, stride: 2 });

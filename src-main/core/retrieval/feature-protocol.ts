@@ -5,7 +5,7 @@
  */
 import type { FeatureProtocol } from '../../shared/dto.ts';
 import type { TrainConfig } from '../../shared/training.ts';
-import { dynamicImageSpacing, takesClips, tupleShape, type SubsequenceSpacing } from '../../shared/tasks.ts';
+import { dynamicImageSpacing, relationTupleSpacing, spacedFramesNeeded, takesClips, tupleShape, type SubsequenceSpacing } from '../../shared/tasks.ts';
 import { clipWindows, RETRIEVAL_CLIPS, retrievalClipFrames } from './clips.ts';
 import { referenceClipWindows, referenceFrameWindows, type ClipWindow } from '../util/clip-windows.ts';
 
@@ -29,6 +29,12 @@ export interface ExtractionPlan {
    * subsequences that fit it, spaced as in training; null: frames one by one (the reference's single frames).
    */
   subsequence: SubsequenceSpacing | null;
+  /**
+   * A frame encoder whose head compares ordered frames (S&L, OPN) gives each clip the head's view of
+   * the clip's ordered tuples, spaced as in training, averaged: frame features alone lose the order
+   * of frames, the very thing these tasks learn. null: the encoder's features.
+   */
+  tuple: SubsequenceSpacing | null;
 }
 
 /** retrieve_clips.py: 16-frame clips, Resize((128, 171)), CenterCrop(112). */
@@ -41,7 +47,9 @@ export const REFERENCE_FRAME = { decode: { width: 256, height: 256 }, crop: 227 
 
 export function extractionPlan(config: TrainConfig, protocol: FeatureProtocol): ExtractionPlan {
   if (protocol === 'compact') {
-    const framesPerClip = retrievalClipFrames(config);
+    const tuple = relationTupleSpacing(config.task);
+    // A clip holds at least one whole tuple (the paper presets' gaps span more than 16 frames).
+    const framesPerClip = Math.max(retrievalClipFrames(config), tuple ? spacedFramesNeeded(tuple.frames, tuple.stride) : 0);
     return {
       protocol,
       decodeSize: config.task.frameSize,
@@ -51,6 +59,7 @@ export function extractionPlan(config: TrainConfig, protocol: FeatureProtocol): 
       windows: (frameCount, fps) => clipWindows(frameCount, RETRIEVAL_CLIPS, framesPerClip, fps),
       pooling: 'global-max',
       subsequence: dynamicImageSpacing(config.task),
+      tuple,
     };
   }
   if (takesClips(config.task.task)) {
@@ -63,6 +72,7 @@ export function extractionPlan(config: TrainConfig, protocol: FeatureProtocol): 
       windows: (frameCount, fps) => referenceClipWindows(frameCount, RETRIEVAL_CLIPS, REFERENCE_CLIP.frames, fps),
       pooling: 'reference-grid',
       subsequence: null,
+      tuple: null,
     };
   }
   return {
@@ -74,5 +84,6 @@ export function extractionPlan(config: TrainConfig, protocol: FeatureProtocol): 
     windows: (frameCount, fps) => referenceFrameWindows(frameCount, RETRIEVAL_CLIPS, fps),
     pooling: 'reference-grid',
     subsequence: null,
+    tuple: null,
   };
 }

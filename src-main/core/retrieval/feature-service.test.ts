@@ -143,14 +143,17 @@ describe('feature extraction', () => {
     await library.features.wait(reference.id);
   }, 180_000);
 
-  it('keeps an odd-one-out set made of dynamic images apart from one made frame by frame before, which it will not extend', async () => {
-    const source = { kind: 'random', task: 'odd-one-out', backbone: 'alexnet', preset: 'tiny', seed: 0 } as const;
+  it.each([
+    ['odd-one-out', 'dynamic images'],
+    ['order-verification', 'ordered frame tuples'],
+  ] as const)('keeps an %s set made of %s apart from one made frame by frame before, which it will not extend', async (task, seen) => {
+    const source = { kind: 'random', task, backbone: 'alexnet', preset: 'tiny', seed: 0 } as const;
     const set = await library.features.wait(library.features.extract(source).id);
     expect(set).toMatchObject({ status: 'ready', videoCount: VIDEOS, framesPerClip: 16 });
     // A set as extraction stored it before: the same source's key, no mark.
-    const config = trainPreset('odd-one-out', 'alexnet', 'tiny');
+    const config = trainPreset(task, 'alexnet', 'tiny');
     const old = createFeatureSet(db(), {
-      sourceKey: 'random:odd-one-out:alexnet:tiny:seed:0',
+      sourceKey: `random:${task}:alexnet:tiny:seed:0`,
       source: set.source,
       name: 'older',
       config,
@@ -160,7 +163,7 @@ describe('feature extraction', () => {
       framesPerClip: 16,
     });
     setFeatureSetStatus(db(), old, 'ready');
-    expect(() => library.features.update(old)).toThrow(/extracted frame by frame.*Extract again/);
+    expect(() => library.features.update(old)).toThrow(new RegExp(`extracted frame by frame.*${seen}.*Extract again`));
     expect(library.features.set(old).dto).toMatchObject({ status: 'ready', videoCount: 0 });
     // Extracting the same source again finds the new set, not the old one.
     expect(library.features.extract(source).id).toBe(set.id);

@@ -44,26 +44,37 @@ export const extractionThread: ExtractionWorker = () => workerJobPort(spawnCoreW
 const PROTOCOL_NAMES: Record<FeatureProtocol, string> = { compact: 'compact', 'vcop-reference': 'VCOP reference' };
 
 /**
- * Marks a set whose clips the encoder saw as dynamic images (O3N, compact). Such sets were made
- * frame by frame before; keyed apart, an old set is never extended with vectors made the new way.
+ * Marks a set whose clips a frame encoder saw otherwise than frame by frame (compact protocol: O3N's
+ * dynamic images, S&L's and OPN's ordered tuples through the head). Such sets were made frame by
+ * frame before; keyed apart, an old set is never extended with vectors made the new way.
  */
-const DYNAMIC_IMAGES_KEY = ':clips:dynamic-images';
+const CLIP_ENCODINGS = {
+  subsequence: { key: ':clips:dynamic-images', seen: 'dynamic images, as it was trained' },
+  tuple: { key: ':clips:ordered-tuples', seen: 'the ordered frame tuples its head compares' },
+} as const;
+
+function clipEncoding(config: TrainConfig, protocol: FeatureProtocol): (typeof CLIP_ENCODINGS)[keyof typeof CLIP_ENCODINGS] | null {
+  const plan = extractionPlan(config, protocol);
+  if (plan.subsequence) return CLIP_ENCODINGS.subsequence;
+  return plan.tuple ? CLIP_ENCODINGS.tuple : null;
+}
 
 /**
  * The same weights under another protocol, or another clip encoding, are another set. Other compact
  * keys stay as they were before protocols existed, so earlier sets keep being updated.
  */
 function withProtocol(resolved: ResolvedSource, protocol: FeatureProtocol): ResolvedSource {
-  const encoded = extractionPlan(resolved.config, protocol).subsequence ? { ...resolved, key: `${resolved.key}${DYNAMIC_IMAGES_KEY}` } : resolved;
+  const encoding = clipEncoding(resolved.config, protocol);
+  const encoded = encoding ? { ...resolved, key: `${resolved.key}${encoding.key}` } : resolved;
   if (protocol === 'compact') return encoded;
   return { ...encoded, key: `${encoded.key}:protocol:${protocol}`, name: `${encoded.name} · ${PROTOCOL_NAMES[protocol]}` };
 }
 
 /** Why a stored set cannot take more vectors the way its protocol makes them now, or null. */
 function encodingChanged(stored: StoredFeatureSet): string | null {
-  const needsMark = extractionPlan(stored.config, stored.dto.protocol).subsequence !== null;
-  if (!needsMark || stored.sourceKey.includes(DYNAMIC_IMAGES_KEY)) return null;
-  return `Feature set ${stored.dto.id} was extracted frame by frame; this encoder now sees each clip as dynamic images, as it was trained. Extract again for a set whose vectors are all made one way.`;
+  const encoding = clipEncoding(stored.config, stored.dto.protocol);
+  if (!encoding || stored.sourceKey.includes(encoding.key)) return null;
+  return `Feature set ${stored.dto.id} was extracted frame by frame; this encoder now sees each clip as ${encoding.seen}. Extract again for a set whose vectors are all made one way.`;
 }
 
 /** A request resolved against the library: what to store and which weights to load. */

@@ -48,6 +48,11 @@ export interface TaskDefinition<C extends { task: string }> {
    * how many frames, how far apart. Retrieval then encodes clips the same way. Absent: frames one by one.
    */
   dynamicImage?(config: C): SubsequenceSpacing;
+  /**
+   * For a head that compares ordered frames (S&L, OPN): the ordered tuples retrieval shows it, frames
+   * `stride` apart (the sampler's least gap). Absent: retrieval encodes elements alone.
+   */
+  relationTuple?(config: C): SubsequenceSpacing;
 }
 
 /** Frames of one subsequence and the frames between consecutive ones (in sampled frames). */

@@ -81,4 +81,5 @@ export const orderVerification: TaskDefinition<OrderVerificationConfig> = {
   majority: (config) => Math.max(config.negativeRatio, 1 - config.negativeRatio),
   tupleShape: (config) => [config.tupleFrames, 1, config.cropSize, config.cropSize, 3],
   framesNeeded: (config) => spacedFramesNeeded(CANDIDATES, config.minGap),
+  relationTuple: (config) => ({ frames: config.tupleFrames, stride: config.minGap }),
 };

@@ -61,4 +61,5 @@ export const sequenceSorting: TaskDefinition<SequenceSortingConfig> = {
   classCount: (config) => orderClassCount(config.tupleFrames),
   tupleShape: (config) => [config.tupleFrames, 1, config.patchSize, config.patchSize, 3],
   framesNeeded: (config) => spacedFramesNeeded(config.tupleFrames, config.minGap),
+  relationTuple: (config) => ({ frames: config.tupleFrames, stride: config.minGap }),
 };
