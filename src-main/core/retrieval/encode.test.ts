@@ -92,7 +92,7 @@ describe('retrieval features', () => {
   it.each([
     ['order-verification', 3, 5],
     ['sequence-sorting', 4, 3],
-  ] as const)('a %s head sees each clip as its ordered tuples: their head features averaged, and changed when the clip plays backwards', (task, frames, stride) => {
+  ] as const)('the %s head sees each clip as its ordered tuples: their head features averaged, and changed when the clip plays backwards', (task, frames, stride) => {
     const model = tinyEncoder(task, 'alexnet');
     const relate = model.relationFeatures;
     if (!relate) throw new Error(`${task} has no relation features`);
