@@ -2,8 +2,8 @@
  * Labelled footage families for bench:learn (issue #11): each family is a `Class/video.mp4` layout,
  * so retrieval can be scored. "tuned" families use the patterns the learning tests were developed on
  * (dashing boxes, Mandelbrot zooms); "held-out" ones show motion those tests never used (a panning
- * camera, rotation, playback direction, fading, kinds of motion whatever their direction) and real clips. Tune presets on one group, report on
- * the other.
+ * camera, rotation, playback direction, fading, kinds of motion whatever their direction) and real
+ * clips. Tune presets on one group, report on the other.
  */
 import { DISC_MOTIONS, MOTION_DIRECTIONS, type SynthSpec } from '../src-main/core/media/synthesize.ts';
 

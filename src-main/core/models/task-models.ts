@@ -43,11 +43,11 @@ export interface TaskModel {
   /** [tuples, ...tupleShape] → the encoder's features of every element, [tuples·elements, featureSize]. */
   elementFeatures(inputs: tf.Tensor, mode: Mode): tf.Tensor2D;
   /**
-   * S&L and OPN: ordered frames [tuples, elements, h, w, 3] → what the head makes of them before its
-   * classifier, [tuples, r]: a view of the frames that depends on their order. Null for the tasks whose
-   * encoder itself sees order (clips, dynamic images) and for fine-tuning.
+   * S&L and OPN: the encoder's features of ordered frames [tuples, elements, f] → what the head makes of
+   * them before its classifier, [tuples, r]: a view that depends on the frames' order. Null for the tasks
+   * whose encoder itself sees order (clips, dynamic images) and for fine-tuning.
    */
-  relationFeatures: RelationFeatures | null;
+  relate: Layer | null;
   /** Every weight, the encoder's ("encoder/…") first, in a fixed order. */
   params: Param[];
   dispose(): void;
@@ -185,15 +185,6 @@ function encoderInput(inputs: tf.Tensor, config: TaskConfig, shape: TupleShape, 
   return net.encoder.inputShape.length === 3 ? tf.reshape(perElement, [tuples * elements, height, width, channels]) : perElement;
 }
 
-/** Frames of ordered tuples through the encoder, then the head's `relate` layers. */
-function relationOf(encoder: Encoder, relate: Layer): RelationFeatures {
-  return (frames, mode) => {
-    const [tuples, elements, height, width, channels] = frames.shape;
-    const features = encoder.apply(tf.reshape(frames, [tuples * elements, height, width, channels]), mode);
-    return relate(tf.reshape(features, [tuples, elements, -1]), mode) as tf.Tensor2D;
-  };
-}
-
 function partsOf(config: TaskConfig, options: ModelOptions, classes: number, encoderParams: Param[], headParams: Param[]): Parts<TaskConfig> {
   const mismatch = backboneMismatch(config.task, options.backbone);
   if (mismatch) throw new RangeError(mismatch);
@@ -237,13 +228,11 @@ export function buildFinetuneModel(config: TaskConfig, options: ModelOptions, cl
     encoder,
     apply: (inputs, mode) => classifier(headDropout(encoder.apply(encoderInput(inputs), mode), mode), mode) as tf.Tensor2D,
     elementFeatures: (inputs, mode) => encoder.apply(encoderInput(inputs), mode),
-    relationFeatures: null,
+    relate: null,
     params,
     dispose: () => disposeParams(params),
   };
 }
-
-export type RelationFeatures = (frames: tf.Tensor5D, mode: Mode) => tf.Tensor2D;
 
 export function buildTaskModel(config: TaskConfig, options: ModelOptions): TaskModel {
   const shape = tupleShape(config);
@@ -262,7 +251,7 @@ export function buildTaskModel(config: TaskConfig, options: ModelOptions): TaskM
       return net.head(tf.reshape(features, [tuples, shape[0], -1]), mode) as tf.Tensor2D;
     },
     elementFeatures: (inputs, mode) => net.encoder.apply(encoderInput(inputs, config, shape, net), mode),
-    relationFeatures: net.relate && relationOf(net.encoder, net.relate),
+    relate: net.relate,
     params,
     dispose: () => disposeParams(params),
   };

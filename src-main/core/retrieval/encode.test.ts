@@ -94,20 +94,24 @@ describe('retrieval features', () => {
     ['sequence-sorting', 4, 3],
   ] as const)('the %s head sees each clip as its ordered tuples: their head features averaged, and changed when the clip plays backwards', (task, frames, stride) => {
     const model = tinyEncoder(task, 'alexnet');
-    const relate = model.relationFeatures;
+    const relate = model.relate;
     if (!relate) throw new Error(`${task} has no relation features`);
     const side = inputSide(model.encoder);
     const spacing = { frames, stride };
     const span = (frames - 1) * stride + 1;
     const { got, expected, reversed, shape } = tf.tidy(() => {
       const clip = tf.randomUniform([1, span + 1, side, side, 3], 0, 1, 'float32', 6) as tf.Tensor5D;
-      const tuple = (start: number) => tf.gather(clip, Array.from({ length: frames }, (_, i) => start + i * stride), 1) as tf.Tensor5D;
-      const features = tupleClipFeatures(relate, clip, spacing);
+      // One tuple through the encoder and the head, on its own.
+      const tuple = (start: number) => {
+        const frameFeatures = model.encoder.apply(tf.reshape(tf.gather(clip, Array.from({ length: frames }, (_, i) => start + i * stride), 1), [frames, side, side, 3]), { training: false });
+        return relate(tf.reshape(frameFeatures, [1, frames, -1]), { training: false });
+      };
+      const features = tupleClipFeatures(model.encoder, relate, clip, spacing);
       return {
         got: features.arraySync(),
         shape: features.shape,
-        expected: tf.div(tf.add(relate(tuple(0), { training: false }), relate(tuple(1), { training: false })), 2).arraySync() as number[][],
-        reversed: tupleClipFeatures(relate, tf.reverse(clip, 1) as tf.Tensor5D, spacing).arraySync(),
+        expected: tf.div(tf.add(tuple(0), tuple(1)), 2).arraySync() as number[][],
+        reversed: tupleClipFeatures(model.encoder, relate, tf.reverse(clip, 1) as tf.Tensor5D, spacing).arraySync(),
       };
     });
     expect(shape[1]).toBeGreaterThan(0);
@@ -119,7 +123,7 @@ describe('retrieval features', () => {
 
   it('has no relation features where the encoder sees order itself (O3N, VCOP)', () => {
     for (const model of [tinyEncoder('odd-one-out', 'alexnet'), tinyEncoder('clip-order', 'r3d')]) {
-      expect(model.relationFeatures).toBeNull();
+      expect(model.relate).toBeNull();
       model.dispose();
     }
   });

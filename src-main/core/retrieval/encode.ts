@@ -14,7 +14,7 @@ import * as tf from '../compute/tf.ts';
 import { EVALUATION } from '../models/blocks.ts';
 import type { Encoder } from '../models/encoder.ts';
 import { dynamicImage } from '../models/fusion.ts';
-import type { RelationFeatures } from '../models/task-models.ts';
+import type { Layer } from '../models/blocks.ts';
 import { spacedFramesNeeded, type SubsequenceSpacing } from '../../shared/tasks.ts';
 import type { ExtractionPlan } from './feature-protocol.ts';
 
@@ -70,14 +70,17 @@ export function clipTuples(clipFrames: number, spacing: SubsequenceSpacing): num
   );
 }
 
-/** [clips, frames, side, side, 3] in [0, 1] → the head's view of each clip's ordered tuples, averaged: [clips, features]. */
-export function tupleClipFeatures(relationFeatures: RelationFeatures, clips: tf.Tensor5D, spacing: SubsequenceSpacing): tf.Tensor2D {
+/**
+ * [clips, frames, side, side, 3] in [0, 1] → the head's view (`relate`) of each clip's ordered tuples,
+ * averaged: [clips, features]. Each frame goes through the encoder once; its features join every tuple it is in.
+ */
+export function tupleClipFeatures(encoder: Encoder, relate: Layer, clips: tf.Tensor5D, spacing: SubsequenceSpacing): tf.Tensor2D {
   return tf.tidy(() => {
     const [count, frames, height, width, channels] = clips.shape;
     const tuples = clipTuples(frames, spacing);
-    const picked = tf.gather(clips, tuples.flat(), 1);
-    const perTuple = relationFeatures(tf.reshape(picked, [count * tuples.length, spacing.frames, height, width, channels]) as tf.Tensor5D, EVALUATION);
-    return tf.mean(tf.reshape(perTuple, [count, tuples.length, -1]), 1);
+    const perFrame = tf.reshape(encoder.apply(tf.reshape(clips, [count * frames, height, width, channels]), EVALUATION), [count, frames, -1]);
+    const picked = tf.reshape(tf.gather(perFrame, tuples.flat(), 1), [count * tuples.length, spacing.frames, -1]);
+    return tf.mean(tf.reshape(relate(picked, EVALUATION), [count, tuples.length, -1]), 1);
   });
 }
 

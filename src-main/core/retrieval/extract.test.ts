@@ -109,7 +109,7 @@ describe('extractFeatures', () => {
     // The head's hidden layer (fc7's width), not the conv map's channels.
     expect(await vector(model, plan.tuple)).toHaveLength(model.encoder.featureSize);
     expect((await vector(model, null)).length).toBeLessThan(model.encoder.featureSize);
-    await expect(vector({ encoder: model.encoder, relationFeatures: null }, plan.tuple)).rejects.toThrow(/compares ordered frames/);
+    await expect(vector({ encoder: model.encoder, relate: null }, plan.tuple)).rejects.toThrow(/compares ordered frames/);
     model.dispose();
   });
 });

@@ -17,7 +17,7 @@ import { clipFeatures, tupleClipFeatures, videoFeature } from './encode.ts';
 import type { ExtractionPlan } from './feature-protocol.ts';
 
 /** What extraction runs: the task network's encoder, and its head's view of ordered frames where the plan asks for it. */
-export type FeatureNetwork = Pick<TaskModel, 'encoder' | 'relationFeatures'>;
+export type FeatureNetwork = Pick<TaskModel, 'encoder' | 'relate'>;
 
 export interface ExtractionOptions {
   network: FeatureNetwork;
@@ -63,8 +63,8 @@ export const PASS_INPUT_BUDGET = 1_000_000;
 
 function encodeClips({ network, plan }: ExtractionOptions, clips: tf.Tensor5D): tf.Tensor2D {
   if (!plan.tuple) return clipFeatures(network.encoder, clips, plan);
-  if (!network.relationFeatures) throw new Error('this network has no head that compares ordered frames, which the extraction plan asks for');
-  return tupleClipFeatures(network.relationFeatures, clips, plan.tuple);
+  if (!network.relate) throw new Error('this network has no head that compares ordered frames, which the extraction plan asks for');
+  return tupleClipFeatures(network.encoder, network.relate, clips, plan.tuple);
 }
 
 async function encodeVideo(options: ExtractionOptions, ref: VideoRef, contentHash: string | null): Promise<VideoFeatures> {
