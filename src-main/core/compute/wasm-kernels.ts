@@ -86,7 +86,7 @@ const conv3dBackpropInput: Replacement = (args) => {
 };
 
 const maxPoolGrad: Replacement = (args) =>
-  maxPoolGradient(input(args, 'dy'), input(args, 'input'), input(args, 'output'), attrsOf<tf.MaxPoolGradAttrs>(args));
+  maxPoolGradient(input(args, 'dy'), input(args, 'input'), attrsOf<tf.MaxPoolGradAttrs>(args), args.backend as HeapBackend);
 
 const maxPool3d: Replacement = (args) => {
   const attrs = attrsOf<tf.MaxPool3DAttrs>(args);
@@ -95,7 +95,7 @@ const maxPool3d: Replacement = (args) => {
 };
 
 const maxPool3dGrad: Replacement = (args) =>
-  maxPool3dGradient(input(args, 'dy'), input(args, 'input'), attrsOf<tf.MaxPool3DGradAttrs>(args));
+  maxPool3dGradient(input(args, 'dy'), input(args, 'input'), attrsOf<tf.MaxPool3DGradAttrs>(args), args.backend as HeapBackend);
 
 const slice: Replacement = (args, original) => {
   const x = input<tf.Tensor>(args, 'x');

@@ -1,13 +1,13 @@
 /**
- * Max pooling's gradient from elementwise ops and strided views, and 3D max pooling as a spatial 2D
- * pool followed by a pool over depth (a max over a box is a max of maxes). The wasm backend's own
+ * Max pooling's gradients as one loop over the windows in wasm's heap, and 3D max pooling as a spatial
+ * 2D pool followed by a pool over depth (a max over a box is a max of maxes). The wasm backend's own
  * MaxPoolGrad, MaxPool3D and MaxPool3DGrad give wrong values whenever the windows do not tile the
  * input exactly; these give the cpu backend's (first maximum of a window, in scan order).
  */
 import * as tf from '../tf.ts';
-import { cropInput, framing, uncropGradient, type Framing } from './crop.ts';
+import { cropInput, framing, type Framing } from './crop.ts';
+import type { HeapBackend } from './heap-slice.ts';
 import { explicitPadding, type ExplicitPadding, type Pad2D, type PadSides3D } from './padding.ts';
-import { strideGrid } from './strided-rows.ts';
 
 export interface Pool2DGeometry {
   filterSize: [number, number] | number;
@@ -31,82 +31,108 @@ function pool2dInfo(shape: readonly number[], geometry: Pool2DGeometry): Conv2DI
   return tf.backend_util.computePool2DInfo(shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
 }
 
+/** A pool's windows over a [n, depth, height, width, channels] input (2D pools: depth 1). */
+interface PoolWindows {
+  inShape: [number, number, number, number, number];
+  outShape: [number, number, number];
+  filter: [number, number, number];
+  strides: [number, number, number];
+  /** Where window 0 starts on each axis (minus the padding; negative 'same' pads start inside). */
+  start: [number, number, number];
+}
+
+function windows2d(info: Conv2DInfo): PoolWindows {
+  return {
+    inShape: [info.batchSize, 1, info.inHeight, info.inWidth, info.inChannels],
+    outShape: [1, info.outHeight, info.outWidth],
+    filter: [1, info.filterHeight, info.filterWidth],
+    strides: [1, info.strideHeight, info.strideWidth],
+    start: [0, -info.padInfo.top, -info.padInfo.left],
+  };
+}
+
+function windows3d(info: Conv3DInfo): PoolWindows {
+  return {
+    inShape: [info.batchSize, info.inDepth, info.inHeight, info.inWidth, info.inChannels],
+    outShape: [info.outDepth, info.outHeight, info.outWidth],
+    filter: [info.filterDepth, info.filterHeight, info.filterWidth],
+    strides: [info.strideDepth, info.strideHeight, info.strideWidth],
+    start: [-info.padInfo.front, -info.padInfo.top, -info.padInfo.left],
+  };
+}
+
 /**
- * Stacks equally shaped [n, rows, cols, c] tensors so that part k fills every k-th row (axis 1) or
- * column (axis 2). Stays at rank ≤ 4, which wasm handles fast.
+ * Adds each window's dy to the first input of the window (scan order: depth, row, column) that holds
+ * its maximum, per channel; padding never wins. `dx` starts at zero.
  */
-function interleave(parts: tf.Tensor4D[], axis: 1 | 2): tf.Tensor4D {
-  if (parts.length === 1) return parts[0] as tf.Tensor4D;
-  const [n, rows, cols, channels] = (parts[0] as tf.Tensor4D).shape;
-  if (axis === 1) {
-    const stacked = tf.stack(parts.map((part) => tf.reshape(part, [n, rows, cols * channels])), 2);
-    return tf.reshape(stacked, [n, rows * parts.length, cols, channels]);
-  }
-  const stacked = tf.stack(parts.map((part) => tf.reshape(part, [n * rows, cols, channels])), 2);
-  return tf.reshape(stacked, [n, rows, cols * parts.length, channels]);
-}
-
-/** Pads with zeros or crops the end of rows and columns to [n, height, width, c]. */
-function fitTo(t: tf.Tensor4D, height: number, width: number): tf.Tensor4D {
-  const [n, rows, cols, channels] = t.shape;
-  if (rows === height && cols === width) return t;
-  const padded = tf.pad(t, [[0, 0], [0, Math.max(0, height - rows)], [0, Math.max(0, width - cols)], [0, 0]]);
-  return tf.slice(padded, [0, 0, 0, 0], [n, height, width, channels]);
-}
-
-/** Sums `term` into `total`, freeing both operands: the gradient's grids are input-sized. */
-function accumulate(total: tf.Tensor4D | null, term: tf.Tensor4D): tf.Tensor4D {
-  if (!total) return term;
-  const sum = tf.add<tf.Tensor4D>(total, term);
-  tf.dispose([total, term]);
-  return sum;
-}
-
-/**
- * dL/dx of max pooling: each dy goes to the first input of its window that equals the window's
- * maximum. Window offset (i, j) lands on input rows i + stride·r; offsets with the same remainder
- * modulo the stride fill the same sub-grid, so they are summed on small grids and interleaved once.
- * Each offset's temporaries are freed as soon as it is done, to keep the peak memory low.
- */
-export function maxPoolGradient(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D, geometry: Pool2DGeometry): tf.Tensor4D {
-  return tf.tidy(() => {
-    const info = pool2dInfo(x.shape, geometry);
-    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight, outWidth } = info;
-    const { top, bottom, left, right } = info.padInfo;
-    const [n, height, width, channels] = x.shape;
-    // Padding never wins a window.
-    const padded = top + bottom + left + right === 0 ? x : tf.pad(x, explicitPadding(info.padInfo), -Infinity);
-    const spanH = Math.ceil(kh / sh) - 1;
-    const spanW = Math.ceil(kw / sw) - 1;
-    const grids: (tf.Tensor4D | null)[][] = Array.from({ length: sh }, () => Array.from({ length: sw }, () => null));
-    let taken: tf.Tensor4D = tf.zerosLike(y);
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const [stillFree, routed] = tf.tidy(() => {
-          const window = strideGrid(padded, i, j, outHeight, outWidth, [sh, sw]);
-          const wins = tf.mul(tf.cast(tf.equal(window, y), 'float32'), tf.sub(1, taken));
-          const [qi, qj] = [Math.floor(i / sh), Math.floor(j / sw)];
-          const shifted = tf.pad(tf.mul(wins, dy) as tf.Tensor4D, [[0, 0], [qi, spanH - qi], [qj, spanW - qj], [0, 0]]);
-          return [tf.add<tf.Tensor4D>(taken, wins), shifted];
-        });
-        taken.dispose();
-        taken = stillFree as tf.Tensor4D;
-        const row = grids[i % sh] as (tf.Tensor4D | null)[];
-        row[j % sw] = accumulate(row[j % sw] ?? null, routed as tf.Tensor4D);
+function routeToFirstMaxima(x: Float32Array, dy: Float32Array, dx: Float32Array, pool: PoolWindows): void {
+  const [n, depth, height, width, channels] = pool.inShape;
+  const [outDepth, outHeight, outWidth] = pool.outShape;
+  const best = new Float32Array(channels);
+  const at = new Int32Array(channels);
+  let out = 0;
+  for (let b = 0; b < n; b++) {
+    for (let od = 0; od < outDepth; od++) {
+      for (let oh = 0; oh < outHeight; oh++) {
+        for (let ow = 0; ow < outWidth; ow++, out += channels) {
+          at.fill(-1);
+          for (let fd = 0; fd < pool.filter[0]; fd++) {
+            const d = od * pool.strides[0] + pool.start[0] + fd;
+            if (d < 0 || d >= depth) continue;
+            for (let fh = 0; fh < pool.filter[1]; fh++) {
+              const h = oh * pool.strides[1] + pool.start[1] + fh;
+              if (h < 0 || h >= height) continue;
+              for (let fw = 0; fw < pool.filter[2]; fw++) {
+                const w = ow * pool.strides[2] + pool.start[2] + fw;
+                if (w < 0 || w >= width) continue;
+                const base = (((b * depth + d) * height + h) * width + w) * channels;
+                for (let c = 0; c < channels; c++) {
+                  const value = x[base + c] as number;
+                  if (at[c] === -1 || value > (best[c] as number)) {
+                    best[c] = value;
+                    at[c] = base + c;
+                  }
+                }
+              }
+            }
+          }
+          for (let c = 0; c < channels; c++) {
+            const winner = at[c] as number;
+            if (winner !== -1) dx[winner] = (dx[winner] as number) + (dy[out + c] as number);
+          }
+        }
       }
     }
-    const empty = tf.zeros([n, outHeight + spanH, outWidth + spanW, channels]) as tf.Tensor4D;
-    const rows = grids.map((row) => interleave(row.map((grid) => grid ?? empty), 2));
-    const full = fitTo(interleave(rows, 1), height + top + bottom, width + left + right);
-    return full.shape[1] === height && full.shape[2] === width ? full : tf.slice(full, [0, top, left, 0], [n, height, width, channels]);
-  });
+  }
+}
+
+/** dL/dx of a max pool, computed in wasm's heap in one pass over the windows. */
+function poolGradientInHeap(dy: tf.TensorInfo, x: tf.TensorInfo, pool: PoolWindows, backend: HeapBackend): tf.TensorInfo {
+  // The output first: allocating may grow the heap, which detaches views taken before.
+  const out = backend.makeOutput([...x.shape], 'float32');
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  dx.fill(0);
+  routeToFirstMaxima(backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(dy) as Float32Array, dx, pool);
+  return out;
+}
+
+/**
+ * dL/dx of 2D max pooling: each dy goes to the first input of its window that equals the window's
+ * maximum, as the cpu backend routes it. One loop over the windows in the heap: the same gradient
+ * composed of elementwise ops and strided views took ~200 small kernels per pool.
+ */
+export function maxPoolGradient(dy: tf.TensorInfo, x: tf.TensorInfo, geometry: Pool2DGeometry, backend: HeapBackend): tf.TensorInfo {
+  return poolGradientInHeap(dy, x, windows2d(pool2dInfo(x.shape, geometry)), backend);
+}
+
+function pool3dInfo(shape: readonly number[], geometry: Pool3DGeometry): Conv3DInfo {
+  const { filterSize, strides, pad, dimRoundingMode } = geometry;
+  return tf.backend_util.computePool3DInfo(shape as [number, number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
 }
 
 /** The pool's sizes, with any negative 'same' padding turned into a crop of the input. */
 function pool3dPlan(shape: readonly number[], geometry: Pool3DGeometry): { info: Conv3DInfo } & Framing {
-  const { filterSize, strides, pad, dimRoundingMode } = geometry;
-  const shape5D = shape as [number, number, number, number, number];
-  const info = tf.backend_util.computePool3DInfo(shape5D, filterSize, strides, 1, pad, dimRoundingMode);
+  const info = pool3dInfo(shape, geometry);
   return { info, ...framing(info.padInfo) };
 }
 
@@ -124,30 +150,19 @@ function pool2d(x: tf.Tensor4D, geometry: Pool2DGeometry): tf.Tensor4D {
   return tf.maxPool(x, geometry.filterSize, geometry.strides, geometry.pad);
 }
 
-/** Both stages of the separable pool on the cropped input, with the views the gradient needs. */
-function separableStages(x: tf.Tensor5D, info: Conv3DInfo, pad: PadSides3D) {
-  const [n, depth, height, width, channels] = x.shape;
-  const frames = tf.reshape<tf.Rank.R4>(x, [n * depth, height, width, channels]);
-  const spatial = pool2d(frames, spatialGeometry(info, pad));
-  const spatialByDepth = tf.reshape<tf.Rank.R4>(spatial, [n, depth, info.outHeight * info.outWidth, channels]);
-  const pooled = pool2d(spatialByDepth, depthGeometry(info, pad));
-  return { frames, spatial, spatialByDepth, pooled };
-}
-
 export function maxPool3dSeparable(x: tf.Tensor5D, geometry: Pool3DGeometry): tf.Tensor5D {
   return tf.tidy(() => {
     const { info, crop, pad } = pool3dPlan(x.shape, geometry);
-    return tf.reshape(separableStages(cropInput(x, crop), info, pad).pooled, info.outShape);
+    const cropped = cropInput(x, crop);
+    const [n, depth, height, width, channels] = cropped.shape;
+    const frames = tf.reshape<tf.Rank.R4>(cropped, [n * depth, height, width, channels]);
+    const spatial = pool2d(frames, spatialGeometry(info, pad));
+    const spatialByDepth = tf.reshape<tf.Rank.R4>(spatial, [n, depth, info.outHeight * info.outWidth, channels]);
+    return tf.reshape(pool2d(spatialByDepth, depthGeometry(info, pad)), info.outShape);
   });
 }
 
-export function maxPool3dGradient(dy: tf.Tensor5D, x: tf.Tensor5D, geometry: Pool3DGeometry): tf.Tensor5D {
-  return tf.tidy(() => {
-    const { info, crop, pad } = pool3dPlan(x.shape, geometry);
-    const cropped = cropInput(x, crop);
-    const { frames, spatial, spatialByDepth, pooled } = separableStages(cropped, info, pad);
-    const dSpatial = maxPoolGradient(tf.reshape(dy, pooled.shape), spatialByDepth, pooled, depthGeometry(info, pad));
-    const dFrames = maxPoolGradient(tf.reshape(dSpatial, spatial.shape), frames, spatial, spatialGeometry(info, pad));
-    return uncropGradient(tf.reshape(dFrames, cropped.shape), crop);
-  });
+/** dL/dx of 3D max pooling, routed as maxPoolGradient routes it (first maximum in depth, row, column order). */
+export function maxPool3dGradient(dy: tf.TensorInfo, x: tf.TensorInfo, geometry: Pool3DGeometry, backend: HeapBackend): tf.TensorInfo {
+  return poolGradientInHeap(dy, x, windows3d(pool3dInfo(x.shape, geometry)), backend);
 }

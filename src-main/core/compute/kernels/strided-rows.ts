@@ -15,18 +15,3 @@ export function everyNthRow(x: tf.Tensor3D, start: number, count: number, step: 
   const picked = tf.slice(tf.reshape(padded, [n, groups, step, rest]), [0, first, start % step, 0], [n, count, 1, rest]);
   return tf.reshape(picked, [n, count, rest]);
 }
-
-/** The [n, h, w, c] window positions (top, left) + stride·(row, column), [n, rows, columns, c]. */
-export function strideGrid(
-  x: tf.Tensor4D,
-  top: number,
-  left: number,
-  rows: number,
-  columns: number,
-  strides: [number, number],
-): tf.Tensor4D {
-  const [n, , width, channels] = x.shape;
-  const pickedRows = everyNthRow(tf.reshape(x, [n, x.shape[1], width * channels]), top, rows, strides[0]);
-  const pickedColumns = everyNthRow(tf.reshape(pickedRows, [n * rows, width, channels]), left, columns, strides[1]);
-  return tf.reshape(pickedColumns, [n, rows, columns, channels]);
-}
