@@ -9,6 +9,8 @@
  * - MaxPoolGrad, MaxPool3D and MaxPool3DGrad are wrong unless the windows tile the input exactly.
  * - Slice copies its whole input out of the heap before taking its part (kernels/heap-slice.ts).
  * - BatchMatMul with transposeA or transposeB is 10–20× slower than without (kernels/mat-mul.ts).
+ * Two kernels of its own: an SGD and an Adam update of one weight, each one loop in the heap
+ * (kernels/optimizer-updates.ts).
  * The cpu backend keeps its own kernels: it is the reference the tests compare against.
  */
 import '@tensorflow/tfjs-backend-wasm';
@@ -16,6 +18,7 @@ import { conv2dFilterGradient, conv2dInputGradient } from './kernels/conv2d-grad
 import { conv3dBySlices, conv3dFilterGradient, conv3dInputGradient } from './kernels/conv3d.ts';
 import { matMulByTransposes } from './kernels/mat-mul.ts';
 import { heapSlice, type HeapBackend } from './kernels/heap-slice.ts';
+import { ADAM_UPDATE, adamUpdate, MOMENTUM_SGD_UPDATE, momentumSgdUpdate } from './kernels/optimizer-updates.ts';
 import { maxPool3dGradient, maxPool3dSeparable, maxPoolGradient } from './kernels/max-pool.ts';
 import { pair, triple } from './kernels/padding.ts';
 import * as tf from './tf.ts';
@@ -125,7 +128,13 @@ const REPLACEMENTS = {
   Slice: slice,
 } satisfies Record<string, Replacement>;
 
-/** The kernel names this module registers on wasm. */
+/** Kernels wasm lacks: fused optimiser updates (models/optimizer.ts `fusedUpdate` falls back to elementwise ops elsewhere). */
+const ADDITIONS: Record<string, (args: KernelArgs) => tf.TensorInfo[]> = {
+  [MOMENTUM_SGD_UPDATE]: momentumSgdUpdate,
+  [ADAM_UPDATE]: adamUpdate,
+};
+
+/** The kernel names this module replaces on wasm. */
 export const WASM_TRAINING_KERNELS = Object.keys(REPLACEMENTS) as (keyof typeof REPLACEMENTS)[];
 
 let registered = false;
@@ -148,4 +157,5 @@ export function registerWasmTrainingKernels(): void {
       kernelFunc: (args) => replacement(args, original?.kernelFunc),
     });
   }
+  for (const [name, kernelFunc] of Object.entries(ADDITIONS)) tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc });
 }

@@ -34,11 +34,11 @@ async function heldOutAccuracy(lesson: Lesson): Promise<number> {
   const { config, backbone } = lesson;
   // Dropout off: a few dozen steps are too few for it to pay.
   const model = buildTaskModel(config, { backbone, width: 1 / 16, seed: 3, dropout: 0 });
-  const optimizer = createMomentumSgd({ learningRate: lesson.learningRate, momentum: 0.9 });
+  const optimizer = createMomentumSgd({ learningRate: lesson.learningRate, momentum: 0.9, weightDecay: 5e-4 });
   const rng = createRng(`lesson/${config.task}`);
   for (let step = 0; step < lesson.steps; step++) {
     const batch = batchTensors(syntheticBatch(config, lesson.batchSize, rng.fork(step)), model.tupleShape);
-    await trainStep(model, optimizer, batch, { weightDecay: 5e-4, seed: step });
+    await trainStep(model, optimizer, batch, { seed: step });
     tf.dispose([batch.inputs, batch.labels]);
   }
   const heldOut = batchTensors(syntheticBatch(config, 192, createRng('held-out')), model.tupleShape);

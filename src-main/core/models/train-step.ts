@@ -1,7 +1,7 @@
 /**
  * One optimiser step and one evaluation of a task model on a batch, with the papers' objective:
- * softmax cross-entropy plus L2 weight decay on every trained weight (PyTorch SGD's weight_decay:
- * the gradient gains decay·w, biases and BatchNorm included).
+ * softmax cross-entropy, plus L2 weight decay on every trained weight, which the optimiser adds to
+ * the gradient as PyTorch's weight_decay does (optimizer.ts `decayed`).
  */
 import * as tf from '../compute/tf.ts';
 import { EVALUATION } from './blocks.ts';
@@ -18,7 +18,6 @@ export interface StepResult {
 }
 
 export interface TrainStepOptions {
-  weightDecay: number;
   /** Seeds this step's dropout masks. */
   seed?: number;
 }
@@ -33,12 +32,6 @@ function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: number)
 
 function accuracyOf(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   return tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'));
-}
-
-/** (decay / 2)·Σ‖w‖², whose gradient is decay·w. */
-function weightPenalty(variables: readonly tf.Variable[], decay: number): tf.Scalar {
-  if (decay === 0) return tf.scalar(0);
-  return tf.mul(decay / 2, tf.addN(variables.map((variable) => tf.sum(tf.square(variable))))) as tf.Scalar;
 }
 
 async function readResult(loss: tf.Scalar, accuracy: tf.Scalar): Promise<StepResult> {
@@ -60,7 +53,7 @@ function gradientsOf(model: TaskModel, batch: BatchTensors, options: TrainStepOp
       const logits = model.apply(batch.inputs, mode);
       // Kept out of the gradient's scope, to be read once the update is done.
       kept.push(tf.keep(crossEntropy(logits, batch.labels, model.classCount)), tf.keep(accuracyOf(logits, batch.labels)));
-      return tf.add(kept[0] as tf.Scalar, weightPenalty(variables, options.weightDecay));
+      return kept[0] as tf.Scalar;
     }, variables);
     return variables.map((variable) => grads[variable.name] as tf.Tensor);
   });

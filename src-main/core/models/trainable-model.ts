@@ -60,7 +60,7 @@ export function buildReplica(config: TrainConfig): Replica {
   const model = taskNetworkOf(config);
   const optimizer = createOptimizer(config);
   return {
-    gradients: (part, seed) => withBatch(model, part, (tensors) => partGradients(model, tensors, { weightDecay: config.weightDecay, seed })),
+    gradients: (part, seed) => withBatch(model, part, (tensors) => partGradients(model, tensors, { seed })),
     apply: (average) => applyAverage(model, optimizer, average),
     load: async (files) => {
       await loadCheckpoint({ load: async () => checkpointArtifactsOf(files) }, { model, optimizer, description: config });
@@ -82,7 +82,7 @@ async function dataParallelStep(model: TaskModel, optimizer: Optimizer, peers: G
   const remote = peers.gradients(others, others.map((_part, index) => partSeed(seed, index + 1)));
   const [peerParts, local] = await Promise.all([
     remote,
-    withBatch(model, own, (tensors) => partGradients(model, tensors, { weightDecay: config.weightDecay, seed })),
+    withBatch(model, own, (tensors) => partGradients(model, tensors, { seed })),
   ]);
   const average = averageParts([local, ...peerParts], parts.map((part) => part.labels.length));
   peers.apply(average);
@@ -110,7 +110,7 @@ export function trainableModelOf(model: TaskModel, config: TrainConfig, backend:
       peers
         ? dataParallelStep(model, optimizer, peers, batch, config)
         : withBatch(model, batch, (tensors) =>
-            trainStep(model, optimizer, tensors, { weightDecay: config.weightDecay, seed: dropoutSeed(config.seed, optimizer.iterations) }),
+            trainStep(model, optimizer, tensors, { seed: dropoutSeed(config.seed, optimizer.iterations) }),
           ),
     evaluate: (batch) => withBatch(model, batch, (tensors) => evaluateStep(model, tensors)),
     features: (batch) =>

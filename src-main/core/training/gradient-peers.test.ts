@@ -41,7 +41,7 @@ describe('data-parallel training in replica threads', () => {
       for (const [index, part] of parts.entries()) {
         statistics.forEach((variable, i) => variable.assign(atStart[i] as tf.Tensor));
         const tensors = batchTensors(part, reference.tupleShape);
-        results.push(await partGradients(reference, tensors, { weightDecay: CONFIG.weightDecay, seed: index === 0 ? seed : partSeed(seed, index) }));
+        results.push(await partGradients(reference, tensors, { seed: index === 0 ? seed : partSeed(seed, index) }));
         tf.dispose([tensors.inputs, tensors.labels]);
       }
       tf.dispose(atStart);
