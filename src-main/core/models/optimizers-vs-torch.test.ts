@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../compute/backend.ts';
 import * as tf from '../compute/tf.ts';
 import { createAdam } from './adam.ts';
+import type { Optimizer } from './optimizer.ts';
 import type { Param } from './params.ts';
+import { createMomentumSgd } from './sgd.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -32,8 +34,17 @@ const TORCH_WEIGHTS: Record<number, number[][]> = {
   ],
 };
 
-const weight = (): Param => ({ name: 'w', variable: tf.variable(tf.tensor1d([0.5, -1, 2]), true, 'adam-test-w'), trainable: true });
-const update = (optimizer: ReturnType<typeof createAdam>, param: Param, gradient: number[]) => {
+/**
+ * torch.optim.SGD([w], lr=0.1, momentum=0.9, weight_decay=0.1) from the same weight and gradients.
+ */
+const TORCH_SGD_WEIGHTS = [
+  [0.39500001072883606, -0.7900000214576721, 1.9299999475479126],
+  [0.2665500342845917, -0.603100061416626, 2.2476999759674072],
+  [0.24827954173088074, -0.42885908484458923, 2.311152935028076],
+];
+
+const weight = (): Param => ({ name: 'w', variable: tf.variable(tf.tensor1d([0.5, -1, 2]), true, 'optimizer-test-w'), trainable: true });
+const update = (optimizer: Optimizer, param: Param, gradient: number[]) => {
   const grad = tf.tensor1d(gradient);
   optimizer.update([param], { [param.variable.name]: grad });
   grad.dispose();
@@ -59,7 +70,7 @@ describe('Adam', () => {
     update(optimizer, param, GRADIENTS[0] as number[]);
     expect(optimizer.state().map((slot) => slot.name)).toEqual(['w/adam_m', 'w/adam_v']);
 
-    const copy: Param = { name: 'w', variable: tf.variable(param.variable.clone(), true, 'adam-test-copy'), trainable: true };
+    const copy: Param = { name: 'w', variable: tf.variable(param.variable.clone(), true, 'optimizer-test-copy'), trainable: true };
     const restored = createAdam({ learningRate: 0.1, weightDecay: 0 });
     restored.restore(optimizer.iterations, optimizer.state());
     update(optimizer, param, GRADIENTS[1] as number[]);
@@ -75,5 +86,20 @@ describe('Adam', () => {
     expect(() => optimizer.restore(1, [{ name: 'w/momentum', tensor }])).toThrow("w/momentum is not Adam's state");
     tensor.dispose();
     optimizer.dispose();
+  });
+});
+
+describe('momentum SGD', () => {
+  it('takes the steps torch.optim.SGD takes with momentum and weight decay', () => {
+    const param = weight();
+    const optimizer = createMomentumSgd({ learningRate: 0.1, momentum: 0.9, weightDecay: 0.1 });
+    GRADIENTS.forEach((gradient, index) => {
+      update(optimizer, param, gradient);
+      const got = Array.from(param.variable.dataSync());
+      (TORCH_SGD_WEIGHTS[index] as number[]).forEach((expected, i) => expect(got[i]).toBeCloseTo(expected, 6));
+    });
+    expect(optimizer.state().map((slot) => slot.name)).toEqual(['w/momentum']);
+    optimizer.dispose();
+    param.variable.dispose();
   });
 });
