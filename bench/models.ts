@@ -3,7 +3,9 @@
 // mid sizes, each case in its own process for an honest peak RSS; and the same model and batch in
 // PyTorch when `import torch` works. `paper` (opt in: minutes per step on a CPU) is each task's paper
 // preset at full width and batch 8 — VCOP's own batch; the frame tasks' 64–128 would not fit a CPU run.
-// Usage: npm run bench:models -- [--steps 3] [--backends wasm,webgpu,cpu] [--sizes tiny,mid,paper] [--batch N] [--replicas 1,2] [--cpu-mid]
+// Each side runs --warmup untimed steps first (V8 compiles the app's JS kernels and tfjs's bookkeeping over the
+// first few steps, and a training run takes thousands), then the median of --steps timed steps.
+// Usage: npm run bench:models -- [--steps 3] [--warmup 3] [--backends wasm,webgpu,cpu] [--sizes tiny,mid,paper] [--batch N] [--replicas 1,2] [--cpu-mid]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -73,7 +75,7 @@ interface Timing {
 }
 
 /** Child process: one case on one backend, the batch shared among `replicas` threads (data parallel). */
-async function measure(benchCase: BenchCase, backend: ConcreteBackend, steps: number, replicas: number): Promise<Timing> {
+async function measure(benchCase: BenchCase, backend: ConcreteBackend, steps: number, warmup: number, replicas: number): Promise<Timing> {
   const selection = await initBackend(backend);
   const config: TrainConfig = {
     ...trainPreset(benchCase.config.task, benchCase.backbone, 'tiny'),
@@ -106,15 +108,22 @@ async function measure(benchCase: BenchCase, backend: ConcreteBackend, steps: nu
     return (performance.now() - started) / 1000;
   };
   const firstStepS = await step();
-  let total = 0;
-  for (let i = 1; i <= steps; i++) total += await step();
-  const timing = { firstStepS, stepS: total / steps, peakRssMb: process.resourceUsage().maxRSS / 1024, parameters: parameterCount(model.network.params) };
+  for (let i = 1; i < warmup; i++) await step();
+  const timed: number[] = [];
+  for (let i = 0; i < steps; i++) timed.push(await step());
+  const timing = { firstStepS, stepS: median(timed), peakRssMb: process.resourceUsage().maxRSS / 1024, parameters: parameterCount(model.network.params) };
   model.dispose();
   return timing;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
 /** The network as plain numbers, for the PyTorch twin. */
-function torchSpec(benchCase: BenchCase, steps: number) {
+function torchSpec(benchCase: BenchCase, steps: number, warmup: number) {
   const { config, backbone, width, batch } = benchCase;
   const shape = tupleShape(config);
   const plan = frameEncoderPlan(shape[2]);
@@ -125,12 +134,12 @@ function torchSpec(benchCase: BenchCase, steps: number) {
     fc7: scaledWidth(plan.fc7, width),
   };
   const fusion = config.task === 'odd-one-out' ? config.fusion : null;
-  return { task: config.task, backbone, width, batch, steps, shape, classes: classCount(config), fusion, frame, pairUnits: scaledWidth(512, width) };
+  return { task: config.task, backbone, width, batch, steps, warmup, shape, classes: classCount(config), fusion, frame, pairUnits: scaledWidth(512, width) };
 }
 
 // The same networks in PyTorch (channels first); 'same' convolutions pad k // 2, pools use ceil mode.
 const TORCH_SCRIPT = String.raw`
-import json, math, os, sys, time
+import json, math, os, statistics, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
 spec = json.loads(sys.argv[1])
 torch.manual_seed(1)
@@ -214,8 +223,8 @@ def step():
     F.cross_entropy(forward(x), y).backward()
     opt.step()
     return time.perf_counter() - start
-step()
-print(json.dumps({'stepS': sum(step() for _ in range(spec['steps'])) / spec['steps'], 'threads': torch.get_num_threads()}))
+for _ in range(max(1, spec['warmup'])): step()
+print(json.dumps({'stepS': statistics.median(step() for _ in range(spec['steps'])), 'threads': torch.get_num_threads()}))
 `;
 
 /** The Python with torch: PYTHON, else python3 on PATH (Debian's python3-torch lives in /usr/bin/python3). */
@@ -225,8 +234,8 @@ function torchAvailable(): boolean {
   return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
-function runTorch(benchCase: BenchCase, steps: number): { stepS: number; threads: number } | null {
-  const result = spawnSync(PYTHON, ['-', JSON.stringify(torchSpec(benchCase, steps))], { input: TORCH_SCRIPT, encoding: 'utf8' });
+function runTorch(benchCase: BenchCase, steps: number, warmup: number): { stepS: number; threads: number } | null {
+  const result = spawnSync(PYTHON, ['-', JSON.stringify(torchSpec(benchCase, steps, warmup))], { input: TORCH_SCRIPT, encoding: 'utf8' });
   if (result.status !== 0) {
     console.error(`PyTorch failed on ${benchCase.id}: ${result.stderr.trim().split('\n').at(-1)}`);
     return null;
@@ -235,8 +244,8 @@ function runTorch(benchCase: BenchCase, steps: number): { stepS: number; threads
 }
 
 /** Runs one case in a child process (fresh backend, its own peak RSS). */
-function runChild(benchCase: BenchCase, backend: ConcreteBackend, steps: number, replicas: number): Timing | null {
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', benchCase.id, '--backend', backend, '--steps', String(steps), '--batch', String(benchCase.batch), '--replicas', String(replicas)];
+function runChild(benchCase: BenchCase, backend: ConcreteBackend, steps: number, warmup: number, replicas: number): Timing | null {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', benchCase.id, '--backend', backend, '--steps', String(steps), '--warmup', String(warmup), '--batch', String(benchCase.batch), '--replicas', String(replicas)];
   const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const line = result.stdout.split('\n').find((candidate) => candidate.startsWith('{"timing"'));
   if (!line) {
@@ -249,6 +258,7 @@ function runChild(benchCase: BenchCase, backend: ConcreteBackend, steps: number,
 const { values } = parseArgs({
   options: {
     steps: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '3' },
     backends: { type: 'string', default: 'wasm,webgpu,cpu' },
     sizes: { type: 'string', default: 'tiny,mid' },
     'cpu-mid': { type: 'boolean', default: false },
@@ -261,6 +271,7 @@ const { values } = parseArgs({
   },
 });
 const steps = Number(values.steps);
+const warmup = Math.max(1, Number(values.warmup));
 const replicaCounts = values.replicas.split(',').map(Number);
 const allCases = [...cases('tiny'), ...cases('mid'), ...cases('paper')].map((benchCase) =>
   values.batch ? { ...benchCase, batch: Number(values.batch) } : benchCase,
@@ -269,7 +280,7 @@ const allCases = [...cases('tiny'), ...cases('mid'), ...cases('paper')].map((ben
 if (values.child) {
   const benchCase = allCases.find((candidate) => candidate.id === values.child);
   if (!benchCase) throw new Error(`no case ${values.child}`);
-  console.log(JSON.stringify({ timing: await measure(benchCase, values.backend as ConcreteBackend, steps, Number(values.replicas)) }));
+  console.log(JSON.stringify({ timing: await measure(benchCase, values.backend as ConcreteBackend, steps, warmup, Number(values.replicas)) }));
   // The replicas' threads would keep the process alive.
   process.exit(0);
 } else {
@@ -285,13 +296,13 @@ if (values.child) {
   console.log(`auto: ${describeSelection(await initBackend('auto')).join('; ')}`);
   const rows: Record<string, string | number>[] = [];
   for (const benchCase of allCases.filter((candidate) => sizes.includes(candidate.size))) {
-    const torchTiming = torch ? runTorch(benchCase, steps) : null;
+    const torchTiming = torch ? runTorch(benchCase, steps, warmup) : null;
     const tuple = tupleShape(benchCase.config);
     for (const backend of backends) {
       // The cpu backend needs minutes per mid-size step; opt in with --cpu-mid.
       if (backend === 'cpu' && benchCase.size !== 'tiny' && !values['cpu-mid']) continue;
       for (const replicas of backend === 'wasm' || backend === 'cpu' ? replicaCounts : [1]) {
-        const timing = runChild(benchCase, backend, backend === 'cpu' ? 1 : steps, replicas);
+        const timing = runChild(benchCase, backend, backend === 'cpu' ? 1 : steps, backend === 'cpu' ? 1 : warmup, replicas);
         if (!timing) continue;
         rows.push({
           case: benchCase.id,
@@ -309,5 +320,5 @@ if (values.child) {
       }
     }
   }
-  printReport(`training step (forward + backward + SGD), batch of ${BATCH} tuples (paper: ${PAPER_BATCH})`, rows, { steps, torch });
+  printReport(`training step (forward + backward + SGD), median of ${steps} after ${warmup} warm-up, batch of ${BATCH} tuples (paper: ${PAPER_BATCH})`, rows, { steps, warmup, torch });
 }
