@@ -102,9 +102,10 @@ export function simdUpdatesOn(backend: HeapBackend): boolean {
   return simdLoops(backend) !== null;
 }
 
-/** Elements the SIMD loop covers (whole groups of four), or 0 where it cannot run. */
-function simdLength(backend: HeapBackend, length: number): number {
-  return simdLoops(backend) ? length - (length % 4) : 0;
+/** The SIMD loops here and the elements they cover (whole groups of four), or null where they cannot run. */
+function simdPart(backend: HeapBackend, length: number): { loops: SimdLoops; length: number } | null {
+  const loops = simdLoops(backend);
+  return loops && { loops, length: length - (length % 4) };
 }
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -127,12 +128,9 @@ export function momentumSgdUpdate(args: KernelArgs): tf.TensorInfo[] {
   const [weight, velocity, gradient] = inputs as [Float32Array, Float32Array, Float32Array];
   const [nextWeight, nextVelocity] = outputs as [Float32Array, Float32Array];
   const [learningRate, momentum, decay] = [f32(attrs.learningRate), f32(attrs.momentum), f32(attrs.weightDecay)];
-  const vectorised = simdLength(backend, weight.length);
-  if (vectorised > 0) {
-    const loops = simdLoops(backend) as SimdLoops;
-    (decay === 0 ? loops.sgd : loops.sgdDecayed)(...bytesOf([...inputs, ...outputs]), 4 * vectorised, learningRate, momentum, decay);
-  }
-  for (let i = vectorised; i < weight.length; i++) {
+  const simd = simdPart(backend, weight.length);
+  if (simd) (decay === 0 ? simd.loops.sgd : simd.loops.sgdDecayed)(...bytesOf([...inputs, ...outputs]), 4 * simd.length, learningRate, momentum, decay);
+  for (let i = simd?.length ?? 0; i < weight.length; i++) {
     const w = weight[i] as number;
     const g = decay === 0 ? (gradient[i] as number) : f32((gradient[i] as number) + f32(w * decay));
     const v = f32(f32((velocity[i] as number) * momentum) + g);
@@ -150,13 +148,12 @@ export function adamUpdate(args: KernelArgs): tf.TensorInfo[] {
   const [nextWeight, nextFirst, nextSecond] = outputs as [Float32Array, Float32Array, Float32Array];
   const [beta1, keep1, beta2, keep2] = [f32(attrs.beta1), f32(1 - attrs.beta1), f32(attrs.beta2), f32(1 - attrs.beta2)];
   const [epsilon, stepSize, correction, decay] = [f32(attrs.epsilon), f32(attrs.stepSize), f32(attrs.secondCorrection), f32(attrs.weightDecay)];
-  const vectorised = simdLength(backend, weight.length);
-  if (vectorised > 0) {
-    const loops = simdLoops(backend) as SimdLoops;
+  const simd = simdPart(backend, weight.length);
+  if (simd) {
     const scalars = [beta1, keep1, beta2, keep2, epsilon, stepSize, correction, decay];
-    (decay === 0 ? loops.adam : loops.adamDecayed)(...bytesOf([...inputs, ...outputs]), 4 * vectorised, ...scalars);
+    (decay === 0 ? simd.loops.adam : simd.loops.adamDecayed)(...bytesOf([...inputs, ...outputs]), 4 * simd.length, ...scalars);
   }
-  for (let i = vectorised; i < weight.length; i++) {
+  for (let i = simd?.length ?? 0; i < weight.length; i++) {
     const w = weight[i] as number;
     const g = decay === 0 ? (gradient[i] as number) : f32((gradient[i] as number) + f32(w * decay));
     const m = f32(f32((first[i] as number) * beta1) + f32(g * keep1));
