@@ -2,7 +2,8 @@
 // task layer). registry.test.ts checks that every preset validates.
 import { describe, expect, it } from 'vitest';
 import { taskConfigSchema } from '../../shared/task-schemas.ts';
-import { TASK_IDS, TASK_PRESETS } from '../../shared/tasks.ts';
+import { TASK_IDS, TASK_PRESETS, TASKS } from '../../shared/tasks.ts';
+import { trainConfigSchema, trainPreset } from '../../shared/training.ts';
 
 const messagesOf = (result: { success: boolean; error?: { issues: { message: string }[] } }) =>
   result.error?.issues.map((issue) => issue.message) ?? [];
@@ -44,6 +45,18 @@ describe('task presets', () => {
       const side = tiny['cropSize'] ?? tiny['patchSize'];
       expect(side).toBeGreaterThanOrEqual(32);
       expect(side).toBeLessThanOrEqual(64);
+    }
+  });
+});
+
+describe('run presets', () => {
+  it('train clip tasks on two replicas at tiny size, everything else on one', () => {
+    for (const task of TASK_IDS) {
+      const backbone = TASKS[task].backbones[0];
+      const tiny = trainPreset(task, backbone, 'tiny');
+      expect([task, tiny.replicas]).toEqual([task, task === 'clip-order' ? 2 : 1]);
+      expect(trainPreset(task, backbone, 'paper').replicas).toBe(1);
+      expect(trainConfigSchema.parse(tiny)).toEqual(tiny);
     }
   });
 });
