@@ -6,7 +6,7 @@
 // splits (averaged over --splits seeds). Training sees every video of the library, unlabelled, as a
 // user's run would; retrieval queries are the test split.
 // Usage: npm run bench:learn -- [--minutes 10 | --steps 300] [--families life-pan,bar-spin,real-clips]
-//        [--tasks order-verification,sequence-sorting,odd-one-out,clip-order/r3d] [--per-class 8]
+//        [--tasks order-verification,sequence-sorting,odd-one-out,clip-order/c3d,clip-order/r3d,clip-order/r2plus1d] [--per-class 8]
 //        [--splits 5] [--protocol compact|vcop-reference] [--backend auto] [--set '{"width":0.125}']
 // --steps trains a fixed number of steps instead of a wall-clock budget (on a loaded machine a budget
 // in minutes buys a varying number of steps); --set overrides preset fields for an experiment (the
@@ -36,7 +36,8 @@ const { values } = parseArgs({
     steps: { type: 'string' },
     set: { type: 'string', default: '{}' },
     families: { type: 'string' },
-    tasks: { type: 'string', default: 'order-verification,sequence-sorting,odd-one-out,clip-order/r3d' },
+    // Every task, and clip order on each of its backbones.
+    tasks: { type: 'string', default: 'order-verification,sequence-sorting,odd-one-out,clip-order/c3d,clip-order/r3d,clip-order/r2plus1d' },
     'per-class': { type: 'string', default: '8' },
     splits: { type: 'string', default: '5' },
     'test-fraction': { type: 'string', default: '0.3' },
