@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { FEATURE_PROTOCOLS, type FeatureProtocol } from '../src-main/shared/dto.ts';
 import { baselineLevel, clearlyAbove } from '../src-main/shared/run-health.ts';
 import { labelBaseline } from '../src-main/shared/task-labels.ts';
-import { backboneMismatch, TASK_IDS, type TaskId } from '../src-main/shared/tasks.ts';
+import { backboneMismatch, retrievalBackbone, takesClips, TASK_IDS, TASKS, type TaskId } from '../src-main/shared/tasks.ts';
 import { BACKEND_CHOICES, trainPreset, type Backbone, type BackendChoice, trainConfigSchema } from '../src-main/shared/training.ts';
 import { EventHub } from '../src-main/core/jobs/events.ts';
 import { Studio } from '../src-main/core/studio.ts';
@@ -36,8 +36,8 @@ const { values } = parseArgs({
     steps: { type: 'string' },
     set: { type: 'string', default: '{}' },
     families: { type: 'string' },
-    // Every task, and clip order on each of its backbones.
-    tasks: { type: 'string', default: 'order-verification,sequence-sorting,odd-one-out,clip-order/c3d,clip-order/r3d,clip-order/r2plus1d' },
+    // Every task, and a clip task on each of its backbones.
+    tasks: { type: 'string', default: TASK_IDS.flatMap((task) => (takesClips(task) ? TASKS[task].backbones.map((backbone) => `${task}/${backbone}`) : [task])).join(',') },
     'per-class': { type: 'string', default: '8' },
     splits: { type: 'string', default: '5' },
     'test-fraction': { type: 'string', default: '0.3' },
@@ -79,11 +79,11 @@ function parseOverrides(text: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** `task` or `task/backbone`; frame tasks default to alexnet, clip order to r3d. */
+/** `task` or `task/backbone`; a bare task gets its retrieval backbone (R3D where it fits). */
 const cases = values.tasks.split(',').map((entry): [TaskId, Backbone] => {
   const [task, backbone] = entry.split('/') as [TaskId, Backbone | undefined];
   if (!TASK_IDS.includes(task)) fail(`unknown task ${task}; tasks: ${TASK_IDS.join(', ')}`);
-  const chosen = backbone ?? (task === 'clip-order' ? 'r3d' : 'alexnet');
+  const chosen = backbone ?? retrievalBackbone(task);
   const mismatch = backboneMismatch(task, chosen);
   if (mismatch) fail(mismatch);
   return [task, chosen];
