@@ -118,11 +118,25 @@ const TINY_SCHEDULE: Schedule = {
  */
 const TINY_CLIP_REPLICAS = 2;
 
+/**
+ * Backbones whose tiny run needs another optimiser than the SGD default: R(2+1)D with SGD 0.01 barely
+ * learned clip order in ten minutes on held-out footage and its features lost to random init; with
+ * Adam 1e-3 it learned the task and beat random init (bench:learn, notes-presets rows 65–66). C3D and
+ * R3D learn well with SGD and keep it.
+ */
+const TINY_OPTIMISER: Partial<Record<Backbone, Pick<Schedule, 'optimizer' | 'learningRate'>>> = {
+  r2plus1d: { optimizer: 'adam', learningRate: 1e-3 },
+};
+
+function tinySchedule(task: TaskId, backbone: Backbone): Schedule {
+  return { ...TINY_SCHEDULE, replicas: takesClips(task) ? TINY_CLIP_REPLICAS : TINY_SCHEDULE.replicas, ...TINY_OPTIMISER[backbone] };
+}
+
 /** A complete run config for a task, backbone and preset; callers may edit the copy. */
 export function trainPreset(task: TaskId, backbone: Backbone, preset: PresetName): TrainConfig {
   const mismatch = backboneMismatch(task, backbone);
   if (mismatch) throw new ApiError('INVALID_INPUT', mismatch);
-  const schedule = preset === 'paper' ? PAPER_SCHEDULE : { ...TINY_SCHEDULE, replicas: takesClips(task) ? TINY_CLIP_REPLICAS : TINY_SCHEDULE.replicas };
+  const schedule = preset === 'paper' ? PAPER_SCHEDULE : tinySchedule(task, backbone);
   // JSON round trip: a deep copy without DOM/Node globals (this module runs everywhere).
   return JSON.parse(JSON.stringify({ ...schedule, task: TASK_PRESETS[task][preset], backbone })) as TrainConfig;
 }

@@ -59,6 +59,16 @@ describe('run presets', () => {
       expect(trainConfigSchema.parse(tiny)).toEqual(tiny);
     }
   });
+
+  it('train R(2+1)D with Adam 1e-3 at tiny size, every other backbone with SGD 0.01, and the paper with SGD 1e-3', () => {
+    for (const task of TASK_IDS) {
+      for (const backbone of TASKS[task].backbones) {
+        const { optimizer, learningRate } = trainPreset(task, backbone, 'tiny');
+        expect([backbone, optimizer, learningRate]).toEqual(backbone === 'r2plus1d' ? [backbone, 'adam', 1e-3] : [backbone, 'sgd', 0.01]);
+        expect(trainPreset(task, backbone, 'paper')).toMatchObject({ optimizer: 'sgd', learningRate: 1e-3 });
+      }
+    }
+  });
 });
 
 describe('task config schemas', () => {
