@@ -12,7 +12,7 @@
 // in minutes buys a varying number of steps); --set overrides preset fields for an experiment (the
 // `task` object merges field by field), and random init then uses the same network. Random init is
 // scored as the mean of --random-inits networks (seeds 0, 1, …): one draw's top-5 on a 4-class family
-// varied by up to 15 points between widths, as much as the gains it was compared with.
+// moved by 10–12.5 points between draws, as much as the gains it was compared with (notes rows 67–74).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
