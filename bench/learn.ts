@@ -3,8 +3,8 @@
 // fixed wall-clock budget through the real stack (import → training worker → feature extraction →
 // evaluation), then reports pretext accuracy on the run's held-out videos against chance, and retrieval
 // top-1/top-5 of the trained checkpoint against random init of the same network on the same seeded
-// splits (averaged over --splits seeds). Training sees every video of the library, unlabelled, as a
-// user's run would; retrieval queries are the test split.
+// splits (averaged over --splits seeds; top5GainSe is the gain's standard error over them). Training
+// sees every video of the library, unlabelled, as a user's run would; retrieval queries are the test split.
 // Usage: npm run bench:learn -- [--minutes 10 | --steps 300] [--families life-pan,bar-spin,real-clips]
 //        [--tasks order-verification,sequence-sorting,odd-one-out,clip-order/c3d,clip-order/r3d,clip-order/r2plus1d] [--per-class 8]
 //        [--splits 5] [--random-inits 3] [--protocol compact|vcop-reference] [--backend auto] [--set '{"width":0.125}']
@@ -31,6 +31,7 @@ import { SHARED_CLIPS, SHARED_MEDIA_DIR } from '../src-main/core/media/testing.t
 import { getMediaTools, type MediaTools } from '../src-main/core/media/tools.ts';
 import { clipSegments, generatedFamilies, type FamilyGroup } from './learn-families.ts';
 import { printReport } from './report.ts';
+import { gainOverSplits } from './split-gain.ts';
 
 const { values } = parseArgs({
   options: {
@@ -166,15 +167,20 @@ async function benchCase(library: Studio, family: (typeof allFamilies)[number], 
   const unready = [trained, ...randoms].find((set) => set.status !== 'ready');
   if (unready) return { ...head, steps: finished.step, status: `features ${unready.status}: ${unready.error ?? ''}` };
   const sums = { trained: { 1: 0, 5: 0 }, random: { 1: 0, 5: 0 } };
+  const top5Gains: number[] = [];
   let queries = 0;
   for (const seed of splitSeeds) {
     const table = await library.retrieval.evaluate({ setIds: [trained.id, ...randoms.map((set) => set.id)], ks: [1, 5], seed, testFraction });
+    const split = { trained: { 1: 0, 5: 0 }, random: { 1: 0, 5: 0 } };
     for (const row of table.rows) {
-      const [into, draws] = row.setId === trained.id ? [sums.trained, 1] : [sums.random, randoms.length];
-      for (const k of [1, 5] as const) into[k] += (row.topK[k] ?? 0) / splitSeeds.length / draws;
+      const [into, draws] = row.setId === trained.id ? [split.trained, 1] : [split.random, randoms.length];
+      for (const k of [1, 5] as const) into[k] += (row.topK[k] ?? 0) / draws;
     }
+    for (const side of ['trained', 'random'] as const) for (const k of [1, 5] as const) sums[side][k] += split[side][k] / splitSeeds.length;
+    top5Gains.push(split.trained[5] - split.random[5]);
     queries = table.rows[0]?.queries ?? 0;
   }
+  const top5Gain = gainOverSplits(top5Gains);
   return {
     ...head,
     status: finished.status,
@@ -191,7 +197,9 @@ async function benchCase(library: Studio, family: (typeof allFamilies)[number], 
     top1Random: round(sums.random[1]),
     top5: round(sums.trained[5]),
     top5Random: round(sums.random[5]),
-    top5Gain: round(sums.trained[5] - sums.random[5]),
+    top5Gain: round(top5Gain.gain),
+    // Split noise only: training and random-init draws add their own (bench/notes-presets.md rows 67–76).
+    top5GainSe: round(top5Gain.standardError),
     queries,
   };
 }
