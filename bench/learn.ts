@@ -13,6 +13,7 @@
 // `task` object merges field by field), and random init then uses the same network. Random init is
 // scored as the mean of --random-inits networks (seeds 0, 1, …): one draw's top-5 on a 4-class family
 // moved by 10–12.5 points between draws, as much as the gains it was compared with (notes rows 67–74).
+import { mean } from 'd3-array';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +133,8 @@ async function writeFamily(tools: MediaTools, name: string, folder: string): Pro
 }
 
 type Row = Record<string, string | number>;
+/** Retrieval accuracy at k = 1 and k = 5 on one split. */
+type TopK = Record<1 | 5, number>;
 const round = (value: number | null | undefined) => (value === null || value === undefined ? '' : Number(value.toFixed(3)));
 
 /** Trains one task for the budget, extracts trained and random-init features, scores both. */
@@ -166,8 +169,7 @@ async function benchCase(library: Studio, family: (typeof allFamilies)[number], 
   for (const seed of randomSeeds) randoms.push(await library.features.wait(library.features.extract({ kind: 'random', runId: run.id, preset: 'tiny', seed, protocol }).id));
   const unready = [trained, ...randoms].find((set) => set.status !== 'ready');
   if (unready) return { ...head, steps: finished.step, status: `features ${unready.status}: ${unready.error ?? ''}` };
-  const sums = { trained: { 1: 0, 5: 0 }, random: { 1: 0, 5: 0 } };
-  const top5Gains: number[] = [];
+  const splits: { trained: TopK; random: TopK }[] = [];
   let queries = 0;
   for (const seed of splitSeeds) {
     const table = await library.retrieval.evaluate({ setIds: [trained.id, ...randoms.map((set) => set.id)], ks: [1, 5], seed, testFraction });
@@ -176,11 +178,11 @@ async function benchCase(library: Studio, family: (typeof allFamilies)[number], 
       const [into, draws] = row.setId === trained.id ? [split.trained, 1] : [split.random, randoms.length];
       for (const k of [1, 5] as const) into[k] += (row.topK[k] ?? 0) / draws;
     }
-    for (const side of ['trained', 'random'] as const) for (const k of [1, 5] as const) sums[side][k] += split[side][k] / splitSeeds.length;
-    top5Gains.push(split.trained[5] - split.random[5]);
+    splits.push(split);
     queries = table.rows[0]?.queries ?? 0;
   }
-  const top5Gain = gainOverSplits(top5Gains);
+  const overSplits = (side: 'trained' | 'random', k: 1 | 5) => round(mean(splits, (split) => split[side][k]));
+  const top5Gain = gainOverSplits(splits.map((split) => split.trained[5] - split.random[5]));
   return {
     ...head,
     status: finished.status,
@@ -193,10 +195,10 @@ async function benchCase(library: Studio, family: (typeof allFamilies)[number], 
     pretextBest: round(finished.bestValidationAccuracy),
     // More than two standard errors above the baseline on the validation tuples, as the Train screen says.
     pretextAbove: last ? (clearlyAbove(last.accuracy, level, config.validationTuples) ? 'yes' : 'no') : 'not measured',
-    top1: round(sums.trained[1]),
-    top1Random: round(sums.random[1]),
-    top5: round(sums.trained[5]),
-    top5Random: round(sums.random[5]),
+    top1: overSplits('trained', 1),
+    top1Random: overSplits('random', 1),
+    top5: overSplits('trained', 5),
+    top5Random: overSplits('random', 5),
     top5Gain: round(top5Gain.gain),
     // Split noise only: training and random-init draws add their own (bench/notes-presets.md rows 67–76).
     top5GainSe: round(top5Gain.standardError),
