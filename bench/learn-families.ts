@@ -47,7 +47,7 @@ function family(
 }
 
 /** Every generated family; `perClass` videos per class, 1.5× as many for two-class families. */
-export function generatedFamilies(perClass = 8): GeneratedFamily[] {
+export function generatedFamilies(perClass: number): GeneratedFamily[] {
   const twoClass = Math.round(perClass * 1.5);
   return [
     family('box-dash', 'tuned', 'direction a box dashes in', 0,
